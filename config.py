@@ -1,0 +1,85 @@
+"""Configuration read from the environment.
+
+The default database is an SQLite file under ``instance/``; ``DATABASE_URL`` selects another
+(``postgresql+psycopg://user:password@host/dbname`` in production). ``SECRET_KEY`` comes from the
+environment; in development one is generated once and kept in ``instance/secret_key``; in
+production (``DELPHI_ENV=production``) the app refuses to start without it.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("DELPHI_INSTANCE", ROOT / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says which setting and why."""
+
+
+def _development_secret_key(instance: Path) -> str:
+    """Return the development secret key, creating it once under ``instance/``."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load(overrides: dict | None = None) -> dict:
+    """Build the Flask configuration from the environment, then apply ``overrides``."""
+    overrides = dict(overrides or {})
+    env = overrides.get("DELPHI_ENV") or os.environ.get("DELPHI_ENV", "development")
+    if env not in {"development", "production"}:
+        raise ConfigError(f"DELPHI_ENV must be 'development' or 'production', not {env!r}")
+    instance = Path(overrides.get("INSTANCE_PATH") or INSTANCE)
+    production = env == "production"
+
+    secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set: in production the app will not start without it "
+                "(set it in the environment to a long random string)."
+            )
+        secret_key = _development_secret_key(instance)
+
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'delphi.sqlite3'}"
+    config = {
+        "DELPHI_ENV": env,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Base URL used to build panellists' personal links in e-mails and on the command line.
+        "BASE_URL": os.environ.get("DELPHI_BASE_URL", "http://127.0.0.1:5000"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Rate limits; storage may be shared between app servers (e.g. redis://host:6379).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        # Outgoing e-mail. Without MAIL_HOST, messages are written to files under instance/mail.
+        "MAIL_HOST": os.environ.get("MAIL_HOST", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_SECURITY": os.environ.get("MAIL_SECURITY", "none"),  # none | starttls | tls
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "delphi@localhost"),
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,72 @@
+"""Delphi: run multi-round expert consensus studies."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+import config as delphi_config
+from delphi.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Create the application; ``overrides`` replace settings read from the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(delphi_config.load(overrides)["INSTANCE_PATH"]),
+    )
+    app.config.update(delphi_config.load(overrides))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import delphi.models  # noqa: F401  (the models' tables must be known to Alembic)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from delphi.home import blueprint as home
+
+    app.register_blueprint(home)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from delphi.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from delphi.cli import delphi_group
+
+    app.cli.add_command(delphi_group)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Foreign keys on, WAL journal and a busy timeout for every SQLite connection."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

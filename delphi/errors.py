@@ -1,0 +1,20 @@
+"""Error pages: plain words, never a traceback."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from delphi.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_template("error.html", error=error), error.code
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        db.session.rollback()
+        app.logger.error("database unavailable: %s", error.orig.__class__.__name__)
+        return render_template("error.html", error=None, unavailable=True), 503

@@ -1,0 +1,32 @@
+"""Shared column helpers for the models."""
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import CheckConstraint, DateTime, Enum
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, without tzinfo: every time in the database is naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+UTCDateTime = DateTime(timezone=False)
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """A string column holding an enum's values, checked by the database."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_cls),
+        values_callable=lambda cls: [m.value for m in cls],
+        validate_strings=True,
+    )
+
+
+def check(sql: str, name: str) -> CheckConstraint:
+    return CheckConstraint(sql, name=name)

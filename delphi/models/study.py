@@ -1,0 +1,177 @@
+"""A study: its scale, its consensus definition, and its guidance sections and items."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from delphi.extensions import db
+from delphi.models.base import UTCDateTime, check, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from delphi.models.rounds import Round
+    from delphi.models.staff import StaffUser
+
+
+class StudyStatus(enum.Enum):
+    SETUP = "setup"  # being prepared; no round has opened
+    RUNNING = "running"  # round 1 has opened
+    COMPLETE = "complete"  # the team marked it complete
+
+
+class ConsensusRule(enum.Enum):
+    COMET = "comet"
+    PERCENT = "percent"
+    IQR = "iqr"
+    RAND = "rand"
+
+
+class QuantileMethod(enum.Enum):
+    LINEAR = "linear"  # Hyndman & Fan type 7: R, numpy, Excel PERCENTILE.INC
+    WEIBULL = "weibull"  # Hyndman & Fan type 6: SPSS, Minitab, Excel PERCENTILE.EXC
+
+
+class ItemOrigin(enum.Enum):
+    GUIDANCE = "guidance"  # written by the research team
+    SUGGESTION = "suggestion"  # proposed by a panellist
+    REWORDING = "rewording"  # a new wording of another item
+
+
+study_staff = db.Table(
+    "study_staff",
+    db.Column("study_id", ForeignKey("study.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("staff_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Study(db.Model):
+    __table_args__ = (
+        check("scale_max - scale_min >= 2", "scale_has_three_points"),
+        check("min_ratings >= 1", "min_ratings_positive"),
+        check("agreement_pct BETWEEN 1 AND 100", "agreement_pct_range"),
+        check("opposite_max_pct BETWEEN 0 AND 100", "opposite_max_pct_range"),
+        check("percent_threshold BETWEEN 1 AND 100", "percent_threshold_range"),
+        check("stability_max_pct BETWEEN 0 AND 100", "stability_max_pct_range"),
+        check("min_group_size >= 1", "min_group_size_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Whom panellists contact about the study (shown on error pages and in e-mails).
+    contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    status: Mapped[StudyStatus] = mapped_column(
+        enum_column(StudyStatus, "study_status"), default=StudyStatus.SETUP
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # The rating scale.
+    scale_min: Mapped[int] = mapped_column(Integer, default=1)
+    scale_max: Mapped[int] = mapped_column(Integer, default=9)
+    # Labels of scale points, keyed by the point as a string: {"1": "Not important", ...}.
+    scale_labels: Mapped[dict] = mapped_column(JSON, default=dict)
+    unable_to_rate: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    # The consensus definition, fixed when round 1 opens.
+    consensus_rule: Mapped[ConsensusRule] = mapped_column(
+        enum_column(ConsensusRule, "consensus_rule"), default=ConsensusRule.COMET
+    )
+    quantile_method: Mapped[QuantileMethod] = mapped_column(
+        enum_column(QuantileMethod, "quantile_method"), default=QuantileMethod.LINEAR
+    )
+    low_to: Mapped[int | None] = mapped_column(Integer)  # last point of the low region; None: default
+    high_from: Mapped[int | None] = mapped_column(Integer)  # first point of the high region
+    agreement_pct: Mapped[int] = mapped_column(Integer, default=70)  # comet: share needed in a region
+    opposite_max_pct: Mapped[int] = mapped_column(Integer, default=15)  # comet: share allowed opposite
+    opposite_inclusive: Mapped[bool] = mapped_column(Boolean, default=False)  # "at most" not "fewer than"
+    percent_threshold: Mapped[int] = mapped_column(Integer, default=75)  # percent rule
+    iqr_max: Mapped[float | None] = mapped_column(Float)  # iqr rule; None: 1 up to 7 points, else 2
+    min_ratings: Mapped[int] = mapped_column(Integer, default=5)
+    per_group_consensus: Mapped[bool] = mapped_column(Boolean, default=False)
+    stability_max_pct: Mapped[int] = mapped_column(Integer, default=15)
+
+    # What panellists see from round 2 on.
+    preselect_previous: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason_outside_iqr: Mapped[bool] = mapped_column(Boolean, default=False)
+    group_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_group_size: Mapped[int] = mapped_column(Integer, default=5)  # smallest group shown apart
+
+    # Scheduling and messages.
+    reminder_days: Mapped[str] = mapped_column(String(50), default="7,2")  # days before deadline
+    auto_close: Mapped[bool] = mapped_column(Boolean, default=False)  # close at the deadline
+    invitation_subject: Mapped[str | None] = mapped_column(String(300))
+    invitation_body: Mapped[str | None] = mapped_column(Text)
+    reminder_subject: Mapped[str | None] = mapped_column(String(300))
+    reminder_body: Mapped[str | None] = mapped_column(Text)
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="study", order_by="Section.position", cascade="all, delete-orphan"
+    )
+    items: Mapped[list[Item]] = relationship(
+        back_populates="study", order_by="Item.position", cascade="all, delete-orphan"
+    )
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="study", order_by="Round.number", cascade="all, delete-orphan"
+    )
+    staff: Mapped[list[StaffUser]] = relationship(secondary=study_staff, back_populates="studies")
+
+    @property
+    def scale_points(self) -> list[int]:
+        return list(range(self.scale_min, self.scale_max + 1))
+
+    @property
+    def consensus_locked(self) -> bool:
+        """The consensus definition was stated in advance: it cannot change once round 1 opened."""
+        return any(r.opened_at is not None for r in self.rounds)
+
+    def label_for(self, point: int) -> str:
+        return self.scale_labels.get(str(point), "")
+
+    def __repr__(self) -> str:
+        return f"<Study {self.slug}>"
+
+
+class Section(db.Model):
+    __table_args__ = (UniqueConstraint("study_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    study: Mapped[Study] = relationship(back_populates="sections")
+    items: Mapped[list[Item]] = relationship(back_populates="section", order_by="Item.position")
+
+
+class Item(db.Model):
+    """A guidance item. Its text never changes once shown: a rewording is a new item."""
+
+    __table_args__ = (UniqueConstraint("study_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    origin: Mapped[ItemOrigin] = mapped_column(
+        enum_column(ItemOrigin, "item_origin"), default=ItemOrigin.GUIDANCE
+    )
+    # The item this one rewords (origin "rewording").
+    reworded_from_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"))
+    rewording_reason: Mapped[str | None] = mapped_column(Text)
+    # Retired items are not put into new rounds; their history stays.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    study: Mapped[Study] = relationship(back_populates="items")
+    section: Mapped[Section] = relationship(back_populates="items")
+    reworded_from: Mapped[Item | None] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"<Item {self.code}>"

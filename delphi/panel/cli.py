@@ -1,0 +1,2 @@
+from flask.cli import AppGroup
+panel_group = AppGroup("panel")

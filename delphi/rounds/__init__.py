@@ -1,0 +1,1 @@
+"""Rounds: the lifecycle of a Delphi round (open, close, decide, next)."""
