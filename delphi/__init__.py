@@ -26,6 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_security_headers(app)
     return app
 
 
@@ -38,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    import delphi.auth.access  # noqa: F401  (registers the staff user loader)
     limiter.init_app(app)
 
 
@@ -51,6 +53,22 @@ def register_errorhandlers(app: Flask) -> None:
     from delphi.errors import register
 
     register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Headers on every response: no inline script, no framing, no referrer, no sniffing."""
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
 
 
 def register_commands(app: Flask) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from delphi.extensions import db
 from delphi.models.base import UTCDateTime, utcnow
 from delphi.models.staff import StaffUser
+from delphi.models.study import Study
 
 
 class AuditEvent(db.Model):
@@ -25,3 +26,4 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     staff: Mapped[StaffUser | None] = relationship()
+    study: Mapped[Study | None] = relationship()

@@ -1,0 +1,28 @@
+"""Recording the audit trail of staff actions."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from delphi.extensions import db
+from delphi.models import AuditEvent
+
+if TYPE_CHECKING:
+    from delphi.models import StaffUser, Study
+
+COMMAND_LINE = "command line"
+
+
+def record(action: str, *, study: Study | None = None, by: StaffUser | None = None,
+           target: str = "", before: dict | None = None, after: dict | None = None) -> AuditEvent:
+    """Add an audit event to the current transaction. ``by`` None means the command line."""
+    event = AuditEvent(
+        study=study,
+        staff_id=by.id if by is not None else None,
+        actor=by.email if by is not None else COMMAND_LINE,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,1 @@
+"""Staff authentication and the access checks every console page uses."""

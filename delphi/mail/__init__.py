@@ -1,0 +1,1 @@
+"""E-mail to panellists: queued in the outbox within the causing transaction, sent later."""

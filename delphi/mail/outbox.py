@@ -1,0 +1,96 @@
+"""Writing messages to the outbox. Delivery is ``delphi.mail.sender``'s job."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from delphi.extensions import db
+from delphi.models import OutboxMessage, Panellist, Round, Study
+
+DEFAULT_INVITATION_SUBJECT = "{study}: round {round} is open"
+DEFAULT_INVITATION_BODY = """Dear {name},
+
+Round {round} of the Delphi consultation "{study}" is now open. Please give your ratings by
+{deadline} using your personal link:
+
+{link}
+
+The link is personal to you: please do not share it. Your answers are kept anonymous in
+everything the research team reports.
+
+Thank you for taking part.
+{contact}
+"""
+DEFAULT_REMINDER_SUBJECT = "Reminder: {study}, round {round} closes {deadline}"
+DEFAULT_REMINDER_BODY = """Dear {name},
+
+This is a reminder that round {round} of the Delphi consultation "{study}" closes on
+{deadline}. Your answers so far are saved; you can continue with your personal link:
+
+{link}
+
+Thank you for taking part.
+{contact}
+"""
+
+
+def format_deadline(closes_at: datetime | None) -> str:
+    return closes_at.strftime("%d %B %Y") if closes_at else "the end of the round"
+
+
+def render(template: str, *, study: Study, round_: Round, panellist: Panellist) -> str:
+    """Fill a message text's placeholders, leaving ``{link}`` for the sender to fill in.
+
+    Placeholders: {name}, {study}, {round}, {deadline}, {contact}, {link}.
+    """
+    values = {
+        "name": panellist.name or "panellist",
+        "study": study.title,
+        "round": str(round_.number),
+        "deadline": format_deadline(round_.closes_at),
+        "contact": study.contact,
+        "link": "{link}",
+    }
+    return _substitute(template, values)
+
+
+def _substitute(template: str, values: dict[str, str]) -> str:
+    # Plain replacement, so a stray brace in a study's message text cannot break sending.
+    out = template
+    for key, value in values.items():
+        out = out.replace("{" + key + "}", value)
+    return out
+
+
+def queue(*, study: Study, round_: Round, panellist: Panellist, kind: str, subject: str,
+          body: str, dedupe_key: str | None = None) -> OutboxMessage | None:
+    """Add one message for a panellist to the outbox in the current transaction.
+
+    With a ``dedupe_key`` already used, nothing is queued and None is returned.
+    """
+    if panellist.email is None:
+        return None
+    if dedupe_key is not None and db.session.scalar(
+        db.select(OutboxMessage.id).filter_by(dedupe_key=dedupe_key)
+    ):
+        return None
+    message = OutboxMessage(
+        study_id=study.id,
+        panellist_id=panellist.id,
+        round_id=round_.id,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        to_address=panellist.email,
+        subject=render(subject, study=study, round_=round_, panellist=panellist),
+        body=render(body, study=study, round_=round_, panellist=panellist),
+    )
+    db.session.add(message)
+    return message
+
+
+def queue_invitation(study: Study, round_: Round, panellist: Panellist) -> OutboxMessage | None:
+    return queue(
+        study=study, round_=round_, panellist=panellist, kind="invitation",
+        subject=study.invitation_subject or DEFAULT_INVITATION_SUBJECT,
+        body=study.invitation_body or DEFAULT_INVITATION_BODY,
+        dedupe_key=f"invitation:{round_.id}:{panellist.id}",
+    )

@@ -1,0 +1,55 @@
+"""Panellists' personal links.
+
+A link's token is derived from a per-panellist random nonce (128 bits from ``secrets``) with an
+HMAC keyed by the app's secret, so the research team can show or e-mail a link at any time while
+the database holds only the nonce and the token's SHA-256. Regenerating the nonce invalidates the
+old link. Changing ``SECRET_KEY`` changes every link.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app
+
+from delphi.extensions import db
+from delphi.models import Panellist
+
+_PURPOSE = b"delphi panellist link v1:"
+
+
+def _token_from_nonce(nonce: str) -> str:
+    key = hashlib.sha256(_PURPOSE + current_app.config["SECRET_KEY"].encode()).digest()
+    digest = hmac.new(key, nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(panellist: Panellist) -> str:
+    """Give the panellist a new personal link; any previous link stops working."""
+    panellist.token_nonce = secrets.token_urlsafe(16)
+    token = _token_from_nonce(panellist.token_nonce)
+    panellist.token_hash = hash_token(token)
+    return token
+
+
+def token_for(panellist: Panellist) -> str:
+    return _token_from_nonce(panellist.token_nonce)
+
+
+def link_for(panellist: Panellist) -> str:
+    """The panellist's personal link as a full URL."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}/p/{token_for(panellist)}"
+
+
+def find_panellist(token: str) -> Panellist | None:
+    """The panellist a token belongs to, or None for an unknown or revoked token."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(db.select(Panellist).filter_by(token_hash=hash_token(token)))

@@ -1,0 +1,16 @@
+"""Errors raised by round lifecycle operations."""
+
+
+class RoundError(Exception):
+    """An operation is not allowed in the round's or study's current state; says why."""
+
+
+class AnswerError(RoundError):
+    """An answer cannot be stored: off the scale, an item not in the round, and so on.
+
+    ``field`` names the form field or file column at fault when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field

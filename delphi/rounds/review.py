@@ -1,0 +1,138 @@
+"""Between rounds: rewording items, turning suggestions into items, preparing the next round."""
+from __future__ import annotations
+
+from delphi import audit
+from delphi.extensions import db
+from delphi.models import (Decision, Item, ItemOrigin, Round, RoundItem, RoundState, Section,
+                           StaffUser, Study, StudyStatus, Suggestion, SuggestionStatus)
+from delphi.rounds.errors import RoundError
+from delphi.rounds.lifecycle import _add_round_items, _require_review, current_round, open_round
+
+
+def _next_code(study: Study, base: str) -> str:
+    taken = set(db.session.scalars(db.select(Item.code).filter_by(study_id=study.id)))
+    n = 2
+    while f"{base}-v{n}" in taken:
+        n += 1
+    return f"{base}-v{n}"
+
+
+def reword_item(round_item: RoundItem, text: str, *, reason: str, code: str | None = None,
+                by: StaffUser | None = None, suggestion: Suggestion | None = None) -> Item:
+    """Replace an item by a new wording for the next round; the old wording stays in history."""
+    round_ = round_item.round
+    _require_review(round_)
+    text, reason = text.strip(), (reason or "").strip()
+    if not text:
+        raise RoundError(f"Item {round_item.code}: the new wording is empty.")
+    if text == round_item.text:
+        raise RoundError(f"Item {round_item.code}: the new wording is the same as the old.")
+    if not reason:
+        raise RoundError(f"Item {round_item.code}: give a reason for the rewording.")
+    old = round_item.item
+    study = round_.study
+    base = old.code.split("-v")[0]
+    code = (code or "").strip() or _next_code(study, base)
+    _require_free_code(study, code)
+    new = Item(study=study, section_id=old.section_id, code=code, text=text,
+               position=old.position, origin=ItemOrigin.REWORDING, reworded_from=old,
+               rewording_reason=reason)
+    db.session.add(new)
+    round_item.decision = Decision.REWORDED
+    round_item.decision_reason = reason
+    round_item.decided_by_id = by.id if by else None
+    if suggestion is not None:
+        _accept(suggestion, new)
+    audit.record("item.reword", study=study, by=by, target=old.code,
+                 before={"code": old.code, "text": round_item.text},
+                 after={"code": code, "text": text, "reason": reason})
+    db.session.flush()
+    return new
+
+
+def add_item_from_suggestion(suggestion: Suggestion, *, text: str, section: Section, code: str,
+                             by: StaffUser | None = None) -> Item:
+    """Turn a panellist's suggestion into a new item for the next round."""
+    if suggestion.status is not SuggestionStatus.PENDING:
+        raise RoundError(f"Suggestion {suggestion.id} was already {suggestion.status.value}.")
+    study = section.study
+    if suggestion.round.study_id != study.id:
+        raise RoundError("The suggestion belongs to another study.")
+    text, code = text.strip(), code.strip()
+    if not text or not code:
+        raise RoundError("A new item needs a code and a text.")
+    _require_free_code(study, code)
+    position = max((i.position for i in section.items), default=-1) + 1
+    item = Item(study=study, section=section, code=code, text=text, position=position,
+                origin=ItemOrigin.SUGGESTION)
+    db.session.add(item)
+    _accept(suggestion, item)
+    audit.record("item.add_from_suggestion", study=study, by=by, target=code,
+                 after={"text": text, "suggestion": suggestion.id})
+    db.session.flush()
+    return item
+
+
+def decline_suggestion(suggestion: Suggestion, *, by: StaffUser | None = None) -> None:
+    if suggestion.status is not SuggestionStatus.PENDING:
+        raise RoundError(f"Suggestion {suggestion.id} was already {suggestion.status.value}.")
+    suggestion.status = SuggestionStatus.DECLINED
+    audit.record("suggestion.decline", study=suggestion.round.study, by=by,
+                 target=f"suggestion {suggestion.id}")
+    db.session.flush()
+
+
+def _accept(suggestion: Suggestion, item: Item) -> None:
+    suggestion.status = SuggestionStatus.ACCEPTED
+    suggestion.resulting_item = item
+
+
+def _require_free_code(study: Study, code: str) -> None:
+    if db.session.scalar(db.select(Item.id).filter_by(study_id=study.id, code=code)):
+        raise RoundError(f"Item code {code} is already used in study {study.slug}.")
+
+
+def prepare_next_round(study: Study, *, by: StaffUser | None = None) -> Round:
+    """Create the next round as a draft: carried-forward items, new wordings and new items."""
+    previous = current_round(study)
+    if previous is None or previous.state is not RoundState.CLOSED:
+        state = "not started" if previous is None else f"round {previous.number} is {previous.state.value}"
+        raise RoundError(f"The next round is prepared after a round closes; {state}.")
+    rated_ever = set(db.session.scalars(
+        db.select(RoundItem.item_id).join(Round).where(Round.study_id == study.id)
+    ))
+    carried = [ri.item for ri in previous.round_items if ri.decision is Decision.CARRY_FORWARD]
+    fresh = [i for i in study.items if i.id not in rated_ever and not i.retired]
+    items = [i for i in carried if not i.retired] + fresh
+    if not items:
+        raise RoundError(
+            f"No item is carried forward from round {previous.number} and none was added; "
+            "mark the study complete instead."
+        )
+    round_ = Round(study=study, number=previous.number + 1)
+    db.session.add(round_)
+    _add_round_items(round_, items)
+    audit.record("round.prepare", study=study, by=by, target=f"round {round_.number}",
+                 after={"carried_forward": len(carried), "new": len(fresh)})
+    db.session.flush()
+    return round_
+
+
+def launch_next_round(study: Study, *, closes_at=None, by: StaffUser | None = None) -> Round:
+    """Prepare the next round from the decisions and open it (invitations are queued)."""
+    current = current_round(study)
+    if current is None or current.state is not RoundState.DRAFT:
+        prepare_next_round(study, by=by)
+    return open_round(study, closes_at=closes_at, by=by)
+
+
+def complete_study(study: Study, *, by: StaffUser | None = None) -> None:
+    current = current_round(study)
+    if current is not None and current.state is RoundState.OPEN:
+        raise RoundError(f"Round {current.number} is still open; close it first.")
+    if study.status is StudyStatus.COMPLETE:
+        raise RoundError(f"Study {study.slug} is already complete.")
+    study.status = StudyStatus.COMPLETE
+    audit.record("study.complete", study=study, by=by, target=study.slug)
+    db.session.flush()
+

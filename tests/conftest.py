@@ -1,0 +1,218 @@
+"""Fixtures shared by every test: app -> db -> client/runner -> factories.
+
+Every test runs on SQLite and, when DELPHI_TEST_DATABASE_URL names a PostgreSQL database, on
+PostgreSQL too. The schema is built once per backend by the Alembic migrations; after each test
+the tables are emptied.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from delphi import create_app
+from delphi.extensions import db as _db
+from delphi.models import (Item, Panellist, Response, ResponseStatus, Section, StaffUser, Study,
+                           utcnow)
+from delphi.panel.tokens import issue_token
+from delphi.rounds.answers import Answer, response_for, save_answers
+
+PG_URL_VARIABLE = "DELPHI_TEST_DATABASE_URL"
+
+
+def _base_config(url: str, instance) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "INSTANCE_PATH": str(instance),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "BASE_URL": "http://delphi.test",
+        "SERVER_NAME": None,
+    }
+
+
+def _reset_postgresql(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """A migrated, empty database for the session, one per backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
+    else:
+        url = os.environ.get(PG_URL_VARIABLE)
+        if not url:
+            pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE} (set by .ci/run)")
+        _reset_postgresql(url)
+    app = create_app(_base_config(url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    """Settings for the test app; a test may change them before asking for ``app``."""
+    return _base_config(database_url, tmp_path / "instance")
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _empty_tables()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_queries(db):
+    """Count SQL statements run inside a ``with count_queries() as counter:`` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+# Factories ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_study(db):
+    """Build a study with ``sections`` sections of ``items_per_section`` items (flushed)."""
+
+    def make(slug="test-study", sections=2, items_per_section=3, **settings) -> Study:
+        study = Study(slug=slug, title=f"Study {slug}", description="A test study.",
+                      contact="research.team@example.org",
+                      scale_labels={"1": "Not important", "9": "Critical"}, **settings)
+        db.session.add(study)
+        for s in range(1, sections + 1):
+            section = Section(study=study, code=f"S{s}", title=f"Section {s}", position=s)
+            db.session.add(section)
+            for i in range(1, items_per_section + 1):
+                db.session.add(Item(study=study, section=section, code=f"S{s}.{i}",
+                                    text=f"Guidance item {s}.{i}.", position=i))
+        db.session.flush()
+        return study
+
+    return make
+
+
+@pytest.fixture
+def make_panel(db):
+    """Add ``n`` panellists to a study, groups assigned in turn; returns them (flushed)."""
+
+    def make(study: Study, n=6, groups=("Social workers", "People who use services")):
+        panellists = []
+        start = len(db.session.scalars(sa.select(Panellist.id).filter_by(study_id=study.id)).all())
+        for k in range(start + 1, start + n + 1):
+            p = Panellist(study=study, pseudonym=f"P{k:03d}", name=f"Panellist {k}",
+                          email=f"panellist{k}@example.org", group=groups[(k - 1) % len(groups)])
+            issue_token(p)
+            db.session.add(p)
+            panellists.append(p)
+        db.session.flush()
+        return panellists
+
+    return make
+
+
+@pytest.fixture
+def submit(db):
+    """Submit a panellist's ratings for a round: ``{item code: value | "U" | None}``."""
+
+    def do(round_, panellist, ratings: dict, comments: dict | None = None):
+        by_code = {ri.code: ri for ri in round_.round_items}
+        answers = []
+        for code, value in ratings.items():
+            comment = (comments or {}).get(code)
+            if value == "U":
+                answers.append(Answer(by_code[code].id, unable=True, comment=comment))
+            else:
+                answers.append(Answer(by_code[code].id, value=value, comment=comment))
+        return save_answers(response_for(round_, panellist), answers, submit=True)
+
+    return do
+
+
+@pytest.fixture
+def make_staff(db):
+    def make(email="admin@example.org", role="admin", password="correct horse battery staple",
+             studies=()):
+        from delphi.models import Role
+
+        user = StaffUser(email=email, name=email.split("@")[0], role=Role(role))
+        user.set_password(password)
+        user.studies.extend(studies)
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
+
+
+def days_from_now(days: int):
+    return utcnow() + timedelta(days=days)
+
+
+__all__ = ["Response", "ResponseStatus", "days_from_now"]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With DELPHI_REQUIRE_ALL set (CI), a skipped test is a failed test."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("DELPHI_REQUIRE_ALL") and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but CI must run everything: {report.longrepr}"
