@@ -201,6 +201,22 @@ def make_staff(db):
     return make
 
 
+@pytest.fixture
+def login_as(client, make_staff):
+    """Sign the test client in as a new staff member: ``login_as("coordinator", studies=[s])``."""
+
+    def login(role="admin", studies=(), email=None):
+        user = make_staff(email=email or f"{role}-{len(studies)}@example.org", role=role,
+                          studies=studies)
+        _db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return login
+
+
 def days_from_now(days: int):
     return utcnow() + timedelta(days=days)
 
