@@ -5,7 +5,7 @@ Each package owns its commands and adds them here; this module only assembles th
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup
 
 
 class CommandError(click.ClickException):
@@ -39,18 +39,9 @@ _register_package_commands()
 
 
 def main() -> None:
-    """Entry point of the ``delphi`` console script."""
+    """Entry point of the ``delphi`` console script: the same commands as ``flask delphi``."""
+    from flask.cli import ScriptInfo
+
     from delphi import create_app
 
-    group = FlaskGroup(
-        name="delphi",
-        help=delphi_group.help,
-        create_app=lambda: create_app(),
-        add_default_commands=False,
-        add_version_option=False,
-        load_dotenv=False,
-        set_debug_flag=False,
-    )
-    for name, command in delphi_group.commands.items():
-        group.add_command(command, name)
-    group.main(prog_name="delphi")
+    delphi_group.main(prog_name="delphi", obj=ScriptInfo(create_app=lambda: create_app()))
