@@ -28,10 +28,9 @@ def _register_package_commands() -> None:
     from delphi.demo.cli import demo_command
     from delphi.panel.cli import panel_group
     from delphi.rounds.cli import responses_group, round_group
-    from delphi.studies.cli import export_command, study_group
+    from delphi.studies.cli import study_group
 
-    for command in (demo_command, panel_group, round_group, responses_group, study_group,
-                    export_command):
+    for command in (demo_command, panel_group, round_group, responses_group, study_group):
         delphi_group.add_command(command)
 
 

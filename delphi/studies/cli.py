@@ -1,7 +1,6 @@
-import click
-from flask.cli import AppGroup, with_appcontext
-study_group = AppGroup("study")
-@click.command("export")
-@with_appcontext
-def export_command():
-    """Export."""
+"""``delphi study ...``: create a study from a study file."""
+from __future__ import annotations
+
+from flask.cli import AppGroup
+
+study_group = AppGroup("study", help="Create and export studies.")
