@@ -1,0 +1,20 @@
+"""The browser harness itself: the live server answers, axe runs and reports violations."""
+from __future__ import annotations
+
+import pytest
+
+
+def test_live_server_serves_the_front_page_and_axe_passes_it(page, live_server, axe_check):
+    response = page.goto(live_server.url("/"))
+    assert response.status == 200
+    assert "Delphi" in page.title()
+    axe_check(page)
+
+
+def test_axe_check_fails_listing_a_violation(page, live_server, axe_check):
+    page.goto(live_server.url("/"))
+    # An image without a text alternative: a violation axe must report.
+    page.evaluate("() => { const img = document.createElement('img');"
+                  " img.src = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'; document.querySelector('main').append(img); }")
+    with pytest.raises(AssertionError, match="image-alt"):
+        axe_check(page)
