@@ -54,15 +54,20 @@ def validate(response: Response, answers: list[Answer]) -> dict[int, RoundItem]:
 
 
 def save_answers(response: Response, answers: list[Answer], *, submit: bool,
-                 section_comments: dict[int, str] | None = None, imported: bool = False) -> Response:
+                 section_comments: dict[int, str] | None = None, imported: bool = False,
+                 late_draft: bool = False) -> Response:
     """Store answers as a draft, or submit them. Raises before writing anything if one is bad.
 
     Answers for items not listed are left as they were. Submitting again while the round is
-    open replaces the earlier answers.
+    open replaces the earlier answers. ``late_draft`` keeps what a panellist typed when the round
+    closed while they were answering: a draft of the closed round, never counted (only submitted
+    responses enter the ratings matrix), and refused for a response that was submitted.
     """
     response = lock_response(response)
     round_ = response.round
-    if round_.state is not RoundState.OPEN:
+    keeping_late_draft = (late_draft and not submit and round_.state is RoundState.CLOSED
+                          and response.status is not ResponseStatus.SUBMITTED)
+    if round_.state is not RoundState.OPEN and not keeping_late_draft:
         raise RoundError(
             f"Round {round_.number} is {round_.state.value}; answers can no longer be changed.")
     panellist = response.panellist
