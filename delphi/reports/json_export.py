@@ -1,0 +1,88 @@
+"""The report as JSON: the study, its consensus definition, and every round with its items.
+
+Structure (all numbers as the engine froze them):
+
+    {"format": "delphi-report", "version": 1, "generated_at": ISO time,
+     "study": {"slug", "title", "description", "scale": {"min", "max", "labels", "unable_to_rate"},
+               "min_group_size"},
+     "settings": the consensus definition as stated before round 1 (ConsensusSettings.to_dict()),
+     "settings_words": [sentences],
+     "rounds": [{"number", "state", "opened_at", "closes_at", "closed_at", "settings",
+                 "participation": {"invited", "responded", "response_rate", "invited_by_group",
+                                   "responded_by_group", "responded_previous", "retained", "lost"},
+                 "flow": {"rated", "carried_in", "new_wordings", "from_suggestions", "status_in",
+                          "status_out", "status_none", "decided": {decision: n}, "overridden"},
+                 "items": [{"section", "section_title", "item", "text", "origin", "summary",
+                            "groups": {group: summary}, "stability", "consensus", "decision",
+                            "decision_reason", "comments": [text]}]}],
+     "final_items": [{"section", "items": [{"item", "text", "round"}]}],
+     "rewordings": [{"round", "old_item", "old_text", "new_item", "new_text", "reason"}]}
+
+``summary`` has the engine's fields (n, n_unable, n_missing, counts, median, q1, q3, iqr, mean,
+sd, p30, p70, ipr, ipr_central, asymmetry, ipras, disagreement, pct_low, pct_mid, pct_high,
+status, reason). Only reported rounds (closed ones) carry items.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+
+from delphi.reports.data import ItemRow, RoundReport, StudyReport
+
+
+def iso_time(value: datetime | None) -> str | None:
+    return value.isoformat() + "Z" if value is not None else None
+
+
+def item_dict(row: ItemRow) -> dict:
+    return {
+        "section": row.section_code, "section_title": row.section_title, "item": row.code,
+        "text": row.text, "origin": row.origin, "summary": row.summary,
+        "groups": row.group_summaries, "stability": row.stability, "consensus": row.status,
+        "decision": row.decision, "decision_reason": row.decision_reason,
+        "comments": row.comments,
+    }
+
+
+def _round(report: StudyReport, round_: RoundReport) -> dict:
+    p = round_.participation
+    reported = round_.number in report.reported_rounds
+    return {
+        "number": round_.number, "state": round_.state, "opened_at": iso_time(round_.opened_at),
+        "closes_at": iso_time(round_.closes_at), "closed_at": iso_time(round_.closed_at),
+        "settings": round_.settings,
+        "participation": {
+            "invited": p.invited, "responded": p.responded, "response_rate": p.rate,
+            "invited_by_group": p.invited_by_group, "responded_by_group": p.responded_by_group,
+            "responded_previous": p.responded_previous, "retained": p.retained, "lost": p.lost,
+        },
+        "flow": asdict(round_.flow) if round_.flow is not None and reported else None,
+        "items": [item_dict(row) for row in round_.items] if reported else [],
+    }
+
+
+def report_dict(report: StudyReport) -> dict:
+    study = report.study
+    return {
+        "format": "delphi-report", "version": 1, "generated_at": iso_time(report.generated_at),
+        "study": {
+            "slug": study.slug, "title": study.title, "description": study.description,
+            "scale": {"min": study.scale_min, "max": study.scale_max,
+                      "labels": study.scale_labels, "unable_to_rate": study.unable_to_rate},
+            "min_group_size": study.min_group_size,
+        },
+        "settings": report.settings,
+        "settings_words": report.settings_words,
+        "rounds": [_round(report, r) for r in report.rounds],
+        "final_items": [{"section": title, "items": [
+            {"item": row.code, "text": row.text, "round": row.round} for row in rows]}
+            for title, rows in report.final_items],
+        "rewordings": [{"round": r.round, "old_item": r.old_code, "old_text": r.old_text,
+                        "new_item": r.new_code, "new_text": r.new_text, "reason": r.reason}
+                       for r in report.rewordings],
+    }
+
+
+def export_json(report: StudyReport) -> bytes:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,0 +1,98 @@
+"""Raw ratings for analysis in R or SPSS: a ZIP of a long-format CSV and its codebook.
+
+One row per panellist, round and item, for every submitted response of the reported rounds.
+Panellists appear only by their pseudonymous id, stable within the study.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from delphi.extensions import db
+from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem
+from delphi.reports.csv_export import write_csv
+from delphi.reports.data import StudyReport
+
+COLUMNS = ["panellist", "group", "round", "section", "item", "value", "unable", "missing",
+           "comment"]
+
+
+def raw_rows(report: StudyReport) -> list[list[object]]:
+    """The long-format rows, read in two statements whatever the study's size."""
+    study = report.study
+    responses = db.session.execute(
+        db.select(Response.id, Round.number, Panellist.pseudonym, Panellist.group)
+        .join(Round, Response.round_id == Round.id)
+        .join(Panellist, Response.panellist_id == Panellist.id)
+        .where(Round.study_id == study.id, Round.number.in_(report.reported_rounds),
+               Response.status == ResponseStatus.SUBMITTED)
+        .order_by(Round.number, Panellist.pseudonym)
+    ).all()
+    ratings = {(r.response_id, r.round_item_id): r for r in db.session.execute(
+        db.select(Rating.response_id, Rating.round_item_id, Rating.value, Rating.unable,
+                  Rating.comment)
+        .join(Response, Rating.response_id == Response.id)
+        .join(Round, Response.round_id == Round.id)
+        .where(Round.study_id == study.id, Round.number.in_(report.reported_rounds),
+               Response.status == ResponseStatus.SUBMITTED)
+    )}
+    items = db.session.execute(
+        db.select(RoundItem.id, Round.number, RoundItem.code, RoundItem.section_id)
+        .join(Round, RoundItem.round_id == Round.id)
+        .where(Round.study_id == study.id, Round.number.in_(report.reported_rounds))
+        .order_by(RoundItem.position, RoundItem.id)
+    ).all()
+    section_code = {s.id: s.code for s in study.sections}
+    items_of: dict[int, list] = {}
+    for item in items:
+        items_of.setdefault(item.number, []).append(item)
+    rows: list[list[object]] = []
+    for response_id, number, pseudonym, group in responses:
+        for item_id, _, code, section_id in items_of.get(number, []):
+            rating = ratings.get((response_id, item_id))
+            unable = bool(rating and rating.unable)
+            value = rating.value if rating is not None else None
+            rows.append([pseudonym, group, number, section_code.get(section_id, ""), code, value,
+                         int(unable), int(value is None and not unable),
+                         (rating.comment or "") if rating is not None else ""])
+    return rows
+
+
+def codebook(report: StudyReport) -> str:
+    study = report.study
+    labels = "\n".join(f"    {p} = {study.label_for(p)}" for p in study.scale_points
+                       if study.label_for(p))
+    groups = "\n".join(f"    {g}" for g in report.groups)
+    rounds = ", ".join(str(n) for n in report.reported_rounds)
+    return f"""Codebook for ratings.csv: {study.title} ({study.slug})
+
+One row per panellist, round and item, for every panellist who submitted the round.
+Rounds included: {rounds or "none"}. Encoding UTF-8, comma-separated, one header row.
+Text cells that begin with = + - @ (or a tab or carriage return) are prefixed with a single
+quote so that a spreadsheet does not run them as formulas.
+
+panellist  Pseudonymous panellist id, stable across rounds of this study (text).
+group      Stakeholder group of the panellist (text):
+{groups or "    (none)"}
+round      Round number (integer, 1 = first round).
+section    Code of the guidance section (text).
+item       Code of the item as shown in that round (text). A reworded item has a new code;
+           the rewording history is in the study report.
+value      Rating on the scale {study.scale_min} to {study.scale_max} (integer); empty when the
+           panellist was unable to rate the item or left it out.
+{labels}
+unable     1 if the panellist chose "unable to rate", else 0.
+missing    1 if the panellist submitted the round without answering the item, else 0.
+comment    The panellist's comment on the item, if any (text).
+
+In R: read.csv("ratings.csv", na.strings = "", encoding = "UTF-8").
+In SPSS: File > Import Data > CSV Data, with value as a numeric variable.
+"""
+
+
+def export_raw(report: StudyReport) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("ratings.csv", write_csv(COLUMNS, raw_rows(report)))
+        archive.writestr("codebook.txt", codebook(report).encode("utf-8"))
+    return buffer.getvalue()

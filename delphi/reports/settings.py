@@ -1,0 +1,94 @@
+"""The consensus definition a report states: as constant columns and in words."""
+from __future__ import annotations
+
+from delphi.consensus import ConsensusError, ConsensusSettings
+from delphi.models import Study
+from delphi.rounds.matrix import consensus_settings
+
+QUANTILE_WORDS = {
+    "linear": "linear interpolation (Hyndman & Fan type 7: R's default, numpy, Excel PERCENTILE.INC)",
+    "weibull": "Weibull plotting positions (Hyndman & Fan type 6: SPSS, Minitab, Excel PERCENTILE.EXC)",
+}
+
+
+def study_settings(study: Study) -> dict:
+    """The study's current definition, for a study whose first round has not opened yet."""
+    try:
+        return consensus_settings(study).to_dict()
+    except ConsensusError:
+        return {}
+
+
+def regions_of(settings: dict) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The (low, high) regions the settings resolved to, as the engine recorded them."""
+    if "low_region" in settings and "high_region" in settings:
+        low, high = settings["low_region"], settings["high_region"]
+        return (int(low[0]), int(low[1])), (int(high[0]), int(high[1]))
+    try:
+        engine = ConsensusSettings.from_dict(settings)
+    except (ConsensusError, TypeError):
+        return None
+    return engine.low_region, engine.high_region
+
+
+def region_text(region: tuple[int, int] | None) -> str:
+    return "" if region is None else f"{region[0]}-{region[1]}"
+
+
+def settings_columns(settings: dict) -> dict[str, object]:
+    """The settings as constant columns of an item table (CSV, XLSX, JSON)."""
+    regions = regions_of(settings)
+    return {
+        "quantile_method": settings.get("quantiles", ""),
+        "rule": settings.get("rule", ""),
+        "low_region": region_text(regions[0]) if regions else "",
+        "high_region": region_text(regions[1]) if regions else "",
+        "agreement_pct": settings.get("agreement"),
+        "opposite_max_pct": settings.get("opposite_max"),
+        "opposite_inclusive": settings.get("opposite_inclusive"),
+        "percent_threshold": settings.get("percent"),
+        "iqr_max": settings.get("effective_iqr_max", settings.get("iqr_max")),
+        "min_ratings": settings.get("min_ratings"),
+        "per_group": settings.get("per_group"),
+        "stability_max_pct": settings.get("stability_max"),
+    }
+
+
+SETTINGS_COLUMNS = list(settings_columns({}))
+
+
+def describe_settings(settings: dict) -> list[str]:
+    """The consensus definition in sentences, as a methods section would state it."""
+    if not settings:
+        return ["The consensus definition is not complete yet."]
+    regions = regions_of(settings)
+    low, high = (region_text(r) for r in regions) if regions else ("", "")
+    rule = settings.get("rule")
+    opposite = "at most" if settings.get("opposite_inclusive") else "fewer than"
+    sentences = {
+        "comet": (
+            f"Consensus in: at least {settings.get('agreement')}% of ratings in the high region "
+            f"({high}) and {opposite} {settings.get('opposite_max')}% in the low region ({low}). "
+            f"Consensus out: the same with the regions swapped (COMET rule)."),
+        "percent": (
+            f"Consensus in: at least {settings.get('percent')}% of ratings in the high region "
+            f"({high}); consensus out: at least {settings.get('percent')}% in the low region "
+            f"({low})."),
+        "iqr": (
+            f"Consensus: an interquartile range of at most {settings.get('effective_iqr_max')}"
+            f" with the median in the high region ({high}, in) or the low region ({low}, out)."),
+        "rand": (
+            f"RAND/UCLA appropriateness method: the median in the high region ({high}, in) or the "
+            f"low region ({low}, out) without disagreement (IPR greater than IPRAS)."),
+    }
+    words = [sentences.get(rule, f"Rule {rule}.")]
+    words.append(f"Percentages are of ratings on the scale; \"unable to rate\" and missing answers "
+                 f"are counted but not rated. An item needs at least {settings.get('min_ratings')} "
+                 "ratings for any consensus.")
+    words.append("Quantiles: " + QUANTILE_WORDS.get(settings.get("quantiles", ""),
+                                                     str(settings.get("quantiles"))) + ".")
+    if settings.get("per_group"):
+        words.append("Consensus must also hold within every stakeholder group.")
+    words.append(f"Stability: an item is stable when fewer than {settings.get('stability_max')}% "
+                 "of the panellists who rated it in both rounds changed their rating.")
+    return words

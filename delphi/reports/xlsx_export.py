@@ -1,0 +1,93 @@
+"""The report as an XLSX workbook: a sheet per round, per stakeholder group, and the settings.
+
+Numbers are stored as numbers; text that could start a formula is neutralised.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from delphi.reports.data import StudyReport
+from delphi.reports.safety import neutralise_row
+from delphi.reports.settings import settings_columns
+from delphi.reports.table import header, record, rows_for, stability_keys
+
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet title (at most 31 characters, none of []:*?/\\)."""
+    base = _NOT_IN_SHEET_NAMES.sub(" ", name).strip("' ")[:31] or "Sheet"
+    title, n = base, 2
+    while title.casefold() in taken:
+        suffix = f" ({n})"
+        title, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(title.casefold())
+    return title
+
+
+def _fill(sheet: Worksheet, columns: list[str], rows: list[list[object]]) -> None:
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(neutralise_row(row))
+    sheet.freeze_panes = "A2"
+
+
+def _settings_sheet(sheet: Worksheet, report: StudyReport) -> None:
+    study = report.study
+    sheet.append(["setting", "value"])
+    sheet.append(["study", study.title])
+    sheet.append(["slug", study.slug])
+    sheet.append(["scale_min", study.scale_min])
+    sheet.append(["scale_max", study.scale_max])
+    for point in study.scale_points:
+        if study.label_for(point):
+            sheet.append([f"label_{point}", study.label_for(point)])
+    sheet.append(["unable_to_rate_offered", study.unable_to_rate])
+    sheet.append(["min_group_size", study.min_group_size])
+    for key, value in settings_columns(report.settings).items():
+        sheet.append([key, value])
+    for number, sentence in enumerate(report.settings_words, start=1):
+        sheet.append([f"definition_{number}", sentence])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2):
+        row[1].value = neutralise_row([row[1].value])[0]
+
+
+def export_xlsx(report: StudyReport) -> bytes:
+    workbook = Workbook()
+    taken: set[str] = set()
+    first = True
+    for round_ in report.rounds:
+        if round_.number not in report.reported_rounds:
+            continue
+        sheet = workbook.active if first else workbook.create_sheet()
+        first = False
+        sheet.title = sheet_title(f"Round {round_.number}", taken)
+        _fill(sheet, *rows_for(report, round_.items))
+
+    rows = report.item_rows
+    stability = stability_keys(rows)
+    for group in report.shown_groups:
+        sheet = workbook.create_sheet(sheet_title(f"Group {group}", taken))
+        columns = ["group"] + header(report, rows)
+        values = []
+        for row in rows:
+            if group in row.group_summaries:
+                cells = record(report, row, summary=row.group_summaries[group], stability=stability)
+                values.append([group] + [cells.get(c) for c in columns[1:]])
+        _fill(sheet, columns, values)
+
+    sheet = workbook.active if first else workbook.create_sheet()
+    sheet.title = sheet_title("Settings", taken)
+    _settings_sheet(sheet, report)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
