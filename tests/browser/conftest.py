@@ -112,7 +112,8 @@ def axe_check(page, *, context: str = "") -> None:
     lines = []
     for violation in violations:
         targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} "
+                     f"at {targets}")
     where = f" on {context or page.url}"
     assert not violations, f"axe found {len(violations)} violation(s){where}:\n" + "\n".join(lines)
 

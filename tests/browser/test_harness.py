@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
 
 def test_live_server_serves_the_front_page_and_axe_passes_it(page, live_server, axe_check):
     response = page.goto(live_server.url("/"))
@@ -14,7 +16,7 @@ def test_live_server_serves_the_front_page_and_axe_passes_it(page, live_server, 
 def test_axe_check_fails_listing_a_violation(page, live_server, axe_check):
     page.goto(live_server.url("/"))
     # An image without a text alternative: a violation axe must report.
-    page.evaluate("() => { const img = document.createElement('img');"
-                  " img.src = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'; document.querySelector('main').append(img); }")
+    page.evaluate("src => { const img = document.createElement('img'); img.src = src;"
+                  " document.querySelector('main').append(img); }", PIXEL)
     with pytest.raises(AssertionError, match="image-alt"):
         axe_check(page)
