@@ -44,9 +44,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from delphi.auth.views import blueprint as auth
+    from delphi.console.blueprint import blueprint as console
     from delphi.home import blueprint as home
 
     app.register_blueprint(home)
+    app.register_blueprint(auth)
+    app.register_blueprint(console)
 
 
 def register_errorhandlers(app: Flask) -> None:
