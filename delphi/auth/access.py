@@ -44,3 +44,8 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to see that page."
+login_manager.login_message_category = "info"

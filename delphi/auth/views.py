@@ -1,0 +1,121 @@
+"""Signing in and out, and the administrators' page of staff accounts."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
+
+from delphi.auth.access import admin_required
+from delphi.auth.accounts import (AccountError, create_staff, find_staff, set_assignments,
+                                  update_staff)
+from delphi.auth.forms import LoginForm, LogoutForm, StaffCreateForm, StaffEditForm
+from delphi.extensions import db, limiter
+from delphi.models import Role, StaffUser, Study, utcnow
+
+blueprint = Blueprint("auth", __name__)
+
+FAILED_LOGIN_LIMIT = "5/minute"
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None: never redirect elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _login_key() -> str:
+    """Failed sign-ins are counted per address and per e-mail tried."""
+    email = request.form.get("email", "").strip().lower()[:320]
+    return f"{get_remote_address()}|{email}"
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(FAILED_LOGIN_LIMIT, key_func=_login_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code != 302,
+               error_message="Too many failed sign-in attempts. Wait a minute and try again.")
+def login():
+    form = LoginForm()
+    target = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        user = find_staff(form.email.data)
+        if user is not None and user.is_enabled and user.check_password(form.password.data):
+            session.clear()  # a fresh session on sign-in: no fixation
+            login_user(user)
+            user.last_login_at = utcnow()
+            db.session.commit()
+            return redirect(target or url_for("console.index"))
+        flash("The e-mail or password is not right, or the account is disabled.", "error")
+    return render_template("auth/login.html", form=form, next=target)
+
+
+@blueprint.post("/logout")
+def logout():
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/admin/staff", methods=["GET", "POST"])
+@admin_required
+def staff():
+    form = StaffCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = create_staff(form.email.data, role=Role(form.role.data),
+                                name=form.name.data or "", password=form.password.data,
+                                by=current_user)
+        except AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Account {user.email} created.", "info")
+            return redirect(url_for("auth.staff_edit", staff_id=user.id))
+    users = db.session.scalars(db.select(StaffUser).order_by(StaffUser.email)).all()
+    return render_template("auth/staff.html", form=form, users=users)
+
+
+@blueprint.route("/admin/staff/<int:staff_id>", methods=["GET", "POST"])
+@admin_required
+def staff_edit(staff_id: int):
+    user = db.session.get(StaffUser, staff_id) or abort(404)
+    studies = db.session.scalars(db.select(Study).order_by(Study.title)).all()
+    form = StaffEditForm(study_choices=[SelectChoice(str(s.id), f"{s.title} ({s.slug})")
+                                        for s in studies],
+                         data={"name": user.name, "role": user.role.value,
+                               "enabled": user.is_enabled,
+                               "studies": [s.id for s in user.studies]})
+    if form.validate_on_submit():
+        chosen = set(form.studies.data or [])
+        try:
+            update_staff(user, name=form.name.data or "", role=Role(form.role.data),
+                         enabled=form.enabled.data, password=form.password.data or None,
+                         by=current_user)
+            set_assignments(user, [s for s in studies if s.id in chosen], by=current_user)
+        except AccountError as error:
+            db.session.rollback()
+            form.role.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Account {user.email} saved.", "info")
+            return redirect(url_for("auth.staff_edit", staff_id=user.id))
+    return render_template("auth/staff_edit.html", form=form, user=user)
+
+
+@blueprint.app_context_processor
+def logout_form():
+    """Every staff page's header carries the sign-out button and its CSRF token."""
+    if current_user and current_user.is_authenticated:
+        return {"logout_form": LogoutForm()}
+    return {}
+
