@@ -1,0 +1,21 @@
+"""Console page of a study's audit trail: who did what, when, before and after."""
+from __future__ import annotations
+
+from flask import render_template, request
+
+from delphi.auth.access import study_required
+from delphi.extensions import db
+from delphi.models import AuditEvent, Study
+
+PAGE_SIZE = 100
+
+
+@study_required
+def audit(study: Study):
+    """The study's audit events, newest first, a page at a time."""
+    page = request.args.get("page", 1, type=int)
+    events = db.paginate(
+        db.select(AuditEvent).filter_by(study_id=study.id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()),
+        page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template("console/audit.html", study=study, events=events)

@@ -1,0 +1,158 @@
+"""Console pages for a study's sections and items: add, edit, reorder, retire and restore."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from delphi.auth.access import study_required
+from delphi.console.forms import ItemForm, SectionForm
+from delphi.console.setup import (SetupError, add_item, add_section, item_shown, move_item,
+                                  move_section, section_shown, set_retired, update_item,
+                                  update_section)
+from delphi.extensions import db
+from delphi.models import Item, RoundItem, Section, Study
+
+
+def _section(study: Study, section_id: int) -> Section:
+    """A section of this study; 404 for another study's, whatever the URL says."""
+    return db.first_or_404(db.select(Section).filter_by(id=section_id, study_id=study.id))
+
+
+def _item(study: Study, item_id: int) -> Item:
+    return db.first_or_404(db.select(Item).filter_by(id=item_id, study_id=study.id))
+
+
+def _section_choices(study: Study) -> list[SelectChoice]:
+    return [SelectChoice(str(s.id), f"{s.code} {s.title}") for s in study.sections]
+
+
+def _page(study: Study, *, section_form=None, item_form=None, status: int = 200):
+    shown = set(db.session.scalars(
+        db.select(RoundItem.item_id).join(Item).where(Item.study_id == study.id)))
+    return render_template(
+        "console/content.html", study=study, shown=shown,
+        section_form=section_form or SectionForm(prefix="section"),
+        item_form=item_form or ItemForm(prefix="item", sections=_section_choices(study)),
+    ), status
+
+
+def _refused(form, error: SetupError) -> None:
+    db.session.rollback()
+    form[error.field or "code"].errors.append(str(error))
+
+
+@study_required
+def content(study: Study):
+    """Sections and items, in order, with what may be done to each."""
+    return _page(study)
+
+
+@study_required
+def new_section(study: Study):
+    form = SectionForm(prefix="section")
+    if form.validate_on_submit():
+        try:
+            add_section(study, code=form.code.data.strip(), title=form.title.data.strip(),
+                        by=current_user)
+        except SetupError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(f"Section {form.code.data} added.", "info")
+            return redirect(url_for("console.content", slug=study.slug))
+    return _page(study, section_form=form, status=400)
+
+
+@study_required
+def edit_section(study: Study, section_id: int):
+    section = _section(study, section_id)
+    form = SectionForm(data={"code": section.code, "title": section.title})
+    if form.validate_on_submit():
+        try:
+            update_section(section, code=form.code.data.strip(), title=form.title.data.strip(),
+                           by=current_user)
+        except SetupError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(f"Section {section.code} saved.", "info")
+            return redirect(url_for("console.content", slug=study.slug))
+    status = 400 if form.errors else 200
+    return render_template("console/section_form.html", study=study, section=section, form=form,
+                           shown=section_shown(section)), status
+
+
+@study_required
+def new_item(study: Study):
+    form = ItemForm(prefix="item", sections=_section_choices(study))
+    if form.validate_on_submit():
+        try:
+            add_item(_section(study, form.section.data), code=form.code.data.strip(),
+                     text=form.text.data.strip(), by=current_user)
+        except SetupError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(f"Item {form.code.data} added.", "info")
+            return redirect(url_for("console.content", slug=study.slug))
+    return _page(study, item_form=form, status=400)
+
+
+@study_required
+def edit_item(study: Study, item_id: int):
+    """Edit an item never shown in a round; a shown one is reworded on the review page."""
+    item = _item(study, item_id)
+    shown = item_shown(item)
+    form = ItemForm(sections=_section_choices(study),
+                    data={"section": item.section_id, "code": item.code, "text": item.text})
+    if form.validate_on_submit():
+        try:
+            update_item(item, code=form.code.data.strip(), text=form.text.data.strip(),
+                        section=_section(study, form.section.data), by=current_user)
+        except SetupError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(f"Item {item.code} saved.", "info")
+            return redirect(url_for("console.content", slug=study.slug))
+    status = 400 if form.errors else 200
+    return render_template("console/item_form.html", study=study, item=item, form=form,
+                           shown=shown), status
+
+
+# Buttons that change something need no form class: CSRFProtect checks every POST app-wide.
+
+
+def _direction() -> str:
+    direction = request.form.get("direction", "")
+    if direction not in ("up", "down"):
+        abort(400, description="Say whether to move up or down.")
+    return direction
+
+
+@study_required
+def move_section_view(study: Study, section_id: int):
+    section = _section(study, section_id)
+    move_section(section, _direction(), by=current_user)
+    db.session.commit()
+    return redirect(url_for("console.content", slug=study.slug, _anchor=f"section-{section.id}"))
+
+
+@study_required
+def move_item_view(study: Study, item_id: int):
+    item = _item(study, item_id)
+    move_item(item, _direction(), by=current_user)
+    db.session.commit()
+    return redirect(url_for("console.content", slug=study.slug, _anchor=f"item-{item.id}"))
+
+
+@study_required
+def retire_item(study: Study, item_id: int):
+    """Retire an item (or, with ``restore``, bring it back) for rounds not yet prepared."""
+    item = _item(study, item_id)
+    retire = request.form.get("restore") is None
+    set_retired(item, retire, by=current_user)
+    db.session.commit()
+    flash(f"Item {item.code} {'retired' if retire else 'restored'}.", "info")
+    return redirect(url_for("console.content", slug=study.slug, _anchor=f"item-{item.id}"))

@@ -1,0 +1,187 @@
+"""Study set-up operations: the study's settings, its sections and its items.
+
+Each operation checks what it may change, records an audit event and flushes; the view commits.
+"""
+from __future__ import annotations
+
+import enum
+
+from delphi import audit
+from delphi.extensions import db
+from delphi.models import Item, RoundItem, Section, StaffUser, Study
+
+# The consensus definition and the scale it is stated on: fixed once round 1 has opened.
+LOCKED_FIELDS = (
+    "scale_min", "scale_max", "consensus_rule", "quantile_method", "low_to", "high_from",
+    "agreement_pct", "opposite_max_pct", "opposite_inclusive", "percent_threshold", "iqr_max",
+    "min_ratings", "per_group_consensus", "stability_max_pct",
+)
+
+
+class SetupError(Exception):
+    """A set-up change is refused; ``field`` names the form field at fault when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _plain(value):
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def create_study(values: dict, *, by: StaffUser | None = None) -> Study:
+    """Create a study from its settings (column name to value); the creator is assigned to it."""
+    if db.session.scalar(db.select(Study.id).filter_by(slug=values["slug"])):
+        raise SetupError(f"The slug {values['slug']} is already used by another study.", "slug")
+    study = Study(**values)
+    db.session.add(study)
+    if by is not None and not by.is_admin:
+        study.staff.append(by)
+    db.session.flush()
+    audit.record("study.create", study=study, by=by, target=study.slug,
+                 after={key: _plain(value) for key, value in values.items()})
+    return study
+
+
+def update_study(study: Study, values: dict, *, by: StaffUser | None = None) -> dict:
+    """Change the study's settings; returns the changed fields as {name: (before, after)}.
+
+    Once round 1 has opened, a change to the consensus definition is refused, whatever the form
+    sent: the definition was stated in advance.
+    """
+    changed = {key: (getattr(study, key), value) for key, value in values.items()
+               if getattr(study, key) != value}
+    if study.consensus_locked:
+        locked = [key for key in changed if key in LOCKED_FIELDS]
+        if locked:
+            raise SetupError(
+                "The consensus definition was stated in advance and cannot change after round 1 "
+                f"opened; refused change to {', '.join(locked)}.", locked[0])
+    for key, (_, value) in changed.items():
+        setattr(study, key, value)
+    if changed:
+        audit.record("study.update", study=study, by=by, target=study.slug,
+                     before={key: _plain(old) for key, (old, _) in changed.items()},
+                     after={key: _plain(new) for key, (_, new) in changed.items()})
+    db.session.flush()
+    return changed
+
+
+def _require_free_section_code(study: Study, code: str, section: Section | None = None) -> None:
+    other = db.session.scalar(db.select(Section).filter_by(study_id=study.id, code=code))
+    if other is not None and other is not section:
+        raise SetupError(f"Section code {code} is already used in this study.", "code")
+
+
+def _require_free_item_code(study: Study, code: str, item: Item | None = None) -> None:
+    other = db.session.scalar(db.select(Item).filter_by(study_id=study.id, code=code))
+    if other is not None and other is not item:
+        raise SetupError(f"Item code {code} is already used in this study.", "code")
+
+
+def add_section(study: Study, *, code: str, title: str, by: StaffUser | None = None) -> Section:
+    _require_free_section_code(study, code)
+    position = max((s.position for s in study.sections), default=0) + 1
+    section = Section(study=study, code=code, title=title, position=position)
+    db.session.add(section)
+    audit.record("section.add", study=study, by=by, target=code, after={"title": title})
+    db.session.flush()
+    return section
+
+
+def update_section(section: Section, *, code: str, title: str,
+                   by: StaffUser | None = None) -> None:
+    """Rename a section; its code may change only while no round has shown it."""
+    if code != section.code and section_shown(section):
+        raise SetupError("This section was shown in a round; its code cannot change.", "code")
+    _require_free_section_code(section.study, code, section)
+    before = {"code": section.code, "title": section.title}
+    section.code, section.title = code, title
+    audit.record("section.update", study=section.study, by=by, target=code, before=before,
+                 after={"code": code, "title": title})
+    db.session.flush()
+
+
+def item_shown(item: Item) -> bool:
+    """Whether a round has shown this wording; a shown item is only reworded, never edited."""
+    return db.session.scalar(
+        db.select(RoundItem.id).filter_by(item_id=item.id).limit(1)) is not None
+
+
+def section_shown(section: Section) -> bool:
+    return db.session.scalar(
+        db.select(RoundItem.id).filter_by(section_id=section.id).limit(1)) is not None
+
+
+def add_item(section: Section, *, code: str, text: str, by: StaffUser | None = None) -> Item:
+    study = section.study
+    _require_free_item_code(study, code)
+    position = max((i.position for i in section.items), default=0) + 1
+    item = Item(study=study, section=section, code=code, text=text, position=position)
+    db.session.add(item)
+    audit.record("item.add", study=study, by=by, target=code,
+                 after={"section": section.code, "text": text})
+    db.session.flush()
+    return item
+
+
+def update_item(item: Item, *, code: str, text: str, section: Section,
+                by: StaffUser | None = None) -> None:
+    """Edit an item in place, allowed only while no round has shown it (invariant 3)."""
+    if item_shown(item):
+        raise SetupError(
+            f"Item {item.code} was shown in a round, so its wording is kept as rated; "
+            "reword it between rounds on the review page.", "text")
+    if section.study_id != item.study_id:
+        raise SetupError("The section belongs to another study.", "section")
+    _require_free_item_code(item.study, code, item)
+    before = {"code": item.code, "text": item.text, "section": item.section.code}
+    if section is not item.section:
+        item.position = max((i.position for i in section.items), default=0) + 1
+    item.code, item.text, item.section = code, text, section
+    audit.record("item.update", study=item.study, by=by, target=code, before=before,
+                 after={"code": code, "text": text, "section": section.code})
+    db.session.flush()
+
+
+def _swap(rows: list, row, direction: str) -> bool:
+    """Swap ``row`` with its neighbour in ``rows`` (ordered by position); False at an end."""
+    index = rows.index(row)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(rows):
+        return False
+    for position, each in enumerate(rows, start=1):  # renumber so positions are distinct
+        each.position = position
+    rows[index].position, rows[other].position = rows[other].position, rows[index].position
+    return True
+
+
+def move_section(section: Section, direction: str, *, by: StaffUser | None = None) -> bool:
+    rows = sorted(section.study.sections, key=lambda s: (s.position, s.id))
+    moved = _swap(rows, section, direction)
+    if moved:
+        audit.record("section.move", study=section.study, by=by, target=section.code,
+                     after={"direction": direction})
+    db.session.flush()
+    return moved
+
+
+def move_item(item: Item, direction: str, *, by: StaffUser | None = None) -> bool:
+    rows = sorted(item.section.items, key=lambda i: (i.position, i.id))
+    moved = _swap(rows, item, direction)
+    if moved:
+        audit.record("item.move", study=item.study, by=by, target=item.code,
+                     after={"direction": direction})
+    db.session.flush()
+    return moved
+
+
+def set_retired(item: Item, retired: bool, *, by: StaffUser | None = None) -> None:
+    """Retire an item (kept in history, left out of new rounds) or restore it."""
+    if item.retired == retired:
+        return
+    item.retired = retired
+    audit.record("item.retire" if retired else "item.restore", study=item.study, by=by,
+                 target=item.code, before={"retired": not retired}, after={"retired": retired})
+    db.session.flush()

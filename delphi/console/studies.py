@@ -1,0 +1,166 @@
+"""Console pages for studies: the list, creating one, its settings, and the study file."""
+from __future__ import annotations
+
+import enum
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from delphi.auth.access import study_required
+from delphi.consensus import ConsensusError
+from delphi.console.forms import StudyForm, UploadForm, format_scale_labels
+from delphi.console.setup import LOCKED_FIELDS, SetupError, create_study, update_study
+from delphi.extensions import db
+from delphi.importing import InvalidFile
+from delphi.models import Study
+from delphi.rounds.matrix import consensus_settings
+from delphi.studies.export import export_study_file
+from delphi.studies.study_file import create_study as create_from_file
+from delphi.studies.study_file import parse_study_file
+
+# The engine names its settings first in every error; the form field each one belongs to.
+ENGINE_FIELDS = {
+    "scale_min": "scale_min", "scale_max": "scale_max", "the": "scale_max",
+    "rule": "consensus_rule", "quantiles": "quantile_method", "low_to": "low_to",
+    "high_from": "high_from", "agreement": "agreement_pct", "opposite_max": "opposite_max_pct",
+    "opposite_inclusive": "opposite_inclusive", "percent": "percent_threshold",
+    "iqr_max": "iqr_max", "min_ratings": "min_ratings", "per_group": "per_group_consensus",
+    "stability_max": "stability_max_pct",
+}
+
+
+def _form_data(study: Study) -> dict:
+    data = {column.name: getattr(study, column.name) for column in Study.__table__.columns}
+    for key, value in data.items():
+        if isinstance(value, enum.Enum):
+            data[key] = value.value
+    data["scale_labels"] = format_scale_labels(study.scale_labels or {})
+    return data
+
+
+def _defaults() -> dict:
+    """Settings of a new study: the columns' defaults."""
+    data = {}
+    for column in Study.__table__.columns:
+        default = column.default
+        if default is not None:
+            value = default.arg(None) if default.is_callable else default.arg
+            data[column.name] = value.value if isinstance(value, enum.Enum) else value
+    data["scale_labels"] = ""
+    return data
+
+
+def _check_consensus(form: StudyForm, values: dict) -> bool:
+    """Ask the consensus engine whether the definition is valid; its error goes on a field."""
+    try:
+        consensus_settings(Study(**values))
+    except ConsensusError as error:
+        message = str(error)
+        name = ENGINE_FIELDS.get(message.split(" ", 1)[0], "consensus_rule")
+        form[name].errors = [*form[name].errors, message]
+        return False
+    return True
+
+
+@login_required
+def index():
+    """The studies this staff member may run."""
+    if current_user.is_admin:
+        studies = db.session.scalars(db.select(Study).order_by(Study.title)).all()
+    else:
+        studies = sorted(current_user.studies, key=lambda s: s.title)
+    return render_template("console/index.html", studies=studies)
+
+
+@login_required
+def new_study():
+    form = StudyForm(data=_defaults())
+    if form.validate_on_submit():
+        values = form.values()
+        if _check_consensus(form, values):
+            try:
+                study = create_study(values, by=current_user)
+            except SetupError as error:
+                form[error.field or "title"].errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(f"Study {study.title} created. Add its sections and items next.", "info")
+                return redirect(url_for("console.content", slug=study.slug))
+    status = 400 if form.errors else 200
+    return render_template("console/study_form.html", form=form, study=None, locked=False), status
+
+
+def _locked_formdata(study: Study) -> MultiDict:
+    """The posted form, with the locked fields (disabled, so not sent) filled from the study.
+
+    A locked field that was sent anyway keeps the sent value, so the change is refused.
+    """
+    formdata = MultiDict(request.form)
+    current = _form_data(study)
+    for name in LOCKED_FIELDS:
+        if name not in formdata:
+            value = current[name]
+            if isinstance(value, bool):
+                if value:
+                    formdata[name] = "y"
+            elif value is not None:
+                formdata[name] = str(value)
+    return formdata
+
+
+@study_required
+def setup(study: Study):
+    """The study's settings; the consensus definition is read-only once round 1 has opened."""
+    locked = study.consensus_locked
+    if request.method == "POST" and locked:
+        form = StudyForm(formdata=_locked_formdata(study))
+    else:
+        form = StudyForm(data=_form_data(study))
+    status = 200
+    if form.validate_on_submit():
+        values = form.values()
+        if _check_consensus(form, values):
+            try:
+                changed = update_study(study, values, by=current_user)
+            except SetupError as error:
+                db.session.rollback()
+                form[error.field or "title"].errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Settings saved." if changed else "Nothing changed.", "info")
+                return redirect(url_for("console.setup", slug=study.slug))
+    if form.errors:
+        status = 400
+    return render_template("console/study_form.html", form=form, study=study, locked=locked,
+                           locked_fields=LOCKED_FIELDS), status
+
+
+@login_required
+def import_study():
+    """Create a study from an uploaded study file; every problem is listed with its line."""
+    form = UploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        filename = upload.filename or "study file"
+        try:
+            parsed = parse_study_file(upload.read(), filename)
+        except InvalidFile as error:
+            problems = [problem.describe(error.filename) for problem in error.problems]
+        else:
+            study = create_from_file(parsed, by=current_user)
+            if not current_user.is_admin:
+                study.staff.append(current_user)
+            db.session.commit()
+            flash(f"Study {study.title} imported with {len(study.items)} items.", "info")
+            return redirect(url_for("console.content", slug=study.slug))
+    status = 400 if problems or form.errors else 200
+    return render_template("console/import_study.html", form=form, problems=problems), status
+
+
+@study_required
+def export_study(study: Study):
+    """Download the study as a study file that imports again unchanged."""
+    return Response(export_study_file(study), mimetype="application/toml",
+                    headers={"Content-Disposition": f'attachment; filename="{study.slug}.toml"'})
