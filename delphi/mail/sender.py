@@ -1,0 +1,188 @@
+"""Delivering the outbox: each pending message is claimed, sent once, and its outcome recorded.
+
+A message is claimed (PENDING to SENDING, committed) before it is sent, so two senders running
+at once never send the same message. The personal link is put into the body only here, at send
+time: the stored body holds ``{link}``, never the token. A failed message is retried with
+exponential back-off and marked FAILED after ``MAX_ATTEMPTS``. Without ``MAIL_HOST`` messages
+are written as ``.eml`` files under ``instance/mail/`` for development.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+from delphi.extensions import db
+from delphi.models import MessageStatus, OutboxMessage, Panellist, Study, utcnow
+from delphi.panel.tokens import link_for
+
+MAX_ATTEMPTS = 5
+FIRST_RETRY = timedelta(minutes=5)  # then 10, 20, 40 minutes
+SECURITY_MODES = ("none", "starttls", "tls")
+
+
+class MailConfigError(RuntimeError):
+    """The MAIL_* settings cannot be used; the message names the setting."""
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def describe(self) -> str:
+        return (f"{self.sent} sent, {self.retrying} to be retried, "
+                f"{self.failed} failed for good.")
+
+
+def mail_directory() -> Path:
+    return Path(current_app.instance_path) / "mail"
+
+
+def dev_files(study: Study) -> list[Path]:
+    """The study's messages written to files because no SMTP server is configured."""
+    folder = mail_directory()
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{study.slug}-*.eml"), reverse=True)
+
+
+def _due_ids(now: datetime, study_id: int | None) -> list[int]:
+    query = db.select(OutboxMessage.id).where(
+        OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= now
+    ).order_by(OutboxMessage.id)
+    if study_id is not None:
+        query = query.where(OutboxMessage.study_id == study_id)
+    return list(db.session.scalars(query))
+
+
+def _claim(message_id: int) -> bool:
+    """Move one message from PENDING to SENDING and commit; False if another sender has it."""
+    result = db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.SENDING)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _compose(message: OutboxMessage, panellist: Panellist) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_SENDER"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(datetime.now().astimezone())
+    email["Message-ID"] = make_msgid(domain=current_app.config["MAIL_SENDER"].rpartition("@")[2]
+                                     or None)
+    email.set_content(message.body.replace("{link}", link_for(panellist)))
+    return email
+
+
+class _Connection:
+    """One SMTP connection, opened when first needed and dropped after any error."""
+
+    def __init__(self, config):
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+        if config["MAIL_SECURITY"] not in SECURITY_MODES:
+            raise MailConfigError(
+                f"MAIL_SECURITY is {config['MAIL_SECURITY']!r}; use one of "
+                f"{', '.join(SECURITY_MODES)}.")
+
+    def send(self, email: EmailMessage) -> None:
+        if self.smtp is None:
+            self.smtp = self._open()
+        self.smtp.send_message(email)
+
+    def _open(self) -> smtplib.SMTP:
+        host, port = self.config["MAIL_HOST"], int(self.config["MAIL_PORT"])
+        security = self.config["MAIL_SECURITY"]
+        context = ssl.create_default_context()
+        if security == "tls":
+            smtp = smtplib.SMTP_SSL(host, port, timeout=30, context=context)
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=30)
+            if security == "starttls":
+                smtp.starttls(context=context)
+        if self.config["MAIL_USERNAME"]:
+            smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+        return smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+            self.smtp = None
+
+
+def _write_file(message: OutboxMessage, email: EmailMessage, slug: str) -> None:
+    folder = mail_directory()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{slug}-{message.id:06d}.eml").write_bytes(bytes(email))
+
+
+def _failed(message: OutboxMessage, error: str, report: SendReport, now: datetime) -> None:
+    message.last_error = error[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = MessageStatus.FAILED
+        report.failed += 1
+    else:
+        message.status = MessageStatus.PENDING
+        message.next_attempt_at = now + FIRST_RETRY * 2 ** (message.attempts - 1)
+        report.retrying += 1
+
+
+def send_pending(*, study: Study | None = None, now: datetime | None = None) -> SendReport:
+    """Send every due message (of one study, or all); commits after each message."""
+    now = now or utcnow()
+    config = current_app.config
+    connection = _Connection(config) if config["MAIL_HOST"] else None
+    report = SendReport()
+    try:
+        for message_id in _due_ids(now, study.id if study else None):
+            if not _claim(message_id):
+                continue
+            message = db.session.get(OutboxMessage, message_id)
+            _deliver(message, connection, report, now)
+            db.session.commit()
+    finally:
+        if connection is not None:
+            connection.close()
+    return report
+
+
+def _deliver(message: OutboxMessage, connection: _Connection | None, report: SendReport,
+             now: datetime) -> None:
+    message.attempts += 1
+    panellist = message.panellist
+    if panellist is None or not panellist.active:
+        message.status = MessageStatus.FAILED
+        message.last_error = "Not sent: the panellist was withdrawn or erased after it was queued."
+        report.failed += 1
+        return
+    email = _compose(message, panellist)
+    try:
+        if connection is None:
+            slug = db.session.scalar(db.select(Study.slug).filter_by(id=message.study_id))
+            _write_file(message, email, slug)
+        else:
+            connection.send(email)
+    except (smtplib.SMTPException, OSError) as error:
+        if connection is not None:
+            connection.close()
+        _failed(message, f"{type(error).__name__}: {error}", report, now)
+        return
+    message.status = MessageStatus.SENT
+    message.sent_at = utcnow()
+    message.last_error = None
+    report.sent += 1
