@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from delphi.auth.accounts import create_staff, find_staff
 from delphi.demo.simulate import Simulation, load_plan
 from delphi.extensions import db
 from delphi.models import (Panellist, Response, ResponseStatus, Role, Round, StaffUser, Study,
@@ -77,14 +78,12 @@ def load_demo() -> LoadedDemo:
 
 def _demo_admin() -> tuple[StaffUser, str | None]:
     """The staff administrator to sign in with, created with a fresh password if missing."""
-    admin = db.session.scalar(db.select(StaffUser).filter_by(email=ADMIN_EMAIL))
+    admin = find_staff(ADMIN_EMAIL)
     if admin is not None:
         return admin, None
     password = secrets.token_urlsafe(12)
-    admin = StaffUser(email=ADMIN_EMAIL, name="Demo administrator", role=Role.ADMIN)
-    admin.set_password(password)
-    db.session.add(admin)
-    db.session.flush()
+    admin = create_staff(ADMIN_EMAIL, role=Role.ADMIN, password=password,
+                         name="Demo administrator")
     return admin, password
 
 
