@@ -52,6 +52,9 @@ def update_study(study: Study, values: dict, *, by: StaffUser | None = None) -> 
     """
     changed = {key: (getattr(study, key), value) for key, value in values.items()
                if getattr(study, key) != value}
+    if "slug" in changed and db.session.scalar(
+            db.select(Study.id).filter_by(slug=values["slug"])):
+        raise SetupError(f"The slug {values['slug']} is already used by another study.", "slug")
     if study.consensus_locked:
         locked = [key for key in changed if key in LOCKED_FIELDS]
         if locked:

@@ -86,6 +86,16 @@ def test_a_taken_slug_is_refused(client, db, login_as, make_study):
     assert "already used by another study" in response.get_data(as_text=True)
 
 
+def test_renaming_to_a_taken_slug_is_refused(client, db, login_as, make_study):
+    make_study(slug="care-planning")
+    make_study(slug="taken")
+    login_as("admin")
+    response = client.post("/console/studies/care-planning/setup", data=study_form(slug="taken"))
+    assert response.status_code == 400
+    assert "The slug taken is already used by another study." in response.get_data(as_text=True)
+    assert _study(db) is not None
+
+
 def test_edit_settings_records_before_and_after(client, db, login_as, make_study):
     study = make_study(slug="care-planning")
     login_as("coordinator", studies=[study])
