@@ -37,7 +37,7 @@ def histogram(counts: dict, points: list[int], *, median: float | None = None,
               title: str = "Distribution of ratings", width: int = 280,
               height: int = 120) -> Markup:
     """Bars of the number of ratings at each scale point, regions shaded, median marked."""
-    left, bottom, top = 8, 22, 16
+    left, bottom, top = 8, 22, 26
     slot = (width - 2 * left) / len(points)
     tallest = max([int(counts.get(str(p), counts.get(p, 0))) for p in points] + [1])
     usable = height - bottom - top
@@ -58,9 +58,11 @@ def histogram(counts: dict, points: list[int], *, median: float | None = None,
                 'stroke="#1b1b1b" stroke-width="1"/>')
     if median is not None and points:
         x = left + (median - points[0] + 0.5) * slot
-        body.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{top + usable}" '
+        body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{top + usable}" '
                     f'stroke="{REWORD}" stroke-width="2" stroke-dasharray="4 2"/>')
-        body.append(_text(x + 4, top - 8, f"median {median:g}", anchor="start", size=9,
+        body.append(f'<line x1="{width - left - 74}" y1="7" x2="{width - left - 62}" y2="7" '
+                    f'stroke="{REWORD}" stroke-width="2" stroke-dasharray="4 2"/>')
+        body.append(_text(width - left, 10, f"median {median:g}", anchor="end", size=9,
                           fill=REWORD))
     return _svg(width, height, title, body)
 

@@ -37,6 +37,12 @@ def number(value: object, digits: int = 2) -> str:
     return str(value)
 
 
+def reason_words(summary: dict) -> str:
+    """The engine's reason without its leading status ("in: 89% rated 7-9 ..." -> "89% ...")."""
+    reason, status = summary.get("reason") or "", summary.get("status") or ""
+    return reason[len(status) + 2:] if reason.startswith(f"{status}: ") else reason
+
+
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
@@ -44,14 +50,15 @@ def percent(value: float | None) -> str:
 def _chart_maker(report: StudyReport):
     points = report.study.scale_points
 
-    def chart(row: ItemRow, summary: dict | None = None, width: int = 280) -> Markup:
+    def chart(row: ItemRow, summary: dict | None = None, width: int = 250) -> Markup:
         summary = row.summary if summary is None else summary
         settings = next((r.settings for r in report.rounds if r.number == row.round), None)
         regions = regions_of(settings or {})
         return histogram(summary.get("counts") or {}, points, median=summary.get("median"),
                          low=regions[0] if regions else None,
                          high=regions[1] if regions else None,
-                         title=f"Ratings of item {row.code} in round {row.round}", width=width)
+                         title=f"Ratings of item {row.code} in round {row.round}", width=width,
+                         height=105)
 
     return chart
 
@@ -66,7 +73,8 @@ def render_html(report: StudyReport, *, stylesheet: str) -> str:
         "reports/report.html", report=report, study=report.study, inline_css=css,
         link_css=stylesheet == "link",
         flow_svg=flow_diagram(flows) if flows else None, chart=_chart_maker(report),
-        num=number, percent=percent, decision_words=DECISION_WORDS,
+        num=number, percent=percent, reason_words=reason_words,
+        decision_words=DECISION_WORDS,
     )
 
 
