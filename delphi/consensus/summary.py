@@ -1,0 +1,88 @@
+"""What a round's summary holds: plain values per item, overall and per stakeholder group."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+from delphi.consensus.settings import ConsensusError, ConsensusSettings
+
+
+def _from_fields(cls, values: dict, what: str) -> dict:
+    names = [f.name for f in fields(cls)]
+    unknown = sorted(set(values) - set(names))
+    missing = [name for name in names if name not in values]
+    if unknown or missing:
+        raise ConsensusError(f"{what} does not match: unknown {unknown or 'none'}, "
+                             f"missing {missing or 'none'}")
+    return {name: values[name] for name in names}
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """One item's statistics and consensus status; every statistic is None when n == 0.
+
+    n counts ratings on the scale; "unable to rate" and missing answers are counted apart and
+    never enter a denominator. The RAND/UCLA columns (ipr to disagreement) are None off the
+    1-9 scale.
+    """
+
+    n: int
+    n_unable: int
+    n_missing: int
+    counts: dict[int, int]  # every scale point, zeros included
+    median: float | None
+    q1: float | None
+    q3: float | None
+    iqr: float | None
+    mean: float | None
+    sd: float | None  # sample standard deviation; None when n < 2
+    p30: float | None
+    p70: float | None
+    ipr: float | None
+    ipr_central: float | None
+    asymmetry: float | None
+    ipras: float | None
+    disagreement: bool | None
+    pct_low: float | None  # 0-100
+    pct_mid: float | None
+    pct_high: float | None
+    status: str  # "in", "out" or "none"
+    reason: str  # the status in words
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready values; the counts' keys are strings, as JSON would make them."""
+        values = asdict(self)
+        values["counts"] = {str(point): count for point, count in self.counts.items()}
+        return values
+
+    @classmethod
+    def from_dict(cls, values: dict[str, object]) -> ItemSummary:
+        known = _from_fields(cls, values, "item summary")
+        known["counts"] = {int(point): int(count) for point, count in known["counts"].items()}
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """Every item of a round, in column order, with the settings they were computed with."""
+
+    items: list[ItemSummary]
+    settings: ConsensusSettings
+    groups: dict[str, list[ItemSummary]] = field(default_factory=dict)  # stakeholder group
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "settings": self.settings.to_dict(),
+            "items": [item.to_dict() for item in self.items],
+            "groups": {name: [item.to_dict() for item in items]
+                       for name, items in self.groups.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, values: dict[str, object]) -> RoundSummary:
+        known = _from_fields(cls, values, "round summary")
+        return cls(
+            items=[ItemSummary.from_dict(item) for item in known["items"]],
+            settings=ConsensusSettings.from_dict(known["settings"]),
+            groups={name: [ItemSummary.from_dict(item) for item in items]
+                    for name, items in known["groups"].items()},
+        )
