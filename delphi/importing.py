@@ -1,0 +1,157 @@
+"""Reading imported files and reporting what is wrong with them, precisely.
+
+Every import (study file, panel, responses) is validated completely before anything is written.
+Problems are collected, each naming the file, the line and the key or column, and raised together
+as one ``InvalidFile`` so the user can fix the whole file at once.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Enough to fix a file in one go without burying the first problems under a flood.
+MAX_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: where (line, key or column) and what."""
+
+    line: int | None
+    where: str | None
+    message: str
+
+    def describe(self, filename: str) -> str:
+        place = [filename]
+        if self.line is not None:
+            place.append(f"line {self.line}")
+        if self.where:
+            place.append(self.where)
+        return f"{', '.join(place)}: {self.message}"
+
+
+class InvalidFile(Exception):
+    """A file cannot be imported; carries every problem found, one per line of the message."""
+
+    def __init__(self, filename: str, problems: list[Problem]):
+        self.filename = filename
+        self.problems = problems
+        lines = [problem.describe(filename) for problem in problems]
+        if len(problems) >= MAX_PROBLEMS:
+            lines.append(f"(stopped after {MAX_PROBLEMS} problems)")
+        super().__init__("\n".join(lines))
+
+
+class Problems:
+    """Collects problems while a file is checked; ``raise_if_any`` ends the check."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.found: list[Problem] = []
+
+    def add(self, line: int | None, where: str | None, message: str) -> None:
+        self.found.append(Problem(line, where, message))
+        if len(self.found) >= MAX_PROBLEMS:
+            self.raise_if_any()
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def raise_if_any(self) -> None:
+        if self.found:
+            raise InvalidFile(self.filename, sorted(self.found, key=_line_order))
+
+
+def _line_order(problem: Problem) -> int:
+    return problem.line if problem.line is not None else 0
+
+
+def decode_utf8(data: bytes, filename: str) -> str:
+    """The file's text; a leading byte order mark is dropped, anything but UTF-8 is refused."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InvalidFile(filename, [Problem(
+            line, None,
+            f"byte 0x{data[error.start]:02x} is not UTF-8 text; save the file as UTF-8 "
+            "(in Excel: CSV UTF-8)",
+        )]) from error
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """A data row of a CSV file with the line it starts on, cells keyed by column name."""
+
+    line: int
+    cells: dict[str, str]
+
+
+def read_csv(data: bytes, filename: str, *, required: tuple[str, ...],
+             optional: tuple[str, ...] = ()) -> list[CsvRow]:
+    """Rows of a UTF-8 CSV file whose header names exactly the expected columns (any order).
+
+    Column names are matched without regard to case or surrounding spaces; cells are stripped.
+    Blank lines are skipped. Raises InvalidFile for a wrong header, a row with the wrong number
+    of cells, or text that is not CSV.
+    """
+    text = decode_utf8(data, filename)
+    if "\x00" in text:
+        raise InvalidFile(filename, [Problem(
+            text.count("\n", 0, text.index("\x00")) + 1, None,
+            "the file contains binary data; expected a CSV text file")])
+    problems = Problems(filename)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows = _rows_with_lines(reader, problems)
+    expected = ", ".join(required + optional)
+    header = next(rows, None)
+    if header is None:
+        problems.add(1, None, f"the file is empty; expected a header row: {expected}")
+        problems.raise_if_any()
+    header_line, names = header
+    columns = [name.strip().lower() for name in names]
+    for column in required:
+        if column not in columns:
+            problems.add(header_line, f"column {column}",
+                         f"missing column {column!r}; expected the columns: {expected}")
+    seen: set[str] = set()
+    for name in columns:
+        if name not in required + optional:
+            problems.add(header_line, f"column {name or '(blank)'}",
+                         f"unexpected column {name!r}; expected the columns: {expected}")
+        elif name in seen:
+            problems.add(header_line, f"column {name}", f"column {name!r} appears twice")
+        seen.add(name)
+    problems.raise_if_any()
+
+    result = []
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(columns):
+            problems.add(line, None,
+                         f"found {len(cells)} cells, expected {len(columns)} ({expected})")
+            continue
+        result.append(CsvRow(line, {c: cell.strip() for c, cell in zip(columns, cells)}))
+    problems.raise_if_any()
+    return result
+
+
+def _rows_with_lines(reader, problems: Problems) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on; a CSV syntax error ends the file with a problem."""
+    line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.add(reader.line_num, None, f"this is not valid CSV ({error})")
+            problems.raise_if_any()
+        yield line, cells
+        line = reader.line_num + 1

@@ -1,0 +1,393 @@
+"""The study file: a TOML description of a study's scale, consensus definition and guidance items.
+
+``parse_study_file`` checks a whole file before anything is written and reports every problem with
+the file name, the line and the key; ``create_study`` then builds the study from the checked
+result. ``export_study_file`` writes a study back as a study file that imports again unchanged.
+"""
+from __future__ import annotations
+
+import enum
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+from delphi import audit
+from delphi.consensus import ConsensusError
+from delphi.extensions import db
+from delphi.importing import Problems, decode_utf8
+from delphi.models import ConsensusRule, Item, QuantileMethod, Section, StaffUser, Study
+from delphi.rounds.matrix import consensus_settings
+from delphi.studies.toml_source import TomlSource, toml_syntax_problem
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CODE_LENGTH = Item.__table__.c.code.type.length
+SECTION_TITLE_LENGTH = Section.__table__.c.title.type.length
+
+
+@dataclass(frozen=True)
+class Key:
+    """A key of the study file and the Study column it fills."""
+
+    attribute: str
+    kind: type | tuple[type, ...] | str  # a Python type, "labels", "days", or an Enum class
+    required: bool = False
+    low: int | None = None  # smallest allowed number
+    high: int | None = None  # largest allowed number
+
+
+TABLES: dict[str, dict[str, Key]] = {
+    "study": {
+        "title": Key("title", str, required=True),
+        "slug": Key("slug", str, required=True),
+        "description": Key("description", str),
+        "contact": Key("contact", str),
+    },
+    "scale": {
+        "min": Key("scale_min", int),
+        "max": Key("scale_max", int),
+        "labels": Key("scale_labels", "labels"),
+        "unable_to_rate": Key("unable_to_rate", bool),
+    },
+    "consensus": {
+        "rule": Key("consensus_rule", ConsensusRule),
+        "quantiles": Key("quantile_method", QuantileMethod),
+        "low_to": Key("low_to", int),
+        "high_from": Key("high_from", int),
+        "agreement": Key("agreement_pct", int, low=1, high=100),
+        "opposite_max": Key("opposite_max_pct", int, low=0, high=100),
+        "opposite_inclusive": Key("opposite_inclusive", bool),
+        "percent": Key("percent_threshold", int, low=1, high=100),
+        "iqr_max": Key("iqr_max", (int, float), low=0),
+        "min_ratings": Key("min_ratings", int, low=1),
+        "per_group": Key("per_group_consensus", bool),
+        "stability_max": Key("stability_max_pct", int, low=0, high=100),
+    },
+    "feedback": {
+        "preselect_previous": Key("preselect_previous", bool),
+        "reason_outside_iqr": Key("reason_outside_iqr", bool),
+        "group_feedback": Key("group_feedback", bool),
+        "min_group_size": Key("min_group_size", int, low=1),
+    },
+    "schedule": {
+        "reminder_days": Key("reminder_days", "days"),
+        "auto_close": Key("auto_close", bool),
+    },
+    "messages": {
+        "invitation_subject": Key("invitation_subject", str),
+        "invitation_body": Key("invitation_body", str),
+        "reminder_subject": Key("reminder_subject", str),
+        "reminder_body": Key("reminder_body", str),
+    },
+}
+SECTION_KEYS = ("code", "title", "items")
+ITEM_KEYS = ("code", "text")
+
+
+@dataclass
+class ParsedItem:
+    code: str
+    text: str
+
+
+@dataclass
+class ParsedSection:
+    code: str
+    title: str
+    items: list[ParsedItem] = field(default_factory=list)
+
+
+@dataclass
+class StudyFile:
+    """A checked study file: the Study's column values and its sections with their items."""
+
+    settings: dict[str, object]
+    sections: list[ParsedSection]
+
+    @property
+    def slug(self) -> str:
+        return str(self.settings["slug"])
+
+
+def _column_default(attribute: str) -> object:
+    default = Study.__table__.c[attribute].default
+    if default is None:
+        return None
+    return default.arg(None) if default.is_callable else default.arg
+
+
+def _type_name(kind: type | tuple[type, ...] | str) -> str:
+    names = {str: "text in quotes", int: "a whole number", bool: "true or false",
+             (int, float): "a number"}
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return "one of " + ", ".join(f'"{m.value}"' for m in kind)
+    return names.get(kind, str(kind))  # type: ignore[call-overload]
+
+
+def _found(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+class _Checker:
+    """Checks one study file's parsed TOML against the format, collecting every problem."""
+
+    def __init__(self, source: TomlSource, problems: Problems):
+        self.source = source
+        self.problems = problems
+
+    def problem(self, line: int | None, where: str, message: str) -> None:
+        self.problems.add(line, where, message)
+
+    def table(self, document: dict, name: str, settings: dict[str, object]) -> None:
+        spec = TABLES[name]
+        content = document.get(name, {})
+        table_line = self.source.table_line(name)
+        if not isinstance(content, dict):
+            self.problem(self.source.key_line(None, name), name,
+                         f"found {_found(content)}, expected a table [{name}]")
+            return
+        for key in content:
+            if key not in spec:
+                self.problem(self.source.key_line(name, key) or table_line, f"[{name}] {key}",
+                             f"unknown key {key!r}; expected one of: {', '.join(spec)}")
+        for key, rule in spec.items():
+            line = self.source.key_line(name, key) or table_line
+            where = f"[{name}] {key}"
+            if key not in content:
+                if rule.required:
+                    self.problem(table_line, where, f"the key {key} is missing")
+                continue
+            value = self.value(content[key], rule, line, where)
+            if value is not None:
+                settings[rule.attribute] = value
+
+    def value(self, value: object, rule: Key, line: int | None, where: str) -> object:
+        """The column value for a key, or None after reporting why it is unusable."""
+        kind = rule.kind
+        if kind == "labels":
+            return self.labels(value, line, where)
+        if kind == "days":
+            return self.days(value, line, where)
+        if isinstance(kind, type) and issubclass(kind, enum.Enum):
+            choices = {m.value: m for m in kind}
+            if not isinstance(value, str) or value not in choices:
+                self.problem(line, where, f"found {_found(value)}, expected {_type_name(kind)}")
+                return None
+            return choices[value]
+        wrong_bool = isinstance(value, bool) and kind is not bool
+        if wrong_bool or not isinstance(value, kind):  # type: ignore[arg-type]
+            self.problem(line, where, f"found {_found(value)}, expected {_type_name(kind)}")
+            return None
+        if isinstance(value, str):
+            return self.text(value, rule, line, where)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            too_low = rule.low is not None and value < rule.low
+            if too_low or rule.high is not None and value > rule.high:
+                bounds = (f"at least {rule.low}" if rule.high is None
+                          else f"from {rule.low} to {rule.high}")
+                self.problem(line, where, f"found {value}, expected a number {bounds}")
+                return None
+        return value
+
+    def text(self, value: str, rule: Key, line: int | None, where: str) -> str | None:
+        value = value.strip()
+        length = Study.__table__.c[rule.attribute].type.length
+        if rule.required and not value:
+            self.problem(line, where, "is empty; expected some text")
+            return None
+        if length is not None and len(value) > length:
+            self.problem(line, where,
+                         f"is {len(value)} characters long; at most {length} are allowed")
+            return None
+        return value
+
+    def labels(self, value: object, line: int | None, where: str) -> dict[str, str] | None:
+        if not isinstance(value, dict):
+            self.problem(line, where, f"found {_found(value)}, expected a table such as "
+                                      '{ 1 = "Not important", 9 = "Critical" }')
+            return None
+        labels: dict[str, str] = {}
+        for point, label in value.items():
+            if not re.fullmatch(r"-?\d+", point):
+                self.problem(line, f"{where} {point}",
+                             "expected a point of the scale (a whole number)")
+            elif not isinstance(label, str) or not label.strip():
+                self.problem(line, f"{where} {point}",
+                             f"found {_found(label)}, expected a label in quotes")
+            else:
+                labels[str(int(point))] = label.strip()
+        return labels
+
+    def days(self, value: object, line: int | None, where: str) -> str | None:
+        if not isinstance(value, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in value
+        ):
+            self.problem(line, where, f"found {_found(value)}, expected a list of whole numbers "
+                                      "of days before the deadline, such as [7, 2]")
+            return None
+        return ",".join(str(d) for d in value)
+
+    def scale(self, settings: dict[str, object]) -> None:
+        low, high = settings["scale_min"], settings["scale_max"]
+        assert isinstance(low, int) and isinstance(high, int)
+        if high - low < 2:
+            self.problem(self.source.key_line("scale", "max") or self.source.table_line("scale"),
+                         "[scale] max", f"the scale {low} to {high} has fewer than three points")
+            return
+        line = self.source.key_line("scale", "labels")
+        for point in settings["scale_labels"]:  # type: ignore[union-attr]
+            if not low <= int(point) <= high:
+                self.problem(line, f"[scale] labels {point}",
+                             f"{point} is not on the scale {low} to {high}")
+
+    def consensus(self, settings: dict[str, object]) -> None:
+        try:
+            consensus_settings(Study(**settings))
+        except ConsensusError as error:
+            self.problem(self.source.table_line("consensus") or self.source.table_line("scale"),
+                         "[consensus]", str(error))
+
+    def sections(self, document: dict) -> list[ParsedSection]:
+        raw = document.get("sections")
+        if not isinstance(raw, list) or not raw or not all(isinstance(s, dict) for s in raw):
+            self.problem(self.source.table_line("sections"), "[[sections]]",
+                         "expected one or more [[sections]], each with a code, a title and items")
+            return []
+        sections: list[ParsedSection] = []
+        section_codes: dict[str, int] = {}
+        item_codes: dict[str, int] = {}
+        for index, content in enumerate(raw):
+            line = self.source.table_line("sections", index)
+            where = f"section {index + 1}"
+            for key in content:
+                if key not in SECTION_KEYS:
+                    self.problem(self.source.key_line("sections", key, index) or line,
+                                 f"{where} {key}",
+                                 f"unknown key {key!r}; expected: {', '.join(SECTION_KEYS)}")
+            code = self.code(content.get("code"), line, where, section_codes)
+            title = content.get("title")
+            if not isinstance(title, str) or not title.strip():
+                self.problem(self.source.key_line("sections", "title", index) or line,
+                             f"{where} title", f"found {_found(title)}, expected a title in quotes")
+            elif len(title.strip()) > SECTION_TITLE_LENGTH:
+                self.problem(self.source.key_line("sections", "title", index) or line,
+                             f"{where} title", f"is longer than {SECTION_TITLE_LENGTH} characters")
+            section = ParsedSection(code or "", title.strip() if isinstance(title, str) else "")
+            section.items = self.items(content.get("items", []), line, code or where, item_codes)
+            sections.append(section)
+        if sections and not any(s.items for s in sections):
+            self.problem(self.source.table_line("sections"), "[[sections]]",
+                         "the study has no items; add items = [{ code = ..., text = ... }]")
+        return sections
+
+    def code(self, code: object, line: int | None, where: str, seen: dict[str, int]) -> str | None:
+        if not isinstance(code, str) or not code.strip():
+            self.problem(line, f"{where} code", f"found {_found(code)}, expected a code in quotes")
+            return None
+        code = code.strip()
+        seen[code] = seen.get(code, 0) + 1
+        code_line = self.source.string_line(code, seen[code]) or line
+        if len(code) > CODE_LENGTH:
+            self.problem(code_line, f"{where} code", f"is longer than {CODE_LENGTH} characters")
+        if seen[code] > 1:
+            first = self.source.string_line(code, 1)
+            self.problem(code_line, f"{where} code",
+                         f"duplicate code {code!r}; it is already used"
+                         + (f" on line {first}" if first else ""))
+        return code
+
+    def items(self, raw: object, section_line: int | None, section: str,
+              seen: dict[str, int]) -> list[ParsedItem]:
+        if not isinstance(raw, list) or not all(isinstance(i, dict) for i in raw):
+            self.problem(section_line, f"section {section} items",
+                         f"found {_found(raw)}, expected a list of {{ code = ..., text = ... }}")
+            return []
+        items = []
+        for number, content in enumerate(raw, start=1):
+            where = f"section {section} item {number}"
+            code = self.code(content.get("code"), section_line, where, seen)
+            line = self.source.string_line(code, seen[code]) if code else section_line
+            if code:
+                where = f"item {code}"
+            for key in content:
+                if key not in ITEM_KEYS:
+                    self.problem(line, f"{where} {key}",
+                                 f"unknown key {key!r}; expected: {', '.join(ITEM_KEYS)}")
+            text = content.get("text")
+            if not isinstance(text, str) or not text.strip():
+                self.problem(line, f"{where} text",
+                             f"found {_found(text)}, expected the item's text")
+                continue
+            items.append(ParsedItem(code or "", text.strip()))
+        return items
+
+
+def parse_study_file(data: bytes, filename: str) -> StudyFile:
+    """Check a study file completely; raise InvalidFile listing every problem found."""
+    problems = Problems(filename)
+    text = decode_utf8(data, filename)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        syntax = toml_syntax_problem(error, text)
+        problems.add(syntax.line, syntax.where, syntax.message)
+        problems.raise_if_any()
+    source = TomlSource(text)
+    checker = _Checker(source, problems)
+    for key in document:
+        if key not in TABLES and key != "sections":
+            checker.problem(source.key_line(None, key), key,
+                            f"unknown table or key {key!r}; expected: "
+                            f"{', '.join(f'[{t}]' for t in TABLES)}, [[sections]]")
+    settings: dict[str, object] = {
+        rule.attribute: _column_default(rule.attribute)
+        for spec in TABLES.values() for rule in spec.values()
+    }
+    for name in TABLES:
+        checker.table(document, name, settings)
+    sections = checker.sections(document)
+    if not problems:
+        checker.scale(settings)
+    if not problems:
+        checker.consensus(settings)
+    _check_slug(settings, source, problems)
+    problems.raise_if_any()
+    return StudyFile(settings, sections)
+
+
+def _check_slug(settings: dict[str, object], source: TomlSource, problems: Problems) -> None:
+    slug = settings.get("slug")
+    if not isinstance(slug, str) or not slug:
+        return
+    line = source.key_line("study", "slug")
+    if not SLUG_PATTERN.fullmatch(slug):
+        problems.add(line, "[study] slug",
+                     f"found {slug!r}, expected lower-case letters, digits and single hyphens "
+                     "such as \"cpi-guidance\"")
+    elif db.session.scalar(db.select(Study.id).filter_by(slug=slug)) is not None:
+        problems.add(line, "[study] slug",
+                     f"a study with the slug {slug!r} already exists; choose another slug")
+
+
+def create_study(parsed: StudyFile, *, by: StaffUser | None = None) -> Study:
+    """Create the study, its sections and items from a checked study file (flushed)."""
+    study = Study(**parsed.settings)
+    db.session.add(study)
+    for position, parsed_section in enumerate(parsed.sections, start=1):
+        section = Section(study=study, code=parsed_section.code, title=parsed_section.title,
+                          position=position)
+        db.session.add(section)
+        for item_position, parsed_item in enumerate(parsed_section.items, start=1):
+            db.session.add(Item(study=study, section=section, code=parsed_item.code,
+                                text=parsed_item.text, position=item_position))
+    audit.record("study.create", study=study, by=by, target=study.slug,
+                 after={"sections": len(parsed.sections),
+                        "items": sum(len(s.items) for s in parsed.sections)})
+    db.session.flush()
+    return study
+
