@@ -1,0 +1,95 @@
+"""Importing panellists from a CSV file with the columns ``name,email,group``.
+
+The whole file is checked before anything is written. Each new panellist gets the next pseudonym
+of the study (P001, P002, ...) and a personal link; if a round is open they are invited to it at
+once, exactly as the panel was when it opened.
+"""
+from __future__ import annotations
+
+import re
+
+from delphi import audit
+from delphi.extensions import db
+from delphi.importing import CsvRow, Problems, read_csv
+from delphi.models import Panellist, StaffUser, Study
+from delphi.panel.tokens import issue_token
+from delphi.rounds.lifecycle import _invite_panel, open_round_of
+
+COLUMNS = ("name", "email", "group")
+# Deliberately simple: one @, no spaces, a dot in the domain. Delivery is the real test.
+EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
+_PSEUDONYM = re.compile(r"^P(\d+)$")
+
+
+def _length(attribute: str) -> int:
+    return Panellist.__table__.c[attribute].type.length
+
+
+def check_panel_file(study: Study, data: bytes, filename: str) -> list[CsvRow]:
+    """The file's rows, once every row is valid; raises InvalidFile listing every problem."""
+    rows = read_csv(data, filename, required=COLUMNS)
+    problems = Problems(filename)
+    existing = {
+        email.lower(): pseudonym for email, pseudonym in db.session.execute(
+            db.select(Panellist.email, Panellist.pseudonym)
+            .where(Panellist.study_id == study.id, Panellist.email.is_not(None))
+        )
+    }
+    first_line: dict[str, int] = {}
+    for row in rows:
+        for column in COLUMNS:
+            value = row.cells[column]
+            if not value:
+                problems.add(row.line, f"column {column}", f"the {column} is empty")
+            elif len(value) > _length(column):
+                problems.add(row.line, f"column {column}", f"is {len(value)} characters long; "
+                                                           f"at most {_length(column)} are allowed")
+        email = row.cells["email"]
+        if not email:
+            continue
+        key = email.lower()
+        if not EMAIL_PATTERN.match(email):
+            problems.add(row.line, "column email",
+                         f"{email!r} is not an e-mail address (expected name@example.org)")
+        elif key in first_line:
+            problems.add(row.line, "column email",
+                         f"{email} appears twice in the file (first on line {first_line[key]})")
+        elif key in existing:
+            problems.add(row.line, "column email",
+                         f"{email} is already on the panel of {study.slug} as {existing[key]}")
+        first_line.setdefault(key, row.line)
+    if not rows:
+        problems.add(None, None, "the file has a header but no panellists")
+    problems.raise_if_any()
+    return rows
+
+
+def next_pseudonym_number(study: Study) -> int:
+    """The number of the study's next pseudonym: one more than the highest P-number in use."""
+    taken = db.session.scalars(db.select(Panellist.pseudonym).filter_by(study_id=study.id))
+    numbers = [int(m.group(1)) for p in taken if (m := _PSEUDONYM.match(p))]
+    return max(numbers, default=0) + 1
+
+
+def import_panel(study: Study, data: bytes, filename: str, *,
+                 by: StaffUser | None = None) -> list[Panellist]:
+    """Add the file's panellists to the study (flushed); invite them if a round is open."""
+    rows = check_panel_file(study, data, filename)
+    number = next_pseudonym_number(study)
+    panellists = []
+    for offset, row in enumerate(rows):
+        panellist = Panellist(study=study, pseudonym=f"P{number + offset:03d}",
+                              name=row.cells["name"], email=row.cells["email"],
+                              group=row.cells["group"])
+        issue_token(panellist)
+        db.session.add(panellist)
+        panellists.append(panellist)
+    db.session.flush()
+    round_ = open_round_of(study)
+    if round_ is not None:
+        _invite_panel(study, round_)
+    audit.record("panel.import", study=study, by=by, target=filename,
+                 after={"added": len(panellists),
+                        "invited_to_round": round_.number if round_ else None})
+    db.session.flush()
+    return panellists
