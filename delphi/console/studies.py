@@ -19,7 +19,8 @@ from delphi.studies.export import export_study_file
 from delphi.studies.study_file import create_study as create_from_file
 from delphi.studies.study_file import parse_study_file
 
-# The engine names its settings first in every error; the form field each one belongs to.
+# The engine names its setting first in every error ("the scale 1-99 has more than ..." is the
+# one exception); the form field where each error is shown.
 ENGINE_FIELDS = {
     "scale_min": "scale_min", "scale_max": "scale_max", "the": "scale_max",
     "rule": "consensus_rule", "quantiles": "quantile_method", "low_to": "low_to",
