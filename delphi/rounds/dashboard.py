@@ -1,0 +1,273 @@
+"""View-models of the console's round pages: the open round's dashboard and the review.
+
+Each builder runs a fixed number of SQL statements whatever the number of items, panellists or
+suggestions, and takes every statistic from the consensus engine (the live summary of the open
+round, or the summary frozen when a round closed); nothing here computes a median or a share.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_
+from sqlalchemy.orm import joinedload
+
+from delphi.consensus import ConsensusSettings, ItemStability, ItemSummary, summarise
+from delphi.extensions import db
+from delphi.models import (Decision, Item, Panellist, Response, ResponseStatus, Round, RoundItem,
+                           RoundState, Section, Study, Suggestion, utcnow)
+from delphi.rounds.lifecycle import PROPOSED
+from delphi.rounds.matrix import ratings_matrix
+
+NOT_STARTED = {None, ResponseStatus.INVITED, ResponseStatus.OPENED}
+
+
+@dataclass
+class ResponseRate:
+    """Responses of one stakeholder group (or of everyone) to a round."""
+
+    group: str
+    invited: int = 0
+    submitted: int = 0
+    drafts: int = 0
+    not_started: int = 0
+
+    @property
+    def percent(self) -> int:
+        """Submitted as a percentage of invited, rounded half up (0 when nobody was invited)."""
+        if not self.invited:
+            return 0
+        return (200 * self.submitted + self.invited) // (2 * self.invited)
+
+    def count(self, status: ResponseStatus | None) -> None:
+        self.invited += 1
+        if status is ResponseStatus.SUBMITTED:
+            self.submitted += 1
+        elif status is ResponseStatus.DRAFT:
+            self.drafts += 1
+        else:
+            self.not_started += 1
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A panellist who has not started the round (names stay on the staff side)."""
+
+    pseudonym: str
+    name: str
+    group: str
+    opened: bool  # opened the link without saving anything
+
+
+@dataclass
+class Progress:
+    overall: ResponseRate
+    groups: list[ResponseRate]
+    waiting: list[Waiting]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a distribution histogram, in the SVG's coordinates."""
+
+    point: int
+    count: int
+    x: int
+    y: int
+    height: int
+
+
+HISTOGRAM_HEIGHT = 40
+BAR_WIDTH = 14
+
+
+def histogram(summary: ItemSummary, points: list[int]) -> list[Bar]:
+    """Bars of the engine's counts per scale point, scaled to the tallest bar."""
+    counts = {int(point): n for point, n in summary.counts.items()}
+    tallest = max(counts.values(), default=0) or 1
+    bars = []
+    for k, point in enumerate(points):
+        n = counts.get(point, 0)
+        height = round(HISTOGRAM_HEIGHT * n / tallest)
+        bars.append(Bar(point=point, count=n, x=k * (BAR_WIDTH + 2), y=HISTOGRAM_HEIGHT - height,
+                        height=height))
+    return bars
+
+
+def progress(round_: Round) -> Progress:
+    """Who was invited to the round, who submitted, who has a draft and who has not started.
+
+    Counts every active panellist, and a withdrawn one whose submitted answers still count.
+    """
+    rows = db.session.execute(
+        db.select(Panellist.pseudonym, Panellist.name, Panellist.group, Panellist.withdrawn_at,
+                  Panellist.erased_at, Response.status)
+        .join(Response, and_(Response.panellist_id == Panellist.id,
+                             Response.round_id == round_.id), isouter=True)
+        .where(Panellist.study_id == round_.study_id)
+        .order_by(Panellist.group, Panellist.pseudonym)
+    ).all()
+    overall = ResponseRate(group="All panellists")
+    groups: dict[str, ResponseRate] = {}
+    waiting = []
+    for pseudonym, name, group, withdrawn_at, erased_at, status in rows:
+        active = withdrawn_at is None and erased_at is None
+        if not active and status is not ResponseStatus.SUBMITTED:
+            continue
+        overall.count(status)
+        groups.setdefault(group, ResponseRate(group=group)).count(status)
+        if status in NOT_STARTED:
+            waiting.append(Waiting(pseudonym=pseudonym, name=name or "(name erased)", group=group,
+                                   opened=status is ResponseStatus.OPENED))
+    return Progress(overall=overall, groups=list(groups.values()), waiting=waiting)
+
+
+def time_left(closes_at: datetime | None, now: datetime | None = None) -> str:
+    """The time to the deadline in words: "3 days 4 hours left", "deadline passed"."""
+    if closes_at is None:
+        return "no deadline set"
+    seconds = int((closes_at - (now or utcnow())).total_seconds())
+    if seconds <= 0:
+        return "the deadline has passed"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return f"{days} day{'s' * (days != 1)} {hours} hour{'s' * (hours != 1)} left"
+    minutes = rest // 60
+    return f"{hours} hour{'s' * (hours != 1)} {minutes} minute{'s' * (minutes != 1)} left"
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """An item of a round with its statistics (live or frozen)."""
+
+    round_item: RoundItem
+    section: str
+    summary: ItemSummary | None
+    bars: list[Bar]
+
+
+@dataclass
+class Dashboard:
+    round_: Round
+    progress: Progress
+    items: list[ItemRow]
+    time_left: str
+
+
+def dashboard(round_: Round) -> Dashboard:
+    """The open round's dashboard: response rates and the submitted ratings so far."""
+    study = round_.study
+    matrix = ratings_matrix(round_)
+    summary = summarise(matrix.ratings, ConsensusSettings.from_dict(round_.settings))
+    by_round_item = dict(zip(matrix.round_item_ids, summary.items))
+    rows = [
+        ItemRow(round_item=ri, section=ri.section.title, summary=by_round_item[ri.id],
+                bars=histogram(by_round_item[ri.id], study.scale_points))
+        for ri in _round_items(round_)
+    ]
+    return Dashboard(round_=round_, progress=progress(round_), items=rows,
+                     time_left=time_left(round_.closes_at))
+
+
+def _round_items(round_: Round) -> list[RoundItem]:
+    return list(db.session.scalars(
+        db.select(RoundItem).where(RoundItem.round_id == round_.id)
+        .options(joinedload(RoundItem.section))
+        .order_by(RoundItem.position, RoundItem.id)
+    ))
+
+
+@dataclass(frozen=True)
+class ReviewRow(ItemRow):
+    proposed: Decision | None = None
+    new_wording: Item | None = None  # the item that rewords this one, once reworded
+    stability: ItemStability | None = None
+
+    @property
+    def reason(self) -> str:
+        """The engine's reason without its leading status ("in: 78% rated 7-9 ...")."""
+        if self.summary is None:
+            return ""
+        prefix = f"{self.summary.status}: "
+        reason = self.summary.reason
+        return reason[len(prefix):] if reason.startswith(prefix) else reason
+
+
+@dataclass(frozen=True)
+class SuggestionRow:
+    suggestion: Suggestion
+    pseudonym: str | None
+
+
+@dataclass
+class Review:
+    round_: Round
+    settings: ConsensusSettings  # as frozen with the round
+    items: list[ReviewRow]
+    suggestions: list[SuggestionRow]
+    sections: list[Section]
+    next_round: Round | None  # the following round once prepared: decisions are then final
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many items have each decision, keyed by the decision's value."""
+        counts = {decision.value: 0 for decision in Decision}
+        for row in self.items:
+            if row.round_item.decision is not None:
+                counts[row.round_item.decision.value] += 1
+        return counts
+
+    @property
+    def region_labels(self) -> dict[str, str]:
+        """The scale's low, middle and high regions as the frozen settings define them."""
+        (low_from, low_to), (high_from, high_to) = (self.settings.low_region,
+                                                    self.settings.high_region)
+        middle = f"{low_to + 1}–{high_from - 1}" if high_from - low_to > 1 else "none"
+        return {"low": f"{low_from}–{low_to}", "mid": middle, "high": f"{high_from}–{high_to}"}
+
+    @property
+    def final(self) -> bool:
+        return self.next_round is not None
+
+    @property
+    def can_open_next(self) -> bool:
+        """The next round can be launched: not prepared yet, or prepared but not opened."""
+        return self.next_round is None or self.next_round.state is RoundState.DRAFT
+
+
+def review(round_: Round) -> Review:
+    """A closed round's items with their frozen statistics, decisions and suggestions."""
+    study: Study = round_.study
+    round_items = _round_items(round_)
+    new_wordings = {item.reworded_from_id: item for item in db.session.scalars(
+        db.select(Item).where(Item.reworded_from_id.in_(
+            db.select(RoundItem.item_id).where(RoundItem.round_id == round_.id)))
+        .order_by(Item.id)
+    )}
+    rows = []
+    for ri in round_items:
+        summary = ItemSummary.from_dict(ri.summary) if ri.summary is not None else None
+        rows.append(ReviewRow(
+            round_item=ri, section=ri.section.title, summary=summary,
+            bars=histogram(summary, study.scale_points) if summary else [],
+            proposed=PROPOSED.get(ri.status) if ri.status else None,
+            new_wording=new_wordings.get(ri.item_id),
+            stability=ItemStability.from_dict(ri.stability) if ri.stability else None,
+        ))
+    suggestions = [SuggestionRow(suggestion=s, pseudonym=p) for s, p in db.session.execute(
+        db.select(Suggestion, Panellist.pseudonym)
+        .join(Panellist, Panellist.id == Suggestion.panellist_id, isouter=True)
+        .where(Suggestion.round_id == round_.id)
+        .options(joinedload(Suggestion.section), joinedload(Suggestion.item),
+                 joinedload(Suggestion.resulting_item))
+        .order_by(Suggestion.created_at, Suggestion.id)
+    )]
+    next_round = db.session.scalar(
+        db.select(Round).filter_by(study_id=round_.study_id, number=round_.number + 1))
+    sections = list(db.session.scalars(
+        db.select(Section).filter_by(study_id=study.id).order_by(Section.position, Section.id)))
+    return Review(
+        round_=round_, settings=ConsensusSettings.from_dict(round_.settings), items=rows,
+        suggestions=suggestions, sections=sections, next_round=next_round,
+    )

@@ -1,0 +1,82 @@
+"""Forms of the console's round pages; each carries a CSRF token (Flask-WTF).
+
+The forms check the shape of what was typed; whether the action is allowed in the round's
+current state is the lifecycle operations' decision, and their error is shown on the form.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
+
+from delphi.models import Decision
+
+DECISION_CHOICES = [
+    SelectChoice(Decision.CARRY_FORWARD.value, "Carry forward: rate again in the next round"),
+    SelectChoice(Decision.CONSENSUS_IN.value, "Consensus in: keep in the guidance"),
+    SelectChoice(Decision.CONSENSUS_OUT.value, "Consensus out: leave out of the guidance"),
+]
+
+# A deadline given as a date closes at the end of that day (UTC).
+END_OF_DAY = time(23, 59)
+
+
+class DeadlineForm(FlaskForm):
+    """Open a round (the first or the next) with a deadline."""
+
+    deadline = DateField("Deadline (the round closes at 23:59 UTC that day)",
+                         validators=[InputRequired(message="Give the round's deadline.")])
+
+    def closes_at(self) -> datetime:
+        return datetime.combine(self.deadline.data, END_OF_DAY)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs the CSRF token: close a round, mark the study complete."""
+
+
+class DecisionForm(FlaskForm):
+    """Change what happens to an item after its round; the operation asks for a reason."""
+
+    decision = SelectField("Decision", choices=DECISION_CHOICES)
+    reason = TextAreaField("Reason (required when changing the proposed decision)",
+                           validators=[Optional(), Length(max=2000)])
+
+
+class RewordForm(FlaskForm):
+    """A new wording of an item for the next round, linked to the old one."""
+
+    text = TextAreaField("New wording", validators=[
+        DataRequired(message="Write the new wording."), Length(max=2000)])
+    reason = TextAreaField("Reason for the rewording", validators=[
+        DataRequired(message="Give a reason for the rewording."), Length(max=2000)])
+    code = StringField("New code (leave empty for the next version of the old code)",
+                       validators=[Optional(), Length(max=40)])
+    suggestion = HiddenField()
+
+
+class SuggestionForm(FlaskForm):
+    """Accept a panellist's suggestion as a new item, or decline it."""
+
+    action = HiddenField(validators=[AnyOf(["accept", "decline"], message="Unknown action.")])
+    section = SelectField("Section", coerce=int, validators=[Optional()])
+    code = StringField("Code of the new item", validators=[Optional(), Length(max=40)])
+    text = TextAreaField("Wording of the new item", validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section.choices = [SelectChoice(str(s.id), f"{s.code} {s.title}") for s in sections]
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.action.data == "accept":
+            for field, message in ((self.code, "Give the new item a code."),
+                                   (self.text, "Write the new item's wording.")):
+                if not (field.data or "").strip():
+                    field.errors.append(message)
+                    return False
+        return True

@@ -1,0 +1,103 @@
+"""Who may use the round pages: every route under every kind of visitor.
+
+Anonymous visitors are sent to the login page, a coordinator of another study gets 404 (and
+changes nothing), the study's coordinator and an admin get the page or the action.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from delphi.models import AuditEvent, Suggestion, SuggestionKind
+
+DEADLINE = (date.today() + timedelta(days=10)).isoformat()
+
+# (endpoint, method, form data, status for a permitted user). Round 1 is closed and has one
+# pending suggestion; {ri} is an item of round 1 and {sg} the suggestion.
+ROUTES = [
+    ("rounds.dashboard", "GET", {}, 200),
+    ("rounds.open_first", "POST", {"deadline": DEADLINE}, 400),  # round 1 exists already
+    ("rounds.close", "GET", {}, 200),
+    ("rounds.close", "POST", {}, 400),  # round 1 is closed already
+    ("rounds.review", "GET", {}, 200),
+    ("rounds.decide", "POST", {"item-{ri}-decision": "carry_forward",
+                               "item-{ri}-reason": "Misread."}, 302),
+    ("rounds.reword", "GET", {}, 200),
+    ("rounds.reword", "POST", {"text": "New words.", "reason": "Vague."}, 302),
+    ("rounds.suggestion", "POST", {"suggestion-{sg}-action": "decline"}, 302),
+    ("rounds.open_next", "POST", {"deadline": DEADLINE}, 302),
+    ("rounds.complete", "POST", {}, 302),
+]
+
+
+def _values(endpoint: str, ri: int, sg: int) -> dict:
+    values = {}
+    if endpoint not in ("rounds.dashboard", "rounds.open_first"):
+        values["number"] = 1
+    if endpoint in ("rounds.decide", "rounds.reword"):
+        values["round_item_id"] = ri
+    if endpoint == "rounds.suggestion":
+        values["suggestion_id"] = sg
+    return values
+
+
+@pytest.fixture
+def route_call(db, client, closed):
+    """Make the study, then call one route as whoever the client is signed in as."""
+    state = closed()
+    round_item = state.round_.round_items[0]
+    suggestion = Suggestion(round_id=state.round_.id, panellist_id=state.panel[0].id,
+                            kind=SuggestionKind.NEW_ITEM, text="Ask about housing.")
+    db.session.add(suggestion)
+    db.session.commit()
+    ri, sg = round_item.id, suggestion.id
+
+    def call(endpoint, method, data):
+        url = state.url(endpoint, **_values(endpoint, ri, sg))
+        form = {k.format(ri=ri, sg=sg): v for k, v in data.items()}
+        return client.open(url, method=method, data=form if method == "POST" else None)
+
+    call.state = state
+    return call
+
+
+def _audit_count(db) -> int:
+    return len(db.session.scalars(db.select(AuditEvent.id)).all())
+
+
+@pytest.mark.parametrize("endpoint, method, data, allowed", ROUTES)
+def test_anonymous_visitors_are_sent_to_log_in(db, app, route_call, endpoint, method, data,
+                                               allowed):
+    before = _audit_count(db)
+    response = route_call(endpoint, method, data)
+    from delphi.extensions import login_manager
+
+    if login_manager.login_view:
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+    else:
+        assert response.status_code == 401
+    assert _audit_count(db) == before
+
+
+@pytest.mark.parametrize("endpoint, method, data, allowed", ROUTES)
+def test_a_coordinator_of_another_study_gets_not_found(db, login_as, make_study, route_call,
+                                                       endpoint, method, data, allowed):
+    login_as("coordinator", studies=[make_study(slug="another-study")])
+    before = _audit_count(db)
+    response = route_call(endpoint, method, data)
+    assert response.status_code == 404
+    assert "Not Found" in response.get_data(as_text=True)
+    assert _audit_count(db) == before
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+@pytest.mark.parametrize("endpoint, method, data, allowed", ROUTES)
+def test_the_studys_coordinator_and_an_admin_may(db, login_as, route_call, role, endpoint, method,
+                                                 data, allowed):
+    login_as(role, studies=[route_call.state.study] if role == "coordinator" else [])
+    before = _audit_count(db)
+    response = route_call(endpoint, method, data)
+    assert response.status_code == allowed
+    assert (_audit_count(db) > before) is (allowed == 302)
