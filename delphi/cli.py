@@ -26,6 +26,7 @@ def init_command() -> None:
 
 def _register_package_commands() -> None:
     from delphi.auth.cli import staff_group
+    from delphi.backup import backup_command
     from delphi.demo.cli import demo_command
     from delphi.mail.cli import mail_group
     from delphi.panel.cli import panel_group
@@ -34,7 +35,7 @@ def _register_package_commands() -> None:
     from delphi.studies.cli import study_group
 
     for command in (demo_command, panel_group, round_group, responses_group, study_group,
-                    staff_group, mail_group, tick_command):
+                    staff_group, mail_group, tick_command, backup_command):
         delphi_group.add_command(command)
 
 
