@@ -79,6 +79,8 @@ TABLES: dict[str, dict[str, Key]] = {
         "reminder_body": Key("reminder_body", str),
     },
 }
+# The consensus engine's names for settings the study file keeps under [scale].
+ENGINE_NAMES = {"scale_min": ("scale", "min"), "scale_max": ("scale", "max")}
 SECTION_KEYS = ("code", "title", "items")
 ITEM_KEYS = ("code", "text")
 
@@ -246,11 +248,15 @@ class _Checker:
                              f"{point} is not on the scale {low} to {high}")
 
     def consensus(self, settings: dict[str, object]) -> None:
+        """Let the consensus engine judge the definition; point at the key its message names."""
         try:
             consensus_settings(Study(**settings))
         except ConsensusError as error:
-            self.problem(self.source.table_line("consensus") or self.source.table_line("scale"),
-                         "[consensus]", str(error))
+            name = str(error).split(" ", 1)[0]
+            table, key = ENGINE_NAMES.get(name, ("consensus", name))
+            where = f"[{table}] {key}" if key in TABLES[table] else f"[{table}]"
+            line = self.source.key_line(table, key) or self.source.table_line(table)
+            self.problem(line or self.source.table_line("scale"), where, str(error))
 
     def sections(self, document: dict) -> list[ParsedSection]:
         raw = document.get("sections")

@@ -148,8 +148,19 @@ def test_consensus_settings_the_engine_refuses_are_reported(cli, write_file, row
     content = GOOD.replace("max = 9", "max = 5").replace('9 = "Critical"', '4 = "Critical"') \
         .replace('rule = "comet"', 'rule = "rand"')
     output = _import_fails(cli, write_file, row_counts, content)
-    assert "line 13, [consensus]:" in output
-    assert "rand" in output.lower()
+    assert "line 14, [consensus] rule: rule 'rand' (RAND/UCLA) needs the 1-9 scale, not 1-5" in output
+
+
+@pytest.mark.parametrize("change, expected", [
+    ('quantiles = "linear"\npercent = 40', "line 16, [consensus] percent: percent must be between 51"),
+    ('quantiles = "linear"\nagreement = 60\nopposite_max = 60',
+     "line 17, [consensus] opposite_max: opposite_max (60) must be below agreement (60)"),
+    ('quantiles = "linear"\nlow_to = 7\nhigh_from = 5',
+     "line 16, [consensus] low_to: low_to (7) must be below high_from (5)"),
+])
+def test_the_engines_objection_points_at_the_key(cli, write_file, row_counts, change, expected):
+    output = _import_fails(cli, write_file, row_counts, GOOD.replace('quantiles = "linear"', change))
+    assert expected in output
 
 
 def test_a_missing_file_is_a_usage_error(cli, tmp_path):
