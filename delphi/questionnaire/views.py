@@ -1,0 +1,314 @@
+"""The panellist's pages: thin views that load the questionnaire, call an operation, commit once."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from delphi.extensions import db
+from delphi.models import ResponseStatus, RoundState, StudyStatus, SuggestionKind
+from delphi.questionnaire.forms import (PostedAnswers, SuggestionForm, TamperedInput,
+                                        missing_reasons, parse_answers)
+from delphi.questionnaire.history import answered_items, answers_history
+from delphi.questionnaire.suggestions import suggest as store_suggestion
+from delphi.questionnaire.visit import (Questionnaire, Visit, load_questionnaire, mark_opened,
+                                        round_of, visit_for)
+from delphi.rounds.answers import Answer, save_answers
+from delphi.rounds.errors import AnswerError, RoundError
+
+SECONDS_PER_ITEM = 20  # for "how long it takes" on the welcome page
+
+
+def invalid_link():
+    """The same plain page for every unknown, revoked or erased link: it reveals nothing."""
+    return render_template("questionnaire/invalid_link.html"), 404
+
+
+def with_round(view):
+    """Resolve the token and round number into a questionnaire, or answer with the right page.
+
+    Unknown links get the invalid-link page; a withdrawn panellist the withdrawn page; a round
+    that is not open sends GET requests to the welcome page, which explains. POSTs to a closed
+    round reach the view, which refuses them and keeps what was typed.
+    """
+    @wraps(view)
+    def wrapper(token: str, number: int, **kwargs):
+        visit = visit_for(token)
+        if visit is None:
+            return invalid_link()
+        if not visit.panellist.active:
+            return render_template("questionnaire/withdrawn.html", study=visit.study), 403
+        round_ = round_of(visit, number)
+        if round_ is None or round_.state is RoundState.DRAFT:
+            return invalid_link()
+        is_open = round_.state is RoundState.OPEN
+        if not is_open and request.method == "GET":
+            return redirect(url_for("questionnaire.welcome", token=token))
+        questionnaire = load_questionnaire(visit, round_, create=is_open)
+        if questionnaire is None:
+            return invalid_link()
+        return view(questionnaire, token=token, **kwargs)
+
+    return wrapper
+
+
+def welcome(token: str):
+    visit = visit_for(token)
+    if visit is None:
+        return invalid_link()
+    if not visit.panellist.active:
+        return render_template("questionnaire/withdrawn.html", study=visit.study)
+    round_ = visit.open_round
+    if round_ is None:
+        return _waiting(visit, _last_closed(visit), token)
+    questionnaire = load_questionnaire(visit, round_)
+    mark_opened(questionnaire)
+    db.session.commit()
+    minutes = max(1, round(questionnaire.total * SECONDS_PER_ITEM / 60))
+    return render_template("questionnaire/welcome.html", q=questionnaire, token=token,
+                           minutes=minutes, next_index=_first_unfinished(questionnaire))
+
+
+def _last_closed(visit: Visit) -> Questionnaire | None:
+    """The panellist's response to the last closed round, if any (the next may be prepared)."""
+    latest = visit.latest
+    if latest is not None and latest.state is RoundState.DRAFT and latest.number > 1:
+        latest = round_of(visit, latest.number - 1)
+    if latest is None or latest.state is not RoundState.CLOSED:
+        return None
+    return load_questionnaire(visit, latest, create=False)
+
+
+def _first_unfinished(questionnaire: Questionnaire) -> int:
+    return next((p.index for p in questionnaire.sections if p.rated < len(p.round_items)), 1)
+
+
+def _stored_values(questionnaire: Questionnaire) -> dict[int, Answer]:
+    """What each item's controls show: the stored answer, or the previous rating if preselected."""
+    values = {}
+    for round_item in questionnaire.round_items:
+        rating = questionnaire.ratings.get(round_item.id)
+        if rating is not None:
+            values[round_item.id] = Answer(round_item.id, rating.value, rating.unable,
+                                           rating.comment, rating.reason)
+            continue
+        feedback = questionnaire.feedback.get(round_item.id)
+        if questionnaire.study.preselect_previous and feedback is not None:
+            values[round_item.id] = Answer(round_item.id, feedback.own_value, feedback.own_unable)
+    return values
+
+
+def _render_section(questionnaire: Questionnaire, index: int, token: str, *,
+                    values: dict[int, Answer] | None = None, comments: dict[int, str] | None = None,
+                    status: int = 200):
+    part = questionnaire.part(index)
+    if part is None:
+        abort(404)
+    values = values if values is not None else _stored_values(questionnaire)
+    in_part = {ri.id for ri in part.round_items}
+    needing_reason = [ri for ri in missing_reasons(questionnaire, list(values.values()))
+                      if ri.id in in_part]
+    return render_template(
+        "questionnaire/section.html", q=questionnaire, part=part, token=token, values=values,
+        comments=comments if comments is not None else questionnaire.section_comments,
+        needing_reason=needing_reason,
+    ), status
+
+
+@with_round
+def section(questionnaire: Questionnaire, token: str, index: int):
+    if request.method == "GET":
+        return _render_section(questionnaire, index, token)
+    posted = _parse_or_400(questionnaire)
+    if questionnaire.submitted and missing_reasons(questionnaire, posted.answers):
+        # Submitted answers must stay complete: show the form as typed, store nothing.
+        values = _stored_values(questionnaire) | {a.round_item_id: a for a in posted.answers}
+        comments = questionnaire.section_comments | posted.section_comments
+        return _render_section(questionnaire, index, token, values=values, comments=comments,
+                               status=422)
+    refused = _save(questionnaire, posted)
+    if refused is not None:
+        return refused
+    db.session.commit()
+    return redirect(_after_save(questionnaire, index, token))
+
+
+def _parse_or_400(questionnaire: Questionnaire) -> PostedAnswers:
+    try:
+        return parse_answers(request.form, questionnaire)
+    except TamperedInput as error:
+        abort(400, description=str(error))
+
+
+def _save(questionnaire: Questionnaire, posted: PostedAnswers):
+    """Store the posted answers (a draft, or changes to submitted ones); None when stored,
+    else the response that refuses them."""
+    try:
+        save_answers(questionnaire.response, posted.answers, submit=False,
+                     section_comments=posted.section_comments)
+    except AnswerError as error:
+        abort(400, description=str(error))
+    except RoundError:
+        return _refused(questionnaire, posted)
+    return None
+
+
+def _refused(questionnaire: Questionnaire, posted: PostedAnswers | None):
+    """The round closed (or the panellist withdrew) while answering: refuse, keep a late draft."""
+    db.session.rollback()
+    if not questionnaire.panellist.active:
+        return render_template("questionnaire/withdrawn.html", study=questionnaire.study), 403
+    kept = False
+    if posted is not None and not questionnaire.submitted and (
+            posted.answers or posted.section_comments):
+        save_answers(questionnaire.response, posted.answers, submit=False,
+                     section_comments=posted.section_comments, late_draft=True)
+        kept = True
+    db.session.commit()
+    message = _closed_message(questionnaire, kept)
+    if request.path.endswith("/autosave"):
+        return jsonify(status="closed", message=message), 409
+    visit = Visit(panellist=questionnaire.panellist, study=questionnaire.study,
+                  latest=questionnaire.round)
+    closed = load_questionnaire(visit, questionnaire.round, create=False)
+    return _waiting(visit, closed, request.view_args["token"], refusal=message, status=409)
+
+
+def _waiting(visit: Visit, closed: Questionnaire | None, token: str, *,
+             refusal: str | None = None, status: int = 200):
+    """The page for a study with no open round: not started, between rounds, or complete."""
+    draft = answered_items(closed) if closed is not None and not closed.submitted else []
+    return render_template("questionnaire/waiting.html", visit=visit, closed=closed, token=token,
+                           complete=visit.study.status is StudyStatus.COMPLETE, draft=draft,
+                           refusal=refusal), status
+
+
+def _closed_message(questionnaire: Questionnaire, kept: bool) -> str:
+    number = questionnaire.round.number
+    if questionnaire.submitted:
+        return (f"Round {number} has closed, so your answers can no longer be changed. "
+                "The answers you submitted before it closed are the ones counted.")
+    if kept:
+        return (f"Round {number} closed before your answers were submitted, so they could not "
+                "be submitted. What you typed is kept as a draft below; it is not counted.")
+    return f"Round {number} has closed, so answers can no longer be submitted."
+
+
+def _after_save(questionnaire: Questionnaire, index: int, token: str) -> str:
+    action = request.form.get("action", "save")
+    number = questionnaire.round.number
+    target = index
+    if action == "next":
+        target = index + 1
+    elif action == "previous":
+        target = index - 1
+    elif action.startswith("goto-") and action[5:].isdigit():
+        target = int(action[5:])
+    elif action == "suggest":
+        return url_for("questionnaire.suggest", token=token, number=number, back=index)
+    elif action == "review":
+        return url_for("questionnaire.review", token=token, number=number)
+    elif questionnaire.submitted:
+        flash("Your changes are saved and replace the answers you submitted.", "success")
+    else:
+        flash("Your answers are saved as a draft. You can come back to them with your link.",
+              "success")
+    if target > len(questionnaire.sections):
+        return url_for("questionnaire.review", token=token, number=number)
+    target = min(max(target, 1), len(questionnaire.sections))
+    return url_for("questionnaire.section", token=token, number=number, index=target)
+
+
+@with_round
+def autosave(questionnaire: Questionnaire, token: str):
+    """Save the section form as the panellist moves on; answers JSON for the script."""
+    posted = _parse_or_400(questionnaire)
+    if questionnaire.submitted and missing_reasons(questionnaire, posted.answers):
+        return jsonify(status="invalid", message="Not saved yet: a rating outside the group's "
+                       "middle range needs a short reason."), 422
+    refused = _save(questionnaire, posted)
+    if refused is not None:
+        return refused
+    db.session.commit()
+    response = questionnaire.response
+    rated = sum(1 for r in response.ratings if r.value is not None or r.unable)
+    return jsonify(status="saved", message=f"Draft saved at {response.saved_at:%H:%M} UTC.",
+                   progress=f"Rated {rated} of {questionnaire.total}")
+
+
+@with_round
+def review(questionnaire: Questionnaire, token: str):
+    return _render_review(questionnaire, token)
+
+
+def _render_review(questionnaire: Questionnaire, token: str, status: int = 200):
+    return render_template("questionnaire/review.html", q=questionnaire, token=token,
+                           unrated=questionnaire.unrated(),
+                           needing_reason=missing_reasons(questionnaire)), status
+
+
+@with_round
+def submit(questionnaire: Questionnaire, token: str):
+    if missing_reasons(questionnaire):
+        return _render_review(questionnaire, token, status=422)
+    try:
+        save_answers(questionnaire.response, [], submit=True)
+    except RoundError:
+        return _refused(questionnaire, None)
+    db.session.commit()
+    return redirect(url_for("questionnaire.done", token=token, number=questionnaire.round.number))
+
+
+@with_round
+def done(questionnaire: Questionnaire, token: str):
+    if not questionnaire.submitted:
+        return redirect(url_for("questionnaire.review", token=token,
+                                number=questionnaire.round.number))
+    return render_template("questionnaire/done.html", q=questionnaire, token=token)
+
+
+@with_round
+def suggest(questionnaire: Questionnaire, token: str):
+    back = request.args.get("back", default=1, type=int)
+    back = back if questionnaire.part(back) is not None else 1
+    form = SuggestionForm(questionnaire)
+    if request.method == "GET" and questionnaire.part(back) is not None:
+        form.section.data = questionnaire.part(back).section.id
+    if form.validate_on_submit():
+        try:
+            store_suggestion(questionnaire, SuggestionKind(form.kind.data), form.text.data,
+                             section_id=form.section.data, item_id=form.item.data)
+        except AnswerError as error:
+            abort(400, description=str(error))
+        except RoundError:
+            return _refused(questionnaire, None)
+        db.session.commit()
+        flash("Thank you: your suggestion has been passed to the research team.", "success")
+        return redirect(url_for("questionnaire.section", token=token,
+                                number=questionnaire.round.number, index=back))
+    status = 400 if request.method == "POST" else 200
+    return render_template("questionnaire/suggest.html", q=questionnaire, token=token,
+                           form=form, back=back), status
+
+
+def my_answers(token: str):
+    visit = visit_for(token)
+    if visit is None:
+        return invalid_link()
+    return render_template("questionnaire/my_answers.html", visit=visit, token=token,
+                           rounds=answers_history(visit.panellist), ResponseStatus=ResponseStatus)
+
+
+def bad_request(error: HTTPException):
+    """Tampered or stale input: a 400 saying what was wrong; JSON for the autosave script."""
+    db.session.rollback()
+    message = error.description or "The form could not be read."
+    if isinstance(error, CSRFError):
+        message = ("This page has expired or the form did not come from it (its security token "
+                   "is missing or wrong). Nothing was saved. Go back, reload the page and try "
+                   "again.")
+    if request.path.endswith("/autosave"):
+        return jsonify(status="error", message=message), 400
+    return render_template("questionnaire/bad_request.html", message=message), 400

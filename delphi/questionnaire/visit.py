@@ -1,0 +1,182 @@
+"""What a personal link leads to: the panellist, their study, and where the study stands.
+
+Everything a panellist page shows is loaded here with a fixed number of set-based queries, so a
+page's statement count does not grow with the number of items.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import selectinload
+
+from delphi.extensions import db
+from delphi.models import (Decision, Item, Panellist, Rating, Response, ResponseStatus, Round,
+                           RoundItem, RoundState, Section, Study, utcnow)
+from delphi.panel.tokens import find_panellist
+from delphi.questionnaire.feedback import ItemFeedback, feedback_for_round
+from delphi.rounds.answers import response_for
+
+
+@dataclass
+class Visit:
+    """A panellist who followed their link, their study and its latest round."""
+
+    panellist: Panellist
+    study: Study
+    latest: Round | None  # the study's latest round in any state
+
+    @property
+    def open_round(self) -> Round | None:
+        if self.latest is not None and self.latest.state is RoundState.OPEN:
+            return self.latest
+        return None
+
+
+def visit_for(token: str) -> Visit | None:
+    """The visit a token opens; None for an unknown, revoked or erased link."""
+    panellist = find_panellist(token)
+    if panellist is None or panellist.erased_at is not None:
+        return None
+    study = db.session.get(Study, panellist.study_id)
+    latest = db.session.scalar(
+        db.select(Round).filter_by(study_id=study.id).order_by(Round.number.desc()).limit(1)
+    )
+    return Visit(panellist=panellist, study=study, latest=latest)
+
+
+def round_of(visit: Visit, number: int) -> Round | None:
+    """One of the study's rounds by number (the latest one without another query)."""
+    if visit.latest is not None and visit.latest.number == number:
+        return visit.latest
+    return db.session.scalar(db.select(Round).filter_by(study_id=visit.study.id, number=number))
+
+
+@dataclass
+class SectionPart:
+    """A guidance section as it appears in one round: its items, and how many are rated."""
+
+    index: int  # 1-based position among the round's sections
+    section: Section
+    round_items: list[RoundItem]
+    rated: int = 0
+
+
+@dataclass
+class AgreedItem:
+    """An item that left the rating at consensus, listed for information."""
+
+    code: str
+    text: str
+    round_number: int
+    included: bool
+
+
+@dataclass
+class Questionnaire:
+    """A panellist's response to one round with everything its pages show."""
+
+    study: Study
+    round: Round
+    panellist: Panellist
+    response: Response
+    sections: list[SectionPart]
+    ratings: dict[int, Rating]  # by round item id
+    section_comments: dict[int, str]  # by section id
+    feedback: dict[int, ItemFeedback] = field(default_factory=dict)  # by round item id
+    agreed: list[AgreedItem] = field(default_factory=list)
+
+    @property
+    def round_items(self) -> list[RoundItem]:
+        return [ri for part in self.sections for ri in part.round_items]
+
+    @property
+    def total(self) -> int:
+        return sum(len(part.round_items) for part in self.sections)
+
+    @property
+    def rated(self) -> int:
+        return sum(part.rated for part in self.sections)
+
+    @property
+    def submitted(self) -> bool:
+        return self.response.status is ResponseStatus.SUBMITTED
+
+    def unrated(self) -> list[tuple[SectionPart, RoundItem]]:
+        return [(part, ri) for part in self.sections for ri in part.round_items
+                if not _is_rated(self.ratings.get(ri.id))]
+
+    def part(self, index: int) -> SectionPart | None:
+        return self.sections[index - 1] if 1 <= index <= len(self.sections) else None
+
+    def part_of(self, round_item_id: int) -> SectionPart | None:
+        return next((p for p in self.sections
+                     if any(ri.id == round_item_id for ri in p.round_items)), None)
+
+
+def _is_rated(rating: Rating | None) -> bool:
+    return rating is not None and (rating.value is not None or rating.unable)
+
+
+def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Questionnaire | None:
+    """Load the panellist's response to ``round_`` with its items, ratings and feedback.
+
+    ``create`` makes the response if the panellist joined after the round opened (an open round
+    only); without it, a round the panellist had no response to gives None.
+    """
+    if create:
+        response = response_for(round_, visit.panellist)
+    else:
+        response = db.session.scalar(
+            db.select(Response).filter_by(round_id=round_.id, panellist_id=visit.panellist.id))
+        if response is None:
+            return None
+    round_items = db.session.scalars(
+        db.select(RoundItem).filter_by(round_id=round_.id)
+        .options(selectinload(RoundItem.item).load_only(Item.id, Item.reworded_from_id))
+        .order_by(RoundItem.position, RoundItem.id)
+    ).all()
+    sections = {s.id: s for s in db.session.scalars(
+        db.select(Section).where(Section.id.in_({ri.section_id for ri in round_items})))}
+    ratings = {r.round_item_id: r for r in db.session.scalars(
+        db.select(Rating).filter_by(response_id=response.id))}
+    comments = {c.section_id: c.comment for c in response.section_comments}
+
+    parts: list[SectionPart] = []
+    for round_item in round_items:
+        if not parts or parts[-1].section.id != round_item.section_id:
+            parts.append(SectionPart(len(parts) + 1, sections[round_item.section_id], []))
+        parts[-1].round_items.append(round_item)
+        parts[-1].rated += _is_rated(ratings.get(round_item.id))
+
+    questionnaire = Questionnaire(
+        study=visit.study, round=round_, panellist=visit.panellist, response=response,
+        sections=parts, ratings=ratings, section_comments=comments,
+    )
+    if round_.number > 1:
+        questionnaire.feedback = feedback_for_round(visit.study, round_, round_items,
+                                                    visit.panellist)
+        questionnaire.agreed = agreed_items(visit.study, round_)
+    return questionnaire
+
+
+def mark_opened(questionnaire: Questionnaire) -> None:
+    """Note that the panellist opened the round (for the team's response tracking)."""
+    response = questionnaire.response
+    if response.opened_at is None:
+        response.opened_at = utcnow()
+    if response.status is ResponseStatus.INVITED:
+        response.status = ResponseStatus.OPENED
+    db.session.flush()
+
+
+def agreed_items(study: Study, round_: Round) -> list[AgreedItem]:
+    """Items decided at consensus in the rounds before ``round_``, for information."""
+    rows = db.session.execute(
+        db.select(RoundItem.code, RoundItem.text, RoundItem.decision, Round.number)
+        .join(Round, Round.id == RoundItem.round_id)
+        .where(Round.study_id == study.id, Round.number < round_.number,
+               RoundItem.decision.in_([Decision.CONSENSUS_IN, Decision.CONSENSUS_OUT]))
+        .order_by(Round.number, RoundItem.position)
+    ).all()
+    return [AgreedItem(code, text, number, decision is Decision.CONSENSUS_IN)
+            for code, text, decision, number in rows]

@@ -1,0 +1,25 @@
+"""Gunicorn settings for Delphi: ``gunicorn -c gunicorn.conf.py wsgi:app``.
+
+The access log is on, but every personal link's token is redacted from it: the token is a
+panellist's only credential and must never reach a log file.
+"""
+from gunicorn.glogging import Logger
+
+from delphi.questionnaire.logging import redact
+
+bind = "127.0.0.1:8000"
+accesslog = "-"
+errorlog = "-"
+
+
+class RedactingLogger(Logger):
+    """Gunicorn's logger with personal-link tokens removed from the request line and path."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        # Every text atom: the request line, path, raw URI, referer and other headers.
+        return {key: redact(value) if isinstance(value, str) else value
+                for key, value in atoms.items()}
+
+
+logger_class = RedactingLogger
