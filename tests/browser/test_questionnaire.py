@@ -1,0 +1,218 @@
+"""A panellist answers two rounds in Chromium, by mouse and keyboard, on a desktop and a phone.
+
+Each page is checked with axe-core. With DELPHI_SCREENSHOTS=1 the main pages are saved to
+docs/screenshots/questionnaire-*.png (viewport-sized) for the README.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from delphi.models import Rating, Response, ResponseStatus
+from delphi.panel.tokens import token_for
+from delphi.rounds.lifecycle import close_round, open_round
+from delphi.rounds.review import launch_next_round
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+OTHERS = [[8, 8, 9, 6, 7, 8], [2, 5, 9, 7, 8, 4], [7, 9, 8, 3, 6, 9], [9, 7, 7, 5, 8, 6],
+          [5, 8, 6, 8, 9, 7]]  # round 1 ratings of the five other panellists, items in order
+
+
+def shoot(page, name: str) -> None:
+    if os.environ.get("DELPHI_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"questionnaire-{name}.png"))
+
+
+@pytest.fixture
+def study_in_round_one(db, make_study, make_panel):
+    study = make_study(reason_outside_iqr=True, group_feedback=True, min_group_size=3)
+    study.title = "Care planning guidance"
+    study.description = "Which practices should the national guidance on care planning recommend?"
+    panel = make_panel(study, n=6)
+    round_ = open_round(study)
+    db.session.commit()
+    return study, panel, round_
+
+
+def _rating(db, round_item_id: int, panellist_id: int):
+    db.session.expire_all()
+    return db.session.scalar(
+        db.select(Rating).join(Response)
+        .where(Rating.round_item_id == round_item_id, Response.panellist_id == panellist_id))
+
+
+def test_a_panellist_answers_round_one_then_uses_the_feedback_in_round_two(
+        page, live_server, axe_check, db, study_in_round_one, submit):
+    study, panel, round1 = study_in_round_one
+    me = panel[0]
+    items = round1.round_items
+    welcome = live_server.url(f"/p/{token_for(me)}")
+
+    page.goto(welcome)
+    assert page.get_by_role("heading", name="Round 1 of the consultation").is_visible()
+    axe_check(page)
+    shoot(page, "welcome")
+
+    # A first rating by mouse; the autosave script stores it without pressing a button.
+    page.get_by_role("link", name="Start the questionnaire").click()
+    page.locator(f"label[for='rating-{items[0].id}-7']").click()
+    page.get_by_role("status").filter(has_text="Draft saved at").wait_for()
+    assert page.locator("#progress").inner_text() == "Rated 1 of 6"
+    axe_check(page)
+    shoot(page, "round1")
+
+    # Leave and come back: the draft is there.
+    page.goto("about:blank")
+    page.goto(welcome)
+    assert page.get_by_text("Rated 1 of 6").is_visible()
+    page.get_by_role("link", name="Continue the questionnaire").click()
+    assert page.locator(f"#rating-{items[0].id}-7").is_checked()
+
+    # The rest of section 1 by keyboard alone: arrow keys move within a radio group.
+    page.locator(f"#rating-{items[1].id}-5").focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement.closest('label'))"
+                            ".outlineStyle")
+    assert outline == "solid", "the focused rating point has no visible focus outline"
+    page.keyboard.press("ArrowRight")
+    assert page.locator(f"#rating-{items[1].id}-6").is_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.type("Depends on the setting.")
+    assert page.locator(f"#comment-{items[1].id}").input_value() == "Depends on the setting."
+    page.get_by_role("button", name="Save and go to the next section").click()
+    assert page.get_by_role("heading", name="Section 2").is_visible()
+    page.locator(f"label[for='rating-{items[3].id}-8']").click()
+    page.get_by_role("button", name="Save and review my answers").click()
+
+    assert page.get_by_role("heading", name="Review and submit round 1").is_visible()
+    assert page.get_by_text("Items you have not rated (3)").is_visible()
+    axe_check(page)
+    shoot(page, "review")
+    page.get_by_role("button", name="Submit my answers").click()
+    assert page.get_by_role("heading", name="Thank you: your answers are submitted").is_visible()
+    axe_check(page)
+    shoot(page, "confirmation")
+    assert _rating(db, items[1].id, me.id).comment == "Depends on the setting."
+
+    # The others answer, the round closes, round 2 opens.
+    for panellist, values in zip(panel[1:], OTHERS):
+        submit(round1, panellist, {ri.code: v for ri, v in zip(items, values)},
+               {items[0].code: f"A thought from the panel ({values[0]})."})
+    close_round(round1)
+    round2 = launch_next_round(study)
+    db.session.commit()
+    first = round2.round_items[0]
+    assert first.code == items[0].code
+
+    page.goto(welcome)
+    assert page.get_by_role("heading", name="Round 2 of the consultation").is_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Start the questionnaire").click()
+    item = page.locator(f"#item-{first.id}")
+    assert "Your rating in round 1:" in item.inner_text()
+    assert re.search(r"Median \d", item.inner_text())
+    page.locator(f"#feedback-{first.id} summary").click()  # open the comments
+    assert item.get_by_text("A thought from the panel (8).").is_visible()
+    axe_check(page)
+    item.scroll_into_view_if_needed()
+    page.evaluate(f"document.getElementById('item-{first.id}').scrollIntoView()")
+    shoot(page, "feedback")
+    page.set_viewport_size({"width": 320, "height": 640})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"the feedback page scrolls sideways at 320px: {width}px wide"
+    axe_check(page, context="the feedback page at 320px")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # Change the rating (the previous one was not pre-selected) to 8, above the round 1
+    # interquartile range (2 5 7 7 8 9: Q3 = 7 + 0.75 * (8 - 7) = 7.75), so a reason is asked.
+    assert not page.locator(f"#rating-{first.id}-7").is_checked()
+    page.locator(f"label[for='rating-{first.id}-8']").click()
+    page.get_by_role("button", name="Review and submit").last.click()
+    alert = page.get_by_role("alert")
+    assert "1 rating needs a reason" in alert.inner_text()
+    axe_check(page)
+    page.get_by_role("button", name="Submit my answers").click()
+    assert page.get_by_role("alert").is_visible()  # refused: still on the review page
+    alert.get_by_role("link").click()
+    page.locator(f"#reason-{first.id}").fill("In my service this decides the whole plan.")
+    page.get_by_role("button", name="Review and submit").last.click()
+    assert page.get_by_role("alert").count() == 0
+    page.get_by_role("button", name="Submit my answers").click()
+    assert page.get_by_role("heading", name="Thank you: your answers are submitted").is_visible()
+    rating = _rating(db, first.id, me.id)
+    assert (rating.value, rating.reason) == (8, "In my service this decides the whole plan.")
+    assert rating.response.status is ResponseStatus.SUBMITTED
+
+
+def test_the_questionnaire_works_on_a_phone(browser, live_server, axe_check, study_in_round_one):
+    _, panel, round1 = study_in_round_one
+    context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=1)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url(f"/p/{token_for(panel[0])}/round/1/section/1"))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"the page scrolls sideways: {width}px wide"
+        item = round1.round_items[0]
+        page.locator(f"label[for='rating-{item.id}-9']").tap()
+        assert page.locator(f"#rating-{item.id}-9").is_checked()
+        axe_check(page, context="the section page at 320px")
+        shoot(page, "phone")
+    finally:
+        context.close()
+
+
+def test_every_other_panellist_page_passes_axe(page, live_server, axe_check, db,
+                                                study_in_round_one, make_study, make_panel):
+    study, panel, round1 = study_in_round_one
+    link = live_server.url(f"/p/{token_for(panel[0])}")
+
+    page.goto(f"{link}/round/1/section/1")
+    page.get_by_role("button", name="Suggest a new item or a better wording").click()
+    assert page.get_by_role("heading", name="Suggest a new item or a better wording").is_visible()
+    axe_check(page, context="the suggestion form")
+    page.get_by_label("A new wording for an item").check()
+    page.get_by_role("button", name="Send my suggestion").click()
+    errors = page.get_by_role("alert").inner_text()
+    assert "Choose the item you suggest a new wording for." in errors
+    assert "Write your suggestion." in errors
+    axe_check(page, context="the suggestion form with errors")
+    page.get_by_role("alert").get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "item"
+
+    page.goto(f"{link}/answers")
+    axe_check(page, context="my answers")
+
+    # Something the page could not have sent: a 400 page.
+    page.goto(f"{link}/round/1/section/1")
+    page.evaluate(f"document.getElementById('rating-{round1.round_items[0].id}-9').value = '99'")
+    page.locator(f"label[for='rating-{round1.round_items[0].id}-9']").click()
+    page.get_by_role("button", name="Save draft").click()
+    assert page.get_by_role("heading", name="Your answers could not be saved").is_visible()
+    axe_check(page, context="the bad request page")
+
+    # The round closes while the panellist is answering: refused, draft kept read-only.
+    page.goto(f"{link}/round/1/section/1")
+    page.locator(f"label[for='rating-{round1.round_items[1].id}-4']").click()
+    page.get_by_role("status").filter(has_text="Draft saved at").wait_for()
+    close_round(round1)
+    db.session.commit()
+    page.locator(f"label[for='rating-{round1.round_items[2].id}-6']").click()
+    page.get_by_role("button", name="Save draft").click()
+    assert "could not be submitted" in page.get_by_role("alert").inner_text()
+    assert page.get_by_role("heading", name="Your draft (read-only)").is_visible()
+    axe_check(page, context="the round-closed page")
+
+    page.goto(live_server.url("/p/no-such-link"))
+    assert page.get_by_role("heading", name="This link is not valid").is_visible()
+    axe_check(page, context="the invalid link page")
+
+    waiting = make_study(slug="not-started")
+    newcomer = make_panel(waiting, n=1)[0]
+    db.session.commit()
+    page.goto(live_server.url(f"/p/{token_for(newcomer)}"))
+    assert page.get_by_role("heading", name="The questionnaire is not open yet").is_visible()
+    axe_check(page, context="the not-open-yet page")
