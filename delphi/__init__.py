@@ -47,14 +47,17 @@ def register_blueprints(app: Flask) -> None:
     from delphi.auth.views import blueprint as auth
     from delphi.console.blueprint import blueprint as console
     from delphi.home import blueprint as home
-    from delphi.questionnaire.blueprint import blueprint as questionnaire
+    from delphi.reports.api import blueprint as api
+    from delphi.reports.blueprint import blueprint as reports
     from delphi.rounds.blueprint import blueprint as rounds
 
     app.register_blueprint(home)
     app.register_blueprint(auth)
     app.register_blueprint(console)
-    app.register_blueprint(questionnaire)
     app.register_blueprint(rounds)
+    app.register_blueprint(reports)
+    app.register_blueprint(api)
+    csrf.exempt(api)  # bearer tokens only, never cookies or the session: nothing to forge
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -30,12 +30,14 @@ def _register_package_commands() -> None:
     from delphi.demo.cli import demo_command
     from delphi.mail.cli import mail_group
     from delphi.panel.cli import panel_group
+    from delphi.reports.cli import api_token_command, export_command
     from delphi.rounds.cli import responses_group, round_group
     from delphi.scheduling import tick_command
     from delphi.studies.cli import study_group
 
+    staff_group.add_command(api_token_command)  # delphi staff token EMAIL
     for command in (demo_command, panel_group, round_group, responses_group, study_group,
-                    staff_group, mail_group, tick_command, backup_command):
+                    staff_group, mail_group, tick_command, backup_command, export_command):
         delphi_group.add_command(command)
 
 
