@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from delphi.auth.views import blueprint as auth
     from delphi.console.blueprint import blueprint as console
     from delphi.home import blueprint as home
+    from delphi.questionnaire.blueprint import blueprint as questionnaire
     from delphi.reports.api import blueprint as api
     from delphi.reports.blueprint import blueprint as reports
     from delphi.rounds.blueprint import blueprint as rounds
@@ -54,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home)
     app.register_blueprint(auth)
     app.register_blueprint(console)
+    app.register_blueprint(questionnaire)
     app.register_blueprint(rounds)
     app.register_blueprint(reports)
     app.register_blueprint(api)
