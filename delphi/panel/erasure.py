@@ -1,0 +1,136 @@
+"""Erasing a panellist on request (GDPR article 17) without rewriting the study's history.
+
+What goes: the name and e-mail address, the personal link (a new random one replaces it, and an
+erased panellist's link opens nothing), every comment, reason and section comment they wrote in
+any round, their authorship of suggestions, their answers to a round that is still open (never
+counted yet), the messages still waiting in the outbox, and the address, subject and body of
+messages already sent (which carried their name).
+
+What stays: their pseudonymous ratings in closed rounds. Those rounds' frozen summaries were
+computed from them, were fed back to the panel and may be published; the next round's stability
+is measured against them; and without the name, address and link the pseudonym ("P007") no
+longer leads to a person. Keeping the bare numbers keeps every closed round's statistics and
+exports reproducible; the frozen summaries themselves are not touched.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from delphi import audit
+from delphi.extensions import db
+from delphi.models import (MessageStatus, OutboxMessage, Panellist, Rating, Response, Round,
+                           RoundState, SectionComment, StaffUser, Study, Suggestion, utcnow)
+from delphi.panel.tokens import issue_token
+from delphi.rounds.errors import RoundError
+from delphi.studies.cli import one_transaction, study_by_slug
+
+ERASED = "(erased on request)"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure removed and kept, in counts: the audit trail holds no personal data."""
+
+    ratings_kept: int
+    comments_erased: int
+    open_responses_deleted: int
+    suggestions_unlinked: int
+    messages_dropped: int
+    messages_scrubbed: int
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def erase_panellist(panellist: Panellist, *, by: StaffUser | None = None) -> Erasure:
+    """Erase the panellist's personal data as described above (flushed, not committed)."""
+    if panellist.erased_at is not None:
+        raise RoundError(f"{panellist.pseudonym} was already erased on "
+                         f"{panellist.erased_at:%d %B %Y}.")
+    responses = db.session.execute(
+        db.select(Response.id, Round.state).join(Round, Round.id == Response.round_id)
+        .where(Response.panellist_id == panellist.id)).all()
+    open_ids = [rid for rid, state in responses if state is not RoundState.CLOSED]
+    kept_ids = [rid for rid, state in responses if state is RoundState.CLOSED]
+
+    comments = _erase_comments(kept_ids)
+    for response in db.session.scalars(db.select(Response).where(Response.id.in_(open_ids))):
+        db.session.delete(response)
+    suggestions = db.session.execute(
+        db.update(Suggestion).where(Suggestion.panellist_id == panellist.id)
+        .values(panellist_id=None)).rowcount
+    dropped, scrubbed = _erase_messages(panellist)
+    ratings_kept = db.session.scalar(
+        db.select(db.func.count(Rating.id)).where(Rating.response_id.in_(kept_ids))) or 0
+
+    panellist.name = None
+    panellist.email = None
+    panellist.erased_at = utcnow()
+    issue_token(panellist)  # the old link's hash is gone from the database
+    erasure = Erasure(ratings_kept, comments, len(open_ids), suggestions, dropped, scrubbed)
+    audit.record("panellist.erase", study=panellist.study, by=by, target=panellist.pseudonym,
+                 after=erasure.as_dict())
+    db.session.flush()
+    return erasure
+
+
+def _erase_comments(response_ids: list[int]) -> int:
+    """Blank the comments and reasons of the kept responses; count the texts erased."""
+    with_text = (Rating.comment.is_not(None)) | (Rating.reason.is_not(None))
+    erased = db.session.execute(
+        db.update(Rating).where(Rating.response_id.in_(response_ids), with_text)
+        .values(comment=None, reason=None)).rowcount
+    erased += db.session.execute(
+        db.delete(SectionComment).where(SectionComment.response_id.in_(response_ids))).rowcount
+    return erased
+
+
+def _erase_messages(panellist: Panellist) -> tuple[int, int]:
+    """Drop unsent messages; keep sent ones as a count, without address, subject or body."""
+    messages = db.session.scalars(
+        db.select(OutboxMessage).filter_by(panellist_id=panellist.id)).all()
+    slug = db.session.scalar(db.select(Study.slug).filter_by(id=panellist.study_id))
+    dropped = scrubbed = 0
+    for message in messages:
+        # Development mode writes each message to a file; it holds the address and the link.
+        (Path(current_app.instance_path) / "mail" / f"{slug}-{message.id:06d}.eml").unlink(
+            missing_ok=True)
+        if message.status in (MessageStatus.PENDING, MessageStatus.FAILED):
+            db.session.delete(message)
+            dropped += 1
+        else:
+            message.to_address = ""
+            message.subject = ERASED
+            message.body = ERASED
+            message.last_error = None
+            scrubbed += 1
+    return dropped, scrubbed
+
+
+@click.command("erase")
+@click.argument("slug")
+@click.argument("pseudonym")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def erase_command(slug: str, pseudonym: str, yes: bool) -> None:
+    """Erase a panellist's personal data on request; their closed rounds' ratings stay."""
+    study = study_by_slug(slug)
+    panellist = db.session.scalar(
+        db.select(Panellist).filter_by(study_id=study.id, pseudonym=pseudonym))
+    if panellist is None:
+        raise click.ClickException(f"{slug} has no panellist {pseudonym!r}; "
+                                   f"see the panel with: delphi panel list {slug}")
+    if not yes:
+        click.confirm(f"Erase {pseudonym}'s name, e-mail, link, comments and unsent messages, "
+                      "and their answers to any open round? This cannot be undone", abort=True)
+    with one_transaction():
+        erasure = erase_panellist(panellist)
+    click.echo(f"Erased {pseudonym}: {erasure.comments_erased} comments erased, "
+               f"{erasure.open_responses_deleted} open-round responses deleted, "
+               f"{erasure.messages_dropped} unsent messages dropped; "
+               f"{erasure.ratings_kept} ratings in closed rounds kept under the pseudonym.")
