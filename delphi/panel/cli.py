@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from delphi.extensions import db
 from delphi.models import Panellist
+from delphi.panel.erasure import erase_command
 from delphi.panel.importer import import_panel
 from delphi.panel.tokens import link_for
 from delphi.rounds.lifecycle import open_round_of
@@ -53,3 +54,6 @@ def list_command(slug: str) -> None:
     for panellist in panellists:
         link = link_for(panellist) if panellist.active else "-"
         click.echo(f"{panellist.pseudonym}\t{panellist.group}\t{_status(panellist)}\t{link}")
+
+
+panel_group.add_command(erase_command)
