@@ -1,0 +1,51 @@
+"""The HTML and PDF reports: their sections, numbers, and escaping of panellists' text."""
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from delphi.reports import export
+from tests.reports.conftest import SCRIPT
+
+SECTIONS = ["Design", "Participation", "Item flow across rounds", "Round 1: items",
+            "Round 2: items", "Items that reached consensus", "Comments", "Rewording history"]
+
+
+def _pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_html_report_has_every_section_and_escapes_comments(two_rounds):
+    page = export(two_rounds.study, "html").decode()
+    for title in SECTIONS:
+        assert f">{title}</h2>" in page
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; keep the plan short" in page
+    assert "Panellist 1" not in page and "panellist1@example.org" not in page
+    assert "Panellists found the wording ambiguous." in page
+    assert "<svg" in page and "Item flow across rounds</title>" in page
+    # S1.1: ratings 7 8 9 9 8 7 9 give median 8 and 100% in the high region.
+    assert re.search(r"S1\.1</span> Guidance item 1\.1\..*?Median \[Q1, Q3\]</th><td>8 \[7.5, 9\]",
+                     page, re.S)
+
+
+def test_one_round_html_report_shows_only_that_round(two_rounds):
+    page = export(two_rounds.study, "html", round_number=1).decode()
+    assert ">Round 1: items</h2>" in page
+    assert ">Round 2: items</h2>" not in page
+
+
+def test_pdf_report_has_the_sections_numbers_and_the_comment_as_text(two_rounds):
+    content = export(two_rounds.study, "pdf")
+    assert content.startswith(b"%PDF")
+    text = _pdf_text(content)
+    for title in SECTIONS:
+        assert title in text
+    assert SCRIPT in text  # shown as the text typed, not run or dropped
+    assert "Reworded guidance item 2.2." in text
+    assert "8 [7.5, 9]" in text  # S1.1's median and quartiles, as computed in the HTML test
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) >= len(SECTIONS)  # one page per section at least

@@ -1,0 +1,77 @@
+"""The reports pages of the console: who may see them, and what they serve."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from delphi.reports.api_tokens import staff_for_token
+
+
+def test_anonymous_visitors_do_not_get_a_report(two_rounds, client):
+    for url in ("/console/studies/two-rounds/reports",
+                "/console/studies/two-rounds/reports/view",
+                "/console/studies/two-rounds/reports/download/csv"):
+        response = client.get(url)
+        assert response.status_code in (302, 401)
+        assert b"Guidance item" not in response.data
+
+
+def test_a_coordinator_of_another_study_gets_404(two_rounds, make_study, login_as, client):
+    other = make_study(slug="other-study")
+    login_as("coordinator", studies=[other])
+    for url in ("/console/studies/two-rounds/reports",
+                "/console/studies/two-rounds/reports/view",
+                "/console/studies/two-rounds/reports/download/pdf"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert b"Guidance item" not in response.data
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_staff_of_the_study_see_the_buttons_and_download(two_rounds, login_as, client, role):
+    login_as(role, studies=[two_rounds.study] if role == "coordinator" else [])
+    page = client.get("/console/studies/two-rounds/reports")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    for label in ("Report (PDF)", "Item table (CSV)", "Workbook (XLSX)", "Data (JSON)",
+                  "Raw ratings and codebook (ZIP)", "Round 1", "Round 2"):
+        assert label in text
+    assert "/console/studies/two-rounds/reports/download/csv?round=2" in text
+
+    download = client.get("/console/studies/two-rounds/reports/download/csv?round=1")
+    assert download.status_code == 200
+    assert download.mimetype == "text/csv"
+    assert 'filename="two-rounds-round1-report.csv"' in download.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    assert [r["item"] for r in rows] == ["S1.1", "S1.2", "S2.1", "S2.2"]
+
+    report = client.get("/console/studies/two-rounds/reports/view")
+    assert report.status_code == 200
+    assert "Items that reached consensus" in report.get_data(as_text=True)
+    assert "/static/report.css" in report.get_data(as_text=True)
+
+
+def test_an_open_or_unknown_round_and_format_are_404(two_rounds, login_as, client):
+    login_as("admin")
+    assert client.get("/console/studies/two-rounds/reports/download/csv?round=9").status_code == 404
+    assert client.get("/console/studies/two-rounds/reports/download/doc").status_code == 404
+    assert client.get("/console/studies/two-rounds/reports/view?round=x").status_code == 404
+
+
+def test_the_page_issues_an_api_token_shown_once(two_rounds, login_as, client, db):
+    user = login_as("coordinator", studies=[two_rounds.study])
+    response = client.post("/console/studies/two-rounds/reports/api-token",
+                           data={"issue": "Issue a new API token"})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    token = text.split('<code class="token">')[1].split("</code>")[0]
+    assert staff_for_token(token).id == user.id
+    again = client.get("/console/studies/two-rounds/reports").get_data(as_text=True)
+    assert token not in again and "You have an API token." in again
+
+    client.post("/console/studies/two-rounds/reports/api-token",
+                data={"revoke": "Revoke my API token"})
+    db.session.expire_all()
+    assert staff_for_token(token) is None
