@@ -241,7 +241,7 @@ def review(round_: Round) -> Review:
     study: Study = round_.study
     round_items = _round_items(round_)
     new_wordings = {item.reworded_from_id: item for item in db.session.scalars(
-        db.select(Item).where(Item.reworded_from_id.in_(
+        db.select(Item).where(Item.retired.is_(False), Item.reworded_from_id.in_(
             db.select(RoundItem.item_id).where(RoundItem.round_id == round_.id)))
         .order_by(Item.id)
     )}

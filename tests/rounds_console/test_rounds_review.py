@@ -250,3 +250,21 @@ def test_declining_a_suggestion(db, text, client, login_as, closed):
     again = client.post(url, data={f"suggestion-{suggestion.id}-action": "decline"})
     assert again.status_code == 400
     assert f"Suggestion {suggestion.id} was already declined." in again.get_data(as_text=True)
+
+
+def test_the_review_of_round_2_shows_stability(db, client, login_as, closed, submit, text):
+    from delphi.rounds.lifecycle import close_round
+    from delphi.rounds.review import launch_next_round
+
+    state = closed()
+    round_2 = launch_next_round(state.study)
+    # S1.3 is carried forward; panellist 1 moves from 1 to 5, the other five keep their rating:
+    # 1 of 6 changed, 16.7%, not below the 15% that counts as stable.
+    for k, panellist in enumerate(state.panel):
+        submit(round_2, panellist, {"S1.3": [5, 5, 9, 5, 5, 9][k]})
+    close_round(round_2)
+    db.session.commit()
+    login_as("coordinator", studies=[state.study])
+    response = client.get(state.url("rounds.review", number=2))
+    assert response.status_code == 200
+    assert "Stability since round 1 not stable: 16.7% of 6 changed" in text(response)
