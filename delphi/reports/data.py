@@ -144,7 +144,8 @@ def build_report(study: Study, round_number: int | None = None,
             items=rows if closed_round else [],
             participation=participation[round_.number],
             flow=_flow(round_, previous_items) if closed_round else None,
-            unable_total=sum(int(r.summary.get("n_unable", 0)) for r in rows) if closed_round else 0,
+            unable_total=(sum(int(r.summary.get("n_unable", 0)) for r in rows)
+                          if closed_round else 0),
         ))
         previous_items = {ri.item_id for ri in round_.round_items}
         if on_round is not None:

@@ -6,8 +6,10 @@ from delphi.models import Study
 from delphi.rounds.matrix import consensus_settings
 
 QUANTILE_WORDS = {
-    "linear": "linear interpolation (Hyndman & Fan type 7: R's default, numpy, Excel PERCENTILE.INC)",
-    "weibull": "Weibull plotting positions (Hyndman & Fan type 6: SPSS, Minitab, Excel PERCENTILE.EXC)",
+    "linear": "linear interpolation (Hyndman & Fan type 7: R's default, numpy, "
+              "Excel PERCENTILE.INC)",
+    "weibull": "Weibull plotting positions (Hyndman & Fan type 6: SPSS, Minitab, "
+               "Excel PERCENTILE.EXC)",
 }
 
 

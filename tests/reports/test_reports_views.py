@@ -75,3 +75,29 @@ def test_the_page_issues_an_api_token_shown_once(two_rounds, login_as, client, d
                 data={"revoke": "Revoke my API token"})
     db.session.expire_all()
     assert staff_for_token(token) is None
+
+
+def test_the_report_reads_a_fixed_number_of_statements(two_rounds, make_study, make_panel,
+                                                        submit, login_as, client, count_queries,
+                                                        db):
+    """A study with more items, panellists and comments costs no more SQL statements."""
+    from delphi.rounds.lifecycle import close_round, open_round
+
+    big = make_study(slug="bigger", sections=3, items_per_section=6)
+    panel = make_panel(big, n=12)
+    round1 = open_round(big)
+    for k, panellist in enumerate(panel):
+        submit(round1, panellist, {ri.code: 1 + (k + j) % 9 for j, ri in
+                                   enumerate(round1.round_items)},
+               {ri.code: f"Comment {k}" for ri in round1.round_items})
+    close_round(round1)
+    db.session.commit()
+    login_as("admin")
+    counts = []
+    for slug in ("two-rounds", "bigger"):
+        db.session.expire_all()
+        with count_queries() as statements:
+            response = client.get(f"/console/studies/{slug}/reports/view")
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert counts[1] <= counts[0], counts
