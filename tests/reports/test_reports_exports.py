@@ -140,3 +140,17 @@ def test_raw_export_is_long_format_with_pseudonyms_and_a_codebook(two_rounds):
     assert cell[("P001", "1", "S1.1")]["group"] == "Social workers"
     codebook = archive.read("codebook.txt").decode()
     assert "unable" in codebook and "1 = Not important" in codebook
+
+
+def test_xlsx_neutralises_formula_text_and_keeps_negative_numbers_numeric(two_rounds, db):
+    row = two_rounds.round2.round_items[0]
+    row.text = "=1+1"
+    summary = dict(row.summary)
+    summary["asymmetry"] = -0.25  # a frozen negative statistic must stay a number
+    row.summary = summary
+    db.session.commit()
+    sheet = load_workbook(io.BytesIO(export(two_rounds.study, "xlsx")))["Round 2"]
+    header = [c.value for c in sheet[1]]
+    cells = dict(zip(header, sheet[2]))
+    assert cells["text"].value == "'=1+1" and cells["text"].data_type == "s"
+    assert cells["asymmetry"].value == -0.25 and cells["asymmetry"].data_type == "n"
