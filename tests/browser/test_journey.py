@@ -1,0 +1,229 @@
+"""The research team's whole journey in Chromium, with e-mail delivered to a real SMTP server.
+
+Sign in, import a study file and a panel, open round 1, send the invitations, watch the
+dashboard move as a panellist answers through the link in their e-mail, close the round,
+review it and reword an item, open round 2 and check its invitations arrived. The round pages
+are checked with axe-core. With DELPHI_SCREENSHOTS=1 the dashboard and the review are saved to
+docs/screenshots/console-*.png for the README.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from delphi.models import Item, ItemOrigin, Panellist, Round, RoundState, Study
+
+ROOT = Path(__file__).resolve().parents[2]
+STUDY_FILE = ROOT / "tests" / "foundation" / "study.toml"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PASSWORD = "correct horse battery staple"
+PANEL_CSV = ("name,email,group\n"
+             "Ada Byron,ada@example.org,Social workers\n"
+             "Ben Okafor,ben@example.org,People who use services\n"
+             "Cy Jones,cy@example.org,Social workers\n"
+             "Dee Patel,dee@example.org,People who use services\n"
+             "Eli Novak,eli@example.org,Social workers\n"
+             "Fay Green,fay@example.org,People who use services\n")
+EMAILS = ["ada@example.org", "ben@example.org", "cy@example.org", "dee@example.org",
+          "eli@example.org", "fay@example.org"]
+# Ada rates every item 8 in the browser; four others answer by the operations; Fay never starts.
+# With Ada's 8s, S1.1 and S2.2 have 80-100% in 7-9 and none in 1-3 (consensus in); S1.2 and S2.1
+# have no region with 70%.
+OTHERS = {"ben@example.org": {"S1.1": 9, "S1.2": 3, "S2.1": 1, "S2.2": 7},
+          "cy@example.org": {"S1.1": 8, "S1.2": 5, "S2.1": 1, "S2.2": 8},
+          "dee@example.org": {"S1.1": 7, "S1.2": 9, "S2.1": 2, "S2.2": 5},
+          "eli@example.org": {"S1.1": 9, "S1.2": 2, "S2.1": 3, "S2.2": 9}}
+LINK = re.compile(r"http://delphi\.test/p/([A-Za-z0-9_-]+)")  # BASE_URL of the test app
+
+
+@dataclass
+class Inbox:
+    """What arrived at the loopback SMTP server."""
+
+    port: int
+    received: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def subjects(self) -> list[str]:
+        return sorted(str(m["Subject"]) for m in self.received)
+
+
+@pytest.fixture
+def inbox():
+    """An aiosmtpd server on a free loopback port for the test's duration."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Inbox(port=port)
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def app_config(app_config, inbox):
+    """The live server's mail goes to the loopback SMTP server."""
+    return {**app_config, "MAIL_HOST": "127.0.0.1", "MAIL_PORT": inbox.port,
+            "MAIL_SECURITY": "none", "MAIL_SENDER": "delphi@example.org"}
+
+
+def shoot(page, name: str) -> None:
+    if os.environ.get("DELPHI_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"console-{name}.png"), full_page=True)
+
+
+def _study_nav(page, name: str) -> None:
+    page.get_by_role("navigation", name="Study").get_by_role("link", name=name, exact=True).click()
+
+
+def _send_messages(page) -> None:
+    _study_nav(page, "Messages")
+    page.get_by_role("button", name="Send pending messages").click()
+    page.get_by_text("Messages: ").first.wait_for()
+
+
+def _answer_as_panellist(browser, link: str) -> None:
+    """Rate every item 8 through the questionnaire, in a browser context of the panellist's own."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(link)
+        page.get_by_role("link", name="Start the questionnaire").click()
+        while True:
+            for radio in page.locator("input[type=radio][value='8']").all():
+                page.locator(f"label[for='{radio.get_attribute('id')}']").click()
+            next_section = page.get_by_role("button", name="Save and go to the next section")
+            if next_section.count():
+                next_section.click()
+                continue
+            page.get_by_role("button", name="Save and review my answers").click()
+            break
+        page.get_by_role("button", name="Submit my answers").click()
+        page.get_by_role("heading", name="Thank you: your answers are submitted").wait_for()
+    finally:
+        context.close()
+
+
+def test_the_research_teams_journey_through_two_rounds(page, browser, live_server, axe_check, db,
+                                                       make_staff, submit, inbox, tmp_path):
+    make_staff(email="coordinator@example.org", role="coordinator", password=PASSWORD)
+    db.session.commit()
+
+    # Sign in through the login page.
+    page.goto(live_server.url("/console/"))
+    page.get_by_label("E-mail").fill("coordinator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url("/console/"))
+
+    # Create the study by importing its file, then import the panel.
+    page.get_by_role("link", name="Import a study file").click()
+    page.get_by_label("File").set_input_files(str(STUDY_FILE))
+    page.get_by_role("button", name="Import study").click()
+    page.wait_for_url("**/studies/test-guidance/content")
+    panel_file = tmp_path / "panel.csv"
+    panel_file.write_text(PANEL_CSV)
+    _study_nav(page, "Panel")
+    page.get_by_label("File").set_input_files(str(panel_file))
+    page.get_by_role("button", name="Import panel").click()
+    assert page.get_by_text("6 panellists imported from panel.csv.").is_visible()
+
+    # Open round 1 from the rounds page.
+    _study_nav(page, "Rounds")
+    assert page.get_by_role("heading", name="Open round 1").is_visible()
+    axe_check(page, context="rounds page before round 1")
+    page.get_by_label("Deadline").fill((date.today() + timedelta(days=14)).isoformat())
+    page.get_by_role("button", name="Open round 1").click()
+    assert page.get_by_text("Round 1 is open; the invitations are queued.").is_visible()
+    assert page.get_by_text("0 of 6 panellists submitted (0%)").is_visible()
+    assert page.get_by_text(re.compile(r"^1[45] days \d+ hours? left$")).is_visible()
+
+    # The invitations go out over SMTP, each with the panellist's own link.
+    _send_messages(page)
+    assert inbox.subjects() == ["Test guidance: round 1 is open"] * 6
+    to_ada = next(m for m in inbox.received if m["To"] == "ada@example.org")
+    link = live_server.url(f"/p/{LINK.search(to_ada.get_content()).group(1)}")
+
+    # Ada answers through her link; the dashboard moves.
+    _answer_as_panellist(browser, link)
+    _study_nav(page, "Rounds")
+    assert page.get_by_text("1 of 6 panellists submitted (17%)").is_visible()
+    s11 = page.get_by_role("row", name=re.compile(r"^S1\.1 "))
+    assert "Ratings of S1.1: 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 0, 8: 1, 9: 0" in \
+        s11.locator("svg").get_attribute("aria-label")
+
+    # Four more answer; Fay has not started.
+    db.session.expire_all()
+    study = db.session.scalar(db.select(Study).filter_by(slug="test-guidance"))
+    round_one = db.session.scalar(db.select(Round).filter_by(study_id=study.id))
+    for panellist in db.session.scalars(db.select(Panellist).filter_by(study_id=study.id)):
+        if panellist.email in OTHERS:
+            submit(round_one, panellist, OTHERS[panellist.email])
+    db.session.commit()
+    page.reload()
+    assert page.get_by_text("5 of 6 panellists submitted (83%)").is_visible()
+    assert page.locator("ul.waiting").inner_text() == "Fay Green (P006, People who use services)"
+    # S1.1: Ada 8, then 9, 8, 7, 9.
+    assert "Ratings of S1.1: 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 1, 8: 2, 9: 2" in \
+        s11.locator("svg").get_attribute("aria-label")
+    axe_check(page, context="dashboard of round 1")
+    shoot(page, "dashboard")
+
+    # Close the round after reading what will happen.
+    page.get_by_role("link", name="Close round 1…").click()
+    assert "from the 5 submitted responses" in page.locator("ul.consequences").inner_text()
+    axe_check(page, context="close round 1")
+    page.get_by_role("button", name="Close round 1 and freeze its summary").click()
+    assert page.get_by_role("heading", name="Review of round 1").is_visible()
+    assert page.get_by_text("Round 1 is closed and its summary is frozen.").is_visible()
+    assert "Decisions: 2 consensus in, 0 consensus out, 2 carried forward, 0 reworded." in \
+        page.locator("p.decision-counts").inner_text()
+    axe_check(page, context="review of round 1")
+    shoot(page, "review")
+
+    # Reword an item, giving the reason.
+    page.get_by_role("link", name="Reword S1.2…").click()
+    axe_check(page, context="reword S1.2")
+    page.get_by_label("New wording").fill("Decisions about the plan are made jointly.")
+    page.get_by_label("Reason for the rewording").fill("Panellists asked which decisions.")
+    page.get_by_role("button", name="Reword S1.2").click()
+    assert page.get_by_text("Item S1.2 is reworded as S1.2-v2 for the next round.").is_visible()
+    assert page.locator("p.reworded").inner_text() == \
+        "Reworded as S1.2-v2: “Decisions about the plan are made jointly.”"
+
+    # Open round 2: the dashboard shows it, and its invitations arrive.
+    page.get_by_label("Deadline").fill((date.today() + timedelta(days=10)).isoformat())
+    page.get_by_role("button", name="Open round 2").click()
+    assert page.get_by_text("Round 2 is open; the invitations are queued.").is_visible()
+    assert page.get_by_role("heading", name="Round 2 is open").is_visible()
+    assert page.get_by_text("0 of 6 panellists submitted (0%)").is_visible()
+    axe_check(page, context="dashboard of round 2")
+    _send_messages(page)
+    round_two = [m for m in inbox.received if m["Subject"] == "Test guidance: round 2 is open"]
+    assert sorted(m["To"] for m in round_two) == EMAILS
+
+    db.session.expire_all()
+    study = db.session.scalar(db.select(Study).filter_by(slug="test-guidance"))
+    rounds = db.session.scalars(db.select(Round).filter_by(study_id=study.id)
+                                .order_by(Round.number)).all()
+    assert [r.state for r in rounds] == [RoundState.CLOSED, RoundState.OPEN]
+    assert [ri.code for ri in rounds[1].round_items] == ["S1.2-v2", "S2.1"]
+    new = db.session.scalar(db.select(Item).filter_by(study_id=study.id, code="S1.2-v2"))
+    assert new.origin is ItemOrigin.REWORDING and new.reworded_from.code == "S1.2"
