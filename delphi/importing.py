@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 # Enough to fix a file in one go without burying the first problems under a flood.
 MAX_PROBLEMS = 50
+# Far beyond any real study, panel or responses file; a bigger one is a mistake or an attack.
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,12 @@ def _line_order(problem: Problem) -> int:
 
 
 def decode_utf8(data: bytes, filename: str) -> str:
-    """The file's text; a leading byte order mark is dropped, anything but UTF-8 is refused."""
+    """The file's text; a leading byte order mark is dropped, anything but UTF-8 is refused,
+    and so is a file over ``MAX_FILE_BYTES``."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidFile(filename, [Problem(
+            None, None, f"the file is {len(data) / 1024 / 1024:.1f} MB; at most "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB can be imported (split it into smaller files)")])
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
