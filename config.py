@@ -70,6 +70,8 @@ def load(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,
+        # How staff passwords are hashed (werkzeug.security); tests choose a cheaper method.
+        "PASSWORD_HASH_METHOD": "scrypt",
         # Rate limits; storage may be shared between app servers (e.g. redis://host:6379).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),

@@ -6,7 +6,9 @@ the tables are emptied.
 """
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -33,6 +35,8 @@ def _base_config(url: str, instance) -> dict:
         "RATELIMIT_ENABLED": False,
         "BASE_URL": "http://delphi.test",
         "SERVER_NAME": None,
+        # Cheap hashing keeps staff fixtures fast; production uses werkzeug's scrypt default.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 
@@ -61,20 +65,54 @@ def database_url(request, tmp_path_factory):
     return url
 
 
+@pytest.fixture(scope="session")
+def instance_path(database_url, tmp_path_factory):
+    """The instance folder of the session's apps; emptied after every test."""
+    return tmp_path_factory.mktemp("instance")
+
+
 @pytest.fixture
-def app_config(database_url, tmp_path) -> dict:
+def app_config(database_url, instance_path) -> dict:
     """Settings for the test app; a test may change them before asking for ``app``."""
-    return _base_config(database_url, tmp_path / "instance")
+    return _base_config(database_url, instance_path)
+
+
+# Building an app compiles every URL rule (about a second here), so apps are built once per
+# distinct configuration and reused; each test gets a fresh app context, its own copy of the
+# configuration, empty tables and an empty instance folder.
+_apps: dict[str, object] = {}
 
 
 @pytest.fixture
 def app(app_config):
-    app = create_app(app_config)
+    key = json.dumps(app_config, sort_keys=True, default=str)
+    app = _apps.get(key)
+    if app is None:
+        app = _apps[key] = create_app(app_config)
+    saved_config = dict(app.config)
     with app.app_context():
-        yield app
-        _db.session.remove()
-        _empty_tables()
-        _db.engine.dispose()
+        try:
+            yield app
+        finally:
+            _db.session.remove()
+            _empty_tables()
+            _db.engine.dispose()
+            from delphi.extensions import limiter
+
+            if app.config.get("RATELIMIT_ENABLED"):
+                limiter.reset()
+            app.config.clear()
+            app.config.update(saved_config)
+            _empty_folder(app.config["INSTANCE_PATH"])
+
+
+def _empty_folder(path: str) -> None:
+    if os.path.isdir(path):
+        for entry in os.scandir(path):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
 
 
 def _empty_tables() -> None:
