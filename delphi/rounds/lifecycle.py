@@ -187,6 +187,8 @@ def decide(round_item: RoundItem, decision: Decision, *, reason: str | None = No
             f"give a reason for changing it to {decision.value}."
         )
     before = {"decision": round_item.decision.value if round_item.decision else None}
+    if round_item.decision is Decision.REWORDED:
+        retire_unshown_rewordings(round_item)
     round_item.decision = decision
     round_item.decision_reason = reason if decision is not proposed else None
     round_item.decided_by_id = by.id if by else None
@@ -194,6 +196,19 @@ def decide(round_item: RoundItem, decision: Decision, *, reason: str | None = No
                  before=before, after={"decision": decision.value, "reason": reason})
     db.session.flush()
     return round_item
+
+
+def retire_unshown_rewordings(round_item: RoundItem) -> None:
+    """Retire new wordings of the item that no round has shown: a later decision replaces them.
+
+    Without this, rewording an item twice (or deciding otherwise after a rewording) would put
+    every wording into the next round.
+    """
+    shown = db.select(RoundItem.item_id)
+    for item in db.session.scalars(db.select(Item).where(
+        Item.reworded_from_id == round_item.item_id, Item.retired.is_(False), Item.id.not_in(shown)
+    )):
+        item.retired = True
 
 
 def _require_review(round_: Round) -> None:

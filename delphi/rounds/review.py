@@ -6,7 +6,8 @@ from delphi.extensions import db
 from delphi.models import (Decision, Item, ItemOrigin, Round, RoundItem, RoundState, Section,
                            StaffUser, Study, StudyStatus, Suggestion, SuggestionStatus)
 from delphi.rounds.errors import RoundError
-from delphi.rounds.lifecycle import _add_round_items, _require_review, current_round, open_round
+from delphi.rounds.lifecycle import (_add_round_items, _require_review, current_round, open_round,
+                                    retire_unshown_rewordings)
 
 
 def _next_code(study: Study, base: str) -> str:
@@ -31,6 +32,7 @@ def reword_item(round_item: RoundItem, text: str, *, reason: str, code: str | No
         raise RoundError(f"Item {round_item.code}: give a reason for the rewording.")
     old = round_item.item
     study = round_.study
+    retire_unshown_rewordings(round_item)
     base = old.code.split("-v")[0]
     code = (code or "").strip() or _next_code(study, base)
     _require_free_code(study, code)

@@ -203,3 +203,19 @@ def test_nothing_carried_forward_means_complete_the_study(db, study, submit):
     assert study.status is StudyStatus.COMPLETE
     with pytest.raises(RoundError, match="is complete; no more rounds can be opened"):
         open_round(study)
+
+
+def test_rewording_twice_or_deciding_after_a_rewording_leaves_one_wording(db, study):
+    round_ = open_round(study)
+    close_round(round_)
+    s11, s12 = round_.round_items[0], round_.round_items[1]
+    reword_item(s12, "First try.", reason="Clearer.")
+    second = reword_item(s12, "Second try.", reason="Clearer still.")
+    assert second.code == "S1.2-v3"
+    reword_item(s11, "Other words.", reason="Shorter.")
+    decide(s11, Decision.CARRY_FORWARD)  # the team changed its mind: the old wording stays
+
+    next_round = prepare_next_round(study)
+    assert [(ri.code, ri.text) for ri in next_round.round_items] == [
+        ("S1.1", "Guidance item 1.1."), ("S1.2-v3", "Second try."),
+        ("S2.1", "Guidance item 2.1."), ("S2.2", "Guidance item 2.2.")]
