@@ -78,7 +78,8 @@ def export_study_file(study: Study) -> str:
             if value is not None:
                 lines.append(f"{key} = {value}")
         lines.append("")
-    replaced = {item.reworded_from_id for item in study.items if item.reworded_from_id}
+    replaced = {item.reworded_from_id for item in study.items
+                if item.reworded_from_id and not item.retired}
     for section in study.sections:
         lines += ["[[sections]]", f"code = {toml_string(section.code)}",
                   f"title = {toml_string(section.title)}", "items = ["]

@@ -202,6 +202,10 @@ def test_export_writes_the_latest_wording_and_leaves_out_retired_items(db, impor
 
     items = tomllib.loads(export_study_file(study))["sections"][0]["items"]
     assert items == [{"code": "S1.1-v2", "text": "New wording."}]
+    # A new wording that was itself retired gives the old wording back.
+    db.session.scalar(db.select(Item).filter_by(code="S1.1-v2")).retired = True
+    items = tomllib.loads(export_study_file(study))["sections"][0]["items"]
+    assert items == [{"code": "S1.1", "text": old.text}]
 
 
 def test_export_to_a_file(cli, imported_study, tmp_path):
