@@ -18,6 +18,9 @@ from delphi.extensions import db
 from delphi.models import (MessageStatus, OutboxMessage, Panellist, Rating, Response,
                            ResponseStatus, Round, RoundItem, StaffUser, Study, Suggestion,
                            SuggestionKind, utcnow)
+from delphi.panel.tokens import token_for
+from delphi.questionnaire.suggestions import suggest
+from delphi.questionnaire.visit import load_questionnaire, visit_for
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.review import add_item_from_suggestion, decline_suggestion, reword_item
 
@@ -118,20 +121,20 @@ class Simulation:
         return int(np.clip(value, self.study.scale_min, self.study.scale_max)), False
 
     def _make_suggestions(self, round_: Round, submitters: list[int]) -> None:
-        """Panellists' suggestions of new items and rewordings, made during round 1."""
+        """Panellists' suggestions of new items and rewordings, made through their links."""
         sections = {s.code: s for s in self.study.sections}
         items = {i.code: i for i in self.study.items}
         for spec in self.plan.suggestions:
             author = next(self.panellists[i] for i in submitters
                           if self.panellists[i].group == spec["group"])
+            visit = visit_for(token_for(author))
+            questionnaire = load_questionnaire(visit, round_)
             item = items.get(spec.get("item", ""))
-            section = item.section if item is not None else sections[spec["section"]]
-            suggestion = Suggestion(round=round_, panellist_id=author.id,
-                                    kind=SuggestionKind(spec["kind"]), section=section,
-                                    item=item, text=spec["text"])
-            db.session.add(suggestion)
+            suggestion = suggest(
+                questionnaire, SuggestionKind(spec["kind"]), spec["text"],
+                section_id=sections[spec["section"]].id if item is None else None,
+                item_id=item.id if item is not None else None)
             self.suggestions.append((suggestion, spec))
-        db.session.flush()
 
     # Between rounds -------------------------------------------------------------------------
 
