@@ -227,3 +227,46 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
     assert [ri.code for ri in rounds[1].round_items] == ["S1.2-v2", "S2.1"]
     new = db.session.scalar(db.select(Item).filter_by(study_id=study.id, code="S1.2-v2"))
     assert new.origin is ItemOrigin.REWORDING and new.reworded_from.code == "S1.2"
+
+
+def test_the_review_with_suggestions_and_a_refused_decision_passes_axe(
+        page, live_server, axe_check, db, make_staff, make_study, make_panel, submit):
+    from delphi.models import Suggestion, SuggestionKind, utcnow
+    from delphi.rounds.lifecycle import close_round, open_round
+
+    make_staff(email="admin@example.org", role="admin", password=PASSWORD)
+    study = make_study(slug="reviewed", sections=1, items_per_section=2)
+    panel = make_panel(study, n=5)
+    round_ = open_round(study, closes_at=utcnow() + timedelta(days=5))
+    for k, panellist in enumerate(panel):
+        submit(round_, panellist, {"S1.1": 9, "S1.2": 1 + 2 * k})
+    db.session.add_all([
+        Suggestion(round_id=round_.id, panellist_id=panel[0].id, kind=SuggestionKind.NEW_ITEM,
+                   section_id=study.sections[0].id, text="Ask about money worries."),
+        Suggestion(round_id=round_.id, panellist_id=panel[1].id, kind=SuggestionKind.REWORDING,
+                   item_id=study.items[1].id, text="Say who makes the plan."),
+    ])
+    close_round(round_)
+    db.session.commit()
+
+    page.goto(live_server.url("/login"))
+    page.get_by_label("E-mail").fill("admin@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url("/console/"))
+    page.goto(live_server.url("/console/studies/reviewed/rounds/1/review"))
+    assert page.get_by_role("heading", name="Rewording of S1.2 from P002").is_visible()
+    axe_check(page, context="review with suggestions")
+
+    page.get_by_text("Change the decision for S1.1").click()
+    page.get_by_label("Decision").first.select_option("consensus_out")
+    page.get_by_role("button", name="Save decision for S1.1").click()
+    alert = page.get_by_role("alert")
+    assert "give a reason for changing it to consensus_out" in alert.inner_text()
+    axe_check(page, context="review with a refused decision")
+
+    page.get_by_role("link", name="Use as the new wording of S1.2…").click()
+    assert page.get_by_label("New wording").input_value() == "Say who makes the plan."
+    page.get_by_role("button", name="Reword S1.2").click()
+    assert "Give a reason for the rewording." in page.get_by_role("alert").inner_text()
+    axe_check(page, context="reword with errors")

@@ -1,6 +1,7 @@
 """Who may use the round pages: every route under every kind of visitor.
 
-Anonymous visitors are sent to the login page, a coordinator of another study gets 404 (and
+Anonymous visitors, and panellists (who never sign in: their personal link is all they have),
+are sent to the login page; a coordinator of another study gets 404 (and
 changes nothing), the study's coordinator and an admin get the page or the action.
 """
 from __future__ import annotations
@@ -71,13 +72,22 @@ def test_anonymous_visitors_are_sent_to_log_in(db, app, route_call, endpoint, me
                                                allowed):
     before = _audit_count(db)
     response = route_call(endpoint, method, data)
-    from delphi.extensions import login_manager
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    assert _audit_count(db) == before
 
-    if login_manager.login_view:
-        assert response.status_code == 302
-        assert "/login" in response.headers["Location"]
-    else:
-        assert response.status_code == 401
+
+@pytest.mark.parametrize("endpoint, method, data, allowed", ROUTES)
+def test_a_panellist_with_their_link_open_is_sent_to_log_in(db, client, route_call, endpoint,
+                                                            method, data, allowed):
+    from delphi.panel.tokens import token_for
+
+    panellist = route_call.state.panel[0]
+    assert client.get(f"/p/{token_for(panellist)}").status_code == 200
+    before = _audit_count(db)
+    response = route_call(endpoint, method, data)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
     assert _audit_count(db) == before
 
 
