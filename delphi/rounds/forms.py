@@ -74,6 +74,9 @@ class SuggestionForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         if self.action.data == "accept":
+            if self.section.data is None:
+                self.section.errors.append("Choose the section of the new item.")
+                return False
             for field, message in ((self.code, "Give the new item a code."),
                                    (self.text, "Write the new item's wording.")):
                 if not (field.data or "").strip():

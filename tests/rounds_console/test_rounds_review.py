@@ -231,6 +231,10 @@ def test_accepting_a_suggestion_needs_a_free_code(db, client, login_as, closed):
     response = client.post(url, data={**data, prefix + "code": "S1.9", prefix + "section": "99999"})
     assert response.status_code == 400
     assert "Not a valid choice" in response.get_data(as_text=True)
+    del data[prefix + "section"]
+    response = client.post(url, data={**data, prefix + "code": "S1.9"})
+    assert response.status_code == 400
+    assert "Choose the section of the new item." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Suggestion, suggestion.id).status is SuggestionStatus.PENDING
     assert db.session.scalar(db.select(Item.id).filter_by(origin=ItemOrigin.SUGGESTION)) is None
