@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
+from sqlalchemy import Select, case, func, select
 
 from delphi.consensus import MISSING, UNABLE, ConsensusSettings
 from delphi.extensions import db
@@ -46,37 +48,59 @@ class RatingsMatrix:
         return {pid: i for i, pid in enumerate(self.panellist_ids)}
 
 
+# Rows read from the database cursor at a time: enough to keep numpy busy, few enough that the
+# Python tuples never dominate memory.
+CHUNK = 50_000
+
+
+def ratings_statement(round_id: int) -> Select:
+    """The round's submitted ratings as (panellist id, round item id, value) rows.
+
+    The value column already holds the matrix code: a scale point, UNABLE or MISSING.
+    """
+    value = case((Rating.unable, UNABLE), else_=func.coalesce(Rating.value, MISSING))
+    return (
+        select(Response.panellist_id, Rating.round_item_id, value)
+        .join(Rating, Rating.response_id == Response.id)
+        .where(Response.round_id == round_id, Response.status == ResponseStatus.SUBMITTED)
+    )
+
+
 def ratings_matrix(round_: Round) -> RatingsMatrix:
-    """Read the round's submitted ratings in one statement (plus one for its items)."""
+    """Read the round's submitted ratings in one statement (plus one each for items and panel).
+
+    The ratings are taken from the database cursor as plain tuples, in chunks, and placed into
+    the matrix with numpy: building a SQLAlchemy row object per rating would cost several times
+    the query itself on a round of a million ratings.
+    """
     items = db.session.execute(
-        db.select(RoundItem.id, RoundItem.item_id)
+        select(RoundItem.id, RoundItem.item_id)
         .where(RoundItem.round_id == round_.id)
         .order_by(RoundItem.position, RoundItem.id)
     ).all()
     panellists = db.session.execute(
-        db.select(Panellist.id, Panellist.group)
+        select(Panellist.id, Panellist.group)
         .join(Response, Response.panellist_id == Panellist.id)
         .where(Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED)
         .order_by(Panellist.id)
     ).all()
-    rows = db.session.execute(
-        db.select(Response.panellist_id, Rating.round_item_id, Rating.value, Rating.unable)
-        .join(Rating, Rating.response_id == Response.id)
-        .where(Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED)
-    ).all()
 
-    column_of = {rid: j for j, (rid, _) in enumerate(items)}
-    row_of = {pid: i for i, (pid, _) in enumerate(panellists)}
+    panellist_ids = np.array([pid for pid, _ in panellists], dtype=np.int64)  # ascending
+    round_item_ids = np.array([rid for rid, _ in items], dtype=np.int64)
+    item_order = np.argsort(round_item_ids)
+    sorted_item_ids = round_item_ids[item_order]
     matrix = np.full((len(panellists), len(items)), MISSING, dtype=np.int16)
-    if rows:
-        r = np.fromiter((row_of[p] for p, _, _, _ in rows), dtype=np.int64, count=len(rows))
-        c = np.fromiter((column_of[i] for _, i, _, _ in rows), dtype=np.int64, count=len(rows))
-        v = np.fromiter(
-            (UNABLE if unable else (MISSING if value is None else value) for _, _, value, unable in rows),
-            dtype=np.int16,
-            count=len(rows),
-        )
-        matrix[r, c] = v
+
+    result = db.session.connection().execute(ratings_statement(round_.id))
+    try:
+        while chunk := result.cursor.fetchmany(CHUNK):
+            flat = np.fromiter(chain.from_iterable(chunk), dtype=np.int64, count=3 * len(chunk))
+            flat = flat.reshape(-1, 3)
+            rows = np.searchsorted(panellist_ids, flat[:, 0])
+            columns = item_order[np.searchsorted(sorted_item_ids, flat[:, 1])]
+            matrix[rows, columns] = flat[:, 2]
+    finally:
+        result.close()
     return RatingsMatrix(
         ratings=matrix,
         panellist_ids=[p for p, _ in panellists],
