@@ -2,7 +2,8 @@
 
 Each builder runs a fixed number of SQL statements whatever the number of items, panellists or
 suggestions, and takes every statistic from the consensus engine (the live summary of the open
-round, or the summary frozen when a round closed); nothing here computes a median or a share.
+round, or the summary frozen when a round closed); nothing here computes a statistic of the
+ratings, only response rates and the geometry of the histograms.
 """
 from __future__ import annotations
 
@@ -75,9 +76,10 @@ class Bar:
     x: int
     y: int
     height: int
+    width: int
 
 
-HISTOGRAM_HEIGHT = 40
+HISTOGRAM_HEIGHT = 40  # the tallest bar; the scale points are written below it
 BAR_WIDTH = 14
 
 
@@ -90,7 +92,7 @@ def histogram(summary: ItemSummary, points: list[int]) -> list[Bar]:
         n = counts.get(point, 0)
         height = round(HISTOGRAM_HEIGHT * n / tallest)
         bars.append(Bar(point=point, count=n, x=k * (BAR_WIDTH + 2), y=HISTOGRAM_HEIGHT - height,
-                        height=height))
+                        height=height, width=BAR_WIDTH))
     return bars
 
 
