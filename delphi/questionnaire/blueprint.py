@@ -1,13 +1,35 @@
 """Every URL a panellist uses, on one screen. The personal link's token is the only credential."""
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
 
+from flask import Blueprint, request
+from flask_limiter.util import get_remote_address
+
+from delphi.extensions import limiter
 from delphi.questionnaire import logging as token_logging
 from delphi.questionnaire import views
 from delphi.questionnaire.charts import number
 
 blueprint = Blueprint("questionnaire", __name__, url_prefix="/p/<token>")
+
+# Per client address: few unknown links (guessing), and a generous ceiling for each link, far
+# above a panellist saving as they go, so one client cannot flood the server.
+INVALID_LINK_LIMIT = "20/minute"
+LINK_LIMIT = "300/minute"
+
+
+def _link_key() -> str:
+    token = (request.view_args or {}).get("token", "")
+    return f"{get_remote_address()}|{hashlib.sha256(token.encode()).hexdigest()}"
+
+
+limiter.limit(INVALID_LINK_LIMIT, deduct_when=lambda response: response.status_code == 404,
+              error_message="Too many unknown links from this address. Wait a minute and check "
+                            "the link in your invitation.")(blueprint)
+limiter.limit(LINK_LIMIT, key_func=_link_key,
+              error_message="Too many requests with this link. Wait a minute and try again.")(
+    blueprint)
 
 ROUND = "/round/<int:number>"
 blueprint.add_url_rule("", view_func=views.welcome, methods=["GET"])
