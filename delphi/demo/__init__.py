@@ -1,1 +1,1 @@
-
+"""The demo study: a Delphi on the Connecting People Intervention's practice guidance."""

@@ -104,7 +104,8 @@ class Simulation:
             assigned[(candidates[0], comment["item"])] = comment["text"]
         return assigned
 
-    def _draw(self, group: str, code: str, *, allow_missing: bool = True) -> tuple[int | None, bool]:
+    def _draw(self, group: str, code: str, *,
+              allow_missing: bool = True) -> tuple[int | None, bool]:
         """One answer: (value, False), (None, True) for unable to rate, or (None, False)."""
         unable_share = self.plan.unable_share
         if code in self.plan.unable_more.get(group, []):
