@@ -147,3 +147,14 @@ def test_unknown_study(cli, write_file):
 def test_list_of_an_empty_panel(cli, imported_study):
     slug = imported_study()
     assert "has no panellists yet" in cli("panel", "list", slug).output
+
+
+def test_a_flood_of_problems_stops_at_fifty(cli, write_file, imported_study, row_counts):
+    slug = imported_study()
+    before = row_counts()
+    content = "name,email,group\n" + "".join(f"P{k},not-an-address-{k},G\n" for k in range(80))
+    output = cli("panel", "import", slug, write_file("panel.csv", content)).output
+    assert output.count("is not an e-mail address") == 50
+    assert "line 51, column email" in output and "line 52," not in output
+    assert "(stopped after 50 problems)" in output
+    assert row_counts() == before
