@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
-from scipy import stats
 
 from delphi.consensus.distribution import validated
 from delphi.consensus.settings import ConsensusError, ConsensusSettings
@@ -73,6 +72,8 @@ def _region(matrix: np.ndarray, settings: ConsensusSettings) -> np.ndarray:
 
 def wilcoxon_p(before: np.ndarray, after: np.ndarray) -> float:
     """scipy.stats.wilcoxon(before, after).pvalue (two-sided, defaults), for at least one change."""
+    from scipy import stats  # imported on first use: it costs a second at every start-up
+
     difference = before - after
     nonzero = difference[difference != 0]
     tied = np.unique(np.abs(nonzero)).size < nonzero.size
@@ -87,6 +88,8 @@ def _exhaustive_p(nonzero: np.ndarray) -> float:
     Average ranks are halves, so twice the rank sum is an integer whose null distribution is
     counted exactly, one difference at a time (flipping a zero difference changes nothing).
     """
+    from scipy import stats
+
     twice_ranks = np.rint(2 * stats.rankdata(np.abs(nonzero))).astype(np.int64)
     observed = int(twice_ranks[nonzero > 0].sum())
     ways = np.zeros(int(twice_ranks.sum()) + 1, dtype=np.int64)
