@@ -75,7 +75,3 @@ def two_rounds(db, make_study, make_panel, submit) -> TwoRounds:
     db.session.commit()
     return TwoRounds(study=study, round1=round1, round2=round2,
                      ratings={1: ROUND_1, 2: ROUND_2}, groups=[p.group for p in panellists])
-
-
-# The browser test reuses the shared browser fixtures (Chromium, live server, axe).
-from tests.browser.conftest import axe_check_fixture, browser, live_server, page  # noqa: E402,F401
