@@ -43,6 +43,22 @@ def reason_words(summary: dict) -> str:
     return reason[len(status) + 2:] if reason.startswith(f"{status}: ") else reason
 
 
+def stability_words(stability: dict | None) -> str:
+    """The engine's frozen stability measures in a sentence."""
+    if not stability:
+        return "not rated in the round before"
+    if not stability.get("n_paired"):
+        return "no panellist rated it in both rounds"
+    verdict = {True: "stable", False: "not stable"}.get(stability.get("stable"), "")
+    parts = [f"{number(stability.get('pct_changed'), 1)}% of {stability['n_paired']} "
+             "panellists rating it in both rounds changed their rating",
+             f"mean change {number(stability.get('mean_abs_change'))}",
+             f"{number(stability.get('pct_region_changed'), 1)}% moved region"]
+    if stability.get("wilcoxon_p") is not None:
+        parts.append(f"Wilcoxon p = {number(stability['wilcoxon_p'], 3)}")
+    return f"{verdict}: " + "; ".join(parts) if verdict else "; ".join(parts)
+
+
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
@@ -73,7 +89,7 @@ def render_html(report: StudyReport, *, stylesheet: str) -> str:
         "reports/report.html", report=report, study=report.study, inline_css=css,
         link_css=stylesheet == "link",
         flow_svg=flow_diagram(flows) if flows else None, chart=_chart_maker(report),
-        num=number, percent=percent, reason_words=reason_words,
+        num=number, percent=percent, reason_words=reason_words, stability_words=stability_words,
         decision_words=DECISION_WORDS,
     )
 

@@ -30,6 +30,10 @@ def test_html_report_has_every_section_and_escapes_comments(two_rounds):
     # S1.1: ratings 7 8 9 9 8 7 9 give median 8 and 100% in the high region.
     assert re.search(r"S1\.1</span> Guidance item 1\.1\..*?Median \[Q1, Q3\]</th><td>8 \[7.5, 9\]",
                      page, re.S)
+    # S1.2 in round 2 against round 1: P001 1->2, P002 5->5, P003 9->8, P004 3->3, P005 7->7
+    # (P006 left it out, P007 did not answer round 2): 2 of 5 changed, both within a region.
+    assert ("not stable: 40% of 5 panellists rating it in both rounds changed their rating; "
+            "mean change 0.4; 0% moved region") in page
 
 
 def test_one_round_html_report_shows_only_that_round(two_rounds):
