@@ -78,9 +78,10 @@ def inbox():
 
 @pytest.fixture
 def app_config(app_config, inbox):
-    """The live server's mail goes to the loopback SMTP server."""
+    """The live server's mail goes to the loopback SMTP server; every form needs its CSRF token."""
     return {**app_config, "MAIL_HOST": "127.0.0.1", "MAIL_PORT": inbox.port,
-            "MAIL_SECURITY": "none", "MAIL_SENDER": "delphi@example.org"}
+            "MAIL_SECURITY": "none", "MAIL_SENDER": "delphi@example.org",
+            "WTF_CSRF_ENABLED": True}
 
 
 def shoot(page, name: str) -> None:
@@ -270,3 +271,8 @@ def test_the_review_with_suggestions_and_a_refused_decision_passes_axe(
     page.get_by_role("button", name="Reword S1.2").click()
     assert "Give a reason for the rewording." in page.get_by_role("alert").inner_text()
     axe_check(page, context="reword with errors")
+
+    page.goto(live_server.url("/console/studies/reviewed/rounds/1/review"))
+    page.get_by_role("button", name="Decline").first.click()
+    assert page.get_by_text("The suggestion is declined.").is_visible()
+    assert page.get_by_text("Declined.", exact=True).is_visible()
