@@ -6,9 +6,9 @@ building the data takes seconds rather than the minutes the ORM would need.
 """
 from __future__ import annotations
 
-import secrets
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from delphi.consensus import UNABLE
 from delphi.extensions import db
 from delphi.models import (Item, Round, RoundItem, RoundState, Section, Study, StudyStatus,
                            utcnow)
+from delphi.panel.tokens import issue_token
 from delphi.rounds.matrix import consensus_settings
 
 GROUPS = ("Clinicians", "Researchers", "People who use services")
@@ -75,14 +76,17 @@ def make_study(slug: str, items: int, sections: int = 10, **options) -> Study:
 
 
 def add_panel(study: Study, count: int) -> list[int]:
-    """Insert ``count`` panellists in one statement; their ids in order."""
+    """Insert ``count`` panellists, with working personal links, in one statement; their ids."""
     now = utcnow()
-    rows = [{
-        "study_id": study.id, "pseudonym": f"P{k:05d}", "name": f"Panellist {k}",
-        "email": f"panellist{k}@example.org", "group": GROUPS[k % len(GROUPS)],
-        "token_nonce": secrets.token_urlsafe(16), "token_hash": secrets.token_hex(32),
-        "created_at": now,
-    } for k in range(1, count + 1)]
+    rows = []
+    for k in range(1, count + 1):
+        link = SimpleNamespace()
+        issue_token(link)  # sets the nonce and the token's hash, as for a real panellist
+        rows.append({
+            "study_id": study.id, "pseudonym": f"P{k:05d}", "name": f"Panellist {k}",
+            "email": f"panellist{k}@example.org", "group": GROUPS[k % len(GROUPS)],
+            "token_nonce": link.token_nonce, "token_hash": link.token_hash, "created_at": now,
+        })
     table = db.metadata.tables["panellist"]
     db.session.execute(table.insert(), rows)
     return list(db.session.scalars(
@@ -104,11 +108,15 @@ def open_round_one(study: Study) -> Round:
 
 
 def random_ratings(panellists: int, items: int, scale: tuple[int, int], unable_share: float,
-                   seed: int = SEED) -> np.ndarray:
-    """Ratings on the scale, each item leaning its own way, with a share unable to rate."""
+                   seed: int = SEED, centres: tuple[float, float] | None = None) -> np.ndarray:
+    """Ratings on the scale, each item leaning its own way, with a share unable to rate.
+
+    Each item's ratings centre on a point drawn from ``centres`` (default: the whole scale;
+    a range in the middle keeps every item short of consensus).
+    """
     rng = np.random.default_rng(seed)
     low, high = scale
-    centre = rng.uniform(low, high, size=items)
+    centre = rng.uniform(*(centres or scale), size=items)
     ratings = np.clip(np.rint(rng.normal(centre, 1.8, size=(panellists, items))), low, high)
     ratings = ratings.astype(np.int16)
     ratings[rng.random((panellists, items)) < unable_share] = UNABLE

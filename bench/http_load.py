@@ -1,0 +1,149 @@
+"""Benchmark 2: the round-2 questionnaire page and a submission of 60 ratings under gunicorn.
+
+The app runs as in production (``gunicorn -c gunicorn.conf.py wsgi:app``, two workers, CSRF and
+rate limits on) on a loopback port; ``bench.loadgen`` runs in another process with 50 clients,
+each a different panellist. Requests per second of the page and of the submission are divided
+by those of ``/healthz`` on the same server in the same run, scenarios interleaved.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench import data
+from delphi.extensions import db
+from delphi.models import Panellist
+from delphi.panel.tokens import token_for
+from delphi.rounds.lifecycle import close_round
+from delphi.rounds.review import launch_next_round
+
+ROOT = Path(__file__).resolve().parent.parent
+ITEMS, PANELLISTS, CLIENTS, WORKERS = 60, 200, 50, 2
+SECRET_KEY = "bench-secret-key-not-for-production"
+TARGET = 0.25
+
+
+def build(url: str | None, workdir: Path) -> tuple[str, list[str]]:
+    """Round 1 rated by every panellist (with comments) and closed; round 2 open.
+
+    Round 1's ratings centre mid-scale, so no item reaches consensus and all 60 are rated again.
+
+    Returns the database URL and every panellist's link token.
+    """
+    url = data.fresh_database(url, workdir, "questionnaire")
+    app = data.bench_app(url, workdir)
+    with app.app_context():
+        study = data.make_study("questionnaire", ITEMS, sections=1)
+        panel = data.add_panel(study, PANELLISTS)
+        round_one = data.open_round_one(study)
+        data.submit_all(round_one, panel, data.random_ratings(PANELLISTS, ITEMS, (1, 9), 0.1,
+                                                          centres=(4.5, 5.5)),
+                        comment_every=10)
+        close_round(round_one)
+        launch_next_round(study)
+        db.session.commit()
+        tokens = [token_for(db.session.get(Panellist, pid)) for pid in panel]
+        db.engine.dispose()
+    return url, tokens
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, workdir: Path) -> tuple[subprocess.Popen, int]:
+    """gunicorn with the repository's settings on a free loopback port, once it answers."""
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET_KEY, DELPHI_ENV="production",
+               DELPHI_INSTANCE=str(workdir / "instance"),
+               DELPHI_BASE_URL=f"http://127.0.0.1:{port}")
+    log = open(workdir / "gunicorn.log", "wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(WORKERS),
+         "--bind", f"127.0.0.1:{port}", "--backlog", "256", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return server, port
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.1)
+    stop_server(server)
+    raise RuntimeError(f"gunicorn did not start; see {workdir / 'gunicorn.log'}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def load(scenario: str, port: int, tokens_file: Path, seconds: float) -> dict:
+    """One run of the load generator in its own process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.loadgen", "--scenario", scenario, "--port", str(port),
+         "--tokens", str(tokens_file), "--clients", str(CLIENTS), "--seconds", str(seconds)],
+        cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"load generator ({scenario}) failed: {done.stderr.strip()}")
+    return json.loads(done.stdout)
+
+
+def run(url: str | None, repeats: int = 2, seconds: float = 6.0) -> dict:
+    """Benchmark 2 on ``url`` (SQLite when None); the best of ``repeats`` runs per scenario."""
+    workdir = Path(tempfile.mkdtemp(prefix="delphi-bench-http-"))
+    built, tokens = build(url, workdir)
+    tokens_file = workdir / "tokens.json"
+    tokens_file.write_text(json.dumps(tokens))
+    server, port = start_server(built, workdir)
+    try:
+        for scenario in ("trivial", "page", "submit"):
+            load(scenario, port, tokens_file, 1.0)  # warm up both workers
+        runs: dict[str, list[dict]] = {"trivial": [], "page": [], "submit": []}
+        for repeat in range(repeats):
+            order = list(runs) if repeat % 2 == 0 else list(reversed(runs))
+            for scenario in order:
+                runs[scenario].append(load(scenario, port, tokens_file, seconds))
+    finally:
+        stop_server(server)
+    fastest = {name: max(results, key=lambda r: r["rps"]) for name, results in runs.items()}
+    return {
+        "backend": "postgresql" if built.startswith("postgresql") else "sqlite",
+        "workers": WORKERS,
+        "clients": CLIENTS,
+        "items": ITEMS,
+        "runs": runs,
+        "best": fastest,
+        "page_ratio": fastest["page"]["rps"] / fastest["trivial"]["rps"],
+        "submit_ratio": fastest["submit"]["rps"] / fastest["trivial"]["rps"],
+        "errors": sum(r["errors"] for results in runs.values() for r in results),
+        "target": TARGET,
+    }
+
+
+def describe(figures: dict) -> list[str]:
+    lines = []
+    for name, label in (("trivial", "/healthz"), ("page", "questionnaire page"),
+                        ("submit", f"submission of {figures['items']} ratings")):
+        best = figures["best"][name]
+        lines.append(f"{label}: {best['rps']:.0f} requests/s, p50 {best['p50_ms']:.0f} ms, "
+                     f"p99 {best['p99_ms']:.0f} ms ({best['requests']} requests, "
+                     f"{best['errors']} errors)")
+    lines.append(f"page / trivial {figures['page_ratio']:.2f} (target >= {TARGET}); "
+                 f"submission / trivial {figures['submit_ratio']:.2f}")
+    return lines
