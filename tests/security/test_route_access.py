@@ -1,0 +1,216 @@
+"""Every route of the app against six visitors, with the status each must get.
+
+The table below has one row per (endpoint, method) of ``app.url_map``; a route added without a
+row fails ``test_every_route_has_a_row``. The visitors, always in this order against the same
+study (round 1 closed with a suggestion to review, round 2 open):
+
+    anon   nobody: no session, no link, no API token
+    A      panellist A, who followed their link (panellist pages use A's link)
+    B      panellist B of the same study (panellist pages use B's own link)
+    other  a coordinator of another study (their own session and API token)
+    coord  the study's coordinator (session and API token)
+    admin  an administrator (session and API token)
+
+Visitors without a personal link use a forged one on panellist pages. Forms are posted empty,
+so a permitted visitor gets past the access checks and meets the form's own validation; only a
+few empty posts change anything, and those are idempotent or refused the second time.
+"""
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from delphi.mail.sender import dev_files, send_pending
+from delphi.models import AuditEvent, Suggestion, SuggestionKind
+from delphi.panel.tokens import token_for
+from delphi.reports.api_tokens import issue_api_token
+from delphi.rounds.answers import Answer, response_for, save_answers
+from delphi.rounds.lifecycle import close_round, open_round
+from delphi.rounds.review import launch_next_round
+
+VISITORS = ("anon", "A", "B", "other", "coord", "admin")
+A_SECRET = "A-draft-comment-only-A-may-see"
+STAFF_ONLY = "302 302 302 404 200 200"  # login redirect for all but staff; 404 another study
+STAFF_FORM = "302 302 302 404 400 400"  # an empty form is refused by validation
+STAFF_SAVED = "302 302 302 404 302 302"  # done (or refused with a message) and back
+PANELLIST_PAGE = "404 200 200 404 404 404"  # only the link's holder
+
+# (endpoint, method): statuses for anon, A, B, other, coord, admin.
+TABLE: dict[tuple[str, str], str] = {
+    ("home.index", "GET"): "200 200 200 200 200 200",
+    ("home.healthz", "GET"): "200 200 200 200 200 200",
+    ("static", "GET"): "200 200 200 200 200 200",
+    ("auth.login", "GET"): "200 200 200 200 200 200",
+    ("auth.login", "POST"): "200 200 200 200 200 200",
+    ("auth.logout", "POST"): "302 302 302 302 302 302",
+    ("auth.staff", "GET"): "302 302 302 403 403 200",
+    ("auth.staff", "POST"): "302 302 302 403 403 200",
+    ("auth.staff_edit", "GET"): "302 302 302 403 403 200",
+    ("auth.staff_edit", "POST"): "302 302 302 403 403 302",  # unchanged form: saved
+    ("api.openapi", "GET"): "200 200 200 200 200 200",
+    ("api.studies", "GET"): "401 401 401 200 200 200",
+    ("api.study", "GET"): "401 401 401 404 200 200",
+    ("api.round_items", "GET"): "401 401 401 404 200 200",
+    ("console.index", "GET"): "302 302 302 200 200 200",
+    ("console.new_study", "GET"): "302 302 302 200 200 200",
+    ("console.new_study", "POST"): "302 302 302 400 400 400",
+    ("console.import_study", "GET"): "302 302 302 200 200 200",
+    ("console.import_study", "POST"): "302 302 302 400 400 400",
+    ("console.audit", "GET"): STAFF_ONLY,
+    ("console.content", "GET"): STAFF_ONLY,
+    ("console.export_study", "GET"): STAFF_ONLY,
+    ("console.new_item", "POST"): STAFF_FORM,
+    ("console.edit_item", "GET"): STAFF_ONLY,
+    ("console.edit_item", "POST"): STAFF_FORM,
+    ("console.move_item", "POST"): STAFF_FORM,  # no direction
+    ("console.retire_item", "POST"): STAFF_SAVED,
+    ("console.messages", "GET"): STAFF_ONLY,
+    ("console.dev_file", "GET"): STAFF_ONLY,
+    ("console.send", "POST"): STAFF_SAVED,
+    ("console.texts", "POST"): STAFF_SAVED,  # every text optional
+    ("console.panel", "GET"): STAFF_ONLY,
+    ("console.edit_panellist", "GET"): STAFF_ONLY,
+    ("console.edit_panellist", "POST"): STAFF_SAVED,
+    ("console.link", "GET"): STAFF_ONLY,
+    ("console.regenerate", "POST"): STAFF_SAVED,
+    ("console.reinstate", "POST"): STAFF_SAVED,
+    ("console.withdraw", "POST"): STAFF_SAVED,
+    ("console.import_panel", "POST"): STAFF_FORM,
+    ("console.new_panellist", "GET"): STAFF_ONLY,
+    ("console.new_panellist", "POST"): STAFF_FORM,
+    ("console.new_section", "POST"): STAFF_FORM,
+    ("console.edit_section", "GET"): STAFF_ONLY,
+    ("console.edit_section", "POST"): STAFF_SAVED,
+    ("console.move_section", "POST"): STAFF_FORM,
+    ("console.setup", "GET"): STAFF_ONLY,
+    ("console.setup", "POST"): STAFF_FORM,
+    ("reports.index", "GET"): STAFF_ONLY,
+    ("reports.view", "GET"): STAFF_ONLY,
+    ("reports.download", "GET"): STAFF_ONLY,
+    ("reports.api_token", "POST"): STAFF_ONLY,  # shows the new token once
+    ("rounds.dashboard", "GET"): STAFF_ONLY,
+    ("rounds.open_first", "POST"): STAFF_FORM,
+    ("rounds.close", "GET"): STAFF_ONLY,
+    ("rounds.close", "POST"): STAFF_FORM,
+    ("rounds.review", "GET"): STAFF_ONLY,
+    ("rounds.decide", "POST"): STAFF_FORM,
+    ("rounds.reword", "GET"): STAFF_ONLY,
+    ("rounds.reword", "POST"): STAFF_FORM,
+    ("rounds.suggestion", "POST"): STAFF_FORM,
+    ("rounds.open_next", "POST"): STAFF_FORM,
+    ("rounds.complete", "POST"): STAFF_FORM,
+    ("questionnaire.welcome", "GET"): PANELLIST_PAGE,
+    ("questionnaire.my_answers", "GET"): PANELLIST_PAGE,
+    ("questionnaire.section", "GET"): PANELLIST_PAGE,
+    ("questionnaire.section", "POST"): "404 302 302 404 404 404",
+    ("questionnaire.autosave", "POST"): PANELLIST_PAGE,
+    ("questionnaire.review", "GET"): PANELLIST_PAGE,
+    ("questionnaire.submit", "POST"): "404 302 302 404 404 404",
+    ("questionnaire.done", "GET"): "404 302 302 404 404 404",  # not submitted: to review
+    ("questionnaire.suggest", "GET"): PANELLIST_PAGE,
+    ("questionnaire.suggest", "POST"): "404 400 400 404 404 404",
+}
+
+
+def _routes(app) -> set[tuple[str, str]]:
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_has_a_row(app):
+    missing = sorted(_routes(app) - set(TABLE))
+    assert not missing, f"add these routes to the access table: {missing}"
+    stale = sorted(set(TABLE) - _routes(app))
+    assert not stale, f"these rows name routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(app, db, make_study, make_panel, make_staff, submit):
+    """The study: round 1 closed with A's suggestion, round 2 open with A's draft."""
+    study = make_study(slug="access-study")
+    panel = make_panel(study, n=6)
+    a, b = panel[0], panel[1]
+    round1 = open_round(study)
+    codes = [ri.code for ri in round1.round_items]
+    for k, panellist in enumerate(panel):
+        submit(round1, panellist, {code: (k + i) % 9 + 1 for i, code in enumerate(codes)})
+    db.session.add(Suggestion(round_id=round1.id, panellist_id=a.id, kind=SuggestionKind.NEW_ITEM,
+                              section_id=study.sections[0].id, text="A new item, please."))
+    close_round(round1)
+    round2 = launch_next_round(study)
+    save_answers(response_for(round2, a), [Answer(round2.round_items[0].id, value=4,
+                                                  comment=A_SECRET)], submit=False)
+    other_study = make_study(slug="other-study")
+    staff = {
+        "other": make_staff(email="other@example.org", role="coordinator", studies=[other_study]),
+        "coord": make_staff(email="coord@example.org", role="coordinator", studies=[study]),
+        "admin": make_staff(email="admin@example.org", role="admin"),
+    }
+    api_tokens = {name: issue_api_token(user) for name, user in staff.items()}
+    db.session.commit()
+    send_pending()  # no MAIL_HOST: the invitations are written to files for the messages page
+    ids = {
+        "slug": study.slug, "section_id": study.sections[0].id, "item_id": study.items[0].id,
+        "panellist_id": b.id, "staff_id": staff["coord"].id, "name": dev_files(study)[0].name,
+        "round_item_id": round1.round_items[0].id, "format_name": "csv", "index": 1,
+        "suggestion_id": db.session.scalar(db.select(Suggestion.id)),
+        "filename": "questionnaire.css",
+    }
+    return {"study": study, "a": a, "b": b, "staff": staff, "api": api_tokens, "ids": ids}
+
+
+def _visitor_client(app, world, visitor: str):
+    """A test client as the visitor, with the token their panellist pages use."""
+    client = app.test_client()
+    headers: dict[str, str] = {}
+    token = token_for(world["a"])[:-4] + "XXXX"  # forged
+    if visitor in ("A", "B"):
+        token = token_for(world["a" if visitor == "A" else "b"])
+        with app.app_context():
+            client.get(f"/p/{token}")
+    elif visitor in world["staff"]:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(world["staff"][visitor].id)
+            session["_fresh"] = True
+        headers["Authorization"] = f"Bearer {world['api'][visitor]}"
+    return client, token, headers
+
+
+def _url(app, endpoint: str, token: str, ids: dict) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    arguments = {name: ids[name] for name in rule.arguments if name in ids}
+    if "token" in rule.arguments:
+        arguments["token"] = token
+    if "number" in rule.arguments:
+        arguments["number"] = 2 if endpoint.startswith("questionnaire.") else 1
+    with app.test_request_context():
+        return url_for(endpoint, **arguments)
+
+
+def _audit_count(db) -> int:
+    db.session.expire_all()
+    return db.session.scalar(db.select(db.func.count(AuditEvent.id)))
+
+
+@pytest.mark.parametrize("endpoint,method", sorted(TABLE))
+def test_each_visitor_gets_the_expected_status(app, db, world, endpoint, method):
+    expected = dict(zip(VISITORS, (int(s) for s in TABLE[(endpoint, method)].split())))
+    observed = {}
+    for visitor in VISITORS:
+        client, token, headers = _visitor_client(app, world, visitor)
+        before = _audit_count(db)
+        url = _url(app, endpoint, token, world["ids"])
+        with app.app_context():  # as in production, each request has its own context
+            response = client.open(url, method=method, data={} if method == "POST" else None,
+                                   headers=headers)
+        observed[visitor] = response.status_code
+        body = response.get_data(as_text=True)
+        response.close()
+        if visitor in ("anon", "B", "other"):
+            assert A_SECRET not in body, (visitor, endpoint)
+        if expected[visitor] in (302, 401, 403, 404) and visitor in ("anon", "A", "B", "other"):
+            assert _audit_count(db) == before, (visitor, endpoint, "changed the study")
+        if response.status_code == 302 and visitor in ("anon", "A", "B") and \
+                not endpoint.startswith(("questionnaire.", "auth.")):
+            assert "/login" in response.headers["Location"], (visitor, endpoint)
+    assert observed == expected
