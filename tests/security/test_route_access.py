@@ -11,7 +11,9 @@ study (round 1 closed with a suggestion to review, round 2 open):
     coord  the study's coordinator (session and API token)
     admin  an administrator (session and API token)
 
-Visitors without a personal link use a forged one on panellist pages. Forms are posted empty,
+Every response, whatever its status, must carry the security headers (a Content-Security-Policy
+without inline script, no framing, nosniff, no referrer). Visitors without a personal link use
+a forged one on panellist pages. Forms are posted empty,
 so a permitted visitor gets past the access checks and meets the form's own validation; only a
 few empty posts change anything, and those are idempotent or refused the second time.
 """
@@ -187,6 +189,18 @@ def _url(app, endpoint: str, token: str, ids: dict) -> str:
         return url_for(endpoint, **arguments)
 
 
+def _assert_security_headers(response, where) -> None:
+    """The headers every response carries, whatever its status or type."""
+    policy = response.headers.get("Content-Security-Policy", "")
+    directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in policy.split(";") if d.strip())
+    assert directives.get("script-src") == "'self'", where
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, where
+    assert directives.get("frame-ancestors") == "'none'", where
+    assert directives.get("object-src") == "'none'", where
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", where
+    assert response.headers.get("Referrer-Policy") == "no-referrer", where
+
+
 def _audit_count(db) -> int:
     db.session.expire_all()
     return db.session.scalar(db.select(db.func.count(AuditEvent.id)))
@@ -206,6 +220,7 @@ def test_each_visitor_gets_the_expected_status(app, db, world, endpoint, method)
         observed[visitor] = response.status_code
         body = response.get_data(as_text=True)
         response.close()
+        _assert_security_headers(response, (visitor, endpoint))
         if visitor in ("anon", "B", "other"):
             assert A_SECRET not in body, (visitor, endpoint)
         if expected[visitor] in (302, 401, 403, 404) and visitor in ("anon", "A", "B", "other"):
