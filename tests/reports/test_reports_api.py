@@ -52,6 +52,7 @@ def test_a_coordinator_sees_only_assigned_studies(two_rounds, make_study, client
     listed = client.get("/api/v1/studies", headers=headers)
     assert listed.status_code == 200
     assert [s["slug"] for s in listed.json["studies"]] == ["two-rounds"]
+    assert "Set-Cookie" not in listed.headers  # the API never starts a session
     hidden = client.get("/api/v1/studies/other-study", headers=headers)
     assert hidden.status_code == 404 and hidden.json["error"]["status"] == 404
     assert client.get("/api/v1/studies/other-study/rounds/1/items",
