@@ -7,7 +7,6 @@ Each repetition rolls back, so every close works on the same open round.
 """
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -61,8 +60,9 @@ def measure(url: str, workdir: Path, repeats: int) -> dict:
     app = data.bench_app(url, workdir)
     with app.app_context():
         round_id = db.session.scalar(sa.select(Round.id).filter_by(number=1))
-        rows = bare_query(round_id)
+        rows = bare_query(round_id)  # warm up both: caches, compiled statements, the pool
         db.session.rollback()
+        close_and_undo(round_id)
         times = side_by_side(repeats,
                              query=lambda: (bare_query(round_id), db.session.rollback()),
                              close=lambda: close_and_undo(round_id))
@@ -85,10 +85,9 @@ def measure(url: str, workdir: Path, repeats: int) -> dict:
     }
 
 
-def run(backends: dict[str, str | None], repeats: int = 3) -> list[dict]:
+def run(backends: dict[str, str | None], workdir: Path, repeats: int = 5) -> list[dict]:
     """Benchmark 1 on each backend: ``{"sqlite": None, "postgresql": url}``."""
     results = []
-    workdir = Path(tempfile.mkdtemp(prefix="delphi-bench-"))
     for label, url in backends.items():
         built = build(url, workdir)
         figures = measure(built, workdir, repeats)

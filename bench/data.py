@@ -159,6 +159,8 @@ def submit_all(round_: Round, panellist_ids: list[int], ratings: np.ndarray,
             "INSERT INTO rating (response_id, round_item_id, value, unable, comment) "
             "VALUES (?, ?, ?, ?, ?)", rows)
     db.session.flush()
+    # Fresh statistics for the planner, as autovacuum would gather soon after such a load.
+    connection.exec_driver_sql("ANALYZE")
 
 
 def _rating_rows(response_ids: list[int], item_ids: list[int], ratings: np.ndarray,

@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -53,6 +52,30 @@ def build(url: str | None, workdir: Path) -> tuple[str, list[str]]:
         tokens = [token_for(db.session.get(Panellist, pid)) for pid in panel]
         db.engine.dispose()
     return url, tokens
+
+
+def in_process_cost(url: str, workdir: Path, token: str, requests: int = 20) -> dict:
+    """CPU milliseconds per request of /healthz and of the page, served in this process.
+
+    No server, socket or client is involved: this is what the app itself spends, and the
+    floor under the requests per second a worker can reach.
+    """
+    app = data.bench_app(url, workdir)
+    client = app.test_client()
+    page = f"/p/{token}/round/2/section/1"
+    costs = {}
+    for name, path in (("trivial", "/healthz"), ("page", page)):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}")
+        started = time.process_time()
+        for _ in range(requests):
+            client.get(path)
+        costs[f"{name}_cpu_ms"] = (time.process_time() - started) / requests * 1000
+        costs[f"{name}_bytes"] = len(response.data)
+    with app.app_context():
+        db.engine.dispose()
+    return costs
 
 
 def _free_port() -> int:
@@ -104,12 +127,12 @@ def load(scenario: str, port: int, tokens_file: Path, seconds: float) -> dict:
     return json.loads(done.stdout)
 
 
-def run(url: str | None, repeats: int = 2, seconds: float = 6.0) -> dict:
+def run(url: str | None, workdir: Path, repeats: int = 2, seconds: float = 6.0) -> dict:
     """Benchmark 2 on ``url`` (SQLite when None); the best of ``repeats`` runs per scenario."""
-    workdir = Path(tempfile.mkdtemp(prefix="delphi-bench-http-"))
     built, tokens = build(url, workdir)
     tokens_file = workdir / "tokens.json"
     tokens_file.write_text(json.dumps(tokens))
+    costs = in_process_cost(built, workdir, tokens[-1])
     server, port = start_server(built, workdir)
     try:
         for scenario in ("trivial", "page", "submit"):
@@ -132,6 +155,7 @@ def run(url: str | None, repeats: int = 2, seconds: float = 6.0) -> dict:
         "page_ratio": fastest["page"]["rps"] / fastest["trivial"]["rps"],
         "submit_ratio": fastest["submit"]["rps"] / fastest["trivial"]["rps"],
         "errors": sum(r["errors"] for results in runs.values() for r in results),
+        "in_process": costs,
         "target": TARGET,
     }
 
@@ -146,4 +170,8 @@ def describe(figures: dict) -> list[str]:
                      f"{best['errors']} errors)")
     lines.append(f"page / trivial {figures['page_ratio']:.2f} (target >= {TARGET}); "
                  f"submission / trivial {figures['submit_ratio']:.2f}")
+    cost = figures["in_process"]
+    lines.append(f"in process, without server or client: /healthz {cost['trivial_cpu_ms']:.1f} ms "
+                 f"CPU, page {cost['page_cpu_ms']:.0f} ms CPU for {cost['page_bytes'] / 1e3:.0f} kB"
+                 f" of HTML (ratio {cost['trivial_cpu_ms'] / cost['page_cpu_ms']:.3f})")
     return lines

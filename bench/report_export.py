@@ -6,7 +6,6 @@ is the yardstick the report's time is divided by.
 """
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -74,8 +73,7 @@ def measure(url: str, workdir: Path, repeats: int) -> dict:
     }
 
 
-def run(url: str | None, repeats: int = 2) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix="delphi-bench-report-"))
+def run(url: str | None, workdir: Path, repeats: int = 2) -> dict:
     return measure(build(url, workdir), workdir, repeats)
 
 

@@ -1,0 +1,119 @@
+"""Write bench/RESULTS.md from one run's figures: the machine, the date, each figure and target."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import closing, http_load, statements
+from bench.timing import best
+
+HEADER = """# Benchmark results
+
+Written by `make bench` (`bench/run.py`); do not edit by hand. Every figure is a ratio of two
+things measured side by side in the same run, so that a busy machine slows both alike. Times are
+the best of the repetitions. No test asserts a time.
+"""
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def _machine(m: dict) -> list[str]:
+    memory = f"{m['memory_gb']:.0f} GB" if m["memory_gb"] else "unknown"
+    return [
+        "## Machine", "",
+        f"- Date: {m['date']}",
+        f"- CPU: {m['cpu']}, {m['cores']} cores; memory {memory}",
+        f"- Python {m['python']}, numpy {m['numpy']}, SQLite {m['sqlite']}, PostgreSQL "
+        f"{m['postgresql'] or 'not measured (DELPHI_BENCH_DATABASE_URL unset)'}",
+        "",
+    ]
+
+
+def _closing(rows: list[dict]) -> list[str]:
+    lines = ["## 1. Closing a round: 200 items x 5,000 panellists (1,000,000 ratings, 10% unable)",
+             "", "| Database | close_round | bare query | ratio (median) | target | peak memory, "
+             "close / query | |", "|---|---|---|---|---|---|---|"]
+    for f in rows:
+        lines.append(
+            f"| {f['label']} | {best(f['close_seconds']):.2f} s | {best(f['query_seconds']):.2f} s"
+            f" | **{f['ratio']:.2f}** ({f['ratio_median']:.2f}) | <= {closing.TARGET} | "
+            f"{f['close_peak_mb']:.0f} MB / {f['query_peak_mb']:.0f} MB | "
+            f"{_met(f['ratio'] <= closing.TARGET)} |")
+    lines += ["", "close_round reads the ratings, builds the matrix, runs the consensus engine "
+              "overall and per stakeholder group, and writes the 200 frozen summaries (flushed, "
+              "then rolled back for the next repetition). The bare query is the matrix's own "
+              "SELECT with every row fetched. Peak memory is what tracemalloc saw (Python and "
+              f"numpy); {rows[0]['repeats'] if rows else 0} repetitions each.", ""]
+    return lines
+
+
+def _http(f: dict) -> list[str]:
+    lines = [f"## 2. Questionnaire under gunicorn ({f['workers']} workers, {f['clients']} "
+             f"clients on loopback, {f['backend']})", "",
+             "| Request | requests/s | p50 | p99 | / trivial | target |", "|---|---|---|---|---|---|"]
+    for name, label, ratio, target in (
+            ("trivial", "`/healthz` (trivial)", None, ""),
+            ("page", f"round-2 page, {f['items']} items with feedback", f["page_ratio"],
+             f"≥ {http_load.TARGET}: {_met(f['page_ratio'] >= http_load.TARGET)}"),
+            ("submit", f"submission of {f['items']} ratings", f["submit_ratio"], "")):
+        b = f["best"][name]
+        lines.append(f"| {label} | {b['rps']:.0f} | {b['p50_ms']:.0f} ms | {b['p99_ms']:.0f} ms "
+                     f"| {'' if ratio is None else f'**{ratio:.3f}**'} | {target} |")
+    cost = f["in_process"]
+    lines += ["", f"Errors: {f['errors']}. In the app alone (test client, no server or "
+              f"client): `/healthz` costs {cost['trivial_cpu_ms']:.1f} ms of CPU, the page "
+              f"{cost['page_cpu_ms']:.0f} ms for {cost['page_bytes'] / 1e3:.0f} kB of HTML: a "
+              f"ratio of {cost['trivial_cpu_ms'] / cost['page_cpu_ms']:.3f} before any server "
+              "overhead, so the page target cannot be met by the server set-up; see the note "
+              "below.", ""]
+    return lines
+
+
+def _statements(counts: dict) -> list[str]:
+    small, large = (counts[size] for size in statements.SIZES)
+    lines = [f"## 3. SQL statements per request at {statements.SIZES[0]} and "
+             f"{statements.SIZES[1]} items", "",
+             "| Page | 10 items | 200 items | equal (asserted by tests/scale) |", "|---|---|---|---|"]
+    lines += [f"| {page} | {small[page]} | {large[page]} | {_met(small[page] == large[page])} |"
+              for page in small]
+    return lines + [""]
+
+
+def _report(f: dict) -> list[str]:
+    rows = " ".join(f"{name.upper()} {seconds:.2f} s ({f['sizes'][name] / 1e6:.1f} MB);"
+                    for name, seconds in f["format_seconds"].items())
+    return ["## 4. Full report: 3 rounds x 200 items x 1,000 panellists "
+            f"({f['backend']})", "",
+            f"{rows} in all {f['report_seconds']:.2f} s against {f['close_seconds']:.2f} s to "
+            f"close one such round: **{f['ratio']:.1f}x** (no target).", ""]
+
+
+def _engine(f: dict) -> list[str]:
+    return ["## 5. Consensus engine against a per-item loop (200 x 5,000)", "",
+            f"Engine {f['engine_seconds'] * 1000:.0f} ms, per-item loop with `statistics` "
+            f"{f['loop_seconds'] * 1000:.0f} ms: **{f['ratio']:.0f}x** (target ≥ "
+            f"{f['target_ratio']}x: {_met(f['ratio'] >= f['target_ratio'])}); results "
+            f"{'agree' if f['agree'] else 'DIFFER'}.", ""]
+
+
+def write_results(results: dict, path: Path) -> Path:
+    lines = [HEADER, *_machine(results["machine"])]
+    if results.get("closing"):
+        lines += _closing(results["closing"])
+    if results.get("http"):
+        lines += _http(results["http"])
+    if results.get("statements"):
+        lines += _statements(results["statements"])
+    if results.get("report"):
+        lines += _report(results["report"])
+    if results.get("engine"):
+        lines += _engine(results["engine"])
+    notes = Path(__file__).with_name("NOTES.md")
+    if notes.exists():
+        lines += [notes.read_text().strip(), ""]
+    if results.get("failures"):
+        lines += ["## Failures", "", *(f"- {failure}" for failure in results["failures"]), ""]
+    lines.append(f"Whole run: {results['seconds']:.0f} s.")
+    path.write_text("\n".join(lines) + "\n")
+    return path
