@@ -101,3 +101,27 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_write_lock_first(conn) -> None:
+    """On SQLite, a request that writes (any method but GET/HEAD/OPTIONS) and a command take the
+    write lock when their transaction begins, so concurrent writers queue (busy timeout) rather
+    than each reading a row as absent and one failing on insert.
+
+    Python's sqlite3 reads outside a transaction and begins one only at the first write, so two
+    saves of the same answers at once (a double click, two tabs) both saw no rating and the
+    second broke the unique constraint; and a round closed from the command line could miss a
+    submission committed between its reads and its writes.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    import click
+    from flask import has_request_context, request
+
+    if has_request_context():
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    else:
+        writes = click.get_current_context(silent=True) is not None
+    if writes:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
