@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from delphi.extensions import db
-from delphi.models import (Rating, Response, ResponseStatus, RoundItem, RoundState,
+from delphi.models import (Rating, Response, ResponseStatus, Round, RoundItem, RoundState,
                            SectionComment, utcnow)
 from delphi.rounds.errors import AnswerError, RoundError
 
@@ -21,7 +21,15 @@ class Answer:
 
 
 def lock_response(response: Response) -> Response:
-    """Re-read the response row with a row lock (PostgreSQL) so concurrent saves serialise."""
+    """Re-read the response row with a row lock (PostgreSQL) so concurrent saves serialise.
+
+    The round's row is re-read first with a shared lock: ``close_round`` takes it exclusively,
+    so a save either commits before the round closes (and is counted) or sees it closed.
+    """
+    db.session.scalars(
+        db.select(Round).where(Round.id == response.round_id)
+        .with_for_update(read=True).execution_options(populate_existing=True)
+    ).one()
     return db.session.scalars(
         db.select(Response).where(Response.id == response.id)
         .with_for_update().execution_options(populate_existing=True)

@@ -111,6 +111,10 @@ def open_round_of(study: Study) -> Round | None:
 
 def close_round(round_: Round, *, by: StaffUser | None = None) -> Round:
     """Close an open round and freeze every item's summary; reports read only this summary."""
+    # Exclusive row lock (PostgreSQL): saves in flight hold it shared, so they commit first and
+    # are counted, and later saves wait, then find the round closed.
+    db.session.scalars(db.select(Round).where(Round.id == round_.id).with_for_update()
+                       .execution_options(populate_existing=True)).one()
     if round_.state is not RoundState.OPEN:
         raise RoundError(
             f"Round {round_.number} is {round_.state.value}; only an open round can be closed."
