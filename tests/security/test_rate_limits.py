@@ -5,6 +5,7 @@ import secrets
 
 import pytest
 
+from delphi.extensions import limiter
 from delphi.panel.tokens import token_for
 from delphi.questionnaire.blueprint import INVALID_LINK_LIMIT, LINK_LIMIT
 from delphi.rounds.lifecycle import open_round
@@ -13,6 +14,19 @@ from delphi.rounds.lifecycle import open_round
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "RATELIMIT_ENABLED": True}
+
+
+@pytest.fixture(autouse=True)
+def limiter_on(app, monkeypatch):
+    """The limiter is one object shared by every app the tests build, and its switch and storage
+    are those of whichever app was built last; give these tests it on, with empty memory."""
+    from limits.storage import MemoryStorage
+    from limits.strategies import FixedWindowRateLimiter
+
+    monkeypatch.setattr(limiter, "enabled", True)
+    # Left in place afterwards: the shared teardown resets whatever storage the limiter holds.
+    limiter._storage = MemoryStorage()
+    limiter._limiter = FixedWindowRateLimiter(limiter._storage)
 
 
 @pytest.fixture
