@@ -1,11 +1,11 @@
 """Error pages: plain words, never a traceback."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from delphi.extensions import db
+from delphi.extensions import db, login_manager
 
 
 def register(app: Flask) -> None:
@@ -17,4 +17,7 @@ def register(app: Flask) -> None:
     def database_unavailable(error: OperationalError):
         db.session.rollback()
         app.logger.error("database unavailable: %s", error.orig.__class__.__name__)
+        # The page must not need the database: the layout asks who is signed in, and loading a
+        # staff member's account would fail again (a 500) while the database is down.
+        g._login_user = login_manager.anonymous_user()
         return render_template("error.html", error=None, unavailable=True), 503
