@@ -100,6 +100,7 @@ def build(url: str | None, workdir: Path, *, panellists: int, items: int,
         db.session.add(staff)
         db.session.commit()
         tokens = [token_for(db.session.get(Panellist, pid)) for pid in panel]
+        db.session.remove()
         db.engine.dispose()
     return Built(url=url, slug="stack", tokens=tokens, panellist_ids=list(panel), items=items)
 
