@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from bench import data
 from delphi.extensions import db
-from delphi.models import Panellist, Role, StaffUser, Study
+from delphi.models import Panellist, Role, StaffUser
 from delphi.panel.tokens import token_for
 from delphi.rounds.lifecycle import close_round
 from delphi.rounds.review import launch_next_round
@@ -112,10 +112,6 @@ def app_for(url: str, workdir: Path):
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY,
                        "INSTANCE_PATH": str(workdir / "check-instance"),
                        "RATELIMIT_ENABLED": False})
-
-
-def study_of(slug: str) -> Study:
-    return db.session.scalar(sa.select(Study).filter_by(slug=slug))
 
 
 def free_port() -> int:
