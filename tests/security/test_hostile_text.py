@@ -37,7 +37,7 @@ def hostile_study(db, make_study, make_panel, make_staff, submit):
     study.contact = hostile("contact")
     study.sections[0].title = hostile("section")
     study.items[0].text = hostile("item")
-    panel = make_panel(study, n=6, groups=(hostile("group"), "Plain group"))
+    panel = make_panel(study, n=6, groups=(f"{SCRIPT} group", "Plain group"))  # 100 at most
     for panellist in panel:
         panellist.name = hostile(f"name {panellist.pseudonym}")
     round1 = open_round(study)
