@@ -33,7 +33,7 @@ verify: install
 	rm -rf $(VERIFY_RESULTS) && mkdir -p $(VERIFY_RESULTS)
 	-DELPHI_HEAVY=1 DELPHI_VERIFY_RESULTS=$(VERIFY_RESULTS) $(BIN)/pytest tests/reliability \
 		tests/security -p no:cacheprovider -s --junitxml=$(VERIFY_RESULTS)/junit.xml
-	$(BIN)/python -m tests.reliability.report $(VERIFY_RESULTS) docs/reliability.md
+	DELPHI_HEAVY=1 $(BIN)/python -m tests.reliability.report $(VERIFY_RESULTS) docs/reliability.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
