@@ -108,8 +108,8 @@ def write(folder: Path, output: Path) -> bool:
     counts, failed = _outcomes(folder / "junit.xml")
     lost = sum(f.get("lost", 0) + f.get("half_written", 0) + f.get("delivered_twice", 0)
                for f in figures.values())
-    verdict = ("Nothing was lost: every acknowledged rating was found exactly once, nothing "
-               "unacknowledged was half-written, and no message went out twice."
+    verdict = ("Every acknowledged rating was found exactly once, nothing unacknowledged was "
+               "half-written, and no message went out twice."
                if lost == 0 and not failed else
                f"PROBLEMS: {lost} answers lost or half-written; failed tests: {failed}")
     text = "\n".join([
