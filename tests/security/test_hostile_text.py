@@ -19,7 +19,7 @@ from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
 
 SCRIPT = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
-FORMULA = '=HYPERLINK("http://x.test")'  # short enough for the group column
+FORMULA = '=HYPERLINK("http://x.test")'
 ESCAPED = "&lt;script&gt;"
 
 
