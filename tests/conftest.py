@@ -143,21 +143,11 @@ def runner(app):
 
 @pytest.fixture
 def count_queries(db):
-    """Count SQL statements run inside a ``with count_queries() as counter:`` block."""
-    from contextlib import contextmanager
+    """Count SQL statements run inside a ``with count_queries() as counter:`` block.
 
-    @contextmanager
-    def counting():
-        statements: list[str] = []
-
-        def before(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", before)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", before)
+    The same counter ``make bench`` uses for its statements-per-page figures.
+    """
+    from bench.statements import counting
 
     return counting
 
