@@ -75,6 +75,9 @@ class Round(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The consensus settings the frozen summary was computed with (ConsensusSettings.to_dict()).
     settings: Mapped[dict | None] = mapped_column(JSON)
+    # Raised whenever what a closed round shows as feedback changes after it closed (an erasure
+    # blanks comments), so that app servers drawing its feedback draw it again.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     study: Mapped[Study] = relationship(back_populates="rounds")
     round_items: Mapped[list[RoundItem]] = relationship(

@@ -87,6 +87,11 @@ def _erase_comments(response_ids: list[int]) -> int:
         .values(comment=None, reason=None)).rowcount
     erased += db.session.execute(
         db.delete(SectionComment).where(SectionComment.response_id.in_(response_ids))).rowcount
+    if erased:  # the rounds' feedback lists those comments: have it drawn again
+        db.session.execute(
+            db.update(Round).where(Round.id.in_(
+                db.select(Response.round_id).where(Response.id.in_(response_ids))))
+            .values(revision=Round.revision + 1))
     return erased
 
 

@@ -50,7 +50,6 @@ def _keep_tokens_out_of_logs(state) -> None:
     """Request logs print paths: redact personal-link tokens from werkzeug's and the app's log."""
     token_logging.install("werkzeug", state.app.logger.name)
 
-
-@blueprint.context_processor
-def _template_helpers() -> dict:
-    return {"number": number}
+# A global rather than a context variable, so that macros drawn outside a page (the feedback
+# charts kept per round) can use it too.
+blueprint.add_app_template_global(number, "number")

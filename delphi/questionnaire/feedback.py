@@ -5,15 +5,80 @@ nothing here computes a median or a percentage. Comments are shown without names
 sorted by their text so that their order does not link one panellist's comments across items.
 Stakeholder groups are shown apart only when they have at least the study's ``min_group_size``
 ratings.
+
+What the panel said is the same for every panellist, so it is read and drawn once per closed
+round and kept (``RoundFeedback``); a page then adds only the panellist's own previous rating.
+The kept copy is found by a key read from the database on every request: the round's id, when
+it closed and its ``revision``, which an erasure raises when it blanks comments, and the study
+settings the drawing depends on. So every app server shows the same feedback, and a change is
+seen on the next request; nothing a request writes is kept in memory.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from flask import current_app, get_template_attribute
+from markupsafe import Markup
 
 from delphi.consensus import ConsensusSettings, ItemSummary
 from delphi.extensions import db
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem, Study
 from delphi.questionnaire.charts import Histogram, histogram
+
+ROUNDS_KEPT = 16  # closed rounds whose feedback an app process keeps drawn
+
+
+class Chart:
+    """A feedback histogram drawn once: only the bar of the viewer's own rating differs."""
+
+    def __init__(self, summary: ItemSummary, geometry: Histogram, high_region: tuple[int, int]):
+        self.summary = summary
+        self.geometry = geometry
+        self.high_region = high_region
+
+    @cached_property
+    def _parts(self) -> tuple[Markup, dict[int, tuple[Markup, Markup]], Markup]:
+        bar = get_template_attribute("questionnaire/_histogram.html", "histogram_bar")
+        head = get_template_attribute("questionnaire/_histogram.html", "histogram_head")
+        tail = get_template_attribute("questionnaire/_histogram.html", "histogram_tail")
+        bars = {b.point: (bar(b, False), bar(b, True)) for b in self.geometry.bars}
+        return head(self.geometry), bars, tail(self.geometry)
+
+    def svg(self, own: int | None = None) -> Markup:
+        """The chart with ``own`` (the viewer's previous rating, if any) drawn darker."""
+        head, bars, tail = self._parts
+        # Every part is markup already: join them as text rather than escape each again.
+        return Markup("".join([head, *(pair[point == own] for point, pair in bars.items()),
+                               tail]))
+
+    @cached_property
+    def caption(self) -> Markup:
+        """Median, middle half and percent high, in words."""
+        return get_template_attribute("questionnaire/_feedback.html", "chart_caption")(
+            self.summary, self.high_region)
+
+
+@dataclass
+class FrozenItem:
+    """What the panel said about one item of a closed round; the same for every panellist."""
+
+    round_item_id: int  # in the closed round
+    round_number: int
+    code: str
+    text: str
+    summary: ItemSummary
+    high_region: tuple[int, int]
+    chart: Chart
+    comments: list[str]
+    groups: list[tuple[str, ItemSummary, Chart]]  # large enough to be shown, in name order
+
+    @cached_property
+    def comments_html(self) -> Markup:
+        return get_template_attribute("questionnaire/_feedback.html", "comments_block")(
+            self.round_number, self.comments)
 
 
 @dataclass
@@ -23,23 +88,42 @@ class GroupFeedback:
     group: str
     own: bool  # the panellist's own group
     summary: ItemSummary
-    chart: Histogram
+    chart: Chart
 
 
 @dataclass
 class ItemFeedback:
     """What the panel said about an item in the previous round, and what this panellist said."""
 
-    round_number: int  # the round the feedback comes from
-    code: str  # the code of the wording rated then
+    frozen: FrozenItem
     replaced_text: str | None  # the earlier wording, when the item has been reworded since
-    summary: ItemSummary
-    chart: Histogram
-    high_region: tuple[int, int]
     own_value: int | None = None
     own_unable: bool = False
-    comments: list[str] = field(default_factory=list)
     groups: list[GroupFeedback] = field(default_factory=list)
+
+    @property
+    def round_number(self) -> int:  # the round the feedback comes from
+        return self.frozen.round_number
+
+    @property
+    def code(self) -> str:  # the code of the wording rated then
+        return self.frozen.code
+
+    @property
+    def summary(self) -> ItemSummary:
+        return self.frozen.summary
+
+    @property
+    def chart(self) -> Chart:
+        return self.frozen.chart
+
+    @property
+    def high_region(self) -> tuple[int, int]:
+        return self.frozen.high_region
+
+    @property
+    def comments(self) -> list[str]:
+        return self.frozen.comments
 
     @property
     def has_iqr(self) -> bool:
@@ -52,25 +136,95 @@ class ItemFeedback:
         return value < self.summary.q1 or value > self.summary.q3
 
 
+@dataclass
+class RoundFeedback:
+    """A closed round's feedback for all panellists: its frozen items by item id."""
+
+    round_id: int
+    items: dict[int, FrozenItem]
+
+
+class FeedbackCache:
+    """The last few closed rounds' ``RoundFeedback``, by a key that changes when they would."""
+
+    def __init__(self, size: int = ROUNDS_KEPT) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple, RoundFeedback] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> RoundFeedback | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, feedback: RoundFeedback) -> None:
+        with self._lock:
+            self._kept[key] = feedback
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
+def feedback_cache() -> FeedbackCache:
+    return current_app.extensions.setdefault("delphi.feedback", FeedbackCache())
+
+
 def feedback_for_round(study: Study, round_: Round, round_items: list[RoundItem],
                        panellist: Panellist) -> dict[int, ItemFeedback]:
     """Feedback for each of ``round_items`` that was rated in the previous round, by round item id.
 
-    A reworded item gets the feedback of the wording it replaced. Runs four queries whatever the
-    number of items; ``round_items`` must have their ``item`` loaded.
+    A reworded item gets the feedback of the wording it replaced. Runs two queries when the
+    previous round's feedback is kept, four when it must be read; never more with more items.
+    ``round_items`` must have their ``item`` loaded.
     """
     previous = db.session.scalar(
         db.select(Round).filter_by(study_id=study.id, number=round_.number - 1))
     if previous is None or previous.settings is None:
         return {}
-    settings = ConsensusSettings.from_dict(previous.settings)
-    before = {ri.item_id: ri for ri in db.session.scalars(
-        db.select(RoundItem).filter_by(round_id=previous.id))}
+    frozen = _round_feedback(study, previous)
     own = {row.round_item_id: row for row in db.session.execute(
         db.select(Rating.round_item_id, Rating.value, Rating.unable)
         .join(Response, Response.id == Rating.response_id)
         .where(Response.round_id == previous.id, Response.panellist_id == panellist.id,
                Response.status == ResponseStatus.SUBMITTED))}
+
+    feedback = {}
+    for round_item in round_items:
+        earlier = frozen.items.get(round_item.item_id)
+        reworded = False
+        if earlier is None and round_item.item.reworded_from_id is not None:
+            earlier = frozen.items.get(round_item.item.reworded_from_id)
+            reworded = True
+        if earlier is None:
+            continue
+        mine = own.get(earlier.round_item_id)
+        feedback[round_item.id] = ItemFeedback(
+            frozen=earlier,
+            replaced_text=earlier.text if reworded else None,
+            own_value=mine.value if mine is not None else None,
+            own_unable=bool(mine is not None and mine.unable),
+            groups=[GroupFeedback(group=name, own=name == panellist.group, summary=summary,
+                                  chart=chart) for name, summary, chart in earlier.groups],
+        )
+    return feedback
+
+
+def _round_feedback(study: Study, previous: Round) -> RoundFeedback:
+    """The previous round's feedback, kept or read now."""
+    key = (previous.id, previous.closed_at, previous.revision, study.id, study.scale_min,
+           study.scale_max, study.group_feedback, study.min_group_size)
+    cache = feedback_cache()
+    found = cache.get(key)
+    if found is None:
+        found = _read_round_feedback(study, previous)
+        cache.put(key, found)
+    return found
+
+
+def _read_round_feedback(study: Study, previous: Round) -> RoundFeedback:
+    """Read a closed round's frozen summaries and comments (two queries)."""
+    high_region = ConsensusSettings.from_dict(previous.settings).high_region
     comments: dict[int, list[str]] = {}
     for round_item_id, comment in db.session.execute(
         db.select(Rating.round_item_id, Rating.comment)
@@ -80,48 +234,28 @@ def feedback_for_round(study: Study, round_: Round, round_items: list[RoundItem]
     ):
         comments.setdefault(round_item_id, []).append(comment)
 
-    feedback = {}
-    for round_item in round_items:
-        earlier = before.get(round_item.item_id)
-        reworded = False
-        if earlier is None and round_item.item.reworded_from_id is not None:
-            earlier = before.get(round_item.item.reworded_from_id)
-            reworded = True
-        if earlier is None or earlier.summary is None:
-            continue
-        mine = own.get(earlier.id)
-        summary = ItemSummary.from_dict(earlier.summary)
-        own_value = mine.value if mine is not None else None
-        feedback[round_item.id] = ItemFeedback(
-            round_number=previous.number,
-            code=earlier.code,
-            replaced_text=earlier.text if reworded else None,
-            summary=summary,
-            chart=histogram(summary, study.scale_min, study.scale_max, own=own_value,
-                            high_region=settings.high_region),
-            high_region=settings.high_region,
-            own_value=own_value,
-            own_unable=bool(mine is not None and mine.unable),
-            comments=sorted(comments.get(earlier.id, []), key=str.casefold),
-            groups=_groups(study, earlier, panellist, settings, own_value)
-            if study.group_feedback else [],
-        )
-    return feedback
+    def chart(summary: ItemSummary, who: str = "panellists") -> Chart:
+        return Chart(summary, histogram(summary, study.scale_min, study.scale_max,
+                                        high_region=high_region, who=who), high_region)
 
-
-def _groups(study: Study, earlier: RoundItem, panellist: Panellist,
-            settings: ConsensusSettings, own_value: int | None) -> list[GroupFeedback]:
-    """Per-group distributions of the groups large enough to stay anonymous, in name order."""
-    groups = []
-    for group, data in sorted((earlier.group_summaries or {}).items()):
-        summary = ItemSummary.from_dict(data)
-        if summary.n < study.min_group_size:
+    items = {}
+    for row in db.session.execute(
+        db.select(RoundItem.id, RoundItem.item_id, RoundItem.code, RoundItem.text,
+                  RoundItem.summary, RoundItem.group_summaries)
+        .where(RoundItem.round_id == previous.id)
+    ):
+        if row.summary is None:  # not rated in that round
             continue
-        own = group == panellist.group
-        groups.append(GroupFeedback(
-            group=group, own=own, summary=summary,
-            chart=histogram(summary, study.scale_min, study.scale_max,
-                            own=own_value if own else None,
-                            high_region=settings.high_region, who=f"panellists in {group}"),
-        ))
-    return groups
+        summary = ItemSummary.from_dict(row.summary)
+        groups = []
+        if study.group_feedback:
+            for group, data in sorted((row.group_summaries or {}).items()):
+                group_summary = ItemSummary.from_dict(data)
+                if group_summary.n >= study.min_group_size:
+                    groups.append((group, group_summary,
+                                   chart(group_summary, f"panellists in {group}")))
+        items[row.item_id] = FrozenItem(
+            round_item_id=row.id, round_number=previous.number, code=row.code, text=row.text,
+            summary=summary, high_region=high_region, chart=chart(summary),
+            comments=sorted(comments.get(row.id, []), key=str.casefold), groups=groups)
+    return RoundFeedback(previous.id, items)

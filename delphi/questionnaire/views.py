@@ -12,9 +12,10 @@ from delphi.models import ResponseStatus, RoundState, StudyStatus, SuggestionKin
 from delphi.questionnaire.forms import (PostedAnswers, SuggestionForm, TamperedInput,
                                         missing_reasons, parse_answers)
 from delphi.questionnaire.history import answered_items, answers_history
+from delphi.questionnaire.scale import ScaleControls
 from delphi.questionnaire.suggestions import suggest as store_suggestion
-from delphi.questionnaire.visit import (Questionnaire, Visit, load_questionnaire, mark_opened,
-                                        round_of, visit_for)
+from delphi.questionnaire.visit import (Questionnaire, Visit, agreed_items, load_questionnaire,
+                                        mark_opened, round_of, visit_for)
 from delphi.rounds.answers import Answer, save_answers
 from delphi.rounds.errors import AnswerError, RoundError
 
@@ -64,6 +65,7 @@ def welcome(token: str):
     if round_ is None:
         return _waiting(visit, _last_closed(visit), token)
     questionnaire = load_questionnaire(visit, round_)
+    questionnaire.agreed = agreed_items(visit.study, round_)
     mark_opened(questionnaire)
     db.session.commit()
     minutes = max(1, round(questionnaire.total * SECONDS_PER_ITEM / 60))
@@ -113,7 +115,7 @@ def _render_section(questionnaire: Questionnaire, index: int, token: str, *,
     return render_template(
         "questionnaire/section.html", q=questionnaire, part=part, token=token, values=values,
         comments=comments if comments is not None else questionnaire.section_comments,
-        needing_reason=needing_reason,
+        needing_reason=needing_reason, scale=ScaleControls(questionnaire.study),
     ), status
 
 

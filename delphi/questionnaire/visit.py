@@ -83,7 +83,7 @@ class Questionnaire:
     ratings: dict[int, Rating]  # by round item id
     section_comments: dict[int, str]  # by section id
     feedback: dict[int, ItemFeedback] = field(default_factory=dict)  # by round item id
-    agreed: list[AgreedItem] = field(default_factory=list)
+    agreed: list[AgreedItem] = field(default_factory=list)  # loaded for the welcome page only
 
     @property
     def round_items(self) -> list[RoundItem]:
@@ -155,7 +155,6 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
     if round_.number > 1:
         questionnaire.feedback = feedback_for_round(visit.study, round_, round_items,
                                                     visit.panellist)
-        questionnaire.agreed = agreed_items(visit.study, round_)
     return questionnaire
 
 

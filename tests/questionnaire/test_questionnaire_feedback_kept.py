@@ -1,0 +1,76 @@
+"""Feedback drawn once per closed round and kept: each panellist still sees their own rating,
+and a change to what the round shows (an erasure, a study setting) is seen on the next request."""
+from __future__ import annotations
+
+import re
+
+from delphi.panel.erasure import erase_panellist
+from tests.questionnaire.conftest import S11_RATINGS
+from tests.questionnaire.test_questionnaire_feedback import _item_block
+
+OWN_BAR = re.compile(r'<rect class="bar own" x="([\d.]+)"')
+ANY_BAR = re.compile(r'<rect class="bar(?: own)?" x="([\d.]+)"')
+
+
+def _own_point(block: str) -> int:
+    """The scale point (1-9) whose bar is drawn as the viewer's own, from the bars' order."""
+    xs = ANY_BAR.findall(block)
+    (own,) = OWN_BAR.findall(block)
+    return xs.index(own) + 1
+
+
+def test_each_panellist_sees_their_own_rating_on_the_same_chart(client, round_two):
+    setting = round_two()
+    blocks = []
+    for k in (0, 4, 5):  # rated S1.1 as 7, 5 and 2 in round 1
+        page = client.get(setting.section_url(1, setting.panel[k])).get_data(as_text=True)
+        block = _item_block(page, "S1.1")
+        assert _own_point(block) == S11_RATINGS[k]
+        assert f"Your rating in round 1:\n    <strong>{S11_RATINGS[k]}</strong>" in block
+        blocks.append(block)
+    # Apart from whose rating is marked, everyone is shown the same chart.
+    charts = {re.search(r"<svg.*?</svg>", b, re.S).group(0).replace(' own"', '"')
+              for b in blocks}
+    assert len(charts) == 1
+
+
+def test_an_erasure_removes_the_comments_from_feedback_already_drawn(client, db, round_two):
+    setting = round_two()
+    url = setting.section_url(1)
+    before = _item_block(client.get(url).get_data(as_text=True), "S1.1")
+    assert "Comments from round 1 (2)" in before and "Aardvark remark 1" in before
+
+    erase_panellist(setting.panel[1])  # wrote "Aardvark remark 1"
+    db.session.commit()
+
+    after = _item_block(client.get(url).get_data(as_text=True), "S1.1")
+    assert "Aardvark remark 1" not in after
+    assert "Comments from round 1 (1)" in after and "Zebra remark 0" in after
+
+
+def test_a_changed_group_setting_is_seen_on_the_next_request(client, db, round_two):
+    setting = round_two(group_feedback=True, min_group_size=3)  # three panellists per group
+    url = setting.section_url(1)
+    assert 'class="chart own-group"' in _item_block(client.get(url).get_data(as_text=True), "S1.1")
+
+    setting.study.min_group_size = 4
+    db.session.commit()
+    block = _item_block(client.get(url).get_data(as_text=True), "S1.1")
+    assert "own-group" not in block and "Whole panel" not in block
+
+
+def test_scale_labels_are_escaped_and_every_item_gets_its_own_controls(client, db, round_one):
+    setting = round_one()
+    setting.study.scale_labels = {"1": "<ITEM> & not <b>bold</b>", "9": "Essential"}
+    db.session.commit()
+    page = client.get(setting.section_url(1)).get_data(as_text=True)
+    assert "&lt;ITEM&gt; &amp; not &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "<b>" not in page and "<ITEM>" not in page
+    part = [ri for ri in setting.round.round_items if ri.section.position == 1]
+    assert len(part) == 3
+    for ri in part:
+        for point in range(1, 10):
+            assert page.count(f'id="rating-{ri.id}-{point}" name="rating-{ri.id}" '
+                              f'value="{point}">') == 1
+        assert page.count(f'id="rating-{ri.id}-unable"') == 1
+    assert page.count('type="radio"') == 10 * len(part)
