@@ -13,6 +13,7 @@ import hmac
 import secrets
 
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from delphi.extensions import db
 from delphi.models import Panellist
@@ -48,8 +49,14 @@ def link_for(panellist: Panellist) -> str:
     return f"{base}/p/{token_for(panellist)}"
 
 
-def find_panellist(token: str) -> Panellist | None:
-    """The panellist a token belongs to, or None for an unknown or revoked token."""
+def find_panellist(token: str, *, with_study: bool = False) -> Panellist | None:
+    """The panellist a token belongs to, or None for an unknown or revoked token.
+
+    ``with_study`` loads the panellist's study in the same query.
+    """
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(db.select(Panellist).filter_by(token_hash=hash_token(token)))
+    query = db.select(Panellist).filter_by(token_hash=hash_token(token))
+    if with_study:
+        query = query.options(joinedload(Panellist.study))
+    return db.session.scalar(query)

@@ -170,16 +170,15 @@ def feedback_cache() -> FeedbackCache:
     return current_app.extensions.setdefault("delphi.feedback", FeedbackCache())
 
 
-def feedback_for_round(study: Study, round_: Round, round_items: list[RoundItem],
-                       panellist: Panellist) -> dict[int, ItemFeedback]:
-    """Feedback for each of ``round_items`` that was rated in the previous round, by round item id.
+def feedback_for_round(study: Study, round_items: list[RoundItem], panellist: Panellist,
+                       previous: Round | None) -> dict[int, ItemFeedback]:
+    """Feedback for each of ``round_items`` that was rated in the ``previous`` round, by round
+    item id.
 
-    A reworded item gets the feedback of the wording it replaced. Runs two queries when the
-    previous round's feedback is kept, four when it must be read; never more with more items.
+    A reworded item gets the feedback of the wording it replaced. Runs one query when the
+    previous round's feedback is kept, three when it must be read; never more with more items.
     ``round_items`` must have their ``item`` loaded.
     """
-    previous = db.session.scalar(
-        db.select(Round).filter_by(study_id=study.id, number=round_.number - 1))
     if previous is None or previous.settings is None:
         return {}
     frozen = _round_feedback(study, previous)

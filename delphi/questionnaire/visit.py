@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload
 
 from delphi.extensions import db
 from delphi.models import (Decision, Item, Panellist, Rating, Response, ResponseStatus, Round,
@@ -24,6 +24,7 @@ class Visit:
     panellist: Panellist
     study: Study
     latest: Round | None  # the study's latest round in any state
+    before_latest: Round | None = None  # the round before it, loaded with it
 
     @property
     def open_round(self) -> Round | None:
@@ -33,21 +34,22 @@ class Visit:
 
 
 def visit_for(token: str) -> Visit | None:
-    """The visit a token opens; None for an unknown, revoked or erased link."""
-    panellist = find_panellist(token)
+    """The visit a token opens; None for an unknown, revoked or erased link (two queries)."""
+    panellist = find_panellist(token, with_study=True)
     if panellist is None or panellist.erased_at is not None:
         return None
-    study = db.session.get(Study, panellist.study_id)
-    latest = db.session.scalar(
-        db.select(Round).filter_by(study_id=study.id).order_by(Round.number.desc()).limit(1)
-    )
-    return Visit(panellist=panellist, study=study, latest=latest)
+    study = panellist.study
+    latest, before_latest = (list(db.session.scalars(
+        db.select(Round).filter_by(study_id=study.id).order_by(Round.number.desc()).limit(2)
+    )) + [None, None])[:2]
+    return Visit(panellist=panellist, study=study, latest=latest, before_latest=before_latest)
 
 
 def round_of(visit: Visit, number: int) -> Round | None:
-    """One of the study's rounds by number (the latest one without another query)."""
-    if visit.latest is not None and visit.latest.number == number:
-        return visit.latest
+    """One of the study's rounds by number (the last two without another query)."""
+    for known in (visit.latest, visit.before_latest):
+        if known is not None and known.number == number:
+            return known
     return db.session.scalar(db.select(Round).filter_by(study_id=visit.study.id, number=number))
 
 
@@ -132,11 +134,12 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
             return None
     round_items = db.session.scalars(
         db.select(RoundItem).filter_by(round_id=round_.id)
-        .options(selectinload(RoundItem.item).load_only(Item.id, Item.reworded_from_id))
+        .options(joinedload(RoundItem.item).load_only(Item.id, Item.reworded_from_id),
+                 joinedload(RoundItem.section),
+                 defer(RoundItem.summary), defer(RoundItem.group_summaries),
+                 defer(RoundItem.stability))
         .order_by(RoundItem.position, RoundItem.id)
     ).all()
-    sections = {s.id: s for s in db.session.scalars(
-        db.select(Section).where(Section.id.in_({ri.section_id for ri in round_items})))}
     ratings = {r.round_item_id: r for r in db.session.scalars(
         db.select(Rating).filter_by(response_id=response.id))}
     comments = {c.section_id: c.comment for c in response.section_comments}
@@ -144,7 +147,7 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
     parts: list[SectionPart] = []
     for round_item in round_items:
         if not parts or parts[-1].section.id != round_item.section_id:
-            parts.append(SectionPart(len(parts) + 1, sections[round_item.section_id], []))
+            parts.append(SectionPart(len(parts) + 1, round_item.section, []))
         parts[-1].round_items.append(round_item)
         parts[-1].rated += _is_rated(ratings.get(round_item.id))
 
@@ -153,8 +156,9 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
         sections=parts, ratings=ratings, section_comments=comments,
     )
     if round_.number > 1:
-        questionnaire.feedback = feedback_for_round(visit.study, round_, round_items,
-                                                    visit.panellist)
+        questionnaire.feedback = feedback_for_round(
+            visit.study, round_items, visit.panellist,
+            previous=round_of(visit, round_.number - 1))
     return questionnaire
 
 
