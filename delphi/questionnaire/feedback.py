@@ -19,14 +19,19 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from flask import current_app, get_template_attribute
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from delphi.consensus import ConsensusSettings, ItemSummary
 from delphi.extensions import db
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem, Study
 from delphi.questionnaire.charts import Histogram, histogram
+from delphi.questionnaire.stencil import Stencil, gap
+
+if TYPE_CHECKING:
+    from delphi.questionnaire.visit import ShownItem
 
 ROUNDS_KEPT = 16  # closed rounds whose feedback an app process keeps drawn
 
@@ -74,11 +79,28 @@ class FrozenItem:
     chart: Chart
     comments: list[str]
     groups: list[tuple[str, ItemSummary, Chart]]  # large enough to be shown, in name order
+    _stencils: dict[tuple[bool, str | None], Stencil] = field(default_factory=dict, repr=False)
 
     @cached_property
     def comments_html(self) -> Markup:
         return get_template_attribute("questionnaire/_feedback.html", "comments_block")(
             self.round_number, self.comments)
+
+    def stencil(self, reworded: bool, own_group: str | None) -> Stencil:
+        """The feedback block drawn with gaps for the item's id, the panellist's own rating and
+        the charts (which mark it); one per rewording and own group, drawn when first needed."""
+        key = (reworded, own_group)
+        found = self._stencils.get(key)
+        if found is None:
+            drawing = _Drawing(
+                frozen=self, replaced_text=self.text if reworded else None,
+                chart=_GapChart("chart", self.chart.caption),
+                groups=[GroupFeedback(name, name == own_group, summary,
+                                      _GapChart(f"group-{index}", chart.caption))
+                        for index, (name, summary, chart) in enumerate(self.groups)])
+            block = get_template_attribute("questionnaire/_feedback.html", "feedback_block")
+            found = self._stencils[key] = Stencil(block(drawing, gap("item")))
+        return found
 
 
 @dataclass
@@ -126,6 +148,22 @@ class ItemFeedback:
         return self.frozen.comments
 
     @property
+    def own_rating(self) -> str:
+        """The panellist's own rating in the previous round, in words."""
+        if self.own_unable:
+            return "unable to rate"
+        return "not rated" if self.own_value is None else str(self.own_value)
+
+    def html(self, round_item_id: int) -> Markup:
+        """The feedback block for this panellist, from the stencil drawn for everyone."""
+        own_group = next((group.group for group in self.groups if group.own), None)
+        values = {"item": Markup(int(round_item_id)), "own": escape(self.own_rating),
+                  "chart": self.chart.svg(self.own_value)}
+        for index, group in enumerate(self.groups):
+            values[f"group-{index}"] = group.chart.svg(self.own_value if group.own else None)
+        return self.frozen.stencil(self.replaced_text is not None, own_group).fill(values)
+
+    @property
     def has_iqr(self) -> bool:
         return self.summary.q1 is not None and self.summary.q3 is not None
 
@@ -134,6 +172,41 @@ class ItemFeedback:
         if value is None or not self.has_iqr:
             return False
         return value < self.summary.q1 or value > self.summary.q3
+
+
+@dataclass
+class _GapChart:
+    """Stands for a chart while a stencil is drawn: a gap where its SVG goes."""
+
+    name: str
+    caption: Markup
+
+    def svg(self, own: int | None = None) -> Markup:
+        return gap(self.name)
+
+
+@dataclass
+class _Drawing:
+    """What ``feedback_block`` reads, with gaps where each panellist's own parts go."""
+
+    frozen: FrozenItem
+    replaced_text: str | None
+    chart: _GapChart
+    groups: list[GroupFeedback]
+    own_rating: Markup = gap("own")
+    own_value: None = None
+
+    @property
+    def round_number(self) -> int:
+        return self.frozen.round_number
+
+    @property
+    def code(self) -> str:
+        return self.frozen.code
+
+    @property
+    def summary(self) -> ItemSummary:
+        return self.frozen.summary
 
 
 @dataclass
@@ -170,30 +243,33 @@ def feedback_cache() -> FeedbackCache:
     return current_app.extensions.setdefault("delphi.feedback", FeedbackCache())
 
 
-def feedback_for_round(study: Study, round_items: list[RoundItem], panellist: Panellist,
-                       previous: Round | None) -> dict[int, ItemFeedback]:
+def feedback_for_round(study: Study, round_items: list[ShownItem], panellist: Panellist,
+                       previous: Round | None, own: dict | None = None
+                       ) -> dict[int, ItemFeedback]:
     """Feedback for each of ``round_items`` that was rated in the ``previous`` round, by round
     item id.
 
-    A reworded item gets the feedback of the wording it replaced. Runs one query when the
-    previous round's feedback is kept, three when it must be read; never more with more items.
-    ``round_items`` must have their ``item`` loaded.
+    A reworded item gets the feedback of the wording it replaced. ``own`` is the panellist's
+    submitted ratings of the previous round by round item id, read here when not given. Runs
+    at most one query when the previous round's feedback is kept, three when it must be read;
+    never more with more items.
     """
     if previous is None or previous.settings is None:
         return {}
     frozen = _round_feedback(study, previous)
-    own = {row.round_item_id: row for row in db.session.execute(
-        db.select(Rating.round_item_id, Rating.value, Rating.unable)
-        .join(Response, Response.id == Rating.response_id)
-        .where(Response.round_id == previous.id, Response.panellist_id == panellist.id,
-               Response.status == ResponseStatus.SUBMITTED))}
+    if own is None:
+        own = {row.round_item_id: row for row in db.session.execute(
+            db.select(Rating.round_item_id, Rating.value, Rating.unable)
+            .join(Response, Response.id == Rating.response_id)
+            .where(Response.round_id == previous.id, Response.panellist_id == panellist.id,
+                   Response.status == ResponseStatus.SUBMITTED))}
 
     feedback = {}
     for round_item in round_items:
         earlier = frozen.items.get(round_item.item_id)
         reworded = False
-        if earlier is None and round_item.item.reworded_from_id is not None:
-            earlier = frozen.items.get(round_item.item.reworded_from_id)
+        if earlier is None and round_item.reworded_from_id is not None:
+            earlier = frozen.items.get(round_item.reworded_from_id)
             reworded = True
         if earlier is None:
             continue

@@ -16,8 +16,8 @@ from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from delphi.models import RoundItem, SuggestionKind
-from delphi.questionnaire.visit import Questionnaire
+from delphi.models import SuggestionKind
+from delphi.questionnaire.visit import Questionnaire, ShownItem
 from delphi.rounds.answers import Answer
 
 MAX_TEXT = 4000  # characters in a comment, reason or suggestion
@@ -74,7 +74,7 @@ def parse_answers(form: MultiDict, questionnaire: Questionnaire) -> PostedAnswer
     return PostedAnswers(answers=answers, section_comments=section_comments)
 
 
-def _answer(round_item: RoundItem, posted: dict[str, str], questionnaire: Questionnaire) -> Answer:
+def _answer(round_item: ShownItem, posted: dict[str, str], questionnaire: Questionnaire) -> Answer:
     study = questionnaire.study
     field = f"rating-{round_item.id}"
     raw = posted.get("rating", "").strip()
@@ -97,7 +97,7 @@ def _answer(round_item: RoundItem, posted: dict[str, str], questionnaire: Questi
 
 
 def missing_reasons(questionnaire: Questionnaire,
-                    answers: list[Answer] | None = None) -> list[RoundItem]:
+                    answers: list[Answer] | None = None) -> list[ShownItem]:
     """Items rated outside the group's interquartile range without a reason, when the study asks.
 
     ``answers`` are checked as posted; without them, the stored ratings are.

@@ -1,9 +1,8 @@
-"""An item's rating controls, drawn once per page and copied for each item.
+"""An item's rating controls, drawn once per page and filled in for each item.
 
-A round-2 page can hold hundreds of items, each with a radio button per scale point. Drawing the
-scale's choices once (``templates/questionnaire/_scale.html``) with a placeholder where the
-item's id goes, then copying them with the id filled in, gives the same markup as drawing every
-item in full at a small part of the cost.
+A round-2 page can hold hundreds of items, each with a radio button per scale point. The
+scale's choices are drawn once (``templates/questionnaire/_scale.html``) with a gap where the
+item's id goes, in a checked and an unchecked version, and copied for each item.
 """
 from __future__ import annotations
 
@@ -11,11 +10,10 @@ from flask import get_template_attribute
 from markupsafe import Markup
 
 from delphi.models import Study
+from delphi.questionnaire.stencil import gap
 from delphi.rounds.answers import Answer
 
-# Where the item's id goes. Escaped text never contains "<", so the placeholder cannot clash
-# with anything the macros print, such as a scale label.
-SLOT = Markup("<ITEM>")
+ITEM = gap("item")
 
 
 class ScaleControls:
@@ -24,15 +22,12 @@ class ScaleControls:
     def __init__(self, study: Study) -> None:
         point = get_template_attribute("questionnaire/_scale.html", "scale_point")
         unable = get_template_attribute("questionnaire/_scale.html", "unable_point")
-        separator = Markup("\n      ")
-        self._points = [
-            (value, tuple(point(SLOT, value, study.label_for(value), checked) + separator
-                          for checked in (False, True)))
-            for value in study.scale_points
-        ]
+        self._points = [(value, tuple(point(ITEM, value, study.label_for(value), checked)
+                                      for checked in (False, True)))
+                        for value in study.scale_points]
         self._unable = None
         if study.unable_to_rate:
-            self._unable = tuple(unable(SLOT, checked) for checked in (False, True))
+            self._unable = tuple(unable(ITEM, checked) for checked in (False, True))
 
     def controls(self, round_item_id: int, answer: Answer | None) -> Markup:
         """The choices for one item, the one in ``answer`` checked."""
@@ -40,4 +35,5 @@ class ScaleControls:
         parts = [pair[point == value] for point, pair in self._points]
         if self._unable is not None:
             parts.append(self._unable[answer is not None and answer.unable])
-        return Markup("".join(parts).replace(SLOT, str(int(round_item_id))))
+        # Every part is markup: join as text, then put the item's id in the gaps.
+        return Markup("\n      ".join(parts).replace(ITEM, str(int(round_item_id))))

@@ -6,8 +6,7 @@ page's statement count does not grow with the number of items.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from sqlalchemy.orm import defer, joinedload
+from typing import NamedTuple
 
 from delphi.extensions import db
 from delphi.models import (Decision, Item, Panellist, Rating, Response, ResponseStatus, Round,
@@ -25,6 +24,8 @@ class Visit:
     study: Study
     latest: Round | None  # the study's latest round in any state
     before_latest: Round | None = None  # the round before it, loaded with it
+    # The panellist's responses to those two rounds, by round id (None: not invited to it).
+    responses: dict[int, Response | None] = field(default_factory=dict)
 
     @property
     def open_round(self) -> Round | None:
@@ -39,10 +40,15 @@ def visit_for(token: str) -> Visit | None:
     if panellist is None or panellist.erased_at is not None:
         return None
     study = panellist.study
-    latest, before_latest = (list(db.session.scalars(
-        db.select(Round).filter_by(study_id=study.id).order_by(Round.number.desc()).limit(2)
-    )) + [None, None])[:2]
-    return Visit(panellist=panellist, study=study, latest=latest, before_latest=before_latest)
+    rows = db.session.execute(
+        db.select(Round, Response)
+        .outerjoin(Response, (Response.round_id == Round.id)
+                   & (Response.panellist_id == panellist.id))
+        .where(Round.study_id == study.id).order_by(Round.number.desc()).limit(2)
+    ).all()
+    latest, before_latest = ([round_ for round_, _ in rows] + [None, None])[:2]
+    return Visit(panellist=panellist, study=study, latest=latest, before_latest=before_latest,
+                 responses={round_.id: response for round_, response in rows})
 
 
 def round_of(visit: Visit, number: int) -> Round | None:
@@ -53,13 +59,40 @@ def round_of(visit: Visit, number: int) -> Round | None:
     return db.session.scalar(db.select(Round).filter_by(study_id=visit.study.id, number=number))
 
 
+class StoredRating(NamedTuple):
+    """A rating as stored, for showing it again."""
+
+    round_item_id: int
+    value: int | None
+    unable: bool
+    comment: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShownItem:
+    """A round item as the panellist's pages show it: the wording of this round, read-only.
+
+    Plain values rather than ORM objects: a page lists every item of a section, and nothing on
+    it changes a round item.
+    """
+
+    id: int  # the round item's
+    item_id: int
+    section_id: int
+    code: str
+    text: str
+    position: int
+    reworded_from_id: int | None  # the item this one rewords, if any
+
+
 @dataclass
 class SectionPart:
     """A guidance section as it appears in one round: its items, and how many are rated."""
 
     index: int  # 1-based position among the round's sections
     section: Section
-    round_items: list[RoundItem]
+    round_items: list[ShownItem]
     rated: int = 0
 
 
@@ -82,13 +115,13 @@ class Questionnaire:
     panellist: Panellist
     response: Response
     sections: list[SectionPart]
-    ratings: dict[int, Rating]  # by round item id
+    ratings: dict[int, StoredRating]  # by round item id
     section_comments: dict[int, str]  # by section id
     feedback: dict[int, ItemFeedback] = field(default_factory=dict)  # by round item id
     agreed: list[AgreedItem] = field(default_factory=list)  # loaded for the welcome page only
 
     @property
-    def round_items(self) -> list[RoundItem]:
+    def round_items(self) -> list[ShownItem]:
         return [ri for part in self.sections for ri in part.round_items]
 
     @property
@@ -103,7 +136,7 @@ class Questionnaire:
     def submitted(self) -> bool:
         return self.response.status is ResponseStatus.SUBMITTED
 
-    def unrated(self) -> list[tuple[SectionPart, RoundItem]]:
+    def unrated(self) -> list[tuple[SectionPart, ShownItem]]:
         return [(part, ri) for part in self.sections for ri in part.round_items
                 if not _is_rated(self.ratings.get(ri.id))]
 
@@ -115,7 +148,7 @@ class Questionnaire:
                      if any(ri.id == round_item_id for ri in p.round_items)), None)
 
 
-def _is_rated(rating: Rating | None) -> bool:
+def _is_rated(rating: StoredRating | None) -> bool:
     return rating is not None and (rating.value is not None or rating.unable)
 
 
@@ -125,29 +158,41 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
     ``create`` makes the response if the panellist joined after the round opened (an open round
     only); without it, a round the panellist had no response to gives None.
     """
-    if create:
-        response = response_for(round_, visit.panellist)
-    else:
-        response = db.session.scalar(
-            db.select(Response).filter_by(round_id=round_.id, panellist_id=visit.panellist.id))
-        if response is None:
-            return None
-    round_items = db.session.scalars(
-        db.select(RoundItem).filter_by(round_id=round_.id)
-        .options(joinedload(RoundItem.item).load_only(Item.id, Item.reworded_from_id),
-                 joinedload(RoundItem.section),
-                 defer(RoundItem.summary), defer(RoundItem.group_summaries),
-                 defer(RoundItem.stability))
+    response = _response(visit, round_, create)
+    if response is None:
+        return None
+    rows = db.session.execute(
+        db.select(RoundItem.id, RoundItem.item_id, RoundItem.section_id, RoundItem.code,
+                  RoundItem.text, RoundItem.position, Item.reworded_from_id, Section)
+        .join(Item, Item.id == RoundItem.item_id).join(Section, Section.id == RoundItem.section_id)
+        .where(RoundItem.round_id == round_.id)
         .order_by(RoundItem.position, RoundItem.id)
     ).all()
-    ratings = {r.round_item_id: r for r in db.session.scalars(
-        db.select(Rating).filter_by(response_id=response.id))}
+    round_items = [ShownItem(*row[:-1]) for row in rows]
+    # This response's ratings, and in the same query the panellist's submitted ratings of the
+    # round before, which the feedback marks, when that response was loaded with the visit.
+    previous = round_of(visit, round_.number - 1) if round_.number > 1 else None
+    earlier = visit.responses.get(previous.id) if previous is not None else None
+    together = earlier is not None and earlier.status is ResponseStatus.SUBMITTED
+    ratings: dict[int, StoredRating] = {}
+    own_before: dict[int, StoredRating] | None = None if previous is None or (
+        previous.id not in visit.responses) else {}
+    for response_id, *values in db.session.execute(
+        db.select(Rating.response_id, Rating.round_item_id, Rating.value, Rating.unable,
+                  Rating.comment, Rating.reason)
+        .where(Rating.response_id.in_([response.id, earlier.id] if together else [response.id]))
+    ):
+        rating = StoredRating(*values)
+        if response_id == response.id:
+            ratings[rating.round_item_id] = rating
+        else:
+            own_before[rating.round_item_id] = rating
     comments = {c.section_id: c.comment for c in response.section_comments}
 
     parts: list[SectionPart] = []
-    for round_item in round_items:
+    for round_item, (*_, section) in zip(round_items, rows):
         if not parts or parts[-1].section.id != round_item.section_id:
-            parts.append(SectionPart(len(parts) + 1, round_item.section, []))
+            parts.append(SectionPart(len(parts) + 1, section, []))
         parts[-1].round_items.append(round_item)
         parts[-1].rated += _is_rated(ratings.get(round_item.id))
 
@@ -155,11 +200,24 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
         study=visit.study, round=round_, panellist=visit.panellist, response=response,
         sections=parts, ratings=ratings, section_comments=comments,
     )
-    if round_.number > 1:
-        questionnaire.feedback = feedback_for_round(
-            visit.study, round_items, visit.panellist,
-            previous=round_of(visit, round_.number - 1))
+    if previous is not None:
+        questionnaire.feedback = feedback_for_round(visit.study, round_items, visit.panellist,
+                                                    previous, own=own_before)
     return questionnaire
+
+
+def _response(visit: Visit, round_: Round, create: bool) -> Response | None:
+    """The panellist's response to ``round_``: loaded with the visit if it can be, else read;
+    made if missing and ``create`` (the panellist joined after the round opened)."""
+    if round_.id in visit.responses:
+        response = visit.responses[round_.id]
+        if response is None and create:
+            response = response_for(round_, visit.panellist)
+        return response
+    if create:
+        return response_for(round_, visit.panellist)
+    return db.session.scalar(
+        db.select(Response).filter_by(round_id=round_.id, panellist_id=visit.panellist.id))
 
 
 def mark_opened(questionnaire: Questionnaire) -> None:

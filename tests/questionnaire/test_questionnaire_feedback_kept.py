@@ -61,11 +61,11 @@ def test_a_changed_group_setting_is_seen_on_the_next_request(client, db, round_t
 
 def test_scale_labels_are_escaped_and_every_item_gets_its_own_controls(client, db, round_one):
     setting = round_one()
-    setting.study.scale_labels = {"1": "<ITEM> & not <b>bold</b>", "9": "Essential"}
+    setting.study.scale_labels = {"1": "<GAP-item> & not <b>bold</b>", "9": "Essential"}
     db.session.commit()
     page = client.get(setting.section_url(1)).get_data(as_text=True)
-    assert "&lt;ITEM&gt; &amp; not &lt;b&gt;bold&lt;/b&gt;" in page
-    assert "<b>" not in page and "<ITEM>" not in page
+    assert "&lt;GAP-item&gt; &amp; not &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "<b>" not in page and "<GAP-" not in page
     part = [ri for ri in setting.round.round_items if ri.section.position == 1]
     assert len(part) == 3
     for ri in part:
@@ -74,3 +74,26 @@ def test_scale_labels_are_escaped_and_every_item_gets_its_own_controls(client, d
                               f'value="{point}">') == 1
         assert page.count(f'id="rating-{ri.id}-unable"') == 1
     assert page.count('type="radio"') == 10 * len(part)
+
+
+def test_a_draft_never_submitted_is_not_shown_as_the_panellists_rating(client, db, round_one,
+                                                                        submit):
+    from delphi.rounds.answers import Answer, response_for, save_answers
+    from delphi.rounds.lifecycle import close_round
+    from delphi.rounds.review import launch_next_round
+
+    setting = round_one()
+    round1 = setting.round
+    for k, panellist in enumerate(setting.panel[1:]):
+        submit(round1, panellist, {ri.code: 1 + 2 * k for ri in round1.round_items})
+    s11 = next(ri for ri in round1.round_items if ri.code == "S1.1")
+    save_answers(response_for(round1, setting.me), [Answer(s11.id, value=9)], submit=False)
+    close_round(round1)
+    round2 = launch_next_round(setting.study)
+    db.session.commit()
+
+    page = client.get(setting.url(f"/round/{round2.number}/section/1")).get_data(as_text=True)
+    block = _item_block(page, "S1.1")
+    assert "Your rating in round 1:\n    <strong>not rated</strong>" in block
+    assert 'class="bar own"' not in block
+    assert "5 ratings" in block  # the five submitted, not the draft
