@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -116,15 +117,61 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def load(scenario: str, port: int, tokens_file: Path, seconds: float) -> dict:
-    """One run of the load generator in its own process."""
+def _processes() -> list[tuple[int, int, str, float]]:
+    """Every process as (pid, parent pid, name, CPU seconds used), from Linux's /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # it ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        found.append((int(entry.name), int(fields[1]), name,
+                      (int(fields[11]) + int(fields[12])) / ticks))
+    return found
+
+
+def _cpu(server: subprocess.Popen, database: bool) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn workers (and PostgreSQL's server processes)."""
+    if not Path("/proc/self/stat").exists():
+        return {}
+    processes = _processes()
+    used = {"app": sum(cpu for pid, parent, _, cpu in processes
+                       if pid == server.pid or parent == server.pid)}
+    if database:
+        used["database"] = sum(cpu for _, _, name, cpu in processes if name.startswith("postgres"))
+    return used
+
+
+def load(scenario: str, port: int, tokens_file: Path, seconds: float,
+         server: subprocess.Popen | None = None, database: bool = False) -> dict:
+    """One run of the load generator in its own process.
+
+    With ``server``, also the CPU time each request cost, in milliseconds: in the app's workers,
+    in the load generator and, with ``database``, in PostgreSQL's server processes.
+    """
+    before = _cpu(server, database) if server is not None else {}
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [sys.executable, "-m", "bench.loadgen", "--scenario", scenario, "--port", str(port),
          "--tokens", str(tokens_file), "--clients", str(CLIENTS), "--seconds", str(seconds)],
         cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"load generator ({scenario}) failed: {done.stderr.strip()}")
-    return json.loads(done.stdout)
+    figures = json.loads(done.stdout)
+    if before and figures["requests"]:
+        after = _cpu(server, database)
+        client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        per_request = 1000 / figures["requests"]
+        figures["cpu_ms"] = {name: (after[name] - before[name]) * per_request for name in before}
+        figures["cpu_ms"]["client"] = per_request * (
+            client_after.ru_utime + client_after.ru_stime
+            - client_before.ru_utime - client_before.ru_stime)
+    return figures
 
 
 def run(url: str | None, workdir: Path, repeats: int = 2, seconds: float = 6.0) -> dict:
@@ -141,7 +188,8 @@ def run(url: str | None, workdir: Path, repeats: int = 2, seconds: float = 6.0) 
         for repeat in range(repeats):
             order = list(runs) if repeat % 2 == 0 else list(reversed(runs))
             for scenario in order:
-                runs[scenario].append(load(scenario, port, tokens_file, seconds))
+                runs[scenario].append(load(scenario, port, tokens_file, seconds, server,
+                                           database=built.startswith("postgresql")))
     finally:
         stop_server(server)
     fastest = {name: max(results, key=lambda r: r["rps"]) for name, results in runs.items()}
@@ -170,6 +218,11 @@ def describe(figures: dict) -> list[str]:
                      f"{best['errors']} errors)")
     lines.append(f"page / trivial {figures['page_ratio']:.2f} (target >= {TARGET}); "
                  f"submission / trivial {figures['submit_ratio']:.2f}")
+    for name in ("trivial", "page"):
+        cpu = figures["best"][name].get("cpu_ms")
+        if cpu:
+            lines.append(f"CPU per request, {name}: " + ", ".join(
+                f"{part} {ms:.2f} ms" for part, ms in cpu.items()))
     cost = figures["in_process"]
     lines.append(f"in process, without server or client: /healthz {cost['trivial_cpu_ms']:.1f} ms "
                  f"CPU, page {cost['page_cpu_ms']:.0f} ms CPU for {cost['page_bytes'] / 1e3:.0f} kB"

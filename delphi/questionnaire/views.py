@@ -9,10 +9,10 @@ from werkzeug.exceptions import HTTPException
 
 from delphi.extensions import db
 from delphi.models import ResponseStatus, RoundState, StudyStatus, SuggestionKind
+from delphi.questionnaire.fieldsets import Fieldsets
 from delphi.questionnaire.forms import (PostedAnswers, SuggestionForm, TamperedInput,
                                         missing_reasons, parse_answers)
 from delphi.questionnaire.history import answered_items, answers_history
-from delphi.questionnaire.scale import ScaleControls
 from delphi.questionnaire.suggestions import suggest as store_suggestion
 from delphi.questionnaire.visit import (Questionnaire, Visit, agreed_items, load_questionnaire,
                                         mark_opened, round_of, visit_for)
@@ -115,7 +115,8 @@ def _render_section(questionnaire: Questionnaire, index: int, token: str, *,
     return render_template(
         "questionnaire/section.html", q=questionnaire, part=part, token=token, values=values,
         comments=comments if comments is not None else questionnaire.section_comments,
-        needing_reason=needing_reason, scale=ScaleControls(questionnaire.study),
+        needing_reason=needing_reason,
+        fieldsets=Fieldsets(questionnaire.study, questionnaire.round.number),
     ), status
 
 
