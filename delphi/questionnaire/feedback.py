@@ -33,7 +33,9 @@ from delphi.questionnaire.stencil import Stencil, gap
 if TYPE_CHECKING:
     from delphi.questionnaire.visit import ShownItem
 
-ROUNDS_KEPT = 16  # closed rounds whose feedback an app process keeps drawn
+# Closed rounds whose feedback an app process keeps drawn: the latest of each study in round 2 or
+# later. A round of 200 items takes a few megabytes, more with group feedback.
+ROUNDS_KEPT = 8
 
 
 class Chart:
