@@ -81,6 +81,9 @@ def load(overrides: dict | None = None) -> dict:
         "MAIL_SECURITY": os.environ.get("MAIL_SECURITY", "none"),  # none | starttls | tls
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        # PEM certificates to trust for the mail server (a relay with a private CA); empty: the
+        # system's certificate authorities. The certificate and host name are always checked.
+        "MAIL_CA_FILE": os.environ.get("MAIL_CA_FILE", ""),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "delphi@localhost"),
     }
     config.update(overrides)

@@ -96,6 +96,11 @@ class _Connection:
             raise MailConfigError(
                 f"MAIL_SECURITY is {config['MAIL_SECURITY']!r}; use one of "
                 f"{', '.join(SECURITY_MODES)}.")
+        ca_file = config.get("MAIL_CA_FILE")
+        if ca_file and not Path(ca_file).is_file():
+            raise MailConfigError(f"MAIL_CA_FILE is {ca_file!r}, which is not a file; name a PEM "
+                                  "file of certificate authorities, or leave it empty to trust "
+                                  "the system's.")
 
     def send(self, email: EmailMessage) -> None:
         if self.smtp is None:
@@ -105,15 +110,19 @@ class _Connection:
     def _open(self) -> smtplib.SMTP:
         host, port = self.config["MAIL_HOST"], int(self.config["MAIL_PORT"])
         security = self.config["MAIL_SECURITY"]
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=self.config.get("MAIL_CA_FILE") or None)
         if security == "tls":
             smtp = smtplib.SMTP_SSL(host, port, timeout=30, context=context)
         else:
             smtp = smtplib.SMTP(host, port, timeout=30)
+        try:
             if security == "starttls":
                 smtp.starttls(context=context)
-        if self.config["MAIL_USERNAME"]:
-            smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+            if self.config["MAIL_USERNAME"]:
+                smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+        except BaseException:
+            smtp.close()  # a refused handshake or login must not leave the socket open
+            raise
         return smtp
 
     def close(self) -> None:
