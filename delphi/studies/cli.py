@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from delphi.extensions import db
 from delphi.importing import InvalidFile
@@ -38,14 +39,32 @@ def study_by_slug(slug: str) -> Study:
 def one_transaction() -> Iterator[None]:
     """Commit once when the command's work succeeds.
 
-    A RoundError or InvalidFile rolls everything back, is printed plainly and exits with 1.
+    A RoundError or InvalidFile rolls everything back, is printed plainly and exits with 1; so
+    does a write a database constraint refuses because another change saved the same thing
+    (a slug, an e-mail address) after the command checked its input, or a database that is
+    busy or unreachable.
     """
     try:
         yield
+        db.session.commit()
     except (RoundError, InvalidFile) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
-    db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise click.ClickException(
+            "Another change saved the same thing at the same moment (the database refused: "
+            f"{_constraint(error)}). Nothing was written; run the command again.") from error
+    except OperationalError as error:
+        db.session.rollback()
+        raise click.ClickException(
+            f"The database could not complete the change ({_constraint(error)}). Nothing was "
+            "written; run the command again once it is reachable.") from error
+
+
+def _constraint(error: IntegrityError | OperationalError) -> str:
+    """The database's own words, on one line, without the statement."""
+    return " ".join(str(error.orig).split())[:300]
 
 
 @study_group.command("import")
