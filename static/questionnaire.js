@@ -24,6 +24,11 @@
         status.textContent = result.body.message ||
           (result.ok ? "Saved." : "Not saved. Use the Save draft button.");
         if (result.body.progress && progress) { progress.textContent = result.body.progress; }
+        var sections = result.body.sections || {};
+        Object.keys(sections).forEach(function (index) {
+          var count = document.querySelector("[data-section-count='" + index + "']");
+          if (count) { count.textContent = sections[index]; }
+        });
       })
       .catch(function () {
         status.textContent = "Could not save automatically. Use the Save draft button.";

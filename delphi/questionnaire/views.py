@@ -236,9 +236,11 @@ def autosave(questionnaire: Questionnaire, token: str):
         return refused
     db.session.commit()
     response = questionnaire.response
-    rated = sum(1 for r in response.ratings if r.value is not None or r.unable)
+    rated_ids = {r.round_item_id for r in response.ratings if r.value is not None or r.unable}
+    sections = {str(part.index): f"({sum(ri.id in rated_ids for ri in part.round_items)}/"
+                                 f"{len(part.round_items)})" for part in questionnaire.sections}
     return jsonify(status="saved", message=f"Draft saved at {response.saved_at:%H:%M} UTC.",
-                   progress=f"Rated {rated} of {questionnaire.total}")
+                   progress=f"Rated {len(rated_ids)} of {questionnaire.total}", sections=sections)
 
 
 @with_round

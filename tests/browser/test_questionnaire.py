@@ -62,6 +62,7 @@ def test_a_panellist_answers_round_one_then_uses_the_feedback_in_round_two(
     page.locator(f"label[for='rating-{items[0].id}-7']").click()
     page.get_by_role("status").filter(has_text="Draft saved at").wait_for()
     assert page.locator("#progress").inner_text() == "Rated 1 of 6"
+    assert page.locator("[data-section-count='1']").inner_text() == "(1/3)"
     axe_check(page)
     shoot(page, "round1")
 

@@ -64,6 +64,7 @@ def test_autosave_answers_json_and_stores_the_draft(client, db, round_one):
     assert response.status_code == 200
     assert response.json["status"] == "saved" and "Draft saved at" in response.json["message"]
     assert response.json["progress"] == "Rated 1 of 6"
+    assert response.json["sections"] == {"1": "(1/3)", "2": "(0/3)"}  # for the section list
     assert _ratings(db, setting)["S1.1"] == (3, False, None)
 
 
