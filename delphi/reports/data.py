@@ -136,7 +136,8 @@ def build_report(study: Study, round_number: int | None = None,
     previous_items: set[int] = set()
     for round_ in rounds:
         shown = participation[round_.number].shown_groups(study.min_group_size)
-        rows = [_item_row(round_, ri, shown, comments.get(ri.id, [])) for ri in round_.round_items]
+        rows = [_item_row(round_, ri, shown, comments.get(ri.id, []), study.min_group_size)
+                for ri in round_.round_items]
         closed_round = round_.state is RoundState.CLOSED
         round_reports.append(RoundReport(
             number=round_.number, state=round_.state.value, opened_at=round_.opened_at,
@@ -161,11 +162,17 @@ def build_report(study: Study, round_number: int | None = None,
     )
 
 
-def _item_row(round_: Round, ri: RoundItem, shown: set[str], comments: list[str]) -> ItemRow:
+def _item_row(round_: Round, ri: RoundItem, shown: set[str], comments: list[str],
+              min_group_size: int) -> ItemRow:
+    """One item of a closed round. A group's figures for the item are left out when the group
+    is too small in the round, or when fewer than ``min_group_size`` of it rated the item on the
+    scale (the rest were unable to rate or left it): a handful of ratings would show how
+    individual panellists rated."""
     return ItemRow(
         round=round_.number, section_code=ri.section.code, section_title=ri.section.title,
         code=ri.code, text=ri.text, origin=ri.item.origin.value, summary=ri.summary or {},
-        group_summaries={g: s for g, s in sorted((ri.group_summaries or {}).items()) if g in shown},
+        group_summaries={g: s for g, s in sorted((ri.group_summaries or {}).items())
+                         if g in shown and int(s.get("n") or 0) >= min_group_size},
         stability=ri.stability, status=ri.status or "none",
         decision=ri.decision.value if ri.decision else None, decision_reason=ri.decision_reason,
         comments=comments,
