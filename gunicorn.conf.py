@@ -10,6 +10,9 @@ from delphi.questionnaire.logging import redact
 bind = "127.0.0.1:8000"
 accesslog = "-"
 errorlog = "-"
+# A worker is restarted after this many seconds on one request. Pages take milliseconds, but the
+# PDF of a large study's report takes tens of seconds to render (gunicorn's default is 30).
+timeout = 120
 
 
 class RedactingLogger(Logger):
