@@ -41,6 +41,7 @@ RULES = [
     (f"{S}/panel/<int:panellist_id>/link", "regenerate", panel.regenerate, POST),
     (f"{S}/messages", "messages", messages.messages, GET),
     (f"{S}/messages/send", "send", messages.send, POST),
+    (f"{S}/messages/retry", "retry_mail", messages.retry, POST),
     (f"{S}/messages/texts", "texts", messages.texts, POST),
     (f"{S}/messages/files/<name>", "dev_file", messages.dev_file, GET),
     (f"{S}/audit", "audit", audit.audit, GET),

@@ -10,7 +10,7 @@ from delphi.console.setup import update_study
 from delphi.extensions import db
 from delphi.mail.outbox import (DEFAULT_INVITATION_BODY, DEFAULT_INVITATION_SUBJECT,
                                 DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, render)
-from delphi.mail.sender import MailConfigError, dev_files, send_pending
+from delphi.mail.sender import MailConfigError, dev_files, retry_failed, send_pending
 from delphi.models import MessageStatus, OutboxMessage, Panellist, Round, Study
 from delphi.rounds.lifecycle import current_round
 
@@ -51,7 +51,7 @@ def _page(study: Study, form: MessageTextsForm | None = None, status: int = 200)
         counts={status: counts.get(status, 0) for status in MessageStatus},
         preview=_preview(study, form), smtp=bool(current_app.config["MAIL_HOST"]),
         files=[] if current_app.config["MAIL_HOST"] else dev_files(study),
-        shown=OUTBOX_SHOWN,
+        shown=OUTBOX_SHOWN, MessageStatus=MessageStatus,
     ), status
 
 
@@ -70,6 +70,17 @@ def send(study: Study):
     else:
         flash(f"Messages: {report.describe()}", "error" if report.retrying or report.failed
               else "info")
+    return redirect(url_for("console.messages", slug=study.slug))
+
+
+@study_required
+def retry(study: Study):
+    """Queue the study's failed messages again, after the team has dealt with the cause."""
+    count = retry_failed(study, by=current_user)
+    db.session.commit()
+    flash(f"{count} failed message{'s' if count != 1 else ''} queued again; "
+          "they go out with the next send." if count else
+          "No failed messages to queue again.", "info")
     return redirect(url_for("console.messages", slug=study.slug))
 
 

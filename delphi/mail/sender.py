@@ -1,7 +1,10 @@
 """Delivering the outbox: each pending message is claimed, sent once, and its outcome recorded.
 
 A message is claimed (PENDING to SENDING, committed) before it is sent, so two senders running
-at once never send the same message. The personal link is put into the body only here, at send
+at once never send the same message. A message still SENDING an hour after it was claimed was
+left by a sender that stopped mid-send (a crash, a killed process): it may or may not have been
+delivered, so it is marked FAILED with that explanation rather than sent again on a guess; the
+team can queue failed messages again (``retry_failed``) once they have checked. The personal link is put into the body only here, at send
 time: the stored body holds ``{link}``, never the token. A failed message is retried with
 exponential back-off and marked FAILED after ``MAX_ATTEMPTS``. Without ``MAIL_HOST`` messages
 are written as ``.eml`` files under ``instance/mail/`` for development.
@@ -18,11 +21,13 @@ from pathlib import Path
 
 from flask import current_app
 
+from delphi import audit
 from delphi.extensions import db
 from delphi.models import MessageStatus, OutboxMessage, Panellist, Study, utcnow
 from delphi.panel.tokens import link_for
 
 MAX_ATTEMPTS = 5
+STUCK_AFTER = timedelta(hours=1)  # far longer than sending one message can take
 FIRST_RETRY = timedelta(minutes=5)  # then 10, 20, 40 minutes
 SECURITY_MODES = ("none", "starttls", "tls")
 
@@ -36,10 +41,15 @@ class SendReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    stuck: int = 0  # left SENDING by a sender that stopped; marked failed
 
     def describe(self) -> str:
-        return (f"{self.sent} sent, {self.retrying} to be retried, "
-                f"{self.failed} failed for good.")
+        words = (f"{self.sent} sent, {self.retrying} to be retried, "
+                 f"{self.failed} failed for good.")
+        if self.stuck:
+            words += (f" {self.stuck} left unfinished by a sender that stopped were marked "
+                      "failed: they may have been delivered; check before sending them again.")
+        return words
 
 
 def mail_directory() -> Path:
@@ -68,10 +78,46 @@ def _claim(message_id: int) -> bool:
     result = db.session.execute(
         db.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.PENDING)
-        .values(status=MessageStatus.SENDING)
+        .values(status=MessageStatus.SENDING, claimed_at=utcnow())
     )
     db.session.commit()
     return result.rowcount == 1
+
+
+def _give_up_stuck(now: datetime, study_id: int | None) -> int:
+    """Mark FAILED the messages a stopped sender left SENDING; how many (committed)."""
+    stuck = (OutboxMessage.status == MessageStatus.SENDING) & (
+        OutboxMessage.claimed_at < now - STUCK_AFTER)
+    if study_id is not None:
+        stuck &= OutboxMessage.study_id == study_id
+    count = db.session.execute(
+        db.update(OutboxMessage).where(stuck).values(
+            status=MessageStatus.FAILED,
+            last_error="The sender stopped while sending this message, so it may or may not "
+                       "have been delivered. Check the mail server's log before sending it "
+                       "again.")
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return count
+
+
+def retry_failed(study: Study, *, by=None) -> int:
+    """Queue the study's failed messages again, as new (flushed, audited); how many."""
+    count = db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.study_id == study.id, OutboxMessage.status == MessageStatus.FAILED,
+               OutboxMessage.panellist_id.in_(  # not to panellists who withdrew or were erased
+                   db.select(Panellist.id).where(Panellist.study_id == study.id,
+                                                 Panellist.withdrawn_at.is_(None),
+                                                 Panellist.erased_at.is_(None))))
+        .values(status=MessageStatus.PENDING, attempts=0, next_attempt_at=utcnow(),
+                claimed_at=None)
+        .execution_options(synchronize_session=False)).rowcount
+    if count:
+        audit.record("mail.retry", study=study, by=by, target=f"{count} messages",
+                     after={"queued_again": count})
+    db.session.flush()
+    return count
 
 
 def _compose(message: OutboxMessage, panellist: Panellist) -> EmailMessage:
@@ -156,7 +202,7 @@ def send_pending(*, study: Study | None = None, now: datetime | None = None) -> 
     now = now or utcnow()
     config = current_app.config
     connection = _Connection(config) if config["MAIL_HOST"] else None
-    report = SendReport()
+    report = SendReport(stuck=_give_up_stuck(now, study.id if study else None))
     try:
         for message_id in _due_ids(now, study.id if study else None):
             if not _claim(message_id):

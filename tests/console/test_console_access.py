@@ -54,6 +54,7 @@ ROUTES = [
     ("console.regenerate", "POST", {"confirm": "yes"}, 302),
     ("console.messages", "GET", None, 200),
     ("console.send", "POST", {}, 302),
+    ("console.retry_mail", "POST", {}, 302),  # nothing failed: nothing queued again
     ("console.texts", "POST", {"action": "preview", "invitation_subject": "Hello {name}"}, 200),
     ("console.texts", "POST", {"action": "save", "invitation_subject": "Hello {name}"}, 302),
     ("console.dev_file", "GET", None, 200),
@@ -66,8 +67,9 @@ ADMIN_ROUTES = [
                             "confirm": "a long enough password"}, 302),
     ("auth.staff_edit", "GET", None, 200),
 ]
-# Actions permitted without an audit event: reading, previewing, sending, refused reinstating.
-NOT_AUDITED = {"console.send", "console.reinstate"}
+# Actions permitted without an audit event: reading, previewing, sending, refused reinstating,
+# queuing again when no message failed.
+NOT_AUDITED = {"console.send", "console.reinstate", "console.retry_mail"}
 
 
 @pytest.fixture

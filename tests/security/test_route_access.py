@@ -69,6 +69,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("console.messages", "GET"): STAFF_ONLY,
     ("console.dev_file", "GET"): STAFF_ONLY,
     ("console.send", "POST"): STAFF_SAVED,
+    ("console.retry_mail", "POST"): STAFF_SAVED,
     ("console.texts", "POST"): STAFF_SAVED,  # every text optional
     ("console.panel", "GET"): STAFF_ONLY,
     ("console.edit_panellist", "GET"): STAFF_ONLY,
