@@ -111,7 +111,7 @@ def retry_failed(study: Study, *, by=None) -> int:
                                                  Panellist.withdrawn_at.is_(None),
                                                  Panellist.erased_at.is_(None))))
         .values(status=MessageStatus.PENDING, attempts=0, next_attempt_at=utcnow(),
-                claimed_at=None)
+                claimed_at=None, sent_at=None)
         .execution_options(synchronize_session=False)).rowcount
     if count:
         audit.record("mail.retry", study=study, by=by, target=f"{count} messages",
