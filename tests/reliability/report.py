@@ -18,7 +18,7 @@ from tests.reliability import test_bad_files
 from tests.reliability.test_importer_properties import EXAMPLES
 
 FAULTS = {
-    "fault-sigkill": "A gunicorn worker killed with SIGKILL while panellists submit",
+    "fault-sigkill": "Every gunicorn worker killed with SIGKILL while panellists submit",
     "fault-postgresql-restart": "PostgreSQL stopped and started again during the load",
     "fault-close-in-flight": "The round closed while submissions are in flight",
     "fault-double-submit": "The same answers posted 8 times at once from two tabs, then "
