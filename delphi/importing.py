@@ -27,12 +27,22 @@ class Problem:
     message: str
 
     def describe(self, filename: str) -> str:
+        """One line: the file, line and key or column, then what is wrong."""
         place = [filename]
         if self.line is not None:
             place.append(f"line {self.line}")
         if self.where:
             place.append(self.where)
-        return f"{', '.join(place)}: {self.message}"
+        return one_line(f"{', '.join(place)}: {self.message}")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters written as escapes (a column named with a vertical tab
+    or a line break must not split the problem's line in two)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 class InvalidFile(Exception):

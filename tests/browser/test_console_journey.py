@@ -91,7 +91,7 @@ def test_the_copy_link_button_copies_the_personal_link(signed_in, live_server, d
                                    origin=live_server.url(""))
     page.goto(live_server.url(f"/console/studies/links/panel/{panellist.id}/link"))
     page.get_by_role("button", name="Copy link").click()
-    assert page.get_by_text("Copied.").is_visible()
+    page.get_by_text("Copied.").wait_for()  # set when the clipboard's promise resolves
     assert page.evaluate("() => navigator.clipboard.readText()") == link_for(panellist)
 
 

@@ -104,6 +104,9 @@ def test_list_shows_withdrawn_panellists_without_a_link(cli, write_file, importe
      "panel.csv, line 2: byte 0xeb is not UTF-8 text"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "panel.csv, line 1: byte 0x89 is not UTF-8 text"),
     (b"name,email,group\nA,a@example.org,G\x00\n", "panel.csv, line 2: the file contains binary data"),
+    # A control character in a column name is written as an escape, so the line stays whole.
+    ("name,email,group,x\x0by\nA,a@example.org,G,1\n",
+     "panel.csv, line 1, column x\\x0by: unexpected column 'x\\x0by'; expected the columns"),
 ])
 def test_a_bad_panel_file_names_line_and_column_and_changes_nothing(
         cli, write_file, imported_study, row_counts, content, expected):
