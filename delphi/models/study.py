@@ -111,8 +111,11 @@ class Study(db.Model):
     sections: Mapped[list[Section]] = relationship(
         back_populates="study", order_by="Section.position", cascade="all, delete-orphan"
     )
+    # Positions count within a section, so they tie across sections: order by section first
+    # and break ties by id, or PostgreSQL returns tied rows in whatever order it finds them.
     items: Mapped[list[Item]] = relationship(
-        back_populates="study", order_by="Item.position", cascade="all, delete-orphan"
+        back_populates="study", order_by="[Item.section_id, Item.position, Item.id]",
+        cascade="all, delete-orphan"
     )
     rounds: Mapped[list[Round]] = relationship(
         back_populates="study", order_by="Round.number", cascade="all, delete-orphan"
