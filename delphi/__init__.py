@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 import config as delphi_config
 from delphi.extensions import csrf, db, limiter, login_manager, migrate
@@ -34,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     import delphi.models  # noqa: F401  (the models' tables must be known to Alembic)
 
     db.init_app(app)
+    app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's own teardown
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
@@ -41,6 +43,19 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     import delphi.auth.access  # noqa: F401  (registers the staff user loader)
     limiter.init_app(app)
+
+
+def _end_session(error: BaseException | None) -> None:
+    """Close the request's session. If the database dropped the connection meanwhile (it was
+    restarted after the response was ready), the rollback that closing sends fails: throw the
+    connection away instead of turning an answered request into an error."""
+    try:
+        db.session.remove()
+    except DBAPIError as lost:
+        current_app.logger.warning("database connection lost at the end of a request: %s",
+                                   type(lost.orig).__name__)
+        db.session().invalidate()  # the scoped session itself has no invalidate()
+        db.session.remove()
 
 
 def register_blueprints(app: Flask) -> None:

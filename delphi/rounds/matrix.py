@@ -95,10 +95,7 @@ def ratings_matrix(round_: Round) -> RatingsMatrix:
     try:
         while chunk := result.cursor.fetchmany(CHUNK):
             flat = np.fromiter(chain.from_iterable(chunk), dtype=np.int64, count=3 * len(chunk))
-            flat = flat.reshape(-1, 3)
-            rows = np.searchsorted(panellist_ids, flat[:, 0])
-            columns = item_order[np.searchsorted(sorted_item_ids, flat[:, 1])]
-            matrix[rows, columns] = flat[:, 2]
+            place(matrix, flat.reshape(-1, 3), panellist_ids, sorted_item_ids, item_order)
     finally:
         result.close()
     return RatingsMatrix(
@@ -108,3 +105,22 @@ def ratings_matrix(round_: Round) -> RatingsMatrix:
         round_item_ids=[rid for rid, _ in items],
         item_ids=[iid for _, iid in items],
     )
+
+
+def place(matrix: np.ndarray, rows: np.ndarray, panellist_ids: np.ndarray,
+          sorted_item_ids: np.ndarray, item_order: np.ndarray) -> None:
+    """Put (panellist id, round item id, value) ``rows`` into ``matrix``.
+
+    Rows of a panellist not among ``panellist_ids`` are left out: while a round is open (the
+    live dashboard) a panellist may submit between the query that lists who submitted and the
+    one that reads the ratings, and the matrix holds those listed. A closing round is locked,
+    so nothing is left out there.
+    """
+    row = np.searchsorted(panellist_ids, rows[:, 0])
+    column = np.searchsorted(sorted_item_ids, rows[:, 1])
+    known = ((row < len(panellist_ids)) & (column < len(sorted_item_ids)))
+    known[known] = ((panellist_ids[row[known]] == rows[known, 0])
+                    & (sorted_item_ids[column[known]] == rows[known, 1]))
+    if not known.all():
+        row, column, rows = row[known], column[known], rows[known]
+    matrix[row, item_order[column]] = rows[:, 2]
