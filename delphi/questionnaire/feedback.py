@@ -146,10 +146,6 @@ class ItemFeedback:
         return self.frozen.high_region
 
     @property
-    def comments(self) -> list[str]:
-        return self.frozen.comments
-
-    @property
     def own_rating(self) -> str:
         """The panellist's own rating in the previous round, in words."""
         if self.own_unable:

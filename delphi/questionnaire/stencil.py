@@ -26,10 +26,6 @@ class Stencil:
     def __init__(self, markup: Markup) -> None:
         self._parts = _GAP.split(str(markup))  # text, gap name, text, gap name, ..., text
 
-    @property
-    def gaps(self) -> set[str]:
-        return set(self._parts[1::2])
-
     def fill(self, values: dict[str, Markup]) -> Markup:
         """The markup with each gap replaced by its value (a KeyError names a gap left empty)."""
         parts = self._parts.copy()
