@@ -126,24 +126,8 @@ class ItemFeedback:
     groups: list[GroupFeedback] = field(default_factory=list)
 
     @property
-    def round_number(self) -> int:  # the round the feedback comes from
-        return self.frozen.round_number
-
-    @property
-    def code(self) -> str:  # the code of the wording rated then
-        return self.frozen.code
-
-    @property
     def summary(self) -> ItemSummary:
         return self.frozen.summary
-
-    @property
-    def chart(self) -> Chart:
-        return self.frozen.chart
-
-    @property
-    def high_region(self) -> tuple[int, int]:
-        return self.frozen.high_region
 
     @property
     def own_rating(self) -> str:
@@ -156,7 +140,7 @@ class ItemFeedback:
         """The feedback block for this panellist, from the stencil drawn for everyone."""
         own_group = next((group.group for group in self.groups if group.own), None)
         values = {"item": Markup(int(round_item_id)), "own": escape(self.own_rating),
-                  "chart": self.chart.svg(self.own_value)}
+                  "chart": self.frozen.chart.svg(self.own_value)}
         for index, group in enumerate(self.groups):
             values[f"group-{index}"] = group.chart.svg(self.own_value if group.own else None)
         return self.frozen.stencil(self.replaced_text is not None, own_group).fill(values)
@@ -194,24 +178,11 @@ class _Drawing:
     own_rating: Markup = gap("own")
     own_value: None = None
 
-    @property
-    def round_number(self) -> int:
-        return self.frozen.round_number
-
-    @property
-    def code(self) -> str:
-        return self.frozen.code
-
-    @property
-    def summary(self) -> ItemSummary:
-        return self.frozen.summary
-
 
 @dataclass
 class RoundFeedback:
     """A closed round's feedback for all panellists: its frozen items by item id."""
 
-    round_id: int
     items: dict[int, FrozenItem]
 
 
@@ -331,4 +302,4 @@ def _read_round_feedback(study: Study, previous: Round) -> RoundFeedback:
             round_item_id=row.id, round_number=previous.number, code=row.code, text=row.text,
             summary=summary, high_region=high_region, chart=chart(summary),
             comments=sorted(comments.get(row.id, []), key=str.casefold), groups=groups)
-    return RoundFeedback(previous.id, items)
+    return RoundFeedback(items)
