@@ -4,10 +4,11 @@ A message is claimed (PENDING to SENDING, committed) before it is sent, so two s
 at once never send the same message. A message still SENDING an hour after it was claimed was
 left by a sender that stopped mid-send (a crash, a killed process): it may or may not have been
 delivered, so it is marked FAILED with that explanation rather than sent again on a guess; the
-team can queue failed messages again (``retry_failed``) once they have checked. The personal link is put into the body only here, at send
-time: the stored body holds ``{link}``, never the token. A failed message is retried with
-exponential back-off and marked FAILED after ``MAX_ATTEMPTS``. Without ``MAIL_HOST`` messages
-are written as ``.eml`` files under ``instance/mail/`` for development.
+team can queue failed messages again (``retry_failed``) once they have checked. The personal
+link is put into the body only here, at send time: the stored body holds ``{link}``, never the
+token. A failed message is retried with exponential back-off and marked FAILED after
+``MAX_ATTEMPTS``. Without ``MAIL_HOST`` messages are written as ``.eml`` files under
+``instance/mail/`` for development.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from flask import current_app
 
 from delphi import audit
 from delphi.extensions import db
-from delphi.models import MessageStatus, OutboxMessage, Panellist, Study, utcnow
+from delphi.models import (MessageStatus, OutboxMessage, Panellist, StaffUser, Study,
+                           utcnow)
 from delphi.panel.tokens import link_for
 
 MAX_ATTEMPTS = 5
@@ -101,7 +103,7 @@ def _give_up_stuck(now: datetime, study_id: int | None) -> int:
     return count
 
 
-def retry_failed(study: Study, *, by=None) -> int:
+def retry_failed(study: Study, *, by: StaffUser | None = None) -> int:
     """Queue the study's failed messages again, as new (flushed, audited); how many."""
     count = db.session.execute(
         db.update(OutboxMessage)

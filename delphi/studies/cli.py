@@ -54,15 +54,15 @@ def one_transaction() -> Iterator[None]:
         db.session.rollback()
         raise click.ClickException(
             "Another change saved the same thing at the same moment (the database refused: "
-            f"{_constraint(error)}). Nothing was written; run the command again.") from error
+            f"{_database_says(error)}). Nothing was written; run the command again.") from error
     except OperationalError as error:
         db.session.rollback()
         raise click.ClickException(
-            f"The database could not complete the change ({_constraint(error)}). Nothing was "
+            f"The database could not complete the change ({_database_says(error)}). Nothing was "
             "written; run the command again once it is reachable.") from error
 
 
-def _constraint(error: IntegrityError | OperationalError) -> str:
+def _database_says(error: IntegrityError | OperationalError) -> str:
     """The database's own words, on one line, without the statement."""
     return " ".join(str(error.orig).split())[:300]
 
