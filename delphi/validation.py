@@ -1,0 +1,110 @@
+"""The rules every piece of text and number entered into the platform must follow.
+
+Forms, file imports (study file, panel, responses, items) and operations all check input with
+these functions, so a value accepted in one place is accepted everywhere. Each check returns
+``None`` when the value is fine, or a sentence saying what is wrong, written to follow the
+field's name ("Title: ..."). Callers attach the sentence to the field, line or column.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# An e-mail address: one @, a dot in the domain, no spaces or characters that split address
+# lists (, ; < >). 254 characters is the longest address SMTP can carry (RFC 5321).
+EMAIL_PATTERN = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+$")
+EMAIL_MAX_LENGTH = 254
+# A study's address in URLs: lower-case words joined by single hyphens.
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX_LENGTH = 80
+# An item's or section's code, as shown to panellists and in exports: starts with a letter or
+# digit (never "=", "+", "-" or "@", which spreadsheets read as a formula), then letters,
+# digits, dots, hyphens and underscores.
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+CODE_MAX_LENGTH = 40
+
+# Lengths of the texts people write, shared by the forms, the files and the database columns.
+TITLE_MAX_LENGTH = 300  # study, section and item titles and wordings; e-mail subjects
+NAME_MAX_LENGTH = 200  # a panellist's or staff member's name
+GROUP_MAX_LENGTH = 100  # a stakeholder group's name
+COMMENT_MAX_LENGTH = 4000  # a panellist's comment, reason or suggestion
+LONG_TEXT_MAX_LENGTH = 20000  # message bodies, descriptions
+
+# Whole numbers in settings are far below these; anything larger is a typing mistake.
+SETTING_MAX = 1_000_000
+
+_LINE_BREAKS = "\n\r"
+_ALLOWED_IN_MULTILINE = "\t\n\r"
+
+
+def control_character_problem(value: str, *, multiline: bool = False) -> str | None:
+    """A sentence naming the first control character in ``value`` (tab and line breaks are
+    allowed where ``multiline``), or None.
+
+    NUL and the other control characters cannot be stored by PostgreSQL or written to a
+    spreadsheet, and are never typed on purpose.
+    """
+    allowed = _ALLOWED_IN_MULTILINE if multiline else ""
+    for position, character in enumerate(value, start=1):
+        if character in allowed:
+            continue
+        if unicodedata.category(character) in ("Cc", "Cs") or character in "\u2028\u2029":
+            what = "a line break" if character in _LINE_BREAKS else (
+                f"a control character (U+{ord(character):04X})")
+            return f"contains {what} at character {position}; remove it."
+    return None
+
+
+def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str | None:
+    """What is wrong with a piece of text a person typed, or None: control characters (line
+    breaks too, unless ``multiline``) and length."""
+    problem = control_character_problem(value, multiline=multiline)
+    if problem:
+        return problem
+    if len(value) > max_length:
+        return f"is {len(value):,} characters long; the limit is {max_length:,}."
+    return None
+
+
+def header_problem(value: str, *, max_length: int = TITLE_MAX_LENGTH) -> str | None:
+    """What is wrong with text that goes into an e-mail header (a subject, a title used in
+    one), or None: a line break would end the header."""
+    return text_problem(value, max_length=max_length, multiline=False)
+
+
+def email_problem(value: str) -> str | None:
+    """What is wrong with an e-mail address, or None."""
+    if len(value) > EMAIL_MAX_LENGTH:
+        return (f"is {len(value):,} characters long; an e-mail address has at most "
+                f"{EMAIL_MAX_LENGTH}.")
+    if not EMAIL_PATTERN.match(value):
+        return "is not an e-mail address (write it like name@example.org)."
+    return None
+
+
+def code_problem(value: str) -> str | None:
+    """What is wrong with an item's or section's code, or None."""
+    if not CODE_PATTERN.match(value):
+        return ("must start with a letter or digit and hold only letters, digits, dots, "
+                f"hyphens and underscores, at most {CODE_MAX_LENGTH} characters (like 1.2 or "
+                "A3).")
+    return None
+
+
+def slug_problem(value: str) -> str | None:
+    """What is wrong with a study's short name for URLs, or None."""
+    if len(value) > SLUG_MAX_LENGTH:
+        return f"is {len(value)} characters long; the limit is {SLUG_MAX_LENGTH}."
+    if not SLUG_PATTERN.match(value):
+        return ("must be lower-case letters and digits in words joined by single hyphens "
+                "(like cpi-guidance).")
+    return None
+
+
+def whole_number_problem(value: object, *, minimum: int, maximum: int = SETTING_MAX) -> str | None:
+    """What is wrong with a whole-number setting, or None (booleans are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "must be a whole number."
+    if not minimum <= value <= maximum:
+        return f"must be between {minimum:,} and {maximum:,}."
+    return None
