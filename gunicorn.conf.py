@@ -5,7 +5,7 @@ panellist's only credential and must never reach a log file.
 """
 from gunicorn.glogging import Logger
 
-from delphi.questionnaire.logging import redact
+from delphi.request_logging import redact
 
 bind = "127.0.0.1:8000"
 accesslog = "-"

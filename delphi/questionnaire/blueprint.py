@@ -6,8 +6,8 @@ import hashlib
 from flask import Blueprint, request
 from flask_limiter.util import get_remote_address
 
+from delphi import request_logging
 from delphi.extensions import limiter
-from delphi.questionnaire import logging as token_logging
 from delphi.questionnaire import views
 from delphi.questionnaire.charts import number
 
@@ -48,7 +48,7 @@ blueprint.register_error_handler(400, views.bad_request)
 @blueprint.record_once
 def _keep_tokens_out_of_logs(state) -> None:
     """Request logs print paths: redact personal-link tokens from werkzeug's and the app's log."""
-    token_logging.install("werkzeug", state.app.logger.name)
+    request_logging.install("werkzeug", state.app.logger.name)
 
 # A global rather than a context variable, so that macros drawn outside a page (the feedback
 # charts kept per round) can use it too.

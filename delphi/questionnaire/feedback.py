@@ -28,7 +28,7 @@ from delphi.consensus import ConsensusSettings, ItemSummary
 from delphi.extensions import db
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem, Study
 from delphi.questionnaire.charts import Histogram, histogram
-from delphi.questionnaire.stencil import Stencil, gap
+from delphi.questionnaire.prerendered import PrerenderedFragment, gap
 
 if TYPE_CHECKING:
     from delphi.questionnaire.visit import ShownItem
@@ -81,27 +81,29 @@ class FrozenItem:
     chart: Chart
     comments: list[str]
     groups: list[tuple[str, ItemSummary, Chart]]  # large enough to be shown, in name order
-    _stencils: dict[tuple[bool, str | None], Stencil] = field(default_factory=dict, repr=False)
+    # The feedback block with gaps, by (reworded, the viewer's own group): see ``fragment``.
+    _fragments: dict[tuple[bool, str | None], PrerenderedFragment] = field(
+        default_factory=dict, repr=False)
 
     @cached_property
     def comments_html(self) -> Markup:
         return get_template_attribute("questionnaire/_feedback.html", "comments_block")(
             self.round_number, self.comments)
 
-    def stencil(self, reworded: bool, own_group: str | None) -> Stencil:
+    def fragment(self, reworded: bool, own_group: str | None) -> PrerenderedFragment:
         """The feedback block drawn with gaps for the item's id, the panellist's own rating and
         the charts (which mark it); one per rewording and own group, drawn when first needed."""
         key = (reworded, own_group)
-        found = self._stencils.get(key)
+        found = self._fragments.get(key)
         if found is None:
-            drawing = _Drawing(
+            drawing = _FeedbackWithGaps(
                 frozen=self, replaced_text=self.text if reworded else None,
                 chart=_GapChart("chart", self.chart.caption),
                 groups=[GroupFeedback(name, name == own_group, summary,
                                       _GapChart(f"group-{index}", chart.caption))
                         for index, (name, summary, chart) in enumerate(self.groups)])
             block = get_template_attribute("questionnaire/_feedback.html", "feedback_block")
-            found = self._stencils[key] = Stencil(block(drawing, gap("item")))
+            found = self._fragments[key] = PrerenderedFragment(block(drawing, gap("item")))
         return found
 
 
@@ -137,13 +139,13 @@ class ItemFeedback:
         return "not rated" if self.own_value is None else str(self.own_value)
 
     def html(self, round_item_id: int) -> Markup:
-        """The feedback block for this panellist, from the stencil drawn for everyone."""
+        """The feedback block for this panellist, from the fragment drawn for everyone."""
         own_group = next((group.group for group in self.groups if group.own), None)
         values = {"item": Markup(int(round_item_id)), "own": escape(self.own_rating),
                   "chart": self.frozen.chart.svg(self.own_value)}
         for index, group in enumerate(self.groups):
             values[f"group-{index}"] = group.chart.svg(self.own_value if group.own else None)
-        return self.frozen.stencil(self.replaced_text is not None, own_group).fill(values)
+        return self.frozen.fragment(self.replaced_text is not None, own_group).fill(values)
 
     @property
     def has_iqr(self) -> bool:
@@ -158,7 +160,7 @@ class ItemFeedback:
 
 @dataclass
 class _GapChart:
-    """Stands for a chart while a stencil is drawn: a gap where its SVG goes."""
+    """Stands for a chart while a fragment is drawn: a gap where its SVG goes."""
 
     name: str
     caption: Markup
@@ -168,7 +170,7 @@ class _GapChart:
 
 
 @dataclass
-class _Drawing:
+class _FeedbackWithGaps:
     """What ``feedback_block`` reads, with gaps where each panellist's own parts go."""
 
     frozen: FrozenItem

@@ -2,9 +2,9 @@
 
 A round-2 page can hold a hundred items, each with a radio button per scale point, feedback and
 comment boxes. The item's markup (``templates/questionnaire/_item.html``) and the scale's
-choices (``_scale.html``) are drawn once per page with gaps (``delphi.questionnaire.stencil``)
-and each item fills them in: the same markup as drawing every item in full, at a small part of
-the cost.
+choices (``_scale.html``) are drawn once per page with gaps
+(``delphi.questionnaire.prerendered``) and each item fills them in: the same markup as drawing
+every item in full, at a small part of the cost.
 """
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from markupsafe import Markup, escape
 
 from delphi.models import Study
 from delphi.questionnaire.feedback import ItemFeedback
-from delphi.questionnaire.stencil import Stencil, gap
+from delphi.questionnaire.prerendered import PrerenderedFragment, gap
 from delphi.rounds.answers import Answer
 
 ITEM = gap("item")
-FIELDS = ("item", "code", "text", "feedback", "scale", "reason", "comment")
+# item_fieldset's arguments in order, each drawn as a gap of the same name.
+GAPS = ("item", "code", "text", "feedback", "scale", "reason", "comment")
 
 
 class ScaleControls:
@@ -50,7 +51,7 @@ class Fieldsets:
         self.study = study
         self.scale = ScaleControls(study)
         fieldset = get_template_attribute("questionnaire/_item.html", "item_fieldset")
-        self._fieldset = Stencil(fieldset(*(gap(name) for name in FIELDS)))
+        self._fieldset = PrerenderedFragment(fieldset(*(gap(name) for name in GAPS)))
         self._reason = get_template_attribute("questionnaire/_item.html", "reason_field")
         self._new = get_template_attribute("questionnaire/_item.html", "new_item")() \
             if round_number > 1 else Markup("")

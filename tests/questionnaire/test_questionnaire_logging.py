@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from werkzeug.serving import make_server
 
 from delphi.panel.tokens import token_for
-from delphi.questionnaire.logging import redact
+from delphi.request_logging import redact
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,10 +1,13 @@
 """Markup drawn once with named gaps, then filled in for each page.
 
 Much of a round-2 page is the same for every panellist: the feedback on each item, the choices
-of the scale. Drawing it once with a template and a few gaps (``gap("own")`` prints
+of the scale. Drawing a template fragment once with a few gaps (``gap("own")`` prints
 ``<GAP-own>``) and filling the gaps per page gives the same markup as drawing it in full each
 time, at a small part of the cost. Escaped text never contains "<", so a gap cannot clash with
 anything a template prints; what fills a gap must be markup or escaped text.
+
+This holds only while the template prints each gapped argument as it is: a filter
+(``{{ comment|upper }}``) or a test (``{% if reason %}``) on it sees the marker, not the value.
 """
 from __future__ import annotations
 
@@ -20,8 +23,8 @@ def gap(name: str) -> Markup:
     return Markup(f"<GAP-{name}>")
 
 
-class Stencil:
-    """Markup with gaps, split once so that filling it is a join."""
+class PrerenderedFragment:
+    """A template fragment's markup with gaps, split once so that filling it is a join."""
 
     def __init__(self, markup: Markup) -> None:
         self._parts = _GAP.split(str(markup))  # text, gap name, text, gap name, ..., text
