@@ -4,7 +4,9 @@ The CSV file has the columns ``email,item,rating,comment`` (``comment`` may be l
 one panellist's answer to one item: ``rating`` is a whole number on the study's scale or ``U`` for
 "unable to rate". An empty rating with a comment records the comment without a rating (the item
 counts as missing, like an item a panellist skipped online); an empty rating without a comment is
-refused, since the row would say nothing. An item without a row is simply missing.
+refused, since the row would say nothing. An item without a row is simply missing. A comment
+follows the questionnaire's rules: at most 4,000 characters, and no control characters but tabs
+and line breaks.
 
 A panellist's imported answers replace earlier imported ones for the same items; a response the
 panellist already submitted online is never overwritten. The whole file is checked first and
@@ -22,8 +24,14 @@ from delphi.models import Panellist, Response, ResponseStatus, Round, StaffUser,
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import current_round, open_round_of
+from delphi.validation import COMMENT_MAX_LENGTH, text_problem
 
-_WHOLE_NUMBER = re.compile(r"^[+-]?\d+$")
+# ASCII digits only: \d and int() also accept other scripts' digits (Arabic-Indic, full-width).
+# Nine digits hold any scale; a longer number is a typing mistake, and int() refuses to read
+# numbers of thousands of digits.
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
+# How much of a refused rating the problem repeats.
+_SHOWN_MAX = 20
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,14 @@ class _RowChecker:
             return panellist
         return None
 
+    def comment(self, row: CsvRow) -> bool:
+        """Whether the row's comment (if any) follows the questionnaire's rules for comments."""
+        problem = text_problem(row.cells.get("comment", ""), max_length=COMMENT_MAX_LENGTH,
+                               multiline=True)
+        if problem:
+            self.problems.add(row.line, "column comment", f"the comment {problem}")
+        return problem is None
+
     def answer(self, row: CsvRow) -> Answer | None:
         code, rating = row.cells["item"], row.cells["rating"]
         comment = row.cells.get("comment", "") or None
@@ -102,12 +118,20 @@ class _RowChecker:
                                   f"the rating is empty; expected {offered} (or leave the row out)")
                 return None
             return Answer(round_item.id, comment=comment)
-        if not _WHOLE_NUMBER.match(rating) or not (
+        if not _WHOLE_NUMBER.fullmatch(rating) or not (
             self.study.scale_min <= int(rating) <= self.study.scale_max
         ):
-            self.problems.add(row.line, "column rating", f"found {rating!r}, expected {offered}")
+            self.problems.add(row.line, "column rating",
+                              f"found {_shown(rating)}, expected {offered}")
             return None
         return Answer(round_item.id, value=int(rating), comment=comment)
+
+
+def _shown(rating: str) -> str:
+    """The refused rating as the problem repeats it: whole when short, else its start and length."""
+    if len(rating) <= _SHOWN_MAX:
+        return repr(rating)
+    return f"{rating[:_SHOWN_MAX]!r}... ({len(rating):,} characters)"
 
 
 def check_responses_file(study: Study, round_: Round, data: bytes,
@@ -119,8 +143,9 @@ def check_responses_file(study: Study, round_: Round, data: bytes,
     answers: dict[int, tuple[Panellist, list[Answer]]] = {}
     for row in rows:
         panellist = checker.panellist(row)
+        comment_ok = checker.comment(row)
         answer = checker.answer(row)
-        if panellist is not None and answer is not None:
+        if panellist is not None and answer is not None and comment_ok:
             answers.setdefault(panellist.id, (panellist, []))[1].append(answer)
     if not rows:
         problems.add(None, None, "the file has a header but no responses")

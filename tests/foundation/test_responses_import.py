@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from delphi.importing import InvalidFile
 from delphi.models import Panellist, Rating, Response, ResponseStatus, RoundItem, Study, utcnow
+from delphi.rounds.responses_import import import_responses
 
 PANEL = """name,email,group
 Aisha Rahman,aisha@example.org,Social workers
@@ -86,6 +88,16 @@ HEADER = "email,item,rating,comment\n"
      "(the first is on line 2)"),
     (",S1.1,5,\n", "line 2, column email: the e-mail address is empty"),
     ("aisha@example.org,S1.1,5\n", "responses.csv, line 2: found 3 cells, expected 4"),
+    (f"aisha@example.org,S1.1,{'7' * 5000},\n",
+     "responses.csv, line 2, column rating: found '77777777777777777777'... (5,000 characters), "
+     "expected a whole number from 1 to 9 or U (unable to rate)"),
+    ("aisha@example.org,S1.1,\u0667,\n", "responses.csv, line 2, column rating: found '\u0667'"),
+    (f"aisha@example.org,S1.1,5,{'x' * 4001}\n",
+     "responses.csv, line 2, column comment: the comment is 4,001 characters long; the limit "
+     "is 4,000."),
+    ("aisha@example.org,S1.1,5,bell\a\n",
+     "responses.csv, line 2, column comment: the comment contains a control character (U+0007) "
+     "at character 5; remove it."),
 ])
 def test_a_bad_responses_file_names_line_and_column_and_changes_nothing(
         cli, write_file, open_study, row_counts, rows, expected):
@@ -95,6 +107,70 @@ def test_a_bad_responses_file_names_line_and_column_and_changes_nothing(
     assert result.exit_code == 1, result.output
     assert expected in result.output
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("rating", [
+    "5" * 5000,  # more digits than int() will read
+    "-" + "9" * 5000,
+    "\u0667",  # ARABIC-INDIC DIGIT SEVEN: \d and int() read it as 7
+    "\uff17",  # FULLWIDTH DIGIT SEVEN
+    "\u0968",  # DEVANAGARI DIGIT TWO
+    "1\u0660",  # one, then ARABIC-INDIC DIGIT ZERO
+])
+def test_a_rating_is_refused_unless_written_in_a_few_ascii_digits(db, open_study, row_counts,
+                                                                   rating):
+    study = db.session.scalar(db.select(Study))
+    before = row_counts()
+    content = HEADER + "gareth@example.org,S1.2,4,\n" + f"aisha@example.org,S1.1,{rating},\n"
+
+    with pytest.raises(InvalidFile) as refused:
+        import_responses(study, content.encode("utf-8"), "responses.csv")
+
+    assert [(p.line, p.where) for p in refused.value.problems] == [(3, "column rating")]
+    message = str(refused.value)
+    assert message.startswith("responses.csv, line 3, column rating: found ")
+    assert message.endswith("expected a whole number from 1 to 9 or U (unable to rate)")
+    assert len(message) < 200, "the problem repeats a few characters, not the whole value"
+    db.session.rollback()
+    assert row_counts() == before
+
+
+def test_comments_follow_the_questionnaires_rules(db, open_study, row_counts):
+    study = db.session.scalar(db.select(Study))
+    before = row_counts()
+    content = (HEADER + f"aisha@example.org,S1.1,5,{'x' * 4001}\n"
+               + "aisha@example.org,S1.2,5,\"escape \x1b[31m\"\n"
+               + "gareth@example.org,S1.1,6,\"delete \x7f\"\n")
+
+    with pytest.raises(InvalidFile) as refused:
+        import_responses(study, content.encode("utf-8"), "responses.csv")
+
+    assert str(refused.value).splitlines() == [
+        "responses.csv, line 2, column comment: the comment is 4,001 characters long; the limit "
+        "is 4,000.",
+        "responses.csv, line 3, column comment: the comment contains a control character "
+        "(U+001B) at character 8; remove it.",
+        "responses.csv, line 4, column comment: the comment contains a control character "
+        "(U+007F) at character 8; remove it.",
+    ]
+    db.session.rollback()
+    assert row_counts() == before
+
+
+def test_a_comment_as_long_as_online_with_tabs_and_line_breaks_is_stored(db, open_study):
+    study = db.session.scalar(db.select(Study))
+    longest = "y" * 4000
+    content = (HEADER + f"aisha@example.org,S1.1,5,{longest}\n"
+               + "aisha@example.org,S1.2,U,\"First line,\n\tsecond line\"\n")
+
+    result = import_responses(study, content.encode("utf-8"), "responses.csv")
+    db.session.commit()
+
+    assert (result.panellists, result.answers) == (1, 2)
+    assert _ratings(db) == {
+        ("aisha@example.org", "S1.1"): (5, False, longest),
+        ("aisha@example.org", "S1.2"): (None, True, "First line,\n\tsecond line"),
+    }
 
 
 def test_good_rows_are_not_stored_when_another_row_is_bad(cli, write_file, open_study, row_counts):
