@@ -21,7 +21,7 @@ from delphi.reports.xlsx_export import export_xlsx
 class ExportFormat:
     name: str
     label: str  # what the download button says
-    mimetype: str
+    content_type: str  # the whole Content-Type header, with the charset of text formats
     extension: str
     render: Callable[[StudyReport], bytes]
 

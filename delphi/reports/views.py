@@ -53,7 +53,7 @@ def download(study: Study, format_name: str):
     except ReportError as error:
         abort(404, str(error))
     name = filename(study, format_name, round_number)
-    return Response(content, mimetype=FORMATS[format_name].mimetype, headers={
+    return Response(content, content_type=FORMATS[format_name].content_type, headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "no-store",
     })
