@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench import closing, http_load, statements
+from bench import closing, http_load, statements, study_file
 from bench.timing import best
 
 HEADER = """# Benchmark results
@@ -114,6 +114,11 @@ def _engine(f: dict) -> list[str]:
             f"{'agree' if f['agree'] else 'DIFFER'}.", ""]
 
 
+def _study_file(f: dict) -> list[str]:
+    return ["## 6. Checking a study file (`parse_study_file`)", "",
+            *(f"- {line}" for line in study_file.describe(f)), ""]
+
+
 def write_results(results: dict, path: Path) -> Path:
     lines = [HEADER, *_machine(results["machine"])]
     if results.get("closing"):
@@ -126,6 +131,8 @@ def write_results(results: dict, path: Path) -> Path:
         lines += _report(results["report"])
     if results.get("engine"):
         lines += _engine(results["engine"])
+    if results.get("study_file"):
+        lines += _study_file(results["study_file"])
     notes = Path(__file__).with_name("NOTES.md")
     if notes.exists():
         lines += [notes.read_text().strip(), ""]

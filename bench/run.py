@@ -23,7 +23,8 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from bench import bench_engine, closing, http_load, report_export, statements  # noqa: E402
+from bench import (bench_engine, closing, http_load, report_export, statements,  # noqa: E402
+                   study_file)
 from bench.data import bench_app, fresh_database  # noqa: E402
 from bench.results import write_results  # noqa: E402
 
@@ -86,6 +87,11 @@ def main() -> int:
         if engine:
             print(f"   engine {engine['engine_seconds'] * 1000:.0f} ms, loop "
                   f"{engine['loop_seconds'] * 1000:.0f} ms: {engine['ratio']:.0f}x")
+
+        checks = _step("6. Checking a study file of 1,000 and 5,000 items",
+                       lambda: study_file.run(workdir), results, "study_file")
+        for line in study_file.describe(checks) if checks else []:
+            print(f"   {line}")
 
         def count_statements():
             app = bench_app(fresh_database(None, workdir, "statements"), workdir)

@@ -24,7 +24,8 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 CODE_MAX_LENGTH = 40
 
 # Lengths of the texts people write, shared by the forms, the files and the database columns.
-TITLE_MAX_LENGTH = 300  # study, section and item titles and wordings; e-mail subjects
+TITLE_MAX_LENGTH = 300  # study and section titles, contacts, scale labels; e-mail subjects
+ITEM_TEXT_MAX_LENGTH = 2000  # an item's wording, as typed, imported or reworded
 NAME_MAX_LENGTH = 200  # a panellist's or staff member's name
 GROUP_MAX_LENGTH = 100  # a stakeholder group's name
 COMMENT_MAX_LENGTH = 4000  # a panellist's comment, reason or suggestion
@@ -77,14 +78,14 @@ def email_problem(value: str) -> str | None:
     if len(value) > EMAIL_MAX_LENGTH:
         return (f"is {len(value):,} characters long; an e-mail address has at most "
                 f"{EMAIL_MAX_LENGTH}.")
-    if not EMAIL_PATTERN.match(value):
+    if not EMAIL_PATTERN.fullmatch(value):
         return "is not an e-mail address (write it like name@example.org)."
     return None
 
 
 def code_problem(value: str) -> str | None:
     """What is wrong with an item's or section's code, or None."""
-    if not CODE_PATTERN.match(value):
+    if not CODE_PATTERN.fullmatch(value):
         return ("must start with a letter or digit and hold only letters, digits, dots, "
                 f"hyphens and underscores, at most {CODE_MAX_LENGTH} characters (like 1.2 or "
                 "A3).")
@@ -95,7 +96,7 @@ def slug_problem(value: str) -> str | None:
     """What is wrong with a study's short name for URLs, or None."""
     if len(value) > SLUG_MAX_LENGTH:
         return f"is {len(value)} characters long; the limit is {SLUG_MAX_LENGTH}."
-    if not SLUG_PATTERN.match(value):
+    if not SLUG_PATTERN.fullmatch(value):
         return ("must be lower-case letters and digits in words joined by single hyphens "
                 "(like cpi-guidance).")
     return None
@@ -107,4 +108,39 @@ def whole_number_problem(value: object, *, minimum: int, maximum: int = SETTING_
         return "must be a whole number."
     if not minimum <= value <= maximum:
         return f"must be between {minimum:,} and {maximum:,}."
+    return None
+
+
+# Reminders are sent this many days before a round's deadline at the earliest.
+REMINDER_DAY_MAX = 365
+REMINDER_DAYS_MAX_LENGTH = 50  # the stored list, "7,2" (Study.reminder_days)
+# Where a panellist's personal link goes in an invitation's or reminder's text.
+LINK_PLACEHOLDER = "{link}"
+
+
+def reminder_days_text(days: list[int]) -> str:
+    """Reminder days as stored: each day once, the earliest reminder first ("7,2")."""
+    return ",".join(str(day) for day in sorted(set(days), reverse=True))
+
+
+def reminder_days_problem(days: list[object]) -> str | None:
+    """What is wrong with a list of reminder days before the deadline, or None."""
+    for day in days:
+        problem = whole_number_problem(day, minimum=1, maximum=REMINDER_DAY_MAX)
+        if problem:
+            return f"holds {day!r}: each day before the deadline {problem}"
+    if len(reminder_days_text(days)) > REMINDER_DAYS_MAX_LENGTH:  # type: ignore[arg-type]
+        return (f"has too many days; {REMINDER_DAYS_MAX_LENGTH} characters hold a list such as "
+                "14,10,7,5,3,2,1.")
+    return None
+
+
+def message_body_problem(value: str) -> str | None:
+    """What is wrong with an invitation's or reminder's text, or None: it must say where the
+    personal link goes."""
+    problem = text_problem(value, max_length=LONG_TEXT_MAX_LENGTH, multiline=True)
+    if problem:
+        return problem
+    if LINK_PLACEHOLDER not in value:
+        return f"must contain {LINK_PLACEHOLDER}, where the personal link goes."
     return None

@@ -9,7 +9,9 @@ from __future__ import annotations
 import enum
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from delphi import audit
 from delphi.consensus import ConsensusError
@@ -17,11 +19,17 @@ from delphi.extensions import db
 from delphi.importing import Problems, decode_utf8
 from delphi.models import ConsensusRule, Item, QuantileMethod, Section, StaffUser, Study
 from delphi.rounds.matrix import consensus_settings
-from delphi.studies.toml_source import TomlSource, toml_syntax_problem
+from delphi.studies.toml_source import TomlSource, toml_syntax_problem, unreadable_toml_problem
+from delphi.validation import (ITEM_TEXT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, SETTING_MAX,
+                               TITLE_MAX_LENGTH, code_problem, header_problem,
+                               message_body_problem, reminder_days_problem, reminder_days_text,
+                               slug_problem, text_problem)
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CODE_LENGTH = Item.__table__.c.code.type.length
-SECTION_TITLE_LENGTH = Section.__table__.c.title.type.length
+_line_text = partial(text_problem, max_length=TITLE_MAX_LENGTH)
+_long_text = partial(text_problem, max_length=LONG_TEXT_MAX_LENGTH, multiline=True)
+_item_text = partial(text_problem, max_length=ITEM_TEXT_MAX_LENGTH, multiline=True)
+# A scale point written as a key of [scale] labels: a whole number of a few digits.
+_SCALE_POINT = re.compile(r"-?\d{1,7}")
 
 
 @dataclass(frozen=True)
@@ -31,15 +39,16 @@ class Key:
     attribute: str
     kind: type | tuple[type, ...] | str  # a Python type, "labels", "days", or an Enum class
     required: bool = False
-    low: int | None = None  # smallest allowed number
-    high: int | None = None  # largest allowed number
+    low: int = 0  # smallest allowed number
+    high: int = SETTING_MAX  # largest allowed number
+    check: Callable[[str], str | None] = _line_text  # what is wrong with a text, or None
 
 
 TABLES: dict[str, dict[str, Key]] = {
     "study": {
-        "title": Key("title", str, required=True),
-        "slug": Key("slug", str, required=True),
-        "description": Key("description", str),
+        "title": Key("title", str, required=True, check=header_problem),
+        "slug": Key("slug", str, required=True, check=slug_problem),
+        "description": Key("description", str, check=_long_text),
         "contact": Key("contact", str),
     },
     "scale": {
@@ -57,7 +66,7 @@ TABLES: dict[str, dict[str, Key]] = {
         "opposite_max": Key("opposite_max_pct", int, low=0, high=100),
         "opposite_inclusive": Key("opposite_inclusive", bool),
         "percent": Key("percent_threshold", int, low=1, high=100),
-        "iqr_max": Key("iqr_max", (int, float), low=0),
+        "iqr_max": Key("iqr_max", (int, float)),
         "min_ratings": Key("min_ratings", int, low=1),
         "per_group": Key("per_group_consensus", bool),
         "stability_max": Key("stability_max_pct", int, low=0, high=100),
@@ -73,10 +82,10 @@ TABLES: dict[str, dict[str, Key]] = {
         "auto_close": Key("auto_close", bool),
     },
     "messages": {
-        "invitation_subject": Key("invitation_subject", str),
-        "invitation_body": Key("invitation_body", str),
-        "reminder_subject": Key("reminder_subject", str),
-        "reminder_body": Key("reminder_body", str),
+        "invitation_subject": Key("invitation_subject", str, check=header_problem),
+        "invitation_body": Key("invitation_body", str, check=message_body_problem),
+        "reminder_subject": Key("reminder_subject", str, check=header_problem),
+        "reminder_body": Key("reminder_body", str, check=message_body_problem),
     },
 }
 # The consensus engine's names for settings the study file keeps under [scale].
@@ -132,6 +141,10 @@ def _found(value: object) -> str:
         return "a table"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, str) and len(value) > 60:
+        return f"a text of {len(value):,} characters"
+    if isinstance(value, int) and abs(value) > SETTING_MAX:
+        return f"a number of {len(str(abs(value)))} digits"
     return repr(value)
 
 
@@ -188,23 +201,20 @@ class _Checker:
         if isinstance(value, str):
             return self.text(value, rule, line, where)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            too_low = rule.low is not None and value < rule.low
-            if too_low or rule.high is not None and value > rule.high:
-                bounds = (f"at least {rule.low}" if rule.high is None
-                          else f"from {rule.low} to {rule.high}")
-                self.problem(line, where, f"found {value}, expected a number {bounds}")
+            if not rule.low <= value <= rule.high:
+                self.problem(line, where, f"found {_found(value)}, expected a number from "
+                                          f"{rule.low:,} to {rule.high:,}")
                 return None
         return value
 
     def text(self, value: str, rule: Key, line: int | None, where: str) -> str | None:
         value = value.strip()
-        length = Study.__table__.c[rule.attribute].type.length
         if rule.required and not value:
             self.problem(line, where, "is empty; expected some text")
             return None
-        if length is not None and len(value) > length:
-            self.problem(line, where,
-                         f"is {len(value)} characters long; at most {length} are allowed")
+        problem = rule.check(value) if value else None
+        if problem:
+            self.problem(line, where, problem)
             return None
         return value
 
@@ -215,24 +225,28 @@ class _Checker:
             return None
         labels: dict[str, str] = {}
         for point, label in value.items():
-            if not re.fullmatch(r"-?\d+", point):
-                self.problem(line, f"{where} {point}",
+            if not _SCALE_POINT.fullmatch(point):
+                self.problem(line, f"{where} {point[:20]}",
                              "expected a point of the scale (a whole number)")
             elif not isinstance(label, str) or not label.strip():
                 self.problem(line, f"{where} {point}",
                              f"found {_found(label)}, expected a label in quotes")
+            elif problem := _line_text(label.strip()):
+                self.problem(line, f"{where} {point}", problem)
             else:
                 labels[str(int(point))] = label.strip()
         return labels
 
     def days(self, value: object, line: int | None, where: str) -> str | None:
-        if not isinstance(value, list) or not all(
-            isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in value
-        ):
+        if not isinstance(value, list):
             self.problem(line, where, f"found {_found(value)}, expected a list of whole numbers "
                                       "of days before the deadline, such as [7, 2]")
             return None
-        return ",".join(str(d) for d in value)
+        problem = reminder_days_problem(value)
+        if problem:
+            self.problem(line, where, problem)
+            return None
+        return reminder_days_text(value)
 
     def scale(self, settings: dict[str, object]) -> None:
         low, high = settings["scale_min"], settings["scale_max"]
@@ -277,12 +291,12 @@ class _Checker:
                                  f"unknown key {key!r}; expected: {', '.join(SECTION_KEYS)}")
             code = self.code(content.get("code"), line, where, section_codes)
             title = content.get("title")
+            title_line = self.source.key_line("sections", "title", index) or line
             if not isinstance(title, str) or not title.strip():
-                self.problem(self.source.key_line("sections", "title", index) or line,
-                             f"{where} title", f"found {_found(title)}, expected a title in quotes")
-            elif len(title.strip()) > SECTION_TITLE_LENGTH:
-                self.problem(self.source.key_line("sections", "title", index) or line,
-                             f"{where} title", f"is longer than {SECTION_TITLE_LENGTH} characters")
+                self.problem(title_line, f"{where} title",
+                             f"found {_found(title)}, expected a title in quotes")
+            elif problem := _line_text(title.strip()):
+                self.problem(title_line, f"{where} title", problem)
             section = ParsedSection(code or "", title.strip() if isinstance(title, str) else "")
             section.items = self.items(content.get("items", []), line, code or where, item_codes)
             sections.append(section)
@@ -298,8 +312,10 @@ class _Checker:
         code = code.strip()
         seen[code] = seen.get(code, 0) + 1
         code_line = self.source.string_line(code, seen[code]) or line
-        if len(code) > CODE_LENGTH:
-            self.problem(code_line, f"{where} code", f"is longer than {CODE_LENGTH} characters")
+        problem = code_problem(code)
+        if problem:
+            self.problem(code_line, f"{where} code", f"found {_found(code)}, which {problem}")
+            return None
         if seen[code] > 1:
             first = self.source.string_line(code, 1)
             self.problem(code_line, f"{where} code",
@@ -329,6 +345,9 @@ class _Checker:
                 self.problem(line, f"{where} text",
                              f"found {_found(text)}, expected the item's text")
                 continue
+            if problem := _item_text(text.strip()):
+                self.problem(line, f"{where} text", problem)
+                continue
             items.append(ParsedItem(code or "", text.strip()))
         return items
 
@@ -342,6 +361,11 @@ def parse_study_file(data: bytes, filename: str) -> StudyFile:
     except tomllib.TOMLDecodeError as error:
         syntax = toml_syntax_problem(error, text)
         problems.add(syntax.line, syntax.where, syntax.message)
+        problems.raise_if_any()
+    except (RecursionError, ValueError) as error:
+        # Lists or tables nested thousands deep, or a number of thousands of digits.
+        unreadable = unreadable_toml_problem(error, text)
+        problems.add(unreadable.line, unreadable.where, unreadable.message)
         problems.raise_if_any()
     source = TomlSource(text)
     checker = _Checker(source, problems)
@@ -367,15 +391,12 @@ def parse_study_file(data: bytes, filename: str) -> StudyFile:
 
 
 def _check_slug(settings: dict[str, object], source: TomlSource, problems: Problems) -> None:
+    """A slug the checks let through must also be free."""
     slug = settings.get("slug")
     if not isinstance(slug, str) or not slug:
         return
     line = source.key_line("study", "slug")
-    if not SLUG_PATTERN.fullmatch(slug):
-        problems.add(line, "[study] slug",
-                     f"found {slug!r}, expected lower-case letters, digits and single hyphens "
-                     "such as \"cpi-guidance\"")
-    elif db.session.scalar(db.select(Study.id).filter_by(slug=slug)) is not None:
+    if db.session.scalar(db.select(Study.id).filter_by(slug=slug)) is not None:
         problems.add(line, "[study] slug",
                      f"a study with the slug {slug!r} already exists; choose another slug")
 

@@ -95,7 +95,7 @@ def _import_fails(cli, write_file, row_counts, content: str | bytes, name="study
     (("max = 9", "max = 2"), "[scale] max: the scale 1 to 2 has fewer than three points"),
     (('9 = "Critical"', '10 = "Critical"'), "line 10, [scale] labels 10: 10 is not on the scale 1 to 9"),
     (('slug = "test-guidance"', 'slug = "Test Guidance"'),
-     "line 3, [study] slug: found 'Test Guidance', expected lower-case letters"),
+     "line 3, [study] slug: must be lower-case letters and digits"),
     (('code = "S2"', 'code = "S1"'), "line 26, section 2 code: duplicate code 'S1'; it is already used on line 18"),
     (('code = "S2.1"', 'code = "S1.1"'),
      "line 29, section S2 item 1 code: duplicate code 'S1.1'; it is already used on line 21"),
@@ -173,7 +173,7 @@ def test_export_round_trips_through_import(cli, write_file, imported_study, db):
     slug = imported_study()
     study = db.session.scalar(db.select(Study).filter_by(slug=slug))
     study.description = 'Line one with "quotes", a back\\slash,\na tab\there and é ü 中.'
-    study.items[0].text = 'An item with "quotes" \\ and a bell \x07.'
+    study.items[0].text = 'An item with "quotes" \\ and\ta tab.'
     study.iqr_max = 1.5
     db.session.commit()
 
