@@ -20,9 +20,15 @@ def record(action: str, *, study: Study | None = None, by: StaffUser | None = No
         staff_id=by.id if by is not None else None,
         actor=by.email if by is not None else COMMAND_LINE,
         action=action,
-        target=target,
+        target=_fitted(target, AuditEvent.__table__.c.target.type.length),
         before=before,
         after=after,
     )
     db.session.add(event)
     return event
+
+
+def _fitted(text: str, length: int) -> str:
+    """``text`` cut to a column's length, the cut marked with an ellipsis: a long e-mail address
+    or file path names the target well enough by its start."""
+    return text if len(text) <= length else text[:length - 1] + "\u2026"

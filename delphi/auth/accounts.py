@@ -6,6 +6,7 @@ import re
 from delphi import audit
 from delphi.extensions import db
 from delphi.models import Role, StaffUser, Study
+from delphi.validation import email_problem
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10
@@ -32,8 +33,9 @@ def create_staff(email: str, *, role: Role, password: str, name: str = "",
                  by: StaffUser | None = None) -> StaffUser:
     """Add a staff account with a hashed password."""
     email = normalise_email(email)
-    if not EMAIL_PATTERN.match(email):
-        raise AccountError(f"{email!r} is not an e-mail address.")
+    problem = email_problem(email)
+    if problem:
+        raise AccountError(f"E-mail: {problem}")
     if find_staff(email) is not None:
         raise AccountError(f"A staff account for {email} already exists.")
     check_password_strength(password)

@@ -5,11 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, PasswordField, SelectField,
                      SelectMultipleField, StringField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from delphi.auth.accounts import EMAIL_PATTERN, MIN_PASSWORD_LENGTH
+from delphi.auth.accounts import MIN_PASSWORD_LENGTH, normalise_email
 from delphi.models import Role
+from delphi.validation import email_problem
 
 ROLE_CHOICES = [SelectChoice(Role.COORDINATOR.value, "Coordinator (assigned studies)"),
                 SelectChoice(Role.ADMIN.value, "Administrator (staff accounts and every study)")]
@@ -30,9 +31,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class StaffCreateForm(FlaskForm):
-    email = EmailField("E-mail", validators=[
-        DataRequired(), Length(max=320),
-        Regexp(EMAIL_PATTERN, message="Enter an e-mail address such as name@example.org.")])
+    email = EmailField("E-mail", validators=[DataRequired()])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.COORDINATOR.value)
     password = PasswordField("Password", validators=[
@@ -40,6 +39,11 @@ class StaffCreateForm(FlaskForm):
                                message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")])
     confirm = PasswordField("Repeat the password", validators=[
         DataRequired(), EqualTo("password", message="The two passwords differ.")])
+
+    def validate_email(self, field: EmailField) -> None:
+        problem = email_problem(normalise_email(field.data or ""))
+        if problem:
+            raise ValidationError(f"E-mail: {problem}")
 
 
 class StaffEditForm(FlaskForm):

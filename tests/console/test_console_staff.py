@@ -1,6 +1,8 @@
 """Staff accounts: ``delphi staff create|assign`` and the administrators' page."""
 from __future__ import annotations
 
+import pytest
+
 from delphi.models import AuditEvent, Role, StaffUser
 
 PASSWORD = "a long enough password"
@@ -85,6 +87,39 @@ def test_different_passwords_are_refused_on_the_form(client, db, login_as):
     assert response.status_code == 200
     assert "The two passwords differ." in response.get_data(as_text=True)
     assert _staff(db, "new@example.org") is None
+
+
+@pytest.mark.parametrize("email, expected", [
+    ("a" * 400 + "@example.org",
+     "E-mail: is 412 characters long; an e-mail address has at most 254."),
+    ("first,second@example.org",
+     "E-mail: is not an e-mail address (write it like name@example.org)."),
+    ("name@example", "E-mail: is not an e-mail address (write it like name@example.org)."),
+])
+def test_a_staff_email_too_long_or_malformed_is_refused_on_the_form(client, db, login_as,
+                                                                    email, expected):
+    admin = login_as("admin")
+    password = "Quartz lantern orbit 1917"
+    response = client.post("/admin/staff", data={
+        "email": email, "role": "coordinator", "password": password, "confirm": password})
+
+    assert response.status_code == 200
+    assert expected in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalars(db.select(StaffUser.email)).all() == [admin.email]
+
+
+def test_a_staff_email_of_254_characters_is_accepted_on_the_form(client, db, login_as):
+    login_as("admin")
+    email = "b" * 242 + "@example.org"
+    password = "Quartz lantern orbit 1917"
+    response = client.post("/admin/staff", data={
+        "email": email, "role": "coordinator", "password": password, "confirm": password})
+
+    assert response.status_code == 302
+    assert _staff(db, email).role is Role.COORDINATOR
+    event = db.session.scalar(db.select(AuditEvent).filter_by(action="staff.create"))
+    assert event.target == email[:199] + "\u2026"  # the audit trail's column holds 200
 
 
 def test_an_admin_cannot_disable_their_own_account(client, db, login_as):
