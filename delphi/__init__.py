@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
+from werkzeug.routing import IntegerConverter
 
 import config as delphi_config
 from delphi.extensions import csrf, db, limiter, login_manager, migrate
@@ -23,12 +24,22 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=str(delphi_config.load(overrides)["INSTANCE_PATH"]),
     )
     app.config.update(delphi_config.load(overrides))
+    app.url_map.converters["int"] = StoredIdConverter  # before any rule is added
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_security_headers(app)
     return app
+
+
+class StoredIdConverter(IntegerConverter):
+    """``<int:...>`` in every URL: a whole number the database can hold. Ids and round numbers
+    are INTEGER columns, so at most 2^31 - 1 on PostgreSQL; a larger number matches no route
+    (a 404) instead of failing in the database (a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def register_extensions(app: Flask) -> None:
