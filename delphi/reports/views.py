@@ -19,10 +19,10 @@ def _round_argument(study: Study) -> int | None:
     raw = request.args.get("round", "")
     if not raw:
         return None
-    closed = {r.number for r in study.rounds if r.state is RoundState.CLOSED}
-    if not raw.isdigit() or int(raw) not in closed:
+    closed = {str(r.number): r.number for r in study.rounds if r.state is RoundState.CLOSED}
+    if raw not in closed:  # compared as text: "²" or a 5,000-digit number is simply unknown
         abort(404)
-    return int(raw)
+    return closed[raw]
 
 
 @study_required

@@ -86,3 +86,15 @@ def test_the_largest_id_still_reaches_the_page_which_finds_nothing(app, client, 
                  f"/console/studies/{study.slug}/panel/{LARGEST}"):
         response = client.get(path)
         assert response.status_code == 404, (path, response.get_data(as_text=True)[:300])
+
+
+@pytest.mark.parametrize("round_argument", ["²", "9" * 5000, str(2**63), "01"])
+def test_a_reports_round_argument_that_is_no_closed_round_is_404(db, make_study, login_as,
+                                                                 client, round_argument):
+    make_study(slug="reports-round")
+    login_as("admin")
+    for view in ("view", "download/csv"):
+        response = client.get(f"/console/studies/reports-round/reports/{view}",
+                              query_string={"round": round_argument})
+        assert response.status_code == 404, response.get_data(as_text=True)[:300]
+        assert "Not Found" in response.get_data(as_text=True)
