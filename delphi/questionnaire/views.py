@@ -27,6 +27,11 @@ def invalid_link():
     return render_template("questionnaire/invalid_link.html"), 404
 
 
+def withdrawn(visit: Visit):
+    """The page for every URL of a withdrawn panellist's link: it shows none of their answers."""
+    return render_template("questionnaire/withdrawn.html", study=visit.study), 403
+
+
 def with_round(view):
     """Resolve the token and round number into a questionnaire, or answer with the right page.
 
@@ -40,7 +45,7 @@ def with_round(view):
         if visit is None:
             return invalid_link()
         if not visit.panellist.active:
-            return render_template("questionnaire/withdrawn.html", study=visit.study), 403
+            return withdrawn(visit)
         round_ = round_of(visit, number)
         if round_ is None or round_.state is RoundState.DRAFT:
             return invalid_link()
@@ -60,7 +65,7 @@ def welcome(token: str):
     if visit is None:
         return invalid_link()
     if not visit.panellist.active:
-        return render_template("questionnaire/withdrawn.html", study=visit.study)
+        return withdrawn(visit)
     round_ = visit.open_round
     if round_ is None:
         return _waiting(visit, _last_closed(visit), token)
@@ -302,6 +307,8 @@ def my_answers(token: str):
     visit = visit_for(token)
     if visit is None:
         return invalid_link()
+    if not visit.panellist.active:
+        return withdrawn(visit)
     return render_template("questionnaire/my_answers.html", visit=visit, token=token,
                            rounds=answers_history(visit.panellist), ResponseStatus=ResponseStatus)
 
