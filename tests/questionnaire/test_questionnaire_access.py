@@ -47,7 +47,7 @@ def test_withdrawn_panellist_is_told_so_and_cannot_answer(client, db, round_one)
     setting.me.withdrawn_at = utcnow()
     db.session.commit()
     response = client.get(setting.url())
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert "You have left this study" in response.get_data(as_text=True)
     item = setting.item("S1.1")
     posted = client.post(setting.section_url(1), data={f"rating-{item.id}": "5"})
@@ -55,6 +55,22 @@ def test_withdrawn_panellist_is_told_so_and_cannot_answer(client, db, round_one)
     assert "You have left this study" in posted.get_data(as_text=True)
     assert not db.session.scalars(db.select(Response).filter_by(
         panellist_id=setting.me.id)).one().ratings
+
+
+def test_a_withdrawn_panellists_link_shows_none_of_their_answers_anywhere(client, db, round_one,
+                                                                           submit):
+    setting = round_one()
+    submit(setting.round, setting.me, {"S1.1": 7}, {"S1.1": "Only-mine remark"})
+    setting.me.withdrawn_at = utcnow()
+    db.session.commit()
+    number = setting.round.number
+    for rest in ("", "/answers", f"/round/{number}/section/1", f"/round/{number}/review",
+                 f"/round/{number}/done", f"/round/{number}/suggest"):
+        response = client.get(setting.url(rest))
+        page = response.get_data(as_text=True)
+        assert response.status_code == 403, rest
+        assert "You have left this study" in page, rest
+        assert "Only-mine remark" not in page and "S1.1" not in page, rest
 
 
 def test_study_without_an_open_round_says_what_happens_next(client, db, make_study, make_panel):
