@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 import config as delphi_config
 from delphi.extensions import csrf, db, limiter, login_manager, migrate
+from delphi.instance import prepare as prepare_instance
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=str(delphi_config.load(overrides)["INSTANCE_PATH"]),
     )
     app.config.update(delphi_config.load(overrides))
+    prepare_instance(app)  # owner-only folder and database file, before anything is written
     app.url_map.converters["int"] = StoredIdConverter  # before any rule is added
     register_extensions(app)
     register_blueprints(app)

@@ -4,7 +4,8 @@ SQLite is copied with its online backup API, which reads one snapshot of the dat
 other processes write to it (the WAL journal lets writers carry on meanwhile). PostgreSQL is copied
 by ``pg_dump`` in its custom format (restore it with ``pg_restore``), which dumps one snapshot of
 the database; the password is passed in the environment, never on the command line where other
-users of the machine could read it.
+users of the machine could read it. The copy holds every panellist's address, so it is written
+readable by its owner only, as is a backups folder it creates.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import URL, make_url
 
+from delphi.instance import make_private_folder, open_private
 
 
 class BackupError(Exception):
@@ -36,18 +38,24 @@ def default_output(url: URL, instance: Path) -> Path:
 def backup(database_url: str, output: Path) -> Path:
     """Write a consistent copy of the database at ``database_url`` to ``output``."""
     url = make_url(database_url)
-    if output.exists():
-        raise BackupError(f"{output} already exists; choose another file (backups never "
-                          "overwrite one another).")
-    output.parent.mkdir(parents=True, exist_ok=True)
     backend = url.get_backend_name()
-    if backend == "sqlite":
-        _backup_sqlite(url, output)
-    elif backend == "postgresql":
-        _backup_postgresql(url, output)
-    else:
+    if backend not in ("sqlite", "postgresql"):
         raise BackupError(f"Cannot back up a {backend} database; Delphi supports SQLite and "
                           "PostgreSQL.")
+    make_private_folder(output.parent)
+    try:  # created empty and owner-only first; the copy is written into it
+        os.close(open_private(output, exclusive=True))
+    except FileExistsError:
+        raise BackupError(f"{output} already exists; choose another file (backups never "
+                          "overwrite one another).") from None
+    try:
+        if backend == "sqlite":
+            _backup_sqlite(url, output)
+        else:
+            _backup_postgresql(url, output)
+    except BaseException:
+        output.unlink(missing_ok=True)  # no empty or partial file is left to pass for a backup
+        raise
     return output
 
 
@@ -64,7 +72,6 @@ def _backup_sqlite(url: URL, output: Path) -> None:
         source.backup(target)
     except sqlite3.Error as error:
         target.close()
-        output.unlink(missing_ok=True)
         raise BackupError(f"SQLite could not copy {source_path}: {error}") from error
     finally:
         source.close()
@@ -92,7 +99,6 @@ def _backup_postgresql(url: URL, output: Path) -> None:
         env=postgresql_environment(url), capture_output=True, text=True, check=False,
     )
     if result.returncode != 0:
-        output.unlink(missing_ok=True)
         raise BackupError(f"pg_dump failed: {result.stderr.strip() or 'no message'}")
 
 
