@@ -7,14 +7,17 @@ delivered, so it is marked FAILED with that explanation rather than sent again o
 team can queue failed messages again (``retry_failed``) once they have checked. The personal
 link is put into the body only here, at send time: the stored body holds ``{link}``, never the
 token. A failed message is retried with exponential back-off and marked FAILED after
-``MAX_ATTEMPTS``. Without ``MAIL_HOST`` messages are written as ``.eml`` files under
-``instance/mail/`` for development.
+``MAX_ATTEMPTS``. A message that cannot be composed (a line break in its subject, say) is marked
+FAILED with the reason, and the run goes on with the next one. Without ``MAIL_HOST`` messages are
+written for development as owner-only ``.eml`` files under ``instance/mail/``, named by study and
+message id; a study's files are found from its sent messages in the database, never by name.
 """
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -24,14 +27,15 @@ from flask import current_app
 
 from delphi import audit
 from delphi.extensions import db
-from delphi.models import (MessageStatus, OutboxMessage, Panellist, StaffUser, Study,
-                           utcnow)
+from delphi.instance import make_private_folder, write_private
+from delphi.models import MessageStatus, OutboxMessage, Panellist, StaffUser, Study, utcnow
 from delphi.panel.tokens import link_for
 
 MAX_ATTEMPTS = 5
 STUCK_AFTER = timedelta(hours=1)  # far longer than sending one message can take
 FIRST_RETRY = timedelta(minutes=5)  # then 10, 20, 40 minutes
 SECURITY_MODES = ("none", "starttls", "tls")
+FAILURES_SHOWN = 5  # in a run's report; every failed message keeps its own last error
 
 
 class MailConfigError(RuntimeError):
@@ -44,6 +48,8 @@ class SendReport:
     retrying: int = 0
     failed: int = 0
     stuck: int = 0  # left SENDING by a sender that stopped; marked failed
+    # One line per message that failed for good in this run: which message, and why.
+    failures: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         words = (f"{self.sent} sent, {self.retrying} to be retried, "
@@ -51,6 +57,11 @@ class SendReport:
         if self.stuck:
             words += (f" {self.stuck} left unfinished by a sender that stopped were marked "
                       "failed: they may have been delivered; check before sending them again.")
+        shown = self.failures[:FAILURES_SHOWN]
+        words += "".join(f" {failure}" for failure in shown)
+        if len(self.failures) > len(shown):
+            words += (f" And {len(self.failures) - len(shown)} more: see the last error of "
+                      "each failed message on the study's Messages page.")
         return words
 
 
@@ -58,12 +69,28 @@ def mail_directory() -> Path:
     return Path(current_app.instance_path) / "mail"
 
 
+def message_file(study_id: int, message_id: int) -> Path:
+    """Where a message is written when no SMTP server is configured: named by ids alone, so a
+    study's slug (or a change of it) has no part in which files are its own."""
+    return mail_directory() / f"study-{study_id}-message-{message_id:06d}.eml"
+
+
 def dev_files(study: Study) -> list[Path]:
-    """The study's messages written to files because no SMTP server is configured."""
+    """The study's sent messages that were written to files (no SMTP server), newest first.
+
+    Found from the study's messages in the database, never by matching file names. Only sent
+    messages count: a file left behind by a message that no longer exists is never shown.
+    """
     folder = mail_directory()
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{study.slug}-*.eml"), reverse=True)
+    written = set(os.listdir(folder))
+    sent = db.session.scalars(
+        db.select(OutboxMessage.id)
+        .where(OutboxMessage.study_id == study.id, OutboxMessage.sent_at.is_not(None))
+        .order_by(OutboxMessage.id.desc()))
+    paths = (message_file(study.id, message_id) for message_id in sent)
+    return [path for path in paths if path.name in written]
 
 
 def _due_ids(now: datetime, study_id: int | None) -> list[int]:
@@ -123,6 +150,8 @@ def retry_failed(study: Study, *, by: StaffUser | None = None) -> int:
 
 
 def _compose(message: OutboxMessage, panellist: Panellist) -> EmailMessage:
+    """The e-mail for ``message``, with the personal link filled in. Raises ValueError (or
+    another error of the ``email`` package) when a header cannot be written."""
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_SENDER"]
     email["To"] = message.to_address
@@ -131,6 +160,7 @@ def _compose(message: OutboxMessage, panellist: Panellist) -> EmailMessage:
     email["Message-ID"] = make_msgid(domain=current_app.config["MAIL_SENDER"].rpartition("@")[2]
                                      or None)
     email.set_content(message.body.replace("{link}", link_for(panellist)))
+    bytes(email)  # a header that would not survive being written fails here, not mid-send
     return email
 
 
@@ -182,18 +212,25 @@ class _Connection:
             self.smtp = None
 
 
-def _write_file(message: OutboxMessage, email: EmailMessage, slug: str) -> None:
-    folder = mail_directory()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{slug}-{message.id:06d}.eml").write_bytes(bytes(email))
+def _write_file(message: OutboxMessage, email: EmailMessage) -> None:
+    make_private_folder(mail_directory())
+    write_private(message_file(message.study_id, message.id), bytes(email))
+
+
+def _give_up(message: OutboxMessage, reason: str, report: SendReport) -> None:
+    """Mark the message FAILED for good with ``reason``, and name it in the run's report."""
+    message.status = MessageStatus.FAILED
+    message.last_error = reason[:2000]
+    report.failed += 1
+    report.failures.append(f"Message {message.id} to {message.to_address} failed: "
+                           f"{message.last_error}")
 
 
 def _failed(message: OutboxMessage, error: str, report: SendReport, now: datetime) -> None:
-    message.last_error = error[:2000]
     if message.attempts >= MAX_ATTEMPTS:
-        message.status = MessageStatus.FAILED
-        report.failed += 1
+        _give_up(message, error, report)
     else:
+        message.last_error = error[:2000]
         message.status = MessageStatus.PENDING
         message.next_attempt_at = now + FIRST_RETRY * 2 ** (message.attempts - 1)
         report.retrying += 1
@@ -223,15 +260,19 @@ def _deliver(message: OutboxMessage, connection: _Connection | None, report: Sen
     message.attempts += 1
     panellist = message.panellist
     if panellist is None or not panellist.active:
-        message.status = MessageStatus.FAILED
-        message.last_error = "Not sent: the panellist was withdrawn or erased after it was queued."
-        report.failed += 1
+        _give_up(message, "Not sent: the panellist was withdrawn or erased after it was queued.",
+                 report)
         return
-    email = _compose(message, panellist)
+    try:
+        email = _compose(message, panellist)
+    except Exception as error:  # noqa: BLE001  (whatever it is, composing again cannot help)
+        _give_up(message, f"Not sent: the message could not be composed "
+                          f"({type(error).__name__}: {error}). Queuing it again will fail the "
+                          "same way; check the study's message texts.", report)
+        return
     try:
         if connection is None:
-            slug = db.session.scalar(db.select(Study.slug).filter_by(id=message.study_id))
-            _write_file(message, email, slug)
+            _write_file(message, email)
         else:
             connection.send(email)
     except (smtplib.SMTPException, OSError) as error:

@@ -3,8 +3,9 @@
 What goes: the name and e-mail address, the personal link (a new random one replaces it, and an
 erased panellist's link opens nothing), every comment, reason and section comment they wrote in
 any round, their authorship of suggestions, their answers to a round that is still open (never
-counted yet), the messages still waiting in the outbox, and the address, subject and body of
-messages already sent (which carried their name).
+counted yet), the messages still waiting in the outbox, the address, subject and body of
+messages already sent (which carried their name), and the files those messages were written to
+when no SMTP server is configured (which hold the address and the personal link).
 
 What stays: their pseudonymous ratings in closed rounds. Those rounds' frozen summaries were
 computed from them, were fed back to the panel and may be published; the next round's stability
@@ -15,16 +16,15 @@ exports reproducible; the frozen summaries themselves are not touched.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from delphi import audit
 from delphi.extensions import db
+from delphi.mail.sender import message_file
 from delphi.models import (MessageStatus, OutboxMessage, Panellist, Rating, Response, Round,
-                           RoundState, SectionComment, StaffUser, Study, Suggestion, utcnow)
+                           RoundState, SectionComment, StaffUser, Suggestion, utcnow)
 from delphi.panel.tokens import issue_token
 from delphi.rounds.errors import RoundError
 from delphi.studies.cli import one_transaction, study_by_slug
@@ -99,12 +99,10 @@ def _erase_messages(panellist: Panellist) -> tuple[int, int]:
     """Drop unsent messages; keep sent ones as a count, without address, subject or body."""
     messages = db.session.scalars(
         db.select(OutboxMessage).filter_by(panellist_id=panellist.id)).all()
-    slug = db.session.scalar(db.select(Study.slug).filter_by(id=panellist.study_id))
     dropped = scrubbed = 0
     for message in messages:
         # Development mode writes each message to a file; it holds the address and the link.
-        (Path(current_app.instance_path) / "mail" / f"{slug}-{message.id:06d}.eml").unlink(
-            missing_ok=True)
+        message_file(message.study_id, message.id).unlink(missing_ok=True)
         if message.status in (MessageStatus.PENDING, MessageStatus.FAILED):
             db.session.delete(message)
             dropped += 1

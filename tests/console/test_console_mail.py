@@ -139,7 +139,7 @@ def test_without_smtp_messages_become_files_listed_on_the_messages_page(app, db,
     response = client.post(f"/console/studies/{study.slug}/messages/send", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Messages: 3 sent, 0 to be retried, 0 failed for good." in page
-    names = re.findall(r'(test-study-\d{6}\.eml)</a>', page)
+    names = re.findall(r'(study-\d+-message-\d{6}\.eml)</a>', page)
     assert len(names) == 3
     shown = client.get(f"/console/studies/{study.slug}/messages/files/{names[0]}")
     token = LINK.search(shown.get_data(as_text=True)).group(1)
