@@ -132,6 +132,11 @@ class ItemFeedback:
         return self.frozen.summary
 
     @property
+    def chart(self) -> Chart:
+        """The whole panel's chart, as ``feedback_block`` reads it."""
+        return self.frozen.chart
+
+    @property
     def own_rating(self) -> str:
         """The panellist's own rating in the previous round, in words."""
         if self.own_unable:

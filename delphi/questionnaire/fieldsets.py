@@ -4,7 +4,8 @@ A round-2 page can hold a hundred items, each with a radio button per scale poin
 comment boxes. The item's markup (``templates/questionnaire/_item.html``) and the scale's
 choices (``_scale.html``) are drawn once per page with gaps
 (``delphi.questionnaire.prerendered``) and each item fills them in: the same markup as drawing
-every item in full, at a small part of the cost.
+every item in full, at a small part of the cost. ``fieldset_in_full`` draws every item in full:
+it is the reference the fast path must equal, and a test holds them to it.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from delphi.rounds.answers import Answer
 ITEM = gap("item")
 # item_fieldset's arguments in order, each drawn as a gap of the same name.
 GAPS = ("item", "code", "text", "feedback", "scale", "reason", "comment")
+CHOICE_SEPARATOR = "\n      "  # between two of an item's radio buttons
 
 
 class ScaleControls:
@@ -41,7 +43,7 @@ class ScaleControls:
         if self._unable is not None:
             parts.append(self._unable[answer is not None and answer.unable])
         # Every part is markup: join as text, then put the item's id in the gaps.
-        return Markup("\n      ".join(parts).replace(ITEM, str(int(round_item_id))))
+        return Markup(CHOICE_SEPARATOR.join(parts).replace(ITEM, str(int(round_item_id))))
 
 
 class Fieldsets:
@@ -70,3 +72,37 @@ class Fieldsets:
             "scale": self.scale.controls(round_item.id, answer), "reason": reason,
             "comment": escape(answer.comment or "") if answer is not None else Markup(""),
         })
+
+
+def fieldset_in_full(study: Study, round_number: int, round_item, answer: Answer | None,
+                     feedback: ItemFeedback | None, needs_reason: bool) -> Markup:
+    """One item's fieldset drawn by the same templates with its own values and no gaps: the
+    markup ``Fieldsets.fieldset`` must give for the same arguments. Too slow for pages; kept as
+    the reference for ``tests/questionnaire/test_prerendered_equals_plain.py``.
+
+    Feedback charts, their captions and the list of comments have no gaps: both paths use them
+    as ``feedback.py`` draws them once per closed round.
+    """
+    def macro(template: str, name: str):
+        return get_template_attribute(f"questionnaire/{template}", name)
+
+    value = answer.value if answer is not None and not answer.unable else None
+    choices = [macro("_scale.html", "scale_point")(round_item.id, point, study.label_for(point),
+                                                   point == value)
+               for point in study.scale_points]
+    if study.unable_to_rate:
+        choices.append(macro("_scale.html", "unable_point")(
+            round_item.id, answer is not None and answer.unable))
+    if feedback is not None:
+        shown = macro("_feedback.html", "feedback_block")(feedback, round_item.id)
+    else:
+        shown = macro("_item.html", "new_item")() if round_number > 1 else ""
+    reason = ""
+    if feedback is not None and study.reason_outside_iqr and feedback.has_iqr:
+        reason = macro("_item.html", "reason_field")(
+            round_item.id, feedback.summary.q1, feedback.summary.q3,
+            answer.reason if answer is not None else None, needs_reason)
+    comment = (answer.comment or "") if answer is not None else ""
+    return macro("_item.html", "item_fieldset")(
+        round_item.id, round_item.code, round_item.text, shown,
+        Markup(CHOICE_SEPARATOR).join(choices), reason, comment)

@@ -8,6 +8,8 @@ anything a template prints; what fills a gap must be markup or escaped text.
 
 This holds only while the template prints each gapped argument as it is: a filter
 (``{{ comment|upper }}``) or a test (``{% if reason %}``) on it sees the marker, not the value.
+``delphi.questionnaire.fieldsets.fieldset_in_full`` draws the same fragments without gaps, and
+``tests/questionnaire/test_prerendered_equals_plain.py`` checks that both give the same markup.
 """
 from __future__ import annotations
 
