@@ -144,3 +144,9 @@ def message_body_problem(value: str) -> str | None:
     if LINK_PLACEHOLDER not in value:
         return f"must contain {LINK_PLACEHOLDER}, where the personal link goes."
     return None
+
+
+def fit(value: str, max_length: int) -> str:
+    """Derived text (a rendered subject, an audit target) cut to ``max_length`` characters, an
+    ellipsis marking the cut; what people typed is checked with ``text_problem`` instead."""
+    return value if len(value) <= max_length else value[:max_length - 1] + "…"

@@ -2,20 +2,53 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, EmailField, FloatField, IntegerField, SelectField, StringField,
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
-                                Regexp, ValidationError)
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from delphi.auth.accounts import EMAIL_PATTERN
 from delphi.models import ConsensusRule, QuantileMethod
+from delphi.validation import (GROUP_MAX_LENGTH, ITEM_TEXT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH,
+                               NAME_MAX_LENGTH, SETTING_MAX, TITLE_MAX_LENGTH, code_problem,
+                               email_problem, header_problem, message_body_problem,
+                               reminder_days_problem, reminder_days_text, slug_problem,
+                               text_problem, whole_number_problem)
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+_line_text = partial(text_problem, max_length=TITLE_MAX_LENGTH)
+# A scale point or a number of days as typed: a few ASCII digits.
+_DIGITS = re.compile(r"-?[0-9]{1,7}")
+
+
+class Rule:
+    """A field validator applying a rule of delphi.validation; the message names the field."""
+
+    def __init__(self, check: Callable[[str], str | None]):
+        self.check = check
+
+    def __call__(self, form, field) -> None:
+        problem = self.check(field.data) if field.data else None
+        if problem:
+            raise ValidationError(f"{field.label.text}: {problem}")
+
+
+class WholeNumber:
+    """A field validator for a whole-number setting between ``minimum`` and ``maximum``."""
+
+    def __init__(self, minimum: int, maximum: int = SETTING_MAX):
+        self.minimum, self.maximum = minimum, maximum
+
+    def __call__(self, form, field) -> None:
+        problem = None if field.data is None else whole_number_problem(
+            field.data, minimum=self.minimum, maximum=self.maximum)
+        if problem:
+            raise ValidationError(f"{field.label.text}: {problem}")
+
+
 RULE_CHOICES = [
     SelectChoice(ConsensusRule.COMET.value,
                  "COMET: a share of ratings in the high (or low) region, few opposite"),
@@ -39,8 +72,11 @@ def parse_scale_labels(text: str) -> dict[str, str]:
         if not line.strip():
             continue
         point, sep, label = line.partition("=")
-        if not sep or not point.strip().lstrip("-").isdigit() or not label.strip():
+        if not sep or not _DIGITS.fullmatch(point.strip()) or not label.strip():
             raise ValueError(f"Line {number}: write a point and its label, like 1 = Not important.")
+        problem = _line_text(label.strip())
+        if problem:
+            raise ValueError(f"Line {number}: the label {problem}")
         labels[str(int(point))] = label.strip()
     return labels
 
@@ -53,50 +89,57 @@ def format_scale_labels(labels: dict[str, str]) -> str:
 def parse_reminder_days(text: str) -> str:
     """Normalise "7, 2" to "7,2"; raise ValueError when a part is not a whole number of days."""
     parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not all(part.isdigit() and int(part) >= 1 for part in parts):
+    if not all(_DIGITS.fullmatch(part) for part in parts):
         raise ValueError("Give whole numbers of days before the deadline, separated by commas, "
                          "like 7,2 (or leave empty for no reminders).")
-    return ",".join(str(day) for day in sorted({int(part) for part in parts}, reverse=True))
+    days = [int(part) for part in parts]
+    problem = reminder_days_problem(days)  # type: ignore[arg-type]
+    if problem:
+        raise ValueError(f"The list {problem}")
+    return reminder_days_text(days)
 
 
 class StudyForm(FlaskForm):
     """Every setting of a study. The view validates the consensus definition with the engine."""
 
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    slug = StringField("Short name in addresses (slug)", validators=[
-        DataRequired(), Length(max=80),
-        Regexp(SLUG_PATTERN, message="Use lower-case letters, digits and single hyphens, "
-                                     "such as cpi-guidance.")])
-    description = TextAreaField("Description shown to panellists", validators=[Length(max=20000)])
-    contact = StringField("Contact for panellists", validators=[Length(max=300)])
-    scale_min = IntegerField("Lowest point of the scale", validators=[InputRequired()])
-    scale_max = IntegerField("Highest point of the scale", validators=[InputRequired()])
+    # The title is a header value too: it is part of the invitation's subject.
+    title = StringField("Title", validators=[DataRequired(), Rule(header_problem)])
+    slug = StringField("Short name in addresses (slug)",
+                       validators=[DataRequired(), Rule(slug_problem)])
+    description = TextAreaField("Description shown to panellists", validators=[
+        Rule(partial(text_problem, max_length=LONG_TEXT_MAX_LENGTH, multiline=True))])
+    contact = StringField("Contact for panellists", validators=[Rule(_line_text)])
+    scale_min = IntegerField("Lowest point of the scale",
+                             validators=[InputRequired(), WholeNumber(0)])
+    scale_max = IntegerField("Highest point of the scale",
+                             validators=[InputRequired(), WholeNumber(0)])
     scale_labels = TextAreaField("Labels of scale points (one per line: 1 = Not important)")
     unable_to_rate = BooleanField("Offer “unable to rate”")
     consensus_rule = SelectField("Consensus rule", choices=RULE_CHOICES)
     quantile_method = SelectField("Quantile method", choices=QUANTILE_CHOICES)
-    low_to = IntegerField("Last point of the low region (empty: default)", validators=[Optional()])
+    low_to = IntegerField("Last point of the low region (empty: default)",
+                          validators=[Optional(), WholeNumber(0)])
     high_from = IntegerField("First point of the high region (empty: default)",
-                             validators=[Optional()])
+                             validators=[Optional(), WholeNumber(0)])
     agreement_pct = IntegerField("Agreement needed in a region (%)", validators=[
-        InputRequired(), NumberRange(1, 100)])
+        InputRequired(), WholeNumber(1, 100)])
     opposite_max_pct = IntegerField("Largest share in the opposite region (%)", validators=[
-        InputRequired(), NumberRange(0, 100)])
+        InputRequired(), WholeNumber(0, 100)])
     opposite_inclusive = BooleanField("The opposite share may equal that limit (“at most”)")
     percent_threshold = IntegerField("Percent agreement threshold (%)", validators=[
-        InputRequired(), NumberRange(1, 100)])
+        InputRequired(), WholeNumber(1, 100)])
     iqr_max = FloatField("Largest interquartile range (empty: 1 up to 7 points, else 2)",
-                         validators=[Optional(), NumberRange(0)])
+                         validators=[Optional(), NumberRange(0, SETTING_MAX)])
     min_ratings = IntegerField("Minimum number of ratings for a verdict", validators=[
-        InputRequired(), NumberRange(1)])
+        InputRequired(), WholeNumber(1)])
     per_group_consensus = BooleanField("Consensus must hold in every stakeholder group")
     stability_max_pct = IntegerField("Stability: largest change between rounds (%)", validators=[
-        InputRequired(), NumberRange(0, 100)])
+        InputRequired(), WholeNumber(0, 100)])
     preselect_previous = BooleanField("Preselect the panellist's previous rating")
     reason_outside_iqr = BooleanField("Ask for a reason when a rating lies outside the IQR")
     group_feedback = BooleanField("Show feedback per stakeholder group")
     min_group_size = IntegerField("Smallest group shown separately", validators=[
-        InputRequired(), NumberRange(1)])
+        InputRequired(), WholeNumber(1)])
     reminder_days = StringField("Reminders, days before the deadline (e.g. 7,2)")
     auto_close = BooleanField("Close the round automatically at its deadline")
 
@@ -130,20 +173,17 @@ class StudyForm(FlaskForm):
 
 
 class SectionForm(FlaskForm):
-    code = StringField("Section code", validators=[
-        DataRequired(), Regexp(CODE_PATTERN, message="Use letters, digits, dots, hyphens or "
-                                                     "underscores (at most 40).")])
-    title = StringField("Section title", validators=[DataRequired(), Length(max=300)])
+    code = StringField("Section code", validators=[DataRequired(), Rule(code_problem)])
+    title = StringField("Section title", validators=[DataRequired(), Rule(_line_text)])
 
 
 class ItemForm(FlaskForm):
     """An item; ``sections`` are the study's sections it may be put in."""
 
     section = SelectField("Section", coerce=int)
-    code = StringField("Item code", validators=[
-        DataRequired(), Regexp(CODE_PATTERN, message="Use letters, digits, dots, hyphens or "
-                                                     "underscores (at most 40).")])
-    text = TextAreaField("Wording", validators=[DataRequired(), Length(max=5000)])
+    code = StringField("Item code", validators=[DataRequired(), Rule(code_problem)])
+    text = TextAreaField("Wording", validators=[DataRequired(), Rule(
+        partial(text_problem, max_length=ITEM_TEXT_MAX_LENGTH, multiline=True))])
 
     def __init__(self, *args, sections: list[SelectChoice], **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,28 +195,19 @@ class UploadForm(FlaskForm):
 
 
 class PanellistForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("E-mail", validators=[
-        DataRequired(), Length(max=320),
-        Regexp(EMAIL_PATTERN, message="Enter an e-mail address such as name@example.org.")])
-    group = StringField("Stakeholder group", validators=[DataRequired(), Length(max=100)])
+    """A panellist, held to the same rules as a row of a panel file."""
+
+    name = StringField("Name", validators=[DataRequired(), Rule(
+        partial(text_problem, max_length=NAME_MAX_LENGTH))])
+    email = EmailField("E-mail", validators=[DataRequired(), Rule(email_problem)])
+    group = StringField("Stakeholder group", validators=[DataRequired(), Rule(
+        partial(text_problem, max_length=GROUP_MAX_LENGTH))])
 
 
 class MessageTextsForm(FlaskForm):
     """The study's invitation and reminder; empty fields use the standard texts."""
 
-    invitation_subject = StringField("Invitation subject", validators=[Length(max=300)])
-    invitation_body = TextAreaField("Invitation text", validators=[Length(max=20000)])
-    reminder_subject = StringField("Reminder subject", validators=[Length(max=300)])
-    reminder_body = TextAreaField("Reminder text", validators=[Length(max=20000)])
-
-    def validate_invitation_body(self, field) -> None:
-        _require_link(field)
-
-    def validate_reminder_body(self, field) -> None:
-        _require_link(field)
-
-
-def _require_link(field) -> None:
-    if field.data and "{link}" not in field.data:
-        raise ValidationError("The text must contain {link}, where the personal link goes.")
+    invitation_subject = StringField("Invitation subject", validators=[Rule(header_problem)])
+    invitation_body = TextAreaField("Invitation text", validators=[Rule(message_body_problem)])
+    reminder_subject = StringField("Reminder subject", validators=[Rule(header_problem)])
+    reminder_body = TextAreaField("Reminder text", validators=[Rule(message_body_problem)])

@@ -5,6 +5,9 @@ from datetime import datetime
 
 from delphi.extensions import db
 from delphi.models import OutboxMessage, Panellist, Round, Study
+from delphi.validation import fit
+
+SUBJECT_MAX_LENGTH = OutboxMessage.__table__.c.subject.type.length
 
 DEFAULT_INVITATION_SUBJECT = "{study}: round {round} is open"
 DEFAULT_INVITATION_BODY = """Dear {name},
@@ -80,7 +83,9 @@ def queue(*, study: Study, round_: Round, panellist: Panellist, kind: str, subje
         kind=kind,
         dedupe_key=dedupe_key,
         to_address=panellist.email,
-        subject=render(subject, study=study, round_=round_, panellist=panellist),
+        # A long title in a subject template can make it longer than the column.
+        subject=fit(render(subject, study=study, round_=round_, panellist=panellist),
+                    SUBJECT_MAX_LENGTH),
         body=render(body, study=study, round_=round_, panellist=panellist),
     )
     db.session.add(message)

@@ -7,6 +7,7 @@ once, exactly as the panel was when it opened.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from delphi import audit
 from delphi.extensions import db
@@ -14,15 +15,16 @@ from delphi.importing import CsvRow, Problems, read_csv
 from delphi.models import Panellist, StaffUser, Study
 from delphi.panel.tokens import issue_token
 from delphi.rounds.lifecycle import _invite_panel, open_round_of
+from delphi.validation import GROUP_MAX_LENGTH, NAME_MAX_LENGTH, email_problem, text_problem
 
 COLUMNS = ("name", "email", "group")
-# Deliberately simple: one @, no spaces, a dot in the domain. Delivery is the real test.
-EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
+# What is wrong with each column's value, or None: the same rules as the console's panellist form.
+CHECKS = {
+    "name": partial(text_problem, max_length=NAME_MAX_LENGTH),
+    "email": email_problem,
+    "group": partial(text_problem, max_length=GROUP_MAX_LENGTH),
+}
 _PSEUDONYM = re.compile(r"^P(\d+)$")
-
-
-def _length(attribute: str) -> int:
-    return Panellist.__table__.c[attribute].type.length
 
 
 def check_panel_file(study: Study, data: bytes, filename: str) -> list[CsvRow]:
@@ -39,19 +41,15 @@ def check_panel_file(study: Study, data: bytes, filename: str) -> list[CsvRow]:
     for row in rows:
         for column in COLUMNS:
             value = row.cells[column]
-            if not value:
-                problems.add(row.line, f"column {column}", f"the {column} is empty")
-            elif len(value) > _length(column):
-                problems.add(row.line, f"column {column}", f"is {len(value)} characters long; "
-                                                           f"at most {_length(column)} are allowed")
+            problem = CHECKS[column](value) if value else f"the {column} is empty"
+            if problem:
+                shown = f"{value!r} " if column == "email" and value and len(value) <= 80 else ""
+                problems.add(row.line, f"column {column}", shown + problem)
         email = row.cells["email"]
-        if not email:
+        if not email or email_problem(email):
             continue
         key = email.lower()
-        if not EMAIL_PATTERN.match(email):
-            problems.add(row.line, "column email",
-                         f"{email!r} is not an e-mail address (expected name@example.org)")
-        elif key in first_line:
+        if key in first_line:
             problems.add(row.line, "column email",
                          f"{email} appears twice in the file (first on line {first_line[key]})")
         elif key in existing:

@@ -8,14 +8,21 @@ from delphi.models import (Decision, Item, ItemOrigin, Round, RoundItem, RoundSt
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import (_add_round_items, _require_review, current_round, open_round,
                                     retire_unshown_rewordings)
+from delphi.validation import CODE_MAX_LENGTH
 
 
 def _next_code(study: Study, base: str) -> str:
+    """The old code with the next free "-v2", "-v3"...; a long code is shortened to fit."""
     taken = set(db.session.scalars(db.select(Item.code).filter_by(study_id=study.id)))
     n = 2
-    while f"{base}-v{n}" in taken:
+    while _versioned(base, n) in taken:
         n += 1
-    return f"{base}-v{n}"
+    return _versioned(base, n)
+
+
+def _versioned(base: str, n: int) -> str:
+    suffix = f"-v{n}"
+    return base[:CODE_MAX_LENGTH - len(suffix)] + suffix
 
 
 def reword_item(round_item: RoundItem, text: str, *, reason: str, code: str | None = None,

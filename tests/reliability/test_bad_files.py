@@ -40,7 +40,7 @@ PANEL_CASES = [
     ("empty cell", (PANEL_HEADER + "Ann,ann@example.org,\n").encode(),
      "panel.csv, line 2, column group: the group is empty"),
     ("too long", (PANEL_HEADER + f"{'A' * 201},ann@example.org,Nurses\n").encode(),
-     "panel.csv, line 2, column name: is 201 characters long; at most 200 are allowed"),
+     "panel.csv, line 2, column name: is 201 characters long; the limit is 200."),
     ("binary", b"name,email,group\n\x00\x01\x02",
      "panel.csv, line 2: the file contains binary data; expected a CSV text file"),
     ("empty file", b"", "panel.csv, line 1: the file is empty; expected a header row"),

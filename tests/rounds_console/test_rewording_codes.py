@@ -1,0 +1,30 @@
+"""A new wording's code is derived from the old one ("S1.3" becomes "S1.3-v2"); derived from a
+code of the longest length, it must still fit the column (PostgreSQL enforces varchar(40))."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from delphi.models import Item, RoundItem, utcnow
+from delphi.rounds.lifecycle import close_round, open_round
+from delphi.rounds.review import reword_item
+
+
+def test_rewording_an_item_with_a_forty_character_code_gives_a_code_that_fits(
+        db, make_study, make_panel):
+    study = make_study(sections=1, items_per_section=1)
+    long_code = "A" * 40
+    study.items[0].code = long_code
+    make_panel(study, n=2)
+    round_ = open_round(study, closes_at=utcnow() + timedelta(days=7))
+    close_round(round_)
+    db.session.commit()
+    round_item = db.session.scalar(db.select(RoundItem).filter_by(round_id=round_.id))
+
+    first = reword_item(round_item, "A clearer wording.", reason="Vague.")
+    db.session.commit()
+
+    assert first.code == "A" * 37 + "-v2"
+    assert len(first.code) == 40
+    db.session.expire_all()
+    assert db.session.scalar(db.select(Item.text).filter_by(code=first.code)) == \
+        "A clearer wording."
