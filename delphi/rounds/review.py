@@ -8,7 +8,8 @@ from delphi.models import (Decision, Item, ItemOrigin, Round, RoundItem, RoundSt
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import (_add_round_items, _require_review, current_round, open_round,
                                     retire_unshown_rewordings)
-from delphi.validation import CODE_MAX_LENGTH
+from delphi.validation import (CODE_MAX_LENGTH, ITEM_TEXT_MAX_LENGTH, code_problem,
+                               text_problem)
 
 
 def _next_code(study: Study, base: str) -> str:
@@ -37,6 +38,7 @@ def reword_item(round_item: RoundItem, text: str, *, reason: str, code: str | No
         raise RoundError(f"Item {round_item.code}: the new wording is the same as the old.")
     if not reason:
         raise RoundError(f"Item {round_item.code}: give a reason for the rewording.")
+    _require_wording(text)
     old = round_item.item
     study = round_.study
     retire_unshown_rewordings(round_item)
@@ -70,6 +72,7 @@ def add_item_from_suggestion(suggestion: Suggestion, *, text: str, section: Sect
     text, code = text.strip(), code.strip()
     if not text or not code:
         raise RoundError("A new item needs a code and a text.")
+    _require_wording(text)
     _require_free_code(study, code)
     position = max((i.position for i in section.items), default=-1) + 1
     item = Item(study=study, section=section, code=code, text=text, position=position,
@@ -97,8 +100,18 @@ def _accept(suggestion: Suggestion, item: Item) -> None:
 
 
 def _require_free_code(study: Study, code: str) -> None:
+    """A new item's code follows the rules of every code and is not yet used in the study."""
+    problem = code_problem(code)
+    if problem:
+        raise RoundError(f"Item code {code!r} {problem}")
     if db.session.scalar(db.select(Item.id).filter_by(study_id=study.id, code=code)):
         raise RoundError(f"Item code {code} is already used in study {study.slug}.")
+
+
+def _require_wording(text: str) -> None:
+    problem = text_problem(text, max_length=ITEM_TEXT_MAX_LENGTH, multiline=True)
+    if problem:
+        raise RoundError(f"The new wording {problem}")
 
 
 def prepare_next_round(study: Study, *, by: StaffUser | None = None) -> Round:

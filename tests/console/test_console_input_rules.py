@@ -221,3 +221,25 @@ def test_a_panellist_added_to_an_open_round_of_a_long_titled_study_is_invited(
     assert len(message.subject) == 300
     assert message.subject.startswith("A study of care planning ttt")
     assert message.subject.endswith("…")
+
+
+def test_an_uploaded_study_file_is_held_to_the_same_rules(client, db, login_as,
+                                                          study_file_bytes):
+    login_as("coordinator")
+    hostile = (study_file_bytes.replace(b'code = "S1"', b'code = "=cmd"')
+               .replace(b'contact = "team@example.org"',
+                        b'contact = "x"\nnested = ' + b"[" * 5000 + b"]" * 5000))
+    response = client.post("/console/studies/import", data={
+        "file": (io.BytesIO(hostile), "hostile.toml")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "hostile.toml, line 6: lists or tables are nested more than 100 levels deep" in page
+    assert "Traceback" not in page
+    response = client.post("/console/studies/import", data={
+        "file": (io.BytesIO(study_file_bytes.replace(b'code = "S1"', b'code = "=cmd"')),
+                 "formula.toml")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert ("formula.toml, line 18, section 1 code: found &#39;=cmd&#39;, which must start with "
+            "a letter or digit") in page
+    assert db.session.scalar(db.select(db.func.count(Study.id))) == 0

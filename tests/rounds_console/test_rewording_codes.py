@@ -28,3 +28,21 @@ def test_rewording_an_item_with_a_forty_character_code_gives_a_code_that_fits(
     db.session.expire_all()
     assert db.session.scalar(db.select(Item.text).filter_by(code=first.code)) == \
         "A clearer wording."
+
+
+def test_a_new_wordings_code_and_text_follow_the_rules_of_every_item(db, client, login_as,
+                                                                     closed):
+    state = closed()
+    login_as("coordinator", studies=[state.study])
+    round_item = db.session.scalar(db.select(RoundItem).filter_by(code="S1.3"))
+    url = state.url("rounds.reword", number=1, round_item_id=round_item.id)
+    for data, message in (
+        ({"code": "=HYPERLINK(1)"}, "Item code &#39;=HYPERLINK(1)&#39; must start with a letter"),
+        ({"text": "New\x00words."}, "The new wording contains a control character (U+0000)"),
+    ):
+        response = client.post(url, data={"text": "New words.", "reason": "Vague."} | data)
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(
+        db.select(Item.id).filter_by(reworded_from_id=round_item.item_id)) is None
