@@ -14,13 +14,13 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from delphi.models import SuggestionKind
 from delphi.questionnaire.visit import Questionnaire, ShownItem
 from delphi.rounds.answers import Answer
+from delphi.validation import COMMENT_MAX_LENGTH, text_problem
 
-MAX_TEXT = 4000  # characters in a comment, reason or suggestion
 UNABLE = "unable"
 _FIELD = re.compile(r"^(rating|comment|reason|section-comment)-(\d{1,12})$")
 _IGNORED = {"csrf_token", "action"}
@@ -38,6 +38,9 @@ class TamperedInput(Exception):
 class PostedAnswers:
     answers: list[Answer]
     section_comments: dict[int, str]
+    # What is wrong with a text as typed (a control character pasted in), by field name: the
+    # page is shown again with these messages and nothing is stored.
+    problems: dict[str, str]
 
 
 def parse_answers(form: MultiDict, questionnaire: Questionnaire) -> PostedAnswers:
@@ -47,6 +50,7 @@ def parse_answers(form: MultiDict, questionnaire: Questionnaire) -> PostedAnswer
     number = questionnaire.round.number
     fields: dict[int, dict[str, str]] = {}
     section_comments: dict[int, str] = {}
+    problems: dict[str, str] = {}
     for name in form.keys():
         if name in _IGNORED:
             continue
@@ -58,20 +62,34 @@ def parse_answers(form: MultiDict, questionnaire: Questionnaire) -> PostedAnswer
             raise TamperedInput(f"The form field {name!r} was sent {len(values)} times.", name)
         kind, ident = match.group(1), int(match.group(2))
         text = values[0]
-        if len(text) > MAX_TEXT:
-            raise TamperedInput(f"The text in {name!r} is longer than {MAX_TEXT} characters.", name)
+        if len(text) > COMMENT_MAX_LENGTH:  # the page's text boxes allow no more
+            raise TamperedInput(
+                f"The text in {name!r} is longer than {COMMENT_MAX_LENGTH} characters.", name)
         if kind == "section-comment":
             if ident not in section_ids:
                 raise TamperedInput(f"Section {ident} is not in round {number}.", name)
             section_comments[ident] = text
-            continue
-        if ident not in in_round:
-            raise TamperedInput(f"Item {ident} is not in round {number}.", name)
-        fields.setdefault(ident, {})[kind] = text
+        else:
+            if ident not in in_round:
+                raise TamperedInput(f"Item {ident} is not in round {number}.", name)
+            fields.setdefault(ident, {})[kind] = text
+        if kind != "rating":
+            problem = text_problem(text, max_length=COMMENT_MAX_LENGTH, multiline=True)
+            if problem:
+                problems[name] = f"{_text_label(kind, ident, questionnaire)} {problem}"
 
     answers = [_answer(in_round[ident], posted, questionnaire)
                for ident, posted in fields.items()]
-    return PostedAnswers(answers=answers, section_comments=section_comments)
+    return PostedAnswers(answers=answers, section_comments=section_comments, problems=problems)
+
+
+def _text_label(kind: str, ident: int, questionnaire: Questionnaire) -> str:
+    """How the page names a text box, to start a sentence about what is wrong in it."""
+    if kind == "section-comment":
+        section = next(p.section for p in questionnaire.sections if p.section.id == ident)
+        return f"Your comment on the section “{section.title}”"
+    code = next(ri.code for ri in questionnaire.round_items if ri.id == ident)
+    return f"Your {'reason for' if kind == 'reason' else 'comment on'} item {code}"
 
 
 def _answer(round_item: ShownItem, posted: dict[str, str], questionnaire: Questionnaire) -> Answer:
@@ -126,10 +144,7 @@ class SuggestionForm(FlaskForm):
     ], validators=[DataRequired("Choose whether you suggest a new item or a new wording.")])
     section = SelectField("Section for a new item", coerce=int, validators=[Optional()])
     item = SelectField("Item to reword", coerce=int, validators=[Optional()])
-    text = TextAreaField("Your suggestion", validators=[
-        DataRequired("Write your suggestion."),
-        Length(max=MAX_TEXT, message=f"Keep your suggestion under {MAX_TEXT} characters."),
-    ])
+    text = TextAreaField("Your suggestion", validators=[DataRequired("Write your suggestion.")])
 
     def __init__(self, questionnaire: Questionnaire, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,6 +154,11 @@ class SuggestionForm(FlaskForm):
         self.item.choices = [SelectChoice("0", "Choose an item")] + [
             SelectChoice(str(ri.item_id), f"{ri.code}: {ri.text[:80]}")
             for ri in questionnaire.round_items]
+
+    def validate_text(self, field: TextAreaField) -> None:
+        problem = text_problem(field.data or "", max_length=COMMENT_MAX_LENGTH, multiline=True)
+        if problem:
+            raise ValidationError(f"Your suggestion {problem}")
 
     def validate(self, extra_validators=None) -> bool:
         """Check every field, then that the section or item the kind needs was chosen."""

@@ -5,6 +5,7 @@ from delphi.extensions import db
 from delphi.models import RoundState, Suggestion, SuggestionKind
 from delphi.questionnaire.visit import Questionnaire
 from delphi.rounds.errors import AnswerError, RoundError
+from delphi.validation import COMMENT_MAX_LENGTH, text_problem
 
 
 def suggest(questionnaire: Questionnaire, kind: SuggestionKind, text: str, *,
@@ -19,6 +20,9 @@ def suggest(questionnaire: Questionnaire, kind: SuggestionKind, text: str, *,
     text = text.strip()
     if not text:
         raise AnswerError("The suggestion is empty.", "text")
+    problem = text_problem(text, max_length=COMMENT_MAX_LENGTH, multiline=True)
+    if problem:
+        raise AnswerError(f"The suggestion {problem}", "text")
     if kind is SuggestionKind.REWORDING:
         round_item = next((ri for ri in questionnaire.round_items if ri.item_id == item_id), None)
         if round_item is None:

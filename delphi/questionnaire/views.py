@@ -109,7 +109,7 @@ def _stored_values(questionnaire: Questionnaire) -> dict[int, Answer]:
 
 def _render_section(questionnaire: Questionnaire, index: int, token: str, *,
                     values: dict[int, Answer] | None = None, comments: dict[int, str] | None = None,
-                    status: int = 200):
+                    problems: dict[str, str] | None = None, status: int = 200):
     part = questionnaire.part(index)
     if part is None:
         abort(404)
@@ -120,7 +120,7 @@ def _render_section(questionnaire: Questionnaire, index: int, token: str, *,
     return render_template(
         "questionnaire/section.html", q=questionnaire, part=part, token=token, values=values,
         comments=comments if comments is not None else questionnaire.section_comments,
-        needing_reason=needing_reason,
+        needing_reason=needing_reason, problems=problems or {},
         fieldsets=Fieldsets(questionnaire.study, questionnaire.round.number),
     ), status
 
@@ -130,12 +130,14 @@ def section(questionnaire: Questionnaire, token: str, index: int):
     if request.method == "GET":
         return _render_section(questionnaire, index, token)
     posted = _parse_or_400(questionnaire)
-    if questionnaire.submitted and missing_reasons(questionnaire, posted.answers):
-        # Submitted answers must stay complete: show the form as typed, store nothing.
+    if posted.problems or (questionnaire.submitted
+                           and missing_reasons(questionnaire, posted.answers)):
+        # A text that cannot be stored, or submitted answers left incomplete: show the form as
+        # typed with what is wrong, store nothing.
         values = _stored_values(questionnaire) | {a.round_item_id: a for a in posted.answers}
         comments = questionnaire.section_comments | posted.section_comments
         return _render_section(questionnaire, index, token, values=values, comments=comments,
-                               status=422)
+                               problems=posted.problems, status=422)
     refused = _save(questionnaire, posted)
     if refused is not None:
         return refused
@@ -233,6 +235,9 @@ def _after_save(questionnaire: Questionnaire, index: int, token: str) -> str:
 def autosave(questionnaire: Questionnaire, token: str):
     """Save the section form as the panellist moves on; answers JSON for the script."""
     posted = _parse_or_400(questionnaire)
+    if posted.problems:
+        return jsonify(status="invalid", message="Not saved yet. "
+                       + " ".join(posted.problems.values())), 422
     if questionnaire.submitted and missing_reasons(questionnaire, posted.answers):
         return jsonify(status="invalid", message="Not saved yet: a rating outside the group's "
                        "middle range needs a short reason."), 422
