@@ -50,7 +50,7 @@ def sign_in_admin(client: FlaskClient) -> None:
     db.session.add(user)
     db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
 
 

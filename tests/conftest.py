@@ -238,7 +238,7 @@ def login_as(client, make_staff):
                           studies=studies)
         _db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 

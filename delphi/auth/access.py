@@ -11,8 +11,16 @@ from delphi.models import StaffUser, Study
 
 
 @login_manager.user_loader
-def load_staff(user_id: str) -> StaffUser | None:
-    return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+def load_staff(session_id: str) -> StaffUser | None:
+    """The account a session or remember-me cookie names as ``<id>:<session_version>``, if that
+    version is still the account's: signing out, a new password or role end older sessions."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(StaffUser, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def study_for_staff(slug: str, user: StaffUser) -> Study:

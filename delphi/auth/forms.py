@@ -8,7 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from delphi.auth.accounts import MIN_PASSWORD_LENGTH, normalise_email
+from delphi.auth.accounts import normalise_email
+from delphi.auth.passwords import PASSWORD_HINT, password_problem
 from delphi.models import Role
 from delphi.validation import email_problem
 
@@ -25,6 +26,13 @@ class LogoutForm(FlaskForm):
     """Only the CSRF token: signing out is a POST so another site cannot sign a user out."""
 
 
+def check_password(email: str, field: PasswordField) -> None:
+    """A password field's rule: long enough and not easy to guess for this account."""
+    problem = password_problem(field.data or "", email=email)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -34,9 +42,8 @@ class StaffCreateForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired()])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.COORDINATOR.value)
-    password = PasswordField("Password", validators=[
-        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500,
-                               message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")])
+    password = PasswordField("Password", description=PASSWORD_HINT,
+                             validators=[DataRequired(), Length(max=500)])
     confirm = PasswordField("Repeat the password", validators=[
         DataRequired(), EqualTo("password", message="The two passwords differ.")])
 
@@ -45,20 +52,26 @@ class StaffCreateForm(FlaskForm):
         if problem:
             raise ValidationError(f"E-mail: {problem}")
 
+    def validate_password(self, field: PasswordField) -> None:
+        check_password(self.email.data or "", field)
+
 
 class StaffEditForm(FlaskForm):
-    """Change an account; ``studies`` holds the choices of studies it can be assigned to."""
+    """Change the account of ``account_email``; ``study_choices``: the studies it may be given."""
 
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES)
     enabled = BooleanField("May sign in")
     studies = MultiCheckboxField("Assigned studies", coerce=int)
-    password = PasswordField("New password (leave empty to keep the current one)", validators=[
-        Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500,
-                           message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")])
+    password = PasswordField("New password (leave empty to keep the current one)",
+                             description=PASSWORD_HINT, validators=[Optional(), Length(max=500)])
     confirm = PasswordField("Repeat the new password", validators=[
         EqualTo("password", message="The two passwords differ.")])
 
-    def __init__(self, *args, study_choices: list[SelectChoice], **kwargs):
+    def __init__(self, *args, account_email: str, study_choices: list[SelectChoice], **kwargs):
         super().__init__(*args, **kwargs)
+        self.account_email = account_email
         self.studies.choices = study_choices
+
+    def validate_password(self, field: PasswordField) -> None:
+        check_password(self.account_email, field)

@@ -5,19 +5,26 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from delphi.auth.access import admin_required
-from delphi.auth.accounts import (AccountError, create_staff, find_staff, set_assignments,
-                                  update_staff)
+from delphi.auth.accounts import (AccountError, authenticate, create_staff, set_assignments,
+                                  sign_out, sign_out_everywhere, update_staff)
 from delphi.auth.forms import LoginForm, LogoutForm, StaffCreateForm, StaffEditForm
 from delphi.extensions import db, limiter
 from delphi.models import Role, StaffUser, Study, utcnow
 
 blueprint = Blueprint("auth", __name__)
 
+# Failed sign-ins: per e-mail tried from one address (guessing one password), and per address
+# whatever the e-mail (trying one password on many accounts).
 FAILED_LOGIN_LIMIT = "5/minute"
+FAILED_LOGIN_ADDRESS_LIMIT = "20/minute"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
 
 
 def safe_next(target: str | None) -> str | None:
@@ -39,15 +46,18 @@ def _login_key() -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit(FAILED_LOGIN_LIMIT, key_func=_login_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code != 302,
+@limiter.limit(FAILED_LOGIN_LIMIT, key_func=_login_key, methods=["POST"], deduct_when=_failed,
                error_message="Too many failed sign-in attempts. Wait a minute and try again.")
+@limiter.limit(FAILED_LOGIN_ADDRESS_LIMIT, key_func=get_remote_address, methods=["POST"],
+               deduct_when=_failed,
+               error_message="Too many failed sign-in attempts from this address. Wait a minute "
+                             "and try again.")
 def login():
     form = LoginForm()
     target = safe_next(request.args.get("next"))
     if form.validate_on_submit():
-        user = find_staff(form.email.data)
-        if user is not None and user.is_enabled and user.check_password(form.password.data):
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
             session.clear()  # a fresh session on sign-in: no fixation
             login_user(user)
             user.last_login_at = utcnow()
@@ -59,10 +69,28 @@ def login():
 
 @blueprint.post("/logout")
 def logout():
+    """Sign out; the session cookie, wherever a copy of it is, no longer opens anything."""
     if LogoutForm().validate_on_submit():
+        if current_user.is_authenticated:
+            sign_out(current_user)
+            db.session.commit()
         logout_user()
         session.clear()
         flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """Sign out on every device and browser where this account is signed in."""
+    if not LogoutForm().validate_on_submit():
+        return redirect(url_for("console.index"))
+    sign_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out everywhere: every device must sign in again.", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -90,7 +118,8 @@ def staff():
 def staff_edit(staff_id: int):
     user = db.session.get(StaffUser, staff_id) or abort(404)
     studies = db.session.scalars(db.select(Study).order_by(Study.title)).all()
-    form = StaffEditForm(study_choices=[SelectChoice(str(s.id), f"{s.title} ({s.slug})")
+    form = StaffEditForm(account_email=user.email,
+                         study_choices=[SelectChoice(str(s.id), f"{s.title} ({s.slug})")
                                         for s in studies],
                          data={"name": user.name, "role": user.role.value,
                                "enabled": user.is_enabled,
@@ -107,6 +136,8 @@ def staff_edit(staff_id: int):
             form.role.errors.append(str(error))
         else:
             db.session.commit()
+            if user.id == current_user.id:
+                login_user(user)  # a new password ended the other sessions, not this one
             flash(f"Account {user.email} saved.", "info")
             return redirect(url_for("auth.staff_edit", staff_id=user.id))
     return render_template("auth/staff_edit.html", form=form, user=user)

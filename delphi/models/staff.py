@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,6 +35,9 @@ class StaffUser(UserMixin, db.Model):
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session's user id (see get_id); raising it ends every session signed in
+    # before: signing out, a new password or role, "sign out everywhere".
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     studies: Mapped[list[Study]] = relationship(secondary=study_staff, back_populates="staff")
 
@@ -44,6 +47,13 @@ class StaffUser(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login: what the session and remember-me cookies hold
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Make every session cookie issued so far useless (sessions are stateless cookies)."""
+        self.session_version += 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -27,7 +27,7 @@ def test_pages_answer_503_when_the_database_is_down(unreachable_app, path, signe
     client = unreachable_app.test_client()
     if signed_in:
         with client.session_transaction() as session:
-            session["_user_id"] = "1"
+            session["_user_id"] = "1:0"  # account 1, sessions never ended
             session["_fresh"] = True
 
     response = client.get(path)
