@@ -3,7 +3,8 @@
 The default database is an SQLite file under ``instance/``; ``DATABASE_URL`` selects another
 (``postgresql+psycopg://user:password@host/dbname`` in production). ``SECRET_KEY`` comes from the
 environment; in development one is generated once and kept in ``instance/secret_key``; in
-production (``DELPHI_ENV=production``) the app refuses to start without it.
+production (``DELPHI_ENV=production``) the app refuses to start without it, or with one shorter
+than 32 bytes.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = Path(os.environ.get("DELPHI_INSTANCE", ROOT / "instance"))
+SECRET_KEY_MIN_BYTES = 32
 
 
 class ConfigError(RuntimeError):
@@ -37,6 +39,30 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _count(name: str, default: int) -> int:
+    """A whole number of things (0 or more) from the environment variable ``name``."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdecimal():
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
+
+
+def check_workers(workers: int) -> None:
+    """Refuse several worker processes in production when each would count rate limits in its
+    own memory: with 4 workers, 4 times as many failed sign-ins would get through."""
+    production = os.environ.get("DELPHI_ENV", "development") == "production"
+    storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    if production and workers > 1 and storage.startswith("memory://") and \
+            _flag("RATELIMIT_ENABLED", True):
+        raise ConfigError(
+            f"{workers} workers would each keep their own rate-limit counts in memory, so the "
+            "limits on failed sign-ins and unknown links would not hold: set "
+            "RATELIMIT_STORAGE_URI to a shared store (e.g. redis://host:6379) or run one worker."
+        )
+
+
 def load(overrides: dict | None = None) -> dict:
     """Build the Flask configuration from the environment, then apply ``overrides``."""
     overrides = dict(overrides or {})
@@ -54,6 +80,12 @@ def load(overrides: dict | None = None) -> dict:
                 "(set it in the environment to a long random string)."
             )
         secret_key = _development_secret_key(instance)
+    elif production and len(secret_key.encode()) < SECRET_KEY_MIN_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY is {len(secret_key.encode())} bytes long: in production it must have at "
+            f"least {SECRET_KEY_MIN_BYTES} (a long random string, e.g. from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+        )
 
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'delphi.sqlite3'}"
     config = {
@@ -75,6 +107,9 @@ def load(overrides: dict | None = None) -> dict:
         # Rate limits; storage may be shared between app servers (e.g. redis://host:6379).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        # How many proxies in front of the app add X-Forwarded-For/-Proto; the client's address
+        # (which rate limits count by) is taken from them. 0: the headers are ignored.
+        "TRUSTED_PROXIES": _count("DELPHI_TRUSTED_PROXIES", 0),
         # Outgoing e-mail. Without MAIL_HOST, messages are written to files under instance/mail.
         "MAIL_HOST": os.environ.get("MAIL_HOST", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

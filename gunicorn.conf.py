@@ -5,6 +5,7 @@ panellist's only credential and must never reach a log file.
 """
 from gunicorn.glogging import Logger
 
+import config as delphi_config  # not "config": gunicorn would read it as its own setting
 from delphi.request_logging import redact
 
 bind = "127.0.0.1:8000"
@@ -26,3 +27,9 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def on_starting(server) -> None:
+    """Refuse several workers in production unless rate limits are counted in a shared store
+    (the ConfigError's message is printed and gunicorn exits with status 1)."""
+    delphi_config.check_workers(server.cfg.workers)

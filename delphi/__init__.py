@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as delphi_config
@@ -14,6 +15,7 @@ from delphi.extensions import csrf, db, limiter, login_manager, migrate
 from delphi.instance import prepare as prepare_instance
 
 ROOT = Path(__file__).resolve().parent.parent
+HSTS_SECONDS = 365 * 24 * 60 * 60
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -32,6 +34,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_security_headers(app)
+    trust_proxies(app)
     return app
 
 
@@ -97,7 +100,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    """Headers on every response: no inline script, no framing, no referrer, no sniffing."""
+    """Headers on every response: no inline script, no framing, no referrer, no sniffing; in
+    production, HTTPS only (HSTS)."""
+    production = app.config["DELPHI_ENV"] == "production"
 
     @app.after_request
     def security_headers(response):
@@ -109,7 +114,19 @@ def register_security_headers(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
+        if production:  # browsers then refuse plain HTTP to this host for a year
+            response.headers["Strict-Transport-Security"] = (
+                f"max-age={HSTS_SECONDS}; includeSubDomains")
         return response
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` proxies, take the client's address and scheme from the
+    X-Forwarded-For and X-Forwarded-Proto headers they add (the address is what rate limits
+    count by). With none, those headers are ignored: any client could write them."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_commands(app: Flask) -> None:

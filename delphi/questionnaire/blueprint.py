@@ -9,13 +9,11 @@ from flask_limiter.util import get_remote_address
 from delphi import request_logging
 from delphi.extensions import limiter
 from delphi.questionnaire import views
-from delphi.questionnaire.charts import number
 
 blueprint = Blueprint("questionnaire", __name__, url_prefix="/p/<token>")
 
-# Per client address: few unknown links (guessing), and a generous ceiling for each link, far
-# above a panellist saving as they go, so one client cannot flood the server.
-INVALID_LINK_LIMIT = "20/minute"
+# Per client address and link: a generous ceiling, far above a panellist saving as they go, so
+# one client cannot flood the server. Unknown links have a limit of their own (unknown_links).
 LINK_LIMIT = "300/minute"
 
 
@@ -24,9 +22,6 @@ def _link_key() -> str:
     return f"{get_remote_address()}|{hashlib.sha256(token.encode()).hexdigest()}"
 
 
-limiter.limit(INVALID_LINK_LIMIT, deduct_when=lambda response: response.status_code == 404,
-              error_message="Too many unknown links from this address. Wait a minute and check "
-                            "the link in your invitation.")(blueprint)
 limiter.limit(LINK_LIMIT, key_func=_link_key,
               error_message="Too many requests with this link. Wait a minute and try again.")(
     blueprint)
@@ -49,7 +44,3 @@ blueprint.register_error_handler(400, views.bad_request)
 def _keep_tokens_out_of_logs(state) -> None:
     """Request logs print paths: redact personal-link tokens from werkzeug's and the app's log."""
     request_logging.install("werkzeug", state.app.logger.name)
-
-# A global rather than a context variable, so that macros drawn outside a page (the feedback
-# charts kept per round) can use it too.
-blueprint.add_app_template_global(number, "number")

@@ -14,6 +14,7 @@ from delphi.questionnaire.forms import (PostedAnswers, SuggestionForm, TamperedI
                                         missing_reasons, parse_answers)
 from delphi.questionnaire.history import answered_items, answers_history
 from delphi.questionnaire.suggestions import suggest as store_suggestion
+from delphi.questionnaire.unknown_links import count_unknown_link
 from delphi.questionnaire.visit import (Questionnaire, Visit, agreed_items, load_questionnaire,
                                         mark_opened, round_of, visit_for)
 from delphi.rounds.answers import Answer, save_answers
@@ -23,7 +24,9 @@ SECONDS_PER_ITEM = 20  # for "how long it takes" on the welcome page
 
 
 def invalid_link():
-    """The same plain page for every unknown, revoked or erased link: it reveals nothing."""
+    """The same plain page for every unknown, revoked or erased link: it reveals nothing.
+    Counted against the client's address; too many in a minute get 429 instead."""
+    count_unknown_link()
     return render_template("questionnaire/invalid_link.html"), 404
 
 
