@@ -1,8 +1,9 @@
 """Benchmark 2: the round-2 questionnaire page and a submission of 60 ratings under gunicorn.
 
-The app runs as in production (``gunicorn -c gunicorn.conf.py wsgi:app``, two workers, CSRF and
-rate limits on) on a loopback port; ``bench.loadgen`` runs in another process with 50 clients,
-each a different panellist. Requests per second of the page and of the submission are divided
+The app runs as in production (``gunicorn -c gunicorn.conf.py wsgi:app``, two workers, CSRF on)
+on a loopback port, but with rate limits off: production refuses two workers counting them each in
+memory, and there is no Redis here to share the counts. ``bench.loadgen`` runs in another
+process with 50 clients, each a different panellist. Requests per second of the page and of the submission are divided
 by those of ``/healthz`` on the same server in the same run, scenarios interleaved.
 """
 from __future__ import annotations
@@ -89,6 +90,7 @@ def start_server(url: str, workdir: Path) -> tuple[subprocess.Popen, int]:
     """gunicorn with the repository's settings on a free loopback port, once it answers."""
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET_KEY, DELPHI_ENV="production",
+               RATELIMIT_ENABLED="false",
                DELPHI_INSTANCE=str(workdir / "instance"),
                DELPHI_BASE_URL=f"http://127.0.0.1:{port}")
     log = open(workdir / "gunicorn.log", "wb")
