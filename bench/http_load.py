@@ -3,8 +3,9 @@
 The app runs as in production (``gunicorn -c gunicorn.conf.py wsgi:app``, two workers, CSRF on)
 on a loopback port, but with rate limits off: production refuses two workers counting them each in
 memory, and there is no Redis here to share the counts. ``bench.loadgen`` runs in another
-process with 50 clients, each a different panellist. Requests per second of the page and of the submission are divided
-by those of ``/healthz`` on the same server in the same run, scenarios interleaved.
+process with 50 clients, each a different panellist. Requests per second of the page and of the
+submission are divided by those of ``/healthz`` on the same server in the same run, scenarios
+interleaved.
 """
 from __future__ import annotations
 
