@@ -31,6 +31,39 @@ class Decision(enum.Enum):
     CONSENSUS_OUT = "consensus_out"  # left out of the guidance; leaves the rating
     REWORDED = "reworded"  # replaced in the next round by a new wording
 
+    @property
+    def label(self) -> str:
+        """Its name on the review form and in every message: "Carry forward", "Consensus in"."""
+        return DECISION_WORDS[self][0]
+
+    @property
+    def hint(self) -> str:
+        """What choosing it does, beside its label on the form: "keep in the guidance"."""
+        return DECISION_WORDS[self][1]
+
+    @property
+    def tally(self) -> str:
+        """How items with it are counted: "2 carried forward", "1 consensus in"."""
+        return DECISION_WORDS[self][2]
+
+    @property
+    def outcome(self) -> str:
+        """What became of the item, as the report says: "Consensus in: kept in the guidance"."""
+        return DECISION_WORDS[self][3]
+
+
+# Every word for a decision, declared once: label, hint, tally, outcome.
+DECISION_WORDS = {
+    Decision.CARRY_FORWARD: ("Carry forward", "rate again in the next round", "carried forward",
+                             "Carried forward to the next round"),
+    Decision.CONSENSUS_IN: ("Consensus in", "keep in the guidance", "consensus in",
+                            "Consensus in: kept in the guidance"),
+    Decision.CONSENSUS_OUT: ("Consensus out", "leave out of the guidance", "consensus out",
+                             "Consensus out: left out of the guidance"),
+    Decision.REWORDED: ("Reworded", "rate a new wording in the next round", "reworded",
+                        "Reworded for the next round"),
+}
+
 
 class ResponseStatus(enum.Enum):
     INVITED = "invited"

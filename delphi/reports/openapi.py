@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 document of the read-only API, served at ``/api/v1/openapi.json``."""
 from __future__ import annotations
 
+from delphi.models import Decision
+
 NUMBER = {"type": ["number", "null"]}
 INTEGER = {"type": "integer"}
 TEXT = {"type": "string"}
@@ -99,8 +101,7 @@ SCHEMAS = {
                             "description": "Groups with at least the study's minimum size."},
                  "stability": {"anyOf": [_ref("Stability"), {"type": "null"}]},
                  "consensus": {"enum": ["in", "out", "none"]},
-                 "decision": {"enum": ["carry_forward", "consensus_in", "consensus_out",
-                                       "reworded", None]},
+                 "decision": {"enum": [*(decision.value for decision in Decision), None]},
                  "decision_reason": MAYBE_TEXT,
                  "comments": {"type": "array", "items": TEXT}}},
     "RoundItems": {"type": "object", "required": ["round", "settings", "items"], "properties": {

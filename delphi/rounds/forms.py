@@ -14,10 +14,10 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 
 from delphi.models import Decision
 
+# A rewording is made on its own page, with the new wording, so it is not offered here.
 DECISION_CHOICES = [
-    SelectChoice(Decision.CARRY_FORWARD.value, "Carry forward: rate again in the next round"),
-    SelectChoice(Decision.CONSENSUS_IN.value, "Consensus in: keep in the guidance"),
-    SelectChoice(Decision.CONSENSUS_OUT.value, "Consensus out: leave out of the guidance"),
+    SelectChoice(decision.value, f"{decision.label}: {decision.hint}")
+    for decision in (Decision.CARRY_FORWARD, Decision.CONSENSUS_IN, Decision.CONSENSUS_OUT)
 ]
 
 # A deadline given as a date closes at the end of that day (UTC).

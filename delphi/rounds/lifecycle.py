@@ -187,8 +187,8 @@ def decide(round_item: RoundItem, decision: Decision, *, reason: str | None = No
     reason = (reason or "").strip() or None
     if decision is not proposed and reason is None:
         raise RoundError(
-            f"Item {round_item.code}: the proposed decision is {proposed.value}; "
-            f"give a reason for changing it to {decision.value}."
+            f"Item {round_item.code}: the proposed decision is “{proposed.label}”; "
+            f"give a reason for changing it to “{decision.label}”."
         )
     before = {"decision": round_item.decision.value if round_item.decision else None}
     if round_item.decision is Decision.REWORDED:

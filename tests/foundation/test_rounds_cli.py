@@ -110,8 +110,8 @@ def test_decide_needs_a_closed_round_and_a_reason_to_override(cli, slug, db, row
     before = row_counts()
     no_reason = cli("round", "decide", slug, "S1.1", "consensus_out")
     assert no_reason.exit_code == 1
-    assert ("Item S1.1: the proposed decision is carry_forward; give a reason for changing it "
-            "to consensus_out.") in no_reason.output
+    assert ("Item S1.1: the proposed decision is “Carry forward”; give a reason for changing it "
+            "to “Consensus out”.") in no_reason.output
     assert row_counts() == before
 
     result = cli("round", "decide", slug, "S1.1", "consensus_out", "--reason", "Out of scope.")

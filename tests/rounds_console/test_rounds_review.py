@@ -57,8 +57,11 @@ def test_changing_a_decision_without_a_reason_is_refused(db, client, login_as, c
                            data={f"item-{ri.id}-decision": "carry_forward",
                                  f"item-{ri.id}-reason": "  "})
     assert response.status_code == 400
-    assert ("Item S1.1: the proposed decision is consensus_in; give a reason for changing it to "
-            "carry_forward.") in response.get_data(as_text=True)
+    # The decisions are named as the form names them, not by their stored values.
+    page = response.get_data(as_text=True)
+    assert ("Item S1.1: the proposed decision is “Consensus in”; give a reason for changing it "
+            "to “Carry forward”.") in page
+    assert "consensus_in;" not in page
     assert _item(db, "S1.1").decision is Decision.CONSENSUS_IN
     assert db.session.scalar(db.select(AuditEvent.id).filter_by(action="item.decide")) is None
 
