@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as delphi_config
+from delphi import formatting
 from delphi.extensions import csrf, db, limiter, login_manager, migrate
 from delphi.instance import prepare as prepare_instance
 
@@ -31,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.url_map.converters["int"] = StoredIdConverter  # before any rule is added
     register_extensions(app)
     register_blueprints(app)
+    formatting.register(app)  # how every template writes a statistic
     register_errorhandlers(app)
     register_commands(app)
     register_security_headers(app)

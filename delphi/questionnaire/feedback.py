@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 from flask import current_app, get_template_attribute
 from markupsafe import Markup, escape
 
+from delphi.charts import FEEDBACK, describe, distribution_chart
 from delphi.consensus import ConsensusSettings, ItemSummary
 from delphi.extensions import db
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem, Study
-from delphi.questionnaire.charts import Histogram, histogram
 from delphi.questionnaire.prerendered import PrerenderedFragment, gap
 
 if TYPE_CHECKING:
@@ -39,23 +39,31 @@ ROUNDS_KEPT = 8
 
 
 class Chart:
-    """A feedback histogram drawn once: only the bar of the viewer's own rating differs."""
+    """A feedback chart drawn once: only the bar of the viewer's own rating differs.
 
-    def __init__(self, summary: ItemSummary, geometry: Histogram, high_region: tuple[int, int]):
+    The distribution over the scale ``points`` with the median and the middle half (Q1 to Q3)
+    marked, hidden from screen readers, which read its description in words instead.
+    """
+
+    def __init__(self, summary: ItemSummary, points: list[int], high_region: tuple[int, int],
+                 who: str = "panellists"):
         self.summary = summary
-        self.geometry = geometry
         self.high_region = high_region
+        self.geometry = distribution_chart(
+            summary.counts or {}, points, FEEDBACK, median=summary.median, q1=summary.q1,
+            q3=summary.q3, description=describe(summary, points, high_region=high_region,
+                                                 who=who))
 
     @cached_property
     def _parts(self) -> tuple[Markup, dict[int, tuple[Markup, Markup]], Markup]:
-        bar = get_template_attribute("questionnaire/_histogram.html", "histogram_bar")
-        head = get_template_attribute("questionnaire/_histogram.html", "histogram_head")
-        tail = get_template_attribute("questionnaire/_histogram.html", "histogram_tail")
+        head, bar, tail = (get_template_attribute("_distribution.html", f"distribution_{part}")
+                           for part in ("head", "bar", "tail"))
         bars = {b.point: (bar(b, False), bar(b, True)) for b in self.geometry.bars}
         return head(self.geometry), bars, tail(self.geometry)
 
     def svg(self, own: int | None = None) -> Markup:
-        """The chart with ``own`` (the viewer's previous rating, if any) drawn darker."""
+        """The chart with ``own`` (the viewer's previous rating, if any) drawn darker: the same
+        markup as the ``distribution`` macro draws, from parts drawn once."""
         head, bars, tail = self._parts
         # Every part is markup already: join them as text rather than escape each again.
         return Markup("".join([head, *(pair[point == own] for point, pair in bars.items()),
@@ -286,8 +294,7 @@ def _read_round_feedback(study: Study, previous: Round) -> RoundFeedback:
         comments.setdefault(round_item_id, []).append(comment)
 
     def chart(summary: ItemSummary, who: str = "panellists") -> Chart:
-        return Chart(summary, histogram(summary, study.scale_min, study.scale_max,
-                                        high_region=high_region, who=who), high_region)
+        return Chart(summary, study.scale_points, high_region, who)
 
     items = {}
     for row in db.session.execute(

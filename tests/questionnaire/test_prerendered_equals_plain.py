@@ -23,7 +23,6 @@ from markupsafe import Markup
 from delphi.consensus import MISSING, UNABLE, ConsensusSettings, summarise
 from delphi.models import RoundItem, Study
 from delphi.panel.tokens import token_for
-from delphi.questionnaire.charts import histogram
 from delphi.questionnaire.feedback import Chart, FrozenItem, GroupFeedback, ItemFeedback
 from delphi.questionnaire.fieldsets import Fieldsets, fieldset_in_full
 from delphi.questionnaire.visit import load_questionnaire, visit_for
@@ -66,8 +65,7 @@ def answers(study: Study, round_item_id: int):
 
 
 def chart(summary, study: Study, high_region: tuple[int, int], who: str) -> Chart:
-    return Chart(summary, histogram(summary, study.scale_min, study.scale_max,
-                                    high_region=high_region, who=who), high_region)
+    return Chart(summary, study.scale_points, high_region, who)
 
 
 @st.composite

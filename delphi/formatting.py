@@ -1,0 +1,51 @@
+"""How a statistic is written for people, on every page, chart caption and report.
+
+One rule for each kind of number, declared here and registered once as template globals
+(``register``), so the questionnaire, the console and the reports never disagree:
+
+- a statistic is rounded to two decimals without trailing zeros: 7, 6.5, 6.25;
+- a percentage the same way to one decimal, with a percent sign: 67%, 66.7%;
+- a value that is missing (not computed: too few ratings, no earlier round) is an en dash, "–".
+
+Exports (CSV, XLSX, JSON) are for further analysis: they keep the numbers unrounded and a
+missing value empty or null, and do not use these.
+"""
+from __future__ import annotations
+
+import math
+
+from flask import Flask
+
+MISSING = "–"  # en dash: a statistic that was not computed
+
+
+def missing(value: object) -> bool:
+    """Whether a statistic is absent: None, or NaN from a computation over no ratings."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: object, digits: int = 2) -> str:
+    """A statistic rounded to ``digits`` decimals, without trailing zeros: 7, 6.5, 6.25, "–"."""
+    if missing(value):
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        written = f"{value:.{digits}f}"
+        written = written.rstrip("0").rstrip(".") if "." in written else written
+        return "0" if written == "-0" else written
+    return str(value)
+
+
+def percent(value: object, digits: int = 1) -> str:
+    """A percentage rounded to ``digits`` decimals with its sign: 67%, 66.7%; "–" when missing."""
+    return MISSING if missing(value) else f"{number(float(value), digits)}%"
+
+
+def register(app: Flask) -> None:
+    """Make the formatters template globals: every template, and the macros drawn outside a
+    request (the questionnaire's feedback kept per round), use the same ones."""
+    app.add_template_global(number, "number")
+    app.add_template_global(percent, "percent")
