@@ -3,7 +3,7 @@
 Each builder runs a fixed number of SQL statements whatever the number of items, panellists or
 suggestions, and takes every statistic from the consensus engine (the live summary of the open
 round, or the summary frozen when a round closed); nothing here computes a statistic of the
-ratings, only response rates and the geometry of the histograms.
+ratings, only response rates; ``delphi.charts`` places the histograms.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import and_
 from sqlalchemy.orm import joinedload
 
+from delphi.charts import CONSOLE, DistributionChart, counts_in_words, distribution_chart
 from delphi.consensus import ConsensusSettings, ItemStability, ItemSummary, summarise
 from delphi.extensions import db
 from delphi.models import (Decision, Item, Panellist, Response, ResponseStatus, Round, RoundItem,
@@ -67,33 +68,10 @@ class Progress:
     waiting: list[Waiting]
 
 
-@dataclass(frozen=True)
-class Bar:
-    """One bar of a distribution histogram, in the SVG's coordinates."""
-
-    point: int
-    count: int
-    x: int
-    y: int
-    height: int
-    width: int
-
-
-HISTOGRAM_HEIGHT = 40  # the tallest bar; the scale points are written below it
-BAR_WIDTH = 14
-
-
-def histogram(summary: ItemSummary, points: list[int]) -> list[Bar]:
-    """Bars of the engine's counts per scale point, scaled to the tallest bar."""
-    counts = {int(point): n for point, n in summary.counts.items()}
-    tallest = max(counts.values(), default=0) or 1
-    bars = []
-    for k, point in enumerate(points):
-        n = counts.get(point, 0)
-        height = round(HISTOGRAM_HEIGHT * n / tallest)
-        bars.append(Bar(point=point, count=n, x=k * (BAR_WIDTH + 2), y=HISTOGRAM_HEIGHT - height,
-                        height=height, width=BAR_WIDTH))
-    return bars
+def histogram(summary: ItemSummary, points: list[int], code: str) -> DistributionChart:
+    """The engine's counts per scale point as a small chart, named by its counts in words."""
+    return distribution_chart(summary.counts, points, CONSOLE,
+                              name=counts_in_words(f"Ratings of {code}", summary.counts, points))
 
 
 def progress(round_: Round) -> Progress:
@@ -146,7 +124,7 @@ class ItemRow:
     round_item: RoundItem
     section: str
     summary: ItemSummary | None
-    bars: list[Bar]
+    chart: DistributionChart | None  # None when the item has no summary
 
 
 @dataclass
@@ -165,7 +143,7 @@ def dashboard(round_: Round) -> Dashboard:
     by_round_item = dict(zip(matrix.round_item_ids, summary.items))
     rows = [
         ItemRow(round_item=ri, section=ri.section.title, summary=by_round_item[ri.id],
-                bars=histogram(by_round_item[ri.id], study.scale_points))
+                chart=histogram(by_round_item[ri.id], study.scale_points, ri.code))
         for ri in _round_items(round_)
     ]
     return Dashboard(round_=round_, progress=progress(round_), items=rows,
@@ -196,6 +174,10 @@ class ReviewRow(ItemRow):
         return reason[len(prefix):] if reason.startswith(prefix) else reason
 
 
+TALLY_ORDER = (Decision.CONSENSUS_IN, Decision.CONSENSUS_OUT, Decision.CARRY_FORWARD,
+               Decision.REWORDED)
+
+
 @dataclass(frozen=True)
 class SuggestionRow:
     suggestion: Suggestion
@@ -212,13 +194,14 @@ class Review:
     next_round: Round | None  # the following round once prepared: decisions are then final
 
     @property
-    def counts(self) -> dict[str, int]:
-        """How many items have each decision, keyed by the decision's value."""
-        counts = {decision.value: 0 for decision in Decision}
+    def counts(self) -> list[tuple[Decision, int]]:
+        """How many items have each decision: consensus in and out first, then those rated
+        again."""
+        counts = dict.fromkeys(TALLY_ORDER, 0)
         for row in self.items:
             if row.round_item.decision is not None:
-                counts[row.round_item.decision.value] += 1
-        return counts
+                counts[row.round_item.decision] += 1
+        return list(counts.items())
 
     @property
     def region_labels(self) -> dict[str, str]:
@@ -252,7 +235,7 @@ def review(round_: Round) -> Review:
         summary = ItemSummary.from_dict(ri.summary) if ri.summary is not None else None
         rows.append(ReviewRow(
             round_item=ri, section=ri.section.title, summary=summary,
-            bars=histogram(summary, study.scale_points) if summary else [],
+            chart=histogram(summary, study.scale_points, ri.code) if summary else None,
             proposed=PROPOSED.get(ri.status) if ri.status else None,
             new_wording=new_wordings.get(ri.item_id),
             stability=ItemStability.from_dict(ri.stability) if ri.stability else None,
