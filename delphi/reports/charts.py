@@ -1,110 +1,89 @@
-"""SVG charts for the report: a histogram of an item's ratings and the item flow across rounds.
+"""The report's item flow across rounds, placed for ``templates/reports/_flow.html`` to draw.
 
-Built as markup with every piece of text escaped, and drawn with SVG presentation attributes
-only (the site's Content Security Policy forbids style attributes). WeasyPrint draws the same
-SVG in the PDF.
+One stacked bar per round (items by the team's decision), a legend of counts beside it, and an
+arrow to the next round for the items rated again. The distribution of each item's ratings is
+drawn like everywhere else (``delphi.charts``).
 """
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from dataclasses import dataclass
 
+from delphi.models import Decision
 from delphi.reports.data import RoundFlow
 
-IN, OUT, CARRY, REWORD, NONE = "#1a7f37", "#6e7781", "#0b5cad", "#bc4c00", "#d0d7de"
+COLOURS = {Decision.CONSENSUS_IN: "#1a7f37", Decision.CONSENSUS_OUT: "#6e7781",
+           Decision.REWORDED: "#bc4c00", Decision.CARRY_FORWARD: "#0b5cad"}
+UNDECIDED = "#d0d7de"
+COLUMN, BAR_WIDTH, TOP, USABLE = 250, 36, 40, 170  # a round's column, its bar, the bars' room
+LINE = 16  # between two lines of a legend
 
 
-def _text(x: float, y: float, words: object, *, anchor: str = "middle", size: int = 10,
-          weight: str = "normal", fill: str = "#1b1b1b") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
-            f'font-weight="{weight}" fill="{fill}" font-family="sans-serif">{escape(words)}</text>')
+@dataclass(frozen=True)
+class Segment:
+    """Items of one decision in a round's bar, and their line in its legend."""
+
+    words: str  # "2 consensus in"
+    colour: str
+    y: float
+    height: float
+    key_y: float  # the legend line's text baseline
 
 
-def _rect(x: float, y: float, width: float, height: float, fill: str) -> str:
-    return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(width, 0):.1f}" '
-            f'height="{max(height, 0):.1f}" fill="{fill}"/>')
+@dataclass(frozen=True)
+class Arrow:
+    """From a round's legend to the next round's bar: the items rated again."""
+
+    start: float
+    end: float
+    y: float
+    onward: int  # carried forward or reworded
+    from_suggestions: int  # items the next round adds from panellists' suggestions
+
+    @property
+    def middle(self) -> float:
+        return (self.start + self.end) / 2
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
-    return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" class="chart">'
-        f'<title>{escape(title)}</title>{"".join(body)}</svg>'
-    )
+@dataclass(frozen=True)
+class Column:
+    x: float
+    round: int
+    rated: int
+    segments: list[Segment]
+    arrow: Arrow | None
 
 
-def histogram(counts: dict, points: list[int], *, median: float | None = None,
-              low: tuple[int, int] | None = None, high: tuple[int, int] | None = None,
-              title: str = "Distribution of ratings", width: int = 280,
-              height: int = 120) -> Markup:
-    """Bars of the number of ratings at each scale point, regions shaded, median marked."""
-    left, bottom, top = 8, 22, 26
-    slot = (width - 2 * left) / len(points)
-    tallest = max([int(counts.get(str(p), counts.get(p, 0))) for p in points] + [1])
-    usable = height - bottom - top
-    body: list[str] = []
-    for region, shade in ((low, "#f3f4f6"), (high, "#e6f4ea")):
-        if region is not None and region[0] in points and region[1] in points:
-            x0 = left + points.index(region[0]) * slot
-            x1 = left + (points.index(region[1]) + 1) * slot
-            body.append(_rect(x0, top - 4, x1 - x0, usable + 4, shade))
-    for i, point in enumerate(points):
-        count = int(counts.get(str(point), counts.get(point, 0)))
-        bar = usable * count / tallest
-        x = left + i * slot
-        body.append(_rect(x + slot * 0.15, top + usable - bar, slot * 0.7, bar, CARRY))
-        body.append(_text(x + slot / 2, top + usable - bar - 3, count, size=9))
-        body.append(_text(x + slot / 2, height - 8, point))
-    body.append(f'<line x1="{left}" y1="{top + usable}" x2="{width - left}" y2="{top + usable}" '
-                'stroke="#1b1b1b" stroke-width="1"/>')
-    if median is not None and points:
-        x = left + (median - points[0] + 0.5) * slot
-        body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{top + usable}" '
-                    f'stroke="{REWORD}" stroke-width="2" stroke-dasharray="4 2"/>')
-        body.append(f'<line x1="{width - left - 74}" y1="7" x2="{width - left - 62}" y2="7" '
-                    f'stroke="{REWORD}" stroke-width="2" stroke-dasharray="4 2"/>')
-        body.append(_text(width - left, 10, f"median {median:g}", anchor="end", size=9,
-                          fill=REWORD))
-    return _svg(width, height, title, body)
+@dataclass(frozen=True)
+class FlowDiagram:
+    width: float
+    height: float
+    bar_width: float
+    columns: list[Column]
 
 
-def flow_diagram(flows: list[RoundFlow]) -> Markup:
-    """One stacked bar per round (items by the team's decision), a legend of counts beside it,
-    and an arrow to the next round for the items rated again."""
-    column, bar_width, top, usable = 250, 36, 40, 170
-    width = 20 + column * (len(flows) - 1) + 190
-    height = top + usable + 20
-    scale = usable / max([f.rated for f in flows] + [1])
-    body: list[str] = []
+def flow_diagram(flows: list[RoundFlow]) -> FlowDiagram:
+    """Place each round's decided items, consensus first, then those rated again."""
+    scale = USABLE / max([f.rated for f in flows] + [1])
+    columns = []
     for k, flow in enumerate(flows):
-        x = 20 + k * column
-        body.append(_text(x, 14, f"Round {flow.round}", anchor="start", size=12, weight="bold"))
-        body.append(_text(x, 29, f"{flow.rated} items rated", anchor="start"))
-        segments = [
-            ("consensus in", flow.decided.get("consensus_in", 0), IN),
-            ("consensus out", flow.decided.get("consensus_out", 0), OUT),
-            ("reworded", flow.decided.get("reworded", 0), REWORD),
-            ("carried forward", flow.decided.get("carry_forward", 0), CARRY),
-        ]
-        undecided = flow.rated - sum(n for _, n, _ in segments)
+        x = 20 + k * COLUMN
+        parts = [(f"{flow.decided.get(d.value, 0)} {d.tally}", flow.decided.get(d.value, 0),
+                  COLOURS[d]) for d in COLOURS]
+        undecided = flow.rated - sum(n for _, n, _ in parts)
         if undecided > 0:
-            segments.append(("not decided", undecided, NONE))
-        y, line = top, top + 10
-        for label, n, colour in segments:
-            if n == 0:
-                continue
-            body.append(_rect(x, y, bar_width, n * scale, colour))
-            body.append(_rect(x + bar_width + 8, line - 8, 9, 9, colour))
-            body.append(_text(x + bar_width + 22, line, f"{n} {label}", anchor="start"))
-            y, line = y + n * scale, line + 16
+            parts.append((f"{undecided} not decided", undecided, UNDECIDED))
+        segments, y, key_y = [], TOP, TOP + 10
+        for words, n, colour in parts:
+            if n:
+                segments.append(Segment(words, colour, y, n * scale, key_y))
+                y, key_y = y + n * scale, key_y + LINE
+        arrow = None
         if k + 1 < len(flows):
-            onward = flow.decided.get("carry_forward", 0) + flow.decided.get("reworded", 0)
-            start, end, mid = x + bar_width + 130, x + column - 8, top + usable / 2
-            body.append(f'<line x1="{start}" y1="{mid}" x2="{end - 8}" y2="{mid}" '
-                        f'stroke="{CARRY}" stroke-width="3"/>')
-            body.append(f'<polygon points="{end - 10},{mid - 6} {end},{mid} {end - 10},{mid + 6}" '
-                        f'fill="{CARRY}"/>')
-            body.append(_text((start + end) / 2, mid - 8, f"{onward} rated again", size=9))
-            if flows[k + 1].from_suggestions:
-                body.append(_text((start + end) / 2, mid + 18,
-                                  f"+{flows[k + 1].from_suggestions} from suggestions", size=9))
-    return _svg(width, height, "Item flow across rounds", body)
+            onward = sum(flow.decided.get(d.value, 0)
+                         for d in (Decision.CARRY_FORWARD, Decision.REWORDED))
+            arrow = Arrow(start=x + BAR_WIDTH + 130, end=x + COLUMN - 8, y=TOP + USABLE / 2,
+                          onward=onward, from_suggestions=flows[k + 1].from_suggestions)
+        columns.append(Column(x=x, round=flow.round, rated=flow.rated, segments=segments,
+                              arrow=arrow))
+    return FlowDiagram(width=20 + COLUMN * (len(flows) - 1) + 190, height=TOP + USABLE + 20,
+                       bar_width=BAR_WIDTH, columns=columns)
