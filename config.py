@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = Path(os.environ.get("DELPHI_INSTANCE", ROOT / "instance"))
+REQUEST_MAX_BYTES = 12 * 1024 * 1024
 SECRET_KEY_MIN_BYTES = 32
 
 
@@ -96,6 +97,10 @@ def load(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Base URL used to build panellists' personal links in e-mails and on the command line.
         "BASE_URL": os.environ.get("DELPHI_BASE_URL", "http://127.0.0.1:5000"),
+        # The largest request body accepted, checked on Content-Length before anything is read:
+        # a larger one is refused with 413. Uploads (study files, CSVs) have their own, smaller
+        # limit (delphi/importing.py MAX_FILE_BYTES, 10 MB); this leaves room for the form.
+        "MAX_CONTENT_LENGTH": REQUEST_MAX_BYTES,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 import config as delphi_config
@@ -30,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(delphi_config.load(overrides))
     prepare_instance(app)  # owner-only folder and database file, before anything is written
     app.url_map.converters["int"] = StoredIdConverter  # before any rule is added
+    refuse_large_requests(app)  # before any other check can read the body
     register_extensions(app)
     register_blueprints(app)
     formatting.register(app)  # how every template writes a statistic
@@ -47,6 +49,17 @@ class StoredIdConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
+
+
+def refuse_large_requests(app: Flask) -> None:
+    """A request whose Content-Length is over ``MAX_CONTENT_LENGTH`` is refused (413) before
+    anything reads its body, whatever the route would do with it."""
+
+    @app.before_request
+    def refuse_when_too_large():
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if limit is not None and (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge()
 
 
 def register_extensions(app: Flask) -> None:

@@ -25,6 +25,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge):
+        # Drawn for a visitor: a signed-in page's header builds forms, and a form reads the
+        # body this page refuses to read.
+        g._login_user = login_manager.anonymous_user()
         error = RequestEntityTooLarge(
             f"What was sent is larger than {_megabytes(app.config['MAX_CONTENT_LENGTH'])} MB, the "
             "most this site accepts in one request, so none of it was read or saved. A file to "
