@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -38,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_security_headers(app)
+    keep_private_pages_out_of_caches(app)
     trust_proxies(app)
     return app
 
@@ -142,6 +143,21 @@ def trust_proxies(app: Flask) -> None:
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
+def keep_private_pages_out_of_caches(app: Flask) -> None:
+    """``Cache-Control: no-store`` on every page that may show a personal link or a panellist's
+    answers, so no browser or proxy keeps a copy: every questionnaire page (``/p/...``), every
+    response to signed-in staff (the panel's links, exports) and to an API token. Static files
+    hold nothing personal and stay cacheable."""
+
+    @app.after_request
+    def no_store(response):
+        if request.endpoint != "static" and (
+                request.path.startswith("/p/") or "_user_id" in session
+                or "Authorization" in request.headers):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 def register_commands(app: Flask) -> None:
