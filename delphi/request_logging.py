@@ -1,7 +1,8 @@
 """Keep personal links out of the logs.
 
 A panellist's token is their only credential, and request logs print paths. ``redact`` replaces
-the token in ``/p/<token>`` with ``[redacted]``; ``RedactTokens`` applies it to every record of
+the token in ``/p/<token>`` with ``[redacted]``, also where the path is written another way that
+still reaches the page (``/p%2F<token>``, ``/%70/<token>``, ``//p//<token>``); ``RedactTokens`` applies it to every record of
 the loggers it is attached to (werkzeug's request log and the app's own log); ``gunicorn.conf.py``
 uses ``redact`` for gunicorn's access log.
 """
@@ -9,14 +10,36 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote
 
-_LINK = re.compile(r"/p/[^/?#\s\"']+")
+_LINK = re.compile(r"/+p/+[^/?#\s\"']+", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 REDACTED = "/p/[redacted]"
+# Percent-encoding undone at most this many times (a path encoded twice is still a link).
+_DECODINGS = 4
 
 
 def redact(text: str) -> str:
-    """``text`` with the token of every personal-link path replaced."""
+    """``text`` with the token of every personal-link path replaced.
+
+    The server decodes a path before routing it, so ``/p%2F<token>`` opens the same page as
+    ``/p/<token>`` while a log prints it encoded. A text that holds a link once decoded is
+    logged decoded and redacted (control characters it decodes to are encoded again, so a path
+    cannot write lines of its own into the log)."""
+    decoded = _decoded(text)
+    if decoded != text and _LINK.search(decoded):
+        text = _CONTROL.sub(lambda match: f"%{ord(match.group()):02X}", decoded)
     return _LINK.sub(REDACTED, text)
+
+
+def _decoded(text: str) -> str:
+    for _ in range(_DECODINGS):
+        if "%" not in text:
+            break
+        text, before = unquote(text), text
+        if text == before:
+            break
+    return text
 
 
 class RedactTokens(logging.Filter):
@@ -24,8 +47,9 @@ class RedactTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/p/" in message:
-            record.msg, record.args = redact(message), None
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
         return True
 
 

@@ -24,6 +24,19 @@ def test_redact_replaces_the_token_of_every_personal_link():
     assert redact("GET /static/delphi.css") == "GET /static/delphi.css"
 
 
+def test_redact_finds_the_token_however_the_path_is_written():
+    token = "AbC-123_xyzTOKEN"
+    for path in (f"/p%2F{token}", f"/p%2f{token}/answers", f"/%70/{token}", f"/%70%2F{token}",
+                 f"/p%252F{token}", f"//p//{token}", f"/P/{token}"):
+        logged = redact(f'"GET {path} HTTP/1.1" 200')
+        assert token not in logged, path
+        assert "/p/[redacted]" in logged, path
+    # Decoding writes no line break into the log: what decodes to one is encoded again.
+    assert redact(f"GET /p%2F{token}%0Aforged line") == "GET /p/[redacted] line"
+    assert redact(f"GET /x%0A/p%2F{token}") == "GET /x%0A/p/[redacted]"
+    assert redact("GET /static/a%20b.css") == "GET /static/a%20b.css"  # no link: unchanged
+
+
 def test_a_request_to_a_personal_link_is_logged_without_its_token(app, db, round_one, caplog):
     setting = round_one()
     token = token_for(setting.me)
