@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import click
+from flask.cli import with_appcontext
 
 from delphi.extensions import db
 from delphi.mail.outbox import DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, queue
@@ -86,11 +87,14 @@ def tick(now: datetime | None = None) -> TickReport:
         if due is not None:
             report.reminders += queue_reminders(study, round_, due)
     db.session.commit()
-    report.mail = send_pending(now=now)
+    # The reminders just queued carry the moment they were written, after ``now``: send from
+    # the later of the two clocks so they go out in this run, not the next.
+    report.mail = send_pending(now=max(now, utcnow()))
     return report
 
 
 @click.command("tick")
+@with_appcontext
 def tick_command() -> None:
     """Queue due reminders, close rounds past their deadline (when asked), send e-mail."""
     from delphi.cli import CommandError  # delphi.cli imports this module to register the command

@@ -97,3 +97,18 @@ def test_tick_command(db, runner, make_study, make_panel):
     assert result.exit_code == 0, result.output
     assert "0 reminders queued." in result.output
     assert "Mail: 3 sent" in result.output  # the invitations queued when the round opened
+
+
+def test_reminders_queued_by_a_tick_at_the_present_time_go_out_in_the_same_run(
+        db, make_study, make_panel):
+    # As cron runs it: no simulated clock. The round opened five days ago and closes tomorrow,
+    # so the 2-day reminder is due now.
+    _, panel, round_ = _open(db, make_study, make_panel, days_left=1)
+    round_.opened_at = utcnow() - timedelta(days=5)
+    db.session.commit()
+
+    report = tick()
+
+    assert report.reminders == 3
+    assert report.mail.sent == 6  # the three invitations and the three reminders
+    assert {m.status for m in _reminders(db)} == {MessageStatus.SENT}
