@@ -8,12 +8,14 @@ from delphi.extensions import db
 from delphi.models import AuditEvent, Study
 
 PAGE_SIZE = 100
+MAX_PAGE = 100_000
 
 
 @study_required
 def audit(study: Study):
     """The study's audit events, newest first, a page at a time."""
-    page = request.args.get("page", 1, type=int)
+    # A page number past any study's trail is an empty page, not an overflow in the database.
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     events = db.paginate(
         db.select(AuditEvent).filter_by(study_id=study.id)
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()),

@@ -155,8 +155,9 @@ def reword(study: Study, number: int, round_item_id: int):
                                         kind=SuggestionKind.REWORDING)
         .order_by(Suggestion.id)).all()
     form = RewordForm()
-    if request.method == "GET" and request.args.get("suggestion", "").isdigit():
-        chosen = next((s for s in suggestions if s.id == int(request.args["suggestion"])), None)
+    if request.method == "GET" and "suggestion" in request.args:
+        # Matched as text, so no number of any length or script reaches int().
+        chosen = next((s for s in suggestions if str(s.id) == request.args["suggestion"]), None)
         if chosen is not None:
             form.text.data, form.suggestion.data = chosen.text, str(chosen.id)
     if form.validate_on_submit():
