@@ -1,8 +1,8 @@
 """Reading imported files and reporting what is wrong with them, precisely.
 
-Every import (study file, panel, responses) is validated completely before anything is written.
-Problems are collected, each naming the file, the line and the key or column, and raised together
-as one ``InvalidFile`` so the user can fix the whole file at once.
+Every import (study file, panel, responses, items) is validated completely before anything is
+written. Problems are collected, each naming the file, the line and the key or column, and raised
+together as one ``InvalidFile`` so the user can fix the whole file at once.
 """
 from __future__ import annotations
 
@@ -84,10 +84,7 @@ def _line_order(problem: Problem) -> int:
 def decode_utf8(data: bytes, filename: str) -> str:
     """The file's text; a leading byte order mark is dropped, anything but UTF-8 is refused,
     and so is a file over ``MAX_FILE_BYTES``."""
-    if len(data) > MAX_FILE_BYTES:
-        raise InvalidFile(filename, [Problem(
-            None, None, f"the file is {len(data) / 1024 / 1024:.1f} MB; at most "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB can be imported (split it into smaller files)")])
+    _require_size(data, filename)
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
@@ -101,6 +98,13 @@ def decode_utf8(data: bytes, filename: str) -> str:
         )]) from error
 
 
+def _require_size(data: bytes, filename: str) -> None:
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidFile(filename, [Problem(
+            None, None, f"the file is {len(data) / 1024 / 1024:.1f} MB; at most "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB can be imported (split it into smaller files)")])
+
+
 @dataclass(frozen=True)
 class CsvRow:
     """A data row of a CSV file with the line it starts on, cells keyed by column name."""
@@ -110,12 +114,12 @@ class CsvRow:
 
 
 def read_csv(data: bytes, filename: str, *, required: tuple[str, ...],
-             optional: tuple[str, ...] = ()) -> list[CsvRow]:
+             optional: tuple[str, ...] = (), delimiter: str = ",") -> list[CsvRow]:
     """Rows of a UTF-8 CSV file whose header names exactly the expected columns (any order).
 
     Column names are matched without regard to case or surrounding spaces; cells are stripped.
     Blank lines are skipped. Raises InvalidFile for a wrong header, a row with the wrong number
-    of cells, or text that is not CSV.
+    of cells, or text that is not CSV. ``delimiter`` "\t" reads cells copied from a spreadsheet.
     """
     text = decode_utf8(data, filename)
     if "\x00" in text:
@@ -123,8 +127,14 @@ def read_csv(data: bytes, filename: str, *, required: tuple[str, ...],
             text.count("\n", 0, text.index("\x00")) + 1, None,
             "the file contains binary data; expected a CSV text file")])
     problems = Problems(filename)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows = _rows_with_lines(reader, problems)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return _table(_rows_with_lines(reader, problems), problems, required, optional)
+
+
+def _table(rows: Iterator[tuple[int, list[str]]], problems: Problems, required: tuple[str, ...],
+           optional: tuple[str, ...]) -> list[CsvRow]:
+    """The data rows under a header naming exactly the expected columns, however the rows were
+    read (CSV records, spreadsheet rows); raises InvalidFile with every problem."""
     expected = ", ".join(required + optional)
     header = next(rows, None)
     if header is None:
@@ -172,3 +182,63 @@ def _rows_with_lines(reader, problems: Problems) -> Iterator[tuple[int, list[str
             problems.raise_if_any()
         yield line, cells
         line = reader.line_num + 1
+
+
+# Far beyond any real file; a workbook claiming more rows is a mistake or a decompression bomb.
+MAX_SHEET_ROWS = 100_000
+
+
+def read_xlsx(data: bytes, filename: str, *, required: tuple[str, ...],
+              optional: tuple[str, ...] = ()) -> list[CsvRow]:
+    """Rows of an Excel workbook's first sheet, checked exactly as ``read_csv`` checks a CSV file.
+
+    The first non-empty row is the header; a row's line is its row number in the sheet. Cells
+    are read as the values Excel shows (a whole number without ".0"), never as formulas.
+    """
+    from openpyxl import load_workbook
+
+    _require_size(data, filename)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InvalidFile(filename, [Problem(
+            None, None, "this is not an Excel workbook (.xlsx) that can be read; save it again "
+            "as an Excel workbook, or as CSV UTF-8")]) from error
+    try:
+        problems = Problems(filename)
+        sheet = workbook.worksheets[0]
+        return _table(_sheet_rows(sheet.iter_rows(values_only=True), problems), problems,
+                      required, optional)
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(rows, problems: Problems) -> Iterator[tuple[int, list[str]]]:
+    """Each row from the header on with its row number, as text; empty cells past the header's
+    last column are dropped, so a row is as long as the header unless it holds more."""
+    width = None
+    for number, values in enumerate(rows, start=1):
+        if number > MAX_SHEET_ROWS:
+            problems.add(number, None, f"the sheet has more than {MAX_SHEET_ROWS:,} rows; "
+                         "split it into smaller files")
+            problems.raise_if_any()
+        cells = [_cell_text(value) for value in values]
+        if width is None:
+            if not any(cell.strip() for cell in cells):
+                continue
+            while cells and not cells[-1].strip():
+                cells.pop()
+            width = len(cells)
+        else:
+            while len(cells) > width and not cells[-1].strip():
+                cells.pop()
+            cells += [""] * (width - len(cells))
+        yield number, cells
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
