@@ -34,10 +34,12 @@ def _register_package_commands() -> None:
     from delphi.rounds.cli import responses_group, round_group
     from delphi.scheduling import tick_command
     from delphi.studies.cli import study_group
+    from delphi.studies.items_cli import items_group
 
     staff_group.add_command(api_token_command)  # delphi staff token EMAIL
     for command in (demo_command, panel_group, round_group, responses_group, study_group,
-                    staff_group, mail_group, tick_command, backup_command, export_command):
+                    staff_group, mail_group, tick_command, backup_command, export_command,
+                    items_group):
         delphi_group.add_command(command)
 
 

@@ -28,6 +28,7 @@ RULES = [
     (f"{S}/sections/<int:section_id>", "edit_section", content.edit_section, BOTH),
     (f"{S}/sections/<int:section_id>/move", "move_section", content.move_section_view, POST),
     (f"{S}/items", "new_item", content.new_item, POST),
+    (f"{S}/items/import", "import_items", content.import_items_view, POST),
     (f"{S}/items/<int:item_id>", "edit_item", content.edit_item, BOTH),
     (f"{S}/items/<int:item_id>/move", "move_item", content.move_item_view, POST),
     (f"{S}/items/<int:item_id>/retire", "retire_item", content.retire_item, POST),

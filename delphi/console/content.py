@@ -1,4 +1,4 @@
-"""Console pages for a study's sections and items: add, edit, reorder, retire and restore."""
+"""Console pages for a study's sections and items: add, import, edit, reorder, retire, restore."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -11,7 +11,11 @@ from delphi.console.setup import (SetupError, add_item, add_section, item_shown,
                                   move_section, section_shown, set_retired, update_item,
                                   update_section)
 from delphi.extensions import db
+from delphi.importing import InvalidFile
 from delphi.models import Item, RoundItem, Section, Study
+from delphi.studies.forms import ItemsImportForm
+from delphi.studies.items_import import (COLUMNS, EXAMPLE, OPTIONAL_COLUMNS, ItemsLocked,
+                                         import_items)
 
 
 def _section(study: Study, section_id: int) -> Section:
@@ -27,13 +31,16 @@ def _section_choices(study: Study) -> list[SelectChoice]:
     return [SelectChoice(str(s.id), f"{s.code} {s.title}") for s in study.sections]
 
 
-def _page(study: Study, *, section_form=None, item_form=None, status: int = 200):
+def _page(study: Study, *, section_form=None, item_form=None, items_form=None,
+          problems: list[str] | None = None, status: int = 200):
     shown = set(db.session.scalars(
         db.select(RoundItem.item_id).join(Item).where(Item.study_id == study.id)))
     return render_template(
         "console/content.html", study=study, shown=shown,
         section_form=section_form or SectionForm(prefix="section"),
         item_form=item_form or ItemForm(prefix="item", sections=_section_choices(study)),
+        items_form=items_form or ItemsImportForm(prefix="items"), items_problems=problems or [],
+        items_columns=COLUMNS + OPTIONAL_COLUMNS, items_example=EXAMPLE,
     ), status
 
 
@@ -97,6 +104,30 @@ def new_item(study: Study):
             flash(f"Item {form.code.data} added.", "info")
             return redirect(url_for("console.content", slug=study.slug))
     return _page(study, item_form=form, status=400)
+
+
+@study_required
+def import_items_view(study: Study):
+    """Add the sections and items of an uploaded or pasted file: all of them, or none with every
+    problem listed; refused once round 1 has opened."""
+    form = ItemsImportForm(prefix="items")
+    if not form.validate_on_submit():
+        return _page(study, items_form=form, status=400)
+    data, filename = form.source()
+    try:
+        imported = import_items(study, data, filename, by=current_user)
+    except ItemsLocked as error:
+        db.session.rollback()
+        return _page(study, items_form=form, problems=[str(error)], status=409)
+    except InvalidFile as error:
+        db.session.rollback()
+        problems = [problem.describe(error.filename) for problem in error.problems]
+        return _page(study, items_form=form, problems=problems, status=400)
+    db.session.commit()
+    created = ", ".join(section.code for section in imported.new_sections)
+    flash(f"{len(imported.items)} items imported from {filename}"
+          + (f"; new sections: {created}." if created else "."), "info")
+    return redirect(url_for("console.content", slug=study.slug))
 
 
 @study_required

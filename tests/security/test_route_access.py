@@ -65,6 +65,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("console.content", "GET"): STAFF_ONLY,
     ("console.export_study", "GET"): STAFF_ONLY,
     ("console.new_item", "POST"): STAFF_FORM,
+    ("console.import_items", "POST"): STAFF_FORM,  # neither a file nor pasted rows
     ("console.edit_item", "GET"): STAFF_ONLY,
     ("console.edit_item", "POST"): STAFF_FORM,
     ("console.move_item", "POST"): STAFF_FORM,  # no direction
