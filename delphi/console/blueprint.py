@@ -34,6 +34,7 @@ RULES = [
     (f"{S}/items/<int:item_id>/retire", "retire_item", content.retire_item, POST),
     (f"{S}/panel", "panel", panel.panel, GET),
     (f"{S}/panel/import", "import_panel", panel.import_panel_view, POST),
+    (f"{S}/panel/links.csv", "panel_links", panel.links_csv, POST),
     (f"{S}/panel/new", "new_panellist", panel.new_panellist, BOTH),
     (f"{S}/panel/<int:panellist_id>", "edit_panellist", panel.edit_panellist, BOTH),
     (f"{S}/panel/<int:panellist_id>/withdraw", "withdraw", panel.withdraw_panellist, POST),

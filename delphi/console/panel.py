@@ -1,7 +1,7 @@
 """Console pages for the panel: the list with each round's status, import, add, edit, links."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from delphi.auth.access import study_required
@@ -12,6 +12,7 @@ from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Panellist, Study
 from delphi.panel.importer import import_panel
+from delphi.panel.links import links_filename, panel_links_csv
 from delphi.panel.tokens import link_for
 
 
@@ -135,3 +136,15 @@ def regenerate(study: Study, panellist_id: int):
     db.session.commit()
     flash(f"{panellist.pseudonym} has a new personal link; the old one no longer works.", "info")
     return redirect(url_for("console.link", slug=study.slug, panellist_id=panellist.id))
+
+
+@study_required
+def links_csv(study: Study):
+    """Every active panellist's personal link as a CSV file for a mail merge (a POST: taking
+    the links is audited, and a prefetch must not do it)."""
+    data, _ = panel_links_csv(study, by=current_user)
+    db.session.commit()
+    return Response(data, content_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{links_filename(study)}"',
+        "Cache-Control": "no-store",
+    })

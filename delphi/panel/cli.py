@@ -1,6 +1,7 @@
-"""``delphi panel ...``: import panellists from CSV and list their personal links."""
+"""``delphi panel ...``: import panellists from CSV, list them, and write their links as CSV."""
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -11,11 +12,12 @@ from delphi.extensions import db
 from delphi.models import Panellist
 from delphi.panel.erasure import erase_command
 from delphi.panel.importer import import_panel
+from delphi.panel.links import panel_links_csv
 from delphi.panel.tokens import link_for
 from delphi.rounds.lifecycle import open_round_of
 from delphi.studies.cli import FILE, one_transaction, study_by_slug
 
-panel_group = AppGroup("panel", help="Import panellists and list their personal links.")
+panel_group = AppGroup("panel", help="Import panellists and list or write their personal links.")
 
 
 @panel_group.command("import")
@@ -54,6 +56,41 @@ def list_command(slug: str) -> None:
     for panellist in panellists:
         link = link_for(panellist) if panellist.active else "-"
         click.echo(f"{panellist.pseudonym}\t{panellist.group}\t{_status(panellist)}\t{link}")
+
+
+@panel_group.command("links")
+@click.argument("slug")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the CSV file here (readable by you only) instead of printing it.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+def links_command(slug: str, output: Path | None, force: bool) -> None:
+    """Every active panellist's personal link as CSV for a mail merge (recorded in the audit
+    trail): pseudonym, name, email, group, link."""
+    study = study_by_slug(slug)
+    with one_transaction():
+        data, count = panel_links_csv(study)
+        if output is None:
+            click.echo(data.decode("utf-8-sig"), nl=False)
+        else:
+            _write_private(output, data, force=force)
+    if output is not None:
+        click.echo(f"Wrote {count} links to {output}; anyone with a link can answer as that "
+                   "panellist, so delete the file once the messages are sent.")
+
+
+def _write_private(path: Path, data: bytes, *, force: bool) -> None:
+    """Write ``data`` to a file only its owner can read; an existing file only with ``force``."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    try:
+        descriptor = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError as error:
+        raise click.ClickException(
+            f"{path} already exists; nothing was written (add --force to replace it).") from error
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {path}: {error.strerror}.") from error
+    with os.fdopen(descriptor, "wb") as file:
+        os.fchmod(file.fileno(), 0o600)  # a replaced file keeps its old mode otherwise
+        file.write(data)
 
 
 panel_group.add_command(erase_command)

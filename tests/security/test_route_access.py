@@ -83,6 +83,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("console.reinstate", "POST"): STAFF_SAVED,
     ("console.withdraw", "POST"): STAFF_SAVED,
     ("console.import_panel", "POST"): STAFF_FORM,
+    ("console.panel_links", "POST"): STAFF_ONLY,  # the links as CSV, audited
     ("console.new_panellist", "GET"): STAFF_ONLY,
     ("console.new_panellist", "POST"): STAFF_FORM,
     ("console.new_section", "POST"): STAFF_FORM,
