@@ -3,6 +3,10 @@
 Each run queues the reminders that have come due, closes rounds whose deadline has passed when
 the study asks for that, and sends the outbox. Reminders carry dedupe keys and closing checks
 the round's state, so a second run at the same time changes nothing.
+
+Reminders follow the deadline: a reminder is keyed by the deadline it counts down to as well as
+its days before it, so one sent "2 days before" goes again only for a deadline that moved; and
+after a move, a reminder whose time had already come is skipped (``delphi.rounds.deadline``).
 """
 from __future__ import annotations
 
@@ -15,9 +19,10 @@ from flask.cli import with_appcontext
 from delphi.extensions import db
 from delphi.mail.outbox import DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, queue
 from delphi.mail.sender import MailConfigError, SendReport, send_pending
-from delphi.models import (Panellist, Response, ResponseStatus, Round, RoundState, Study,
-                           utcnow)
+from delphi.models import Round, RoundState, Study, utcnow
+from delphi.rounds.deadline import deadline_changed_at
 from delphi.rounds.lifecycle import close_round
+from delphi.rounds.reminders import unsubmitted
 
 
 @dataclass
@@ -34,38 +39,36 @@ class TickReport:
         return "\n".join(lines)
 
 
-def reminder_due(round_: Round, days: list[int], now: datetime) -> int | None:
+def reminder_due(round_: Round, days: list[int], now: datetime, *,
+                 since: datetime | None = None) -> int | None:
     """The latest reminder (days before the deadline) that is due now, or None.
 
-    Reminders whose time came before the round opened are skipped (the invitation just went),
-    and after a missed run only the latest due reminder goes, never several at once.
+    Reminders whose time came before the schedule started are skipped: before the round opened
+    (the invitation just went) or, given as ``since``, before the deadline last moved. After a
+    missed run only the latest due reminder goes, never several at once.
     """
     if round_.closes_at is None or now >= round_.closes_at:
         return None
+    start = max((t for t in (round_.opened_at, since) if t is not None), default=None)
     due = []
     for day in days:
         moment = round_.closes_at - timedelta(days=day)
-        if moment <= now and (round_.opened_at is None or moment > round_.opened_at):
+        if moment <= now and (start is None or moment > start):
             due.append(day)
     return min(due) if due else None
 
 
 def queue_reminders(study: Study, round_: Round, days_before: int) -> int:
-    """Queue the reminder to every active panellist who has not submitted; once per panellist."""
-    submitted = db.select(Response.panellist_id).where(
-        Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED)
-    panellists = db.session.scalars(
-        db.select(Panellist).where(
-            Panellist.study_id == study.id, Panellist.withdrawn_at.is_(None),
-            Panellist.erased_at.is_(None), Panellist.id.not_in(submitted))
-        .order_by(Panellist.id)).all()
+    """Queue the reminder to every active panellist who has not submitted; once per panellist
+    and deadline."""
     queued = 0
-    for panellist in panellists:
+    for panellist in unsubmitted(round_).panellists:
         message = queue(
             study=study, round_=round_, panellist=panellist, kind="reminder",
             subject=study.reminder_subject or DEFAULT_REMINDER_SUBJECT,
             body=study.reminder_body or DEFAULT_REMINDER_BODY,
-            dedupe_key=f"reminder:{round_.id}:{days_before}:{panellist.id}")
+            dedupe_key=f"reminder:{round_.id}:{round_.closes_at:%Y%m%dT%H%M}:{days_before}:"
+                       f"{panellist.id}")
         queued += message is not None
     return queued
 
@@ -83,7 +86,7 @@ def tick(now: datetime | None = None) -> TickReport:
             report.closed.append(f"{study.slug} round {round_.number}")
             continue
         days = [int(d) for d in study.reminder_days.split(",") if d.strip()]
-        due = reminder_due(round_, days, now)
+        due = reminder_due(round_, days, now, since=deadline_changed_at(round_))
         if due is not None:
             report.reminders += queue_reminders(study, round_, due)
     db.session.commit()

@@ -34,6 +34,18 @@ This is a reminder that round {round} of the Delphi consultation "{study}" close
 Thank you for taking part.
 {contact}
 """
+DEFAULT_DEADLINE_SUBJECT = "{study}: round {round} now closes {deadline}"
+DEFAULT_DEADLINE_BODY = """Dear {name},
+
+The research team has changed the deadline of round {round} of the Delphi consultation
+"{study}": the round now closes on {deadline}. Your answers so far are saved; you can continue
+with your personal link:
+
+{link}
+
+Thank you for taking part.
+{contact}
+"""
 
 
 def format_deadline(closes_at: datetime | None) -> str:

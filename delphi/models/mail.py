@@ -25,7 +25,8 @@ class OutboxMessage(db.Model):
     panellist_id: Mapped[int | None] = mapped_column(ForeignKey("panellist.id", ondelete="SET NULL"))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(40))  # invitation | reminder | ...
-    # Makes queuing idempotent: the same reminder is queued once (e.g. "reminder:12:7:345").
+    # Makes queuing idempotent: the same reminder is queued once (e.g. the 7-day reminder of
+    # round 12's deadline to panellist 345, "reminder:12:20250314T2359:7:345").
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     to_address: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
