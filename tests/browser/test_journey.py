@@ -263,7 +263,7 @@ def test_the_review_with_suggestions_and_a_refused_decision_passes_axe(
     page.get_by_label("Decision").first.select_option("consensus_out")
     page.get_by_role("button", name="Save decision for S1.1").click()
     alert = page.get_by_role("alert")
-    assert "give a reason for changing it to consensus_out" in alert.inner_text()
+    assert "give a reason for changing it to “Consensus out”" in alert.inner_text()
     axe_check(page, context="review with a refused decision")
 
     page.get_by_role("link", name="Use as the new wording of S1.2…").click()
