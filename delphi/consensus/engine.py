@@ -57,10 +57,12 @@ def _every_group(overall: list[ItemSummary], overall_verdict: Verdict,
     failing &= overall_verdict.status != "none"
     result = list(overall)
     for column in np.flatnonzero(failing).tolist():
-        failures = [(name, by_group[name][0][column].status, by_group[name][0][column].reason)
+        failures = [(name, by_group[name][0][column].status,
+                     by_group[name][0][column].explanation)
                     for name, mask in differs.items() if mask[column]]
         item = overall[column]
-        result[column] = replace(item, status="none", reason=group_failure(item.status, failures))
+        result[column] = replace(item, status="none",
+                                 explanation=group_failure(item.status, failures))
     return result
 
 
@@ -108,7 +110,7 @@ def _summaries(matrix: np.ndarray, settings: ConsensusSettings
                       status=values["status"],
                       **{name: flags[column] for name, flags in conditions.items()})
         summaries.append(ItemSummary(
-            counts=counts[column], reason=explain(facts, settings),
+            counts=counts[column], explanation=explain(facts, settings),
             **{name: column_values[column] for name, column_values in totals.items()},
             **values,
         ))

@@ -1,5 +1,8 @@
 """Each item's consensus status explained in words, as the console and the reports show it.
 
+The explanation is kept apart from the status it explains ("78% rated 7-9 (at least 70%
+needed), ..." beside "in"); the summary's ``reason`` joins the two for exports.
+
 The decisions are taken in ``rules``; this module only words them. Percentages are shown as
 whole numbers, except where rounding would land on the threshold the share was compared with
 (69.6% shown as "70%" beside "at least 70% needed"): there one decimal is shown, rounded away
@@ -53,13 +56,13 @@ def region(bounds: tuple[int, int]) -> str:
 
 
 def explain(facts: Facts, settings: ConsensusSettings) -> str:
-    """Why the item has its status, e.g. "in: 78% rated 7-9 (at least 70% needed), ...". """
+    """Why the item has its status, e.g. "78% rated 7-9 (at least 70% needed), ..." for in."""
     if not facts.enough:
         have = "no ratings" if facts.n == 0 else \
             f"only {facts.n} rating{'' if facts.n == 1 else 's'}"
-        return f"none: {have} (at least {settings.min_ratings} needed)"
+        return f"{have} (at least {settings.min_ratings} needed)"
     words = {"comet": _comet, "percent": _percent, "iqr": _iqr, "rand": _rand}[settings.rule]
-    return f"{facts.status}: {words(facts, settings)}"
+    return words(facts, settings)
 
 
 def _comet(facts: Facts, settings: ConsensusSettings) -> str:
@@ -120,14 +123,13 @@ def _rand(facts: Facts, settings: ConsensusSettings) -> str:
 
 
 def group_failure(overall: str, failures: list[tuple[str, str, str]]) -> str:
-    """The reason of an item whose overall status does not hold in every group.
+    """Why an item whose overall status does not hold in every group has no consensus.
 
-    ``failures`` lists (group, its status, its reason) for each group that disagrees.
+    ``failures`` lists (group, its status, its explanation) for each group that disagrees.
     """
-    name, status, reason = failures[0]
+    name, status, detail = failures[0]
     words = "no consensus" if status == "none" else status
-    detail = reason.split(": ", 1)[1]
-    text = f"none: {overall} overall, but {words} in group '{name}': {detail}"
+    text = f"{overall} overall, but {words} in group '{name}': {detail}"
     if len(failures) > 1:
         others = ", ".join(f"'{g}'" for g, _, _ in failures[1:])
         text += f"; not {overall} in group{'s' if len(failures) > 2 else ''} {others} either"

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field, fields
 from delphi.consensus.settings import ConsensusError, ConsensusSettings
 
 
-def _from_fields(cls, values: dict, what: str) -> dict:
-    names = [f.name for f in fields(cls)]
+def _from_fields(names: tuple[str, ...], values: dict, what: str) -> dict:
     unknown = sorted(set(values) - set(names))
     missing = [name for name in names if name not in values]
     if unknown or missing:
@@ -46,24 +45,38 @@ class ItemSummary:
     pct_mid: float | None
     pct_high: float | None
     status: str  # "in", "out" or "none"
-    reason: str  # the status in words
+    explanation: str  # why, in words: "78% rated 7-9 (at least 70% needed), ..."
+
+    @property
+    def reason(self) -> str:
+        """The status and its explanation in one line, as exports state it ("in: 78% ...")."""
+        return f"{self.status}: {self.explanation}"
 
     def to_dict(self) -> dict[str, object]:
-        """Plain JSON-ready values; the counts' keys are strings, as JSON would make them."""
+        """Plain JSON-ready values; the counts' keys are strings, as JSON would make them.
+
+        The explanation is stored as the ``reason`` line, the form every frozen summary has.
+        """
         # Every field is a plain value but the counts: a shallow copy is enough, and much cheaper
         # than asdict()'s deep copy when a round closes with hundreds of items and groups.
-        values = {name: getattr(self, name) for name in _ITEM_FIELDS}
+        values = {name: getattr(self, name) for name in _STORED_FIELDS}
         values["counts"] = {str(point): count for point, count in self.counts.items()}
+        values["reason"] = self.reason
         return values
 
     @classmethod
     def from_dict(cls, values: dict[str, object]) -> ItemSummary:
-        known = _from_fields(cls, values, "item summary")
+        """The summary ``to_dict()`` gave; its reason line is the status, ": ", the explanation."""
+        known = _from_fields(_STORED_FIELDS + ("reason",), values, "item summary")
         known["counts"] = {int(point): int(count) for point, count in known["counts"].items()}
-        return cls(**known)
+        reason, lead = str(known.pop("reason")), f"{known['status']}: "
+        if not reason.startswith(lead):
+            raise ConsensusError(f"item summary does not match: its reason {reason[:40]!r} "
+                                 f"does not begin with its status {known['status']!r}")
+        return cls(**known, explanation=reason[len(lead):])
 
 
-_ITEM_FIELDS = tuple(f.name for f in fields(ItemSummary))
+_STORED_FIELDS = tuple(f.name for f in fields(ItemSummary) if f.name != "explanation")
 
 
 @dataclass(frozen=True)
@@ -84,7 +97,7 @@ class RoundSummary:
 
     @classmethod
     def from_dict(cls, values: dict[str, object]) -> RoundSummary:
-        known = _from_fields(cls, values, "round summary")
+        known = _from_fields(tuple(f.name for f in fields(cls)), values, "round summary")
         return cls(
             items=[ItemSummary.from_dict(item) for item in known["items"]],
             settings=ConsensusSettings.from_dict(known["settings"]),

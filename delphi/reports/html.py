@@ -8,6 +8,7 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 from delphi.charts import REPORT, DistributionChart, distribution_chart
+from delphi.consensus import ItemSummary
 from delphi.formatting import number, percent
 from delphi.models import Decision
 from delphi.reports.charts import flow_diagram
@@ -23,9 +24,8 @@ def stylesheet_path() -> Path:
 
 
 def reason_words(summary: dict) -> str:
-    """The engine's reason without its leading status ("in: 89% rated 7-9 ..." -> "89% ...")."""
-    reason, status = summary.get("reason") or "", summary.get("status") or ""
-    return reason[len(status) + 2:] if reason.startswith(f"{status}: ") else reason
+    """Why a frozen summary has its status ("89% rated 7-9 ..."), shown after the status."""
+    return ItemSummary.from_dict(summary).explanation if summary else ""
 
 
 def stability_words(stability: dict | None) -> str:

@@ -165,13 +165,9 @@ class ReviewRow(ItemRow):
     stability: ItemStability | None = None
 
     @property
-    def reason(self) -> str:
-        """The engine's reason without its leading status ("in: 78% rated 7-9 ...")."""
-        if self.summary is None:
-            return ""
-        prefix = f"{self.summary.status}: "
-        reason = self.summary.reason
-        return reason[len(prefix):] if reason.startswith(prefix) else reason
+    def explanation(self) -> str:
+        """Why the item has its status ("78% rated 7-9 ..."), shown after the status."""
+        return "" if self.summary is None else self.summary.explanation
 
 
 TALLY_ORDER = (Decision.CONSENSUS_IN, Decision.CONSENSUS_OUT, Decision.CARRY_FORWARD,

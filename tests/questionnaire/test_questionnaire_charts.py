@@ -18,7 +18,7 @@ def _summary(**fields) -> ItemSummary:
                 median=4.0, q1=3.5, q3=4.25, iqr=0.75, mean=3.75, sd=1.26, p30=3.9, p70=4.0,
                 ipr=0.1, ipr_central=3.95, asymmetry=0.0, ipras=2.0, disagreement=False,
                 pct_low=25.0, pct_mid=50.0, pct_high=25.0, status="none",
-                reason="no region reached")
+                explanation="no region reached")
     base.update(fields)
     return ItemSummary(**base)
 
