@@ -21,7 +21,7 @@ from delphi.extensions import db
 from delphi.models import (Item, Round, RoundItem, RoundState, Section, Study, StudyStatus,
                            utcnow)
 from delphi.panel.tokens import issue_token
-from delphi.rounds.matrix import consensus_settings
+from delphi.studies.consensus import consensus_settings
 
 GROUPS = ("Clinicians", "Researchers", "People who use services")
 SEED = 20240601

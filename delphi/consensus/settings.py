@@ -16,23 +16,31 @@ DERIVED = ("low_region", "high_region", "effective_iqr_max")
 
 
 class ConsensusError(ValueError):
-    """The consensus definition or a ratings matrix is not valid; the message says which part."""
+    """The consensus definition or a ratings matrix is not valid; the message says which part.
+
+    ``setting`` is the ConsensusSettings field at fault (None when the error is about the
+    ratings or a stored record), so callers can show the message by that setting's input.
+    """
+
+    def __init__(self, message: str, setting: str | None = None):
+        super().__init__(message)
+        self.setting = setting
 
 
 def _require_int(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConsensusError(f"{name} must be a whole number, not {value!r}")
+        raise ConsensusError(f"{name} must be a whole number, not {value!r}", name)
 
 
 def _require_bool(name: str, value: object) -> None:
     if not isinstance(value, bool):
-        raise ConsensusError(f"{name} must be true or false, not {value!r}")
+        raise ConsensusError(f"{name} must be true or false, not {value!r}", name)
 
 
 def _require_between(name: str, value: int, low: int, high: int) -> None:
     _require_int(name, value)
     if not low <= value <= high:
-        raise ConsensusError(f"{name} must be between {low} and {high}, not {value}")
+        raise ConsensusError(f"{name} must be between {low} and {high}, not {value}", name)
 
 
 @dataclass(frozen=True)
@@ -61,29 +69,33 @@ class ConsensusSettings:
     def __post_init__(self) -> None:
         self._check_scale()
         if self.rule not in RULES:
-            raise ConsensusError(f"rule must be one of {', '.join(RULES)}, not {self.rule!r}")
+            raise ConsensusError(f"rule must be one of {', '.join(RULES)}, not {self.rule!r}",
+                                 "rule")
         if self.rule == "rand" and (self.scale_min, self.scale_max) != (1, 9):
-            raise ConsensusError(
-                f"rule 'rand' (RAND/UCLA) needs the 1-9 scale, not {self.scale_min}-{self.scale_max}")
+            raise ConsensusError("rule 'rand' (RAND/UCLA) needs the 1-9 scale, not "
+                                 f"{self.scale_min}-{self.scale_max}", "rule")
         if self.quantiles not in QUANTILE_METHODS:
             raise ConsensusError(
-                f"quantiles must be one of {', '.join(QUANTILE_METHODS)}, not {self.quantiles!r}")
+                f"quantiles must be one of {', '.join(QUANTILE_METHODS)}, not {self.quantiles!r}",
+                "quantiles")
         self._check_regions()
         _require_between("agreement", self.agreement, 1, 100)
         _require_between("opposite_max", self.opposite_max, 0, 100)
         if self.opposite_max >= self.agreement:
             raise ConsensusError(
                 f"opposite_max ({self.opposite_max}) must be below agreement ({self.agreement}), "
-                "or an item could be in and out at once")
+                "or an item could be in and out at once", "opposite_max")
         _require_bool("opposite_inclusive", self.opposite_inclusive)
         _require_between("percent", self.percent, 51, 100)
         if self.iqr_max is not None:
             if isinstance(self.iqr_max, bool) or not isinstance(self.iqr_max, (int, float)) \
                     or not math.isfinite(self.iqr_max) or self.iqr_max < 0:
-                raise ConsensusError(f"iqr_max must be a number of 0 or more, not {self.iqr_max!r}")
+                raise ConsensusError(f"iqr_max must be a number of 0 or more, not {self.iqr_max!r}",
+                                     "iqr_max")
         _require_int("min_ratings", self.min_ratings)
         if self.min_ratings < 1:
-            raise ConsensusError(f"min_ratings must be at least 1, not {self.min_ratings}")
+            raise ConsensusError(f"min_ratings must be at least 1, not {self.min_ratings}",
+                                 "min_ratings")
         _require_bool("per_group", self.per_group)
         _require_between("stability_max", self.stability_max, 0, 100)
 
@@ -92,13 +104,13 @@ class ConsensusSettings:
         _require_int("scale_max", self.scale_max)
         if self.scale_min < 0:
             raise ConsensusError(f"scale_min must be 0 or more (negative values mark missing and "
-                                 f"unable to rate), not {self.scale_min}")
+                                 f"unable to rate), not {self.scale_min}", "scale_min")
         if self.scale_max - self.scale_min < 2:
             raise ConsensusError(f"scale_max must be at least scale_min + 2 (three points), "
-                                 f"not {self.scale_min}-{self.scale_max}")
+                                 f"not {self.scale_min}-{self.scale_max}", "scale_max")
         if self.scale_max - self.scale_min + 1 > MAX_POINTS:
             raise ConsensusError(f"the scale {self.scale_min}-{self.scale_max} has more than "
-                                 f"{MAX_POINTS} points (scale_max too large)")
+                                 f"{MAX_POINTS} points (scale_max too large)", "scale_max")
 
     def _check_regions(self) -> None:
         for name in ("low_to", "high_from"):
@@ -106,13 +118,16 @@ class ConsensusSettings:
                 _require_int(name, getattr(self, name))
         low_to, high_from = self.low_region[1], self.high_region[0]
         if not self.scale_min <= low_to:
-            raise ConsensusError(f"low_to ({low_to}) must be on the scale, at least {self.scale_min}")
+            raise ConsensusError(
+                f"low_to ({low_to}) must be on the scale, at least {self.scale_min}", "low_to")
         if not high_from <= self.scale_max:
             raise ConsensusError(
-                f"high_from ({high_from}) must be on the scale, at most {self.scale_max}")
+                f"high_from ({high_from}) must be on the scale, at most {self.scale_max}",
+                "high_from")
         if not low_to < high_from:
             raise ConsensusError(
-                f"low_to ({low_to}) must be below high_from ({high_from}): the regions overlap")
+                f"low_to ({low_to}) must be below high_from ({high_from}): the regions overlap",
+                "low_to")
 
     @property
     def points(self) -> list[int]:

@@ -12,7 +12,9 @@ from wtforms import (BooleanField, EmailField, FloatField, IntegerField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from delphi.models import ConsensusRule, QuantileMethod
+from delphi.consensus.definition import SETTINGS as CONSENSUS_SETTINGS
+from delphi.consensus.definition import Setting, in_table
+from delphi.studies.consensus import column_value
 from delphi.validation import (GROUP_MAX_LENGTH, ITEM_TEXT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH,
                                NAME_MAX_LENGTH, SETTING_MAX, TITLE_MAX_LENGTH, code_problem,
                                email_problem, header_problem, message_body_problem,
@@ -49,20 +51,24 @@ class WholeNumber:
             raise ValidationError(f"{field.label.text}: {problem}")
 
 
-RULE_CHOICES = [
-    SelectChoice(ConsensusRule.COMET.value,
-                 "COMET: a share of ratings in the high (or low) region, few opposite"),
-    SelectChoice(ConsensusRule.PERCENT.value,
-                 "Percent agreement: a share of ratings in one region"),
-    SelectChoice(ConsensusRule.IQR.value, "Interquartile range at most a limit"),
-    SelectChoice(ConsensusRule.RAND.value, "RAND/UCLA: median region and disagreement index"),
-]
-QUANTILE_CHOICES = [
-    SelectChoice(QuantileMethod.LINEAR.value,
-                 "Linear (Hyndman & Fan type 7: R, numpy, Excel PERCENTILE.INC)"),
-    SelectChoice(QuantileMethod.WEIBULL.value,
-                 "Weibull (type 6: SPSS, Minitab, Excel PERCENTILE.EXC)"),
-]
+def consensus_field(setting: Setting):
+    """The set-up form's field of a consensus setting: its declared label, kind and bounds."""
+    if setting.kind is bool:
+        return BooleanField(setting.label, description=setting.help)
+    if setting.choices:
+        return SelectField(setting.label, description=setting.help,
+                           choices=[SelectChoice(value, label) for value, label in setting.choices])
+    presence = Optional() if setting.optional else InputRequired()
+    if setting.kind is float:
+        return FloatField(setting.label, description=setting.help, validators=[
+            presence, NumberRange(setting.minimum, setting.maximum)])
+    return IntegerField(setting.label, description=setting.help, validators=[
+        presence, WholeNumber(setting.minimum, setting.maximum)])
+
+
+# One field per declared consensus setting, named after its Study column.
+_ConsensusFields = type("_ConsensusFields", (FlaskForm,), {
+    setting.column: consensus_field(setting) for setting in CONSENSUS_SETTINGS})
 
 
 def parse_scale_labels(text: str) -> dict[str, str]:
@@ -99,7 +105,7 @@ def parse_reminder_days(text: str) -> str:
     return reminder_days_text(days)
 
 
-class StudyForm(FlaskForm):
+class StudyForm(_ConsensusFields):
     """Every setting of a study. The view validates the consensus definition with the engine."""
 
     # The title is a header value too: it is part of the invitation's subject.
@@ -109,32 +115,8 @@ class StudyForm(FlaskForm):
     description = TextAreaField("Description shown to panellists", validators=[
         Rule(partial(text_problem, max_length=LONG_TEXT_MAX_LENGTH, multiline=True))])
     contact = StringField("Contact for panellists", validators=[Rule(_line_text)])
-    scale_min = IntegerField("Lowest point of the scale",
-                             validators=[InputRequired(), WholeNumber(0)])
-    scale_max = IntegerField("Highest point of the scale",
-                             validators=[InputRequired(), WholeNumber(0)])
     scale_labels = TextAreaField("Labels of scale points (one per line: 1 = Not important)")
     unable_to_rate = BooleanField("Offer “unable to rate”")
-    consensus_rule = SelectField("Consensus rule", choices=RULE_CHOICES)
-    quantile_method = SelectField("Quantile method", choices=QUANTILE_CHOICES)
-    low_to = IntegerField("Last point of the low region (empty: default)",
-                          validators=[Optional(), WholeNumber(0)])
-    high_from = IntegerField("First point of the high region (empty: default)",
-                             validators=[Optional(), WholeNumber(0)])
-    agreement_pct = IntegerField("Agreement needed in a region (%)", validators=[
-        InputRequired(), WholeNumber(1, 100)])
-    opposite_max_pct = IntegerField("Largest share in the opposite region (%)", validators=[
-        InputRequired(), WholeNumber(0, 100)])
-    opposite_inclusive = BooleanField("The opposite share may equal that limit (“at most”)")
-    percent_threshold = IntegerField("Percent agreement threshold (%)", validators=[
-        InputRequired(), WholeNumber(1, 100)])
-    iqr_max = FloatField("Largest interquartile range (empty: 1 up to 7 points, else 2)",
-                         validators=[Optional(), NumberRange(0, SETTING_MAX)])
-    min_ratings = IntegerField("Minimum number of ratings for a verdict", validators=[
-        InputRequired(), WholeNumber(1)])
-    per_group_consensus = BooleanField("Consensus must hold in every stakeholder group")
-    stability_max_pct = IntegerField("Stability: largest change between rounds (%)", validators=[
-        InputRequired(), WholeNumber(0, 100)])
     preselect_previous = BooleanField("Preselect the panellist's previous rating")
     reason_outside_iqr = BooleanField("Ask for a reason when a rating lies outside the IQR")
     group_feedback = BooleanField("Show feedback per stakeholder group")
@@ -155,18 +137,19 @@ class StudyForm(FlaskForm):
         except ValueError as error:
             raise ValidationError(str(error)) from error
 
+    def consensus_fields(self, table: str) -> list:
+        """The fields of the consensus settings the study file keeps in ``table``, in order."""
+        return [self[setting.column] for setting in in_table(table)]
+
     def values(self) -> dict:
         """The study's column values from the form."""
         values = {name: self[name].data for name in (
-            "title", "slug", "description", "contact", "scale_min", "scale_max",
-            "unable_to_rate", "low_to", "high_from", "agreement_pct", "opposite_max_pct",
-            "opposite_inclusive", "percent_threshold", "iqr_max", "min_ratings",
-            "per_group_consensus", "stability_max_pct", "preselect_previous",
+            "title", "slug", "description", "contact", "unable_to_rate", "preselect_previous",
             "reason_outside_iqr", "group_feedback", "min_group_size", "auto_close")}
+        values |= {setting.column: column_value(setting, self[setting.column].data)
+                   for setting in CONSENSUS_SETTINGS}
         values["description"] = values["description"] or ""
         values["contact"] = values["contact"] or ""
-        values["consensus_rule"] = ConsensusRule(self.consensus_rule.data)
-        values["quantile_method"] = QuantileMethod(self.quantile_method.data)
         values["scale_labels"] = parse_scale_labels(self.scale_labels.data or "")
         values["reminder_days"] = parse_reminder_days(self.reminder_days.data or "")
         return values

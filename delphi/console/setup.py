@@ -7,15 +7,12 @@ from __future__ import annotations
 import enum
 
 from delphi import audit
+from delphi.consensus.definition import COLUMNS
 from delphi.extensions import db
 from delphi.models import Item, RoundItem, Section, StaffUser, Study
 
 # The consensus definition and the scale it is stated on: fixed once round 1 has opened.
-LOCKED_FIELDS = (
-    "scale_min", "scale_max", "consensus_rule", "quantile_method", "low_to", "high_from",
-    "agreement_pct", "opposite_max_pct", "opposite_inclusive", "percent_threshold", "iqr_max",
-    "min_ratings", "per_group_consensus", "stability_max_pct",
-)
+LOCKED_FIELDS = COLUMNS
 
 
 class SetupError(Exception):

@@ -9,27 +9,16 @@ from werkzeug.datastructures import MultiDict
 
 from delphi.auth.access import study_required
 from delphi.consensus import ConsensusError
+from delphi.consensus.definition import BY_ENGINE
 from delphi.console.forms import StudyForm, UploadForm, format_scale_labels
 from delphi.console.setup import LOCKED_FIELDS, SetupError, create_study, update_study
 from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Study
-from delphi.rounds.matrix import consensus_settings
+from delphi.studies.consensus import consensus_settings
 from delphi.studies.export import export_study_file
 from delphi.studies.study_file import create_study as create_from_file
 from delphi.studies.study_file import parse_study_file
-
-# The engine names its setting first in every error ("the scale 1-99 has more than ..." is the
-# one exception); the form field where each error is shown.
-ENGINE_FIELDS = {
-    "scale_min": "scale_min", "scale_max": "scale_max", "the": "scale_max",
-    "rule": "consensus_rule", "quantiles": "quantile_method", "low_to": "low_to",
-    "high_from": "high_from", "agreement": "agreement_pct", "opposite_max": "opposite_max_pct",
-    "opposite_inclusive": "opposite_inclusive", "percent": "percent_threshold",
-    "iqr_max": "iqr_max", "min_ratings": "min_ratings", "per_group": "per_group_consensus",
-    "stability_max": "stability_max_pct",
-}
-
 
 def _form_data(study: Study) -> dict:
     data = {column.name: getattr(study, column.name) for column in Study.__table__.columns}
@@ -53,13 +42,14 @@ def _defaults() -> dict:
 
 
 def _check_consensus(form: StudyForm, values: dict) -> bool:
-    """Ask the consensus engine whether the definition is valid; its error goes on a field."""
+    """Ask the consensus engine whether the definition is valid; its error goes on the field of
+    the setting it names (the rule's, when it names none)."""
     try:
         consensus_settings(Study(**values))
     except ConsensusError as error:
-        message = str(error)
-        name = ENGINE_FIELDS.get(message.split(" ", 1)[0], "consensus_rule")
-        form[name].errors = [*form[name].errors, message]
+        setting = BY_ENGINE.get(error.setting or "")
+        name = setting.column if setting else "consensus_rule"
+        form[name].errors = [*form[name].errors, str(error)]
         return False
     return True
 
@@ -133,8 +123,8 @@ def setup(study: Study):
                 return redirect(url_for("console.setup", slug=study.slug))
     if form.errors:
         status = 400
-    return render_template("console/study_form.html", form=form, study=study, locked=locked,
-                           locked_fields=LOCKED_FIELDS), status
+    return render_template("console/study_form.html", form=form, study=study,
+                           locked=locked), status
 
 
 @login_required

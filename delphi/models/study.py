@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from delphi.consensus.definition import BY_COLUMN
 from delphi.extensions import db
 from delphi.models.base import UTCDateTime, check, enum_column, utcnow
 
@@ -40,6 +41,11 @@ class ItemOrigin(enum.Enum):
     REWORDING = "rewording"  # a new wording of another item
 
 
+def _declared_default(column: str) -> object:
+    """A consensus setting's default, as declared once (delphi/consensus/definition.py)."""
+    return BY_COLUMN[column].default
+
+
 study_staff = db.Table(
     "study_staff",
     db.Column("study_id", ForeignKey("study.id", ondelete="CASCADE"), primary_key=True),
@@ -70,29 +76,38 @@ class Study(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # The rating scale.
-    scale_min: Mapped[int] = mapped_column(Integer, default=1)
-    scale_max: Mapped[int] = mapped_column(Integer, default=9)
+    scale_min: Mapped[int] = mapped_column(Integer, default=_declared_default("scale_min"))
+    scale_max: Mapped[int] = mapped_column(Integer, default=_declared_default("scale_max"))
     # Labels of scale points, keyed by the point as a string: {"1": "Not important", ...}.
     scale_labels: Mapped[dict] = mapped_column(JSON, default=dict)
     unable_to_rate: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    # The consensus definition, fixed when round 1 opens.
+    # The consensus definition, fixed when round 1 opens. Each column is a setting declared in
+    # delphi/consensus/definition.py, which says what it means and gives its default.
     consensus_rule: Mapped[ConsensusRule] = mapped_column(
-        enum_column(ConsensusRule, "consensus_rule"), default=ConsensusRule.COMET
+        enum_column(ConsensusRule, "consensus_rule"),
+        default=ConsensusRule(_declared_default("consensus_rule")),
     )
     quantile_method: Mapped[QuantileMethod] = mapped_column(
-        enum_column(QuantileMethod, "quantile_method"), default=QuantileMethod.LINEAR
+        enum_column(QuantileMethod, "quantile_method"),
+        default=QuantileMethod(_declared_default("quantile_method")),
     )
     low_to: Mapped[int | None] = mapped_column(Integer)  # last point of the low region; None: default
     high_from: Mapped[int | None] = mapped_column(Integer)  # first point of the high region
-    agreement_pct: Mapped[int] = mapped_column(Integer, default=70)  # comet: share needed in a region
-    opposite_max_pct: Mapped[int] = mapped_column(Integer, default=15)  # comet: share allowed opposite
-    opposite_inclusive: Mapped[bool] = mapped_column(Boolean, default=False)  # "at most" not "fewer than"
-    percent_threshold: Mapped[int] = mapped_column(Integer, default=75)  # percent rule
+    agreement_pct: Mapped[int] = mapped_column(
+        Integer, default=_declared_default("agreement_pct"))  # comet: share needed in a region
+    opposite_max_pct: Mapped[int] = mapped_column(
+        Integer, default=_declared_default("opposite_max_pct"))  # comet: share allowed opposite
+    opposite_inclusive: Mapped[bool] = mapped_column(
+        Boolean, default=_declared_default("opposite_inclusive"))  # "at most", not "fewer than"
+    percent_threshold: Mapped[int] = mapped_column(
+        Integer, default=_declared_default("percent_threshold"))  # percent rule
     iqr_max: Mapped[float | None] = mapped_column(Float)  # iqr rule; None: 1 up to 7 points, else 2
-    min_ratings: Mapped[int] = mapped_column(Integer, default=5)
-    per_group_consensus: Mapped[bool] = mapped_column(Boolean, default=False)
-    stability_max_pct: Mapped[int] = mapped_column(Integer, default=15)
+    min_ratings: Mapped[int] = mapped_column(Integer, default=_declared_default("min_ratings"))
+    per_group_consensus: Mapped[bool] = mapped_column(
+        Boolean, default=_declared_default("per_group_consensus"))
+    stability_max_pct: Mapped[int] = mapped_column(
+        Integer, default=_declared_default("stability_max_pct"))
 
     # What panellists see from round 2 on.
     preselect_previous: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from delphi.consensus import ConsensusError, ConsensusSettings
+from delphi.consensus.definition import SETTINGS
 from delphi.models import Study
-from delphi.rounds.matrix import consensus_settings
+from delphi.studies.consensus import consensus_settings
 
 QUANTILE_WORDS = {
     "linear": "linear interpolation (Hyndman & Fan type 7: R's default, numpy, "
@@ -38,22 +39,23 @@ def region_text(region: tuple[int, int] | None) -> str:
 
 
 def settings_columns(settings: dict) -> dict[str, object]:
-    """The settings as constant columns of an item table (CSV, XLSX, JSON)."""
-    regions = regions_of(settings)
-    return {
-        "quantile_method": settings.get("quantiles", ""),
-        "rule": settings.get("rule", ""),
-        "low_region": region_text(regions[0]) if regions else "",
-        "high_region": region_text(regions[1]) if regions else "",
-        "agreement_pct": settings.get("agreement"),
-        "opposite_max_pct": settings.get("opposite_max"),
-        "opposite_inclusive": settings.get("opposite_inclusive"),
-        "percent_threshold": settings.get("percent"),
-        "iqr_max": settings.get("effective_iqr_max", settings.get("iqr_max")),
-        "min_ratings": settings.get("min_ratings"),
-        "per_group": settings.get("per_group"),
-        "stability_max_pct": settings.get("stability_max"),
-    }
+    """The settings as constant columns of an item table (CSV, XLSX, JSON).
+
+    Each declared setting with a report column gives one: the value the engine recorded it as
+    (a region as "7-9", the IQR limit the scale gave); a choice not recorded is empty text.
+    """
+    regions = dict(zip(("low_region", "high_region"), regions_of(settings) or ()))
+    columns: dict[str, object] = {}
+    for setting in SETTINGS:
+        if setting.report_column is None:
+            continue
+        if setting.reported in ("low_region", "high_region"):
+            value: object = region_text(regions.get(setting.reported))
+        else:
+            value = settings.get(setting.reported,
+                                 settings.get(setting.engine, "" if setting.choices else None))
+        columns[setting.report_column] = value
+    return columns
 
 
 SETTINGS_COLUMNS = list(settings_columns({}))

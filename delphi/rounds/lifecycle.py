@@ -16,7 +16,8 @@ from delphi.mail.outbox import queue_invitation
 from delphi.models import (Decision, Item, Panellist, Response, ResponseStatus, Round, RoundItem,
                            RoundState, StaffUser, Study, StudyStatus, utcnow)
 from delphi.rounds.errors import RoundError
-from delphi.rounds.matrix import consensus_settings, ratings_matrix
+from delphi.rounds.matrix import ratings_matrix
+from delphi.studies.consensus import consensus_settings
 
 PROPOSED = {"in": Decision.CONSENSUS_IN, "out": Decision.CONSENSUS_OUT, "none": Decision.CARRY_FORWARD}
 

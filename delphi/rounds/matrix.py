@@ -1,4 +1,4 @@
-"""Building a round's ratings matrix and the study's consensus settings for the engine."""
+"""Building a round's ratings matrix for the consensus engine."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,30 +7,9 @@ from itertools import chain
 import numpy as np
 from sqlalchemy import Select, case, func, select
 
-from delphi.consensus import MISSING, UNABLE, ConsensusSettings
+from delphi.consensus import MISSING, UNABLE
 from delphi.extensions import db
-from delphi.models import (Panellist, Rating, Response, ResponseStatus, Round, RoundItem,
-                           Study)
-
-
-def consensus_settings(study: Study) -> ConsensusSettings:
-    """The study's consensus definition as the engine takes it (raises ConsensusError)."""
-    return ConsensusSettings(
-        scale_min=study.scale_min,
-        scale_max=study.scale_max,
-        rule=study.consensus_rule.value,
-        quantiles=study.quantile_method.value,
-        low_to=study.low_to,
-        high_from=study.high_from,
-        agreement=study.agreement_pct,
-        opposite_max=study.opposite_max_pct,
-        opposite_inclusive=study.opposite_inclusive,
-        percent=study.percent_threshold,
-        iqr_max=study.iqr_max,
-        min_ratings=study.min_ratings,
-        per_group=study.per_group_consensus,
-        stability_max=study.stability_max_pct,
-    )
+from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem
 
 
 @dataclass

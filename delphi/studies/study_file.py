@@ -15,10 +15,11 @@ from functools import partial
 
 from delphi import audit
 from delphi.consensus import ConsensusError
+from delphi.consensus.definition import BY_ENGINE, Setting, in_table
 from delphi.extensions import db
 from delphi.importing import Problems, decode_utf8
-from delphi.models import ConsensusRule, Item, QuantileMethod, Section, StaffUser, Study
-from delphi.rounds.matrix import consensus_settings
+from delphi.models import Item, Section, StaffUser, Study
+from delphi.studies.consensus import column_enum, consensus_settings
 from delphi.studies.toml_source import TomlSource, toml_syntax_problem, unreadable_toml_problem
 from delphi.validation import (ITEM_TEXT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, SETTING_MAX,
                                TITLE_MAX_LENGTH, code_problem, header_problem,
@@ -44,6 +45,16 @@ class Key:
     check: Callable[[str], str | None] = _line_text  # what is wrong with a text, or None
 
 
+def _declared(table: str) -> dict[str, Key]:
+    """The keys of the consensus settings declared in ``table`` (delphi/consensus/definition.py)."""
+    return {setting.key: _setting_key(setting) for setting in in_table(table)}
+
+
+def _setting_key(setting: Setting) -> Key:
+    kind = column_enum(setting) or {float: (int, float)}.get(setting.kind, setting.kind)
+    return Key(setting.column, kind, low=setting.minimum, high=setting.maximum)
+
+
 TABLES: dict[str, dict[str, Key]] = {
     "study": {
         "title": Key("title", str, required=True, check=header_problem),
@@ -52,25 +63,11 @@ TABLES: dict[str, dict[str, Key]] = {
         "contact": Key("contact", str),
     },
     "scale": {
-        "min": Key("scale_min", int),
-        "max": Key("scale_max", int),
+        **_declared("scale"),
         "labels": Key("scale_labels", "labels"),
         "unable_to_rate": Key("unable_to_rate", bool),
     },
-    "consensus": {
-        "rule": Key("consensus_rule", ConsensusRule),
-        "quantiles": Key("quantile_method", QuantileMethod),
-        "low_to": Key("low_to", int),
-        "high_from": Key("high_from", int),
-        "agreement": Key("agreement_pct", int, low=1, high=100),
-        "opposite_max": Key("opposite_max_pct", int, low=0, high=100),
-        "opposite_inclusive": Key("opposite_inclusive", bool),
-        "percent": Key("percent_threshold", int, low=1, high=100),
-        "iqr_max": Key("iqr_max", (int, float)),
-        "min_ratings": Key("min_ratings", int, low=1),
-        "per_group": Key("per_group_consensus", bool),
-        "stability_max": Key("stability_max_pct", int, low=0, high=100),
-    },
+    "consensus": _declared("consensus"),
     "feedback": {
         "preselect_previous": Key("preselect_previous", bool),
         "reason_outside_iqr": Key("reason_outside_iqr", bool),
@@ -88,8 +85,6 @@ TABLES: dict[str, dict[str, Key]] = {
         "reminder_body": Key("reminder_body", str, check=message_body_problem),
     },
 }
-# The consensus engine's names for settings the study file keeps under [scale].
-ENGINE_NAMES = {"scale_min": ("scale", "min"), "scale_max": ("scale", "max")}
 SECTION_KEYS = ("code", "title", "items")
 ITEM_KEYS = ("code", "text")
 
@@ -262,14 +257,15 @@ class _Checker:
                              f"{point} is not on the scale {low} to {high}")
 
     def consensus(self, settings: dict[str, object]) -> None:
-        """Let the consensus engine judge the definition; point at the key its message names."""
+        """Let the consensus engine judge the definition; point at the setting it faults."""
         try:
             consensus_settings(Study(**settings))
         except ConsensusError as error:
-            name = str(error).split(" ", 1)[0]
-            table, key = ENGINE_NAMES.get(name, ("consensus", name))
-            where = f"[{table}] {key}" if key in TABLES[table] else f"[{table}]"
-            line = self.source.key_line(table, key) or self.source.table_line(table)
+            setting = BY_ENGINE.get(error.setting or "")
+            table, key = (setting.table, setting.key) if setting else ("consensus", None)
+            where = f"[{table}] {key}" if key else f"[{table}]"
+            line = (self.source.key_line(table, key) if key else None) \
+                or self.source.table_line(table)
             self.problem(line or self.source.table_line("scale"), where, str(error))
 
     def sections(self, document: dict) -> list[ParsedSection]:

@@ -1,0 +1,130 @@
+"""Every setting of the consensus definition, declared once.
+
+Each declaration ties the engine's name for a setting (a ConsensusSettings field) to the Study
+column that stores it, the study file's table and key, the set-up form's label and help text,
+the bounds a typed value must keep (the engine then judges the definition as a whole), the
+rules whose verdict depends on it and the column the item exports state it in. The study file,
+the set-up form and its lock, the reports and the engine settings of a study are built from
+this table; nothing else names these settings one by one.
+"""
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, fields
+
+from delphi.consensus.settings import QUANTILE_METHODS, RULES, ConsensusSettings
+from delphi.validation import SETTING_MAX
+
+_ENGINE_DEFAULTS = {f.name: f.default for f in fields(ConsensusSettings)
+                    if f.default is not MISSING}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of the consensus definition and every name it goes by."""
+
+    engine: str  # the ConsensusSettings field
+    column: str  # the Study column (also the set-up form's field name and id)
+    table: str  # the study file's table ...
+    key: str  # ... and key
+    label: str  # the set-up form's label
+    help: str  # what the setting does, in a sentence
+    kind: type  # int, float, bool, or str for a choice
+    minimum: int = 0  # bounds of a typed number (int and float kinds)
+    maximum: int = SETTING_MAX
+    optional: bool = False  # may be left empty: the engine then derives it from the scale
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label) of each choice
+    rules: tuple[str, ...] = RULES  # the rules whose verdict depends on the setting
+    report_column: str | None = None  # its column in item exports (None: not stated there)
+    recorded: str | None = None  # the key of ConsensusSettings.to_dict() exports state
+
+    @property
+    def default(self) -> object:
+        """A new study's value: the engine's default."""
+        return _ENGINE_DEFAULTS[self.engine]
+
+    def used_by(self, rule: str) -> bool:
+        """Whether the setting matters under ``rule``."""
+        return rule in self.rules
+
+    @property
+    def reported(self) -> str:
+        """The key of the engine's record that exports state for this setting."""
+        return self.recorded or self.engine
+
+
+_RULE_LABELS = {
+    "comet": "COMET: a share of ratings in the high (or low) region, few opposite",
+    "percent": "Percent agreement: a share of ratings in one region",
+    "iqr": "Interquartile range at most a limit",
+    "rand": "RAND/UCLA: median region and disagreement index",
+}
+_QUANTILE_LABELS = {
+    "linear": "Linear (Hyndman & Fan type 7: R, numpy, Excel PERCENTILE.INC)",
+    "weibull": "Weibull (type 6: SPSS, Minitab, Excel PERCENTILE.EXC)",
+}
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("scale_min", "scale_min", "scale", "min", "Lowest point of the scale",
+            "The lowest rating a panellist can give.", int),
+    Setting("scale_max", "scale_max", "scale", "max", "Highest point of the scale",
+            "The highest rating a panellist can give; the scale has at least three points.",
+            int),
+    Setting("rule", "consensus_rule", "consensus", "rule", "Consensus rule",
+            "How each item's ratings decide consensus in, out or none.", str,
+            choices=tuple((rule, _RULE_LABELS[rule]) for rule in RULES),
+            report_column="rule"),
+    Setting("quantiles", "quantile_method", "consensus", "quantiles", "Quantile method",
+            "How quartiles and percentiles are computed from the ratings.", str,
+            choices=tuple((method, _QUANTILE_LABELS[method]) for method in QUANTILE_METHODS),
+            report_column="quantile_method"),
+    Setting("low_to", "low_to", "consensus", "low_to",
+            "Last point of the low region (empty: default)",
+            "Ratings up to this point count as low; by default the lowest third of the scale.",
+            int, optional=True, report_column="low_region", recorded="low_region"),
+    Setting("high_from", "high_from", "consensus", "high_from",
+            "First point of the high region (empty: default)",
+            "Ratings from this point on count as high; by default the highest third.",
+            int, optional=True, report_column="high_region", recorded="high_region"),
+    Setting("agreement", "agreement_pct", "consensus", "agreement",
+            "Agreement needed in a region (%)",
+            "The share of ratings one region needs for consensus in (high) or out (low).",
+            int, minimum=1, maximum=100, rules=("comet",), report_column="agreement_pct"),
+    Setting("opposite_max", "opposite_max_pct", "consensus", "opposite_max",
+            "Largest share in the opposite region (%)",
+            "The share of ratings the other region may hold at the same time.",
+            int, maximum=100, rules=("comet",), report_column="opposite_max_pct"),
+    Setting("opposite_inclusive", "opposite_inclusive", "consensus", "opposite_inclusive",
+            "The opposite share may equal that limit (“at most”)",
+            "Whether the opposite share may equal its limit, rather than stay below it.",
+            bool, rules=("comet",), report_column="opposite_inclusive"),
+    Setting("percent", "percent_threshold", "consensus", "percent",
+            "Percent agreement threshold (%)",
+            "The share of ratings one region needs; more than half, so in and out never meet.",
+            int, minimum=1, maximum=100, rules=("percent",), report_column="percent_threshold"),
+    Setting("iqr_max", "iqr_max", "consensus", "iqr_max",
+            "Largest interquartile range (empty: 1 up to 7 points, else 2)",
+            "The widest interquartile range that still counts as consensus.",
+            float, optional=True, rules=("iqr",), report_column="iqr_max",
+            recorded="effective_iqr_max"),
+    Setting("min_ratings", "min_ratings", "consensus", "min_ratings",
+            "Minimum number of ratings for a verdict",
+            "An item rated by fewer panellists has no consensus either way.",
+            int, minimum=1, report_column="min_ratings"),
+    Setting("per_group", "per_group_consensus", "consensus", "per_group",
+            "Consensus must hold in every stakeholder group",
+            "Consensus in or out must also hold in each group with enough ratings.",
+            bool, report_column="per_group"),
+    Setting("stability_max", "stability_max_pct", "consensus", "stability_max",
+            "Stability: largest change between rounds (%)",
+            "An item is stable when fewer than this share of panellists changed their rating.",
+            int, maximum=100, report_column="stability_max_pct"),
+)
+
+BY_ENGINE = {setting.engine: setting for setting in SETTINGS}
+BY_COLUMN = {setting.column: setting for setting in SETTINGS}
+COLUMNS = tuple(setting.column for setting in SETTINGS)
+
+
+def in_table(table: str) -> tuple[Setting, ...]:
+    """The settings the study file keeps in ``table``, in their order."""
+    return tuple(setting for setting in SETTINGS if setting.table == table)
