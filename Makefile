@@ -25,14 +25,16 @@ test: install
 bench: install
 	$(BIN)/python bench/run.py
 
-# The reliability and security suites with the full load (200 panellists, 60 ratings each) and
+# The reliability and security suites, and the tests of the cases a security review tried,
+# with the full load (200 panellists, 60 ratings each) and
 # more generated files; writes docs/reliability.md from the run (and fails if a test failed). PostgreSQL is included when
 # DELPHI_TEST_DATABASE_URL names a database (as .ci/run sets it).
 VERIFY_RESULTS := instance/verify
 verify: install
 	rm -rf $(VERIFY_RESULTS) && mkdir -p $(VERIFY_RESULTS)
 	-DELPHI_HEAVY=1 DELPHI_VERIFY_RESULTS=$(VERIFY_RESULTS) $(BIN)/pytest tests/reliability \
-		tests/security -p no:cacheprovider -s --junitxml=$(VERIFY_RESULTS)/junit.xml
+		tests/security $$($(BIN)/python -m tests.reliability.report --modules) \
+		-p no:cacheprovider -s --junitxml=$(VERIFY_RESULTS)/junit.xml
 	DELPHI_HEAVY=1 $(BIN)/python -m tests.reliability.report $(VERIFY_RESULTS) docs/reliability.md
 
 clean:

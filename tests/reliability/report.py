@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import platform
+import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
@@ -25,6 +26,74 @@ FAULTS = {
                            "submitted 8 times at once",
     "fault-mail-outage": "The SMTP server down while the invitations are sent",
 }
+
+
+# The cases an outside security and fault review tried, each with the test modules that try them
+# again in this run (``make verify`` runs these modules beside tests/reliability and
+# tests/security). A module is named by its path from the project root.
+REVIEW_CASES = [
+    ("Another study's e-mail files on the Messages page (slug prefixes, renames, erasure)",
+     ["tests/security/test_mail_files.py"]),
+    ("`delphi tick` and every other command run through the installed entry point",
+     ["tests/cli/test_entry_point.py", "tests/console/test_console_tick.py"]),
+    ("A line break in an e-mail header value (title, subjects): refused at input; the sender "
+     "fails that message alone", ["tests/console/test_console_mail_unsendable.py",
+                                  "tests/console/test_console_input_rules.py",
+                                  "tests/foundation/test_study_file_rules.py"]),
+    ("Staff account enumeration by timing; password spraying from one address",
+     ["tests/security/test_sign_in_timing.py", "tests/security/test_rate_limits.py"]),
+    ("A study file of thousands of items checked in linear time",
+     ["tests/foundation/test_study_file_rules.py"]),
+    ("Staff sessions replayed after sign-out, a password or role change, sign-out everywhere",
+     ["tests/security/test_staff_sessions.py"]),
+    ("Derived text longer than its column (a 300-character title, long codes, audit targets)",
+     ["tests/console/test_console_input_rules.py", "tests/console/test_console_staff.py"]),
+    ("Rate limits behind a proxy, unknown links against valid ones, several workers on "
+     "in-memory counts", ["tests/security/test_rate_limits.py",
+                          "tests/security/test_production_settings.py"]),
+    ("Percent-encoded personal-link paths in gunicorn's access log",
+     ["tests/reliability/test_gunicorn_http.py",
+      "tests/questionnaire/test_questionnaire_logging.py"]),
+    ("Ids of 2^31 and 2^63 in URLs; huge numbers in query strings, forms, study files and "
+     "responses files; 5,000-deep TOML",
+     ["tests/security/test_url_ids.py", "tests/rounds_console/test_query_numbers.py",
+      "tests/foundation/test_study_file_rules.py", "tests/foundation/test_responses_import.py"]),
+    ("NUL and control characters in comments, suggestions, titles and group names; the error "
+     "page of a failed request for signed-in staff",
+     ["tests/questionnaire/test_questionnaire_text_problems.py",
+      "tests/reliability/test_error_page.py", "tests/console/test_console_input_rules.py"]),
+    ("Study files held to the forms' rules (codes like =cmd, reminder days, {link}, lengths)",
+     ["tests/foundation/test_study_file_rules.py"]),
+    ("A 300 MB anonymous request body", ["tests/reliability/test_request_size.py"]),
+    ("Cache-Control: no-store on pages with a personal link or answers",
+     ["tests/security/test_cache_control.py"]),
+    ("A short SECRET_KEY and HSTS in production", ["tests/security/test_production_settings.py"]),
+    ("Weak staff passwords", ["tests/security/test_staff_passwords.py"]),
+    ("Instance files readable by other users", ["tests/security/test_instance_files.py"]),
+    ("A withdrawn panellist's answers page; doubled charset on downloads; non-ASCII digits "
+     "and over-long comments in a responses file; a 412-character staff e-mail",
+     ["tests/questionnaire/test_questionnaire_access.py",
+      "tests/reports/test_reports_content_types.py", "tests/foundation/test_responses_import.py",
+      "tests/console/test_console_staff.py"]),
+]
+
+
+def review_modules() -> list[str]:
+    """The test modules of the review's cases outside tests/reliability and tests/security."""
+    modules = {module for _, modules in REVIEW_CASES for module in modules}
+    return sorted(m for m in modules
+                  if not m.startswith(("tests/reliability/", "tests/security/")))
+
+
+def _commit() -> str:
+    """The commit the run was made at, marked when the work tree held other changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True,
+                              check=False).stdout.strip()
+
+    commit = git("rev-parse", "--short=12", "HEAD") or "unknown"
+    return commit + (" (with uncommitted changes)" if git("status", "--porcelain",
+                                                         "--untracked-files=no") else "")
 
 
 def _figures(folder: Path) -> dict[str, dict]:
@@ -93,6 +162,17 @@ def _bad_inputs() -> list[str]:
     return lines
 
 
+def _review_cases(counts: Counter) -> list[str]:
+    lines = ["| Case tried | Tests | Passed | Failed |", "|---|---|---|---|"]
+    for case, modules in REVIEW_CASES:
+        names = [Path(module).stem for module in modules]
+        passed = sum(counts[(name, "passed")] for name in names)
+        failed = sum(counts[(name, "failed")] + counts[(name, "skipped")] for name in names)
+        tests = ", ".join(f"`{module}`" for module in modules)
+        lines.append(f"| {case} | {tests} | {passed} | {failed} |")
+    return lines
+
+
 def _test_table(counts: Counter) -> list[str]:
     modules = sorted({module for module, _ in counts})
     lines = ["| Test module | Passed | Failed | Skipped |", "|---|---|---|---|"]
@@ -115,7 +195,7 @@ def write(folder: Path, output: Path) -> bool:
     text = "\n".join([
         "# Reliability and security: figures from the last `make verify`",
         "",
-        f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
+        f"Run at commit {_commit()} on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
         f"{platform.machine()}; gunicorn with 2 sync workers on loopback (`gunicorn.conf.py`), "
         "the panel simulated by `tests/reliability/simulate.py` in its own process. "
         "Regenerate with `make verify` (needs `DELPHI_TEST_DATABASE_URL` for PostgreSQL).",
@@ -143,6 +223,11 @@ def write(folder: Path, output: Path) -> bool:
         "against six kinds of visitor, rate limits, security headers, cookies and logs: see "
         "`tests/security/`.",
         "",
+        "Cases an outside security and fault review tried, each tried again in this run (a "
+        "skipped test counts as failed here):",
+        "",
+        *_review_cases(counts),
+        "",
         "## Tests in this run",
         "",
         *_test_table(counts),
@@ -153,6 +238,9 @@ def write(folder: Path, output: Path) -> bool:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--modules"]:
+        print(" ".join(review_modules()))
+        sys.exit(0)
     ok = write(Path(sys.argv[1]), Path(sys.argv[2]))
     print(f"Wrote {sys.argv[2]}" + ("." if ok else ": a test failed or something was lost."))
     sys.exit(0 if ok else 1)
