@@ -1,1 +1,1 @@
-"""Benchmarks of issue 8: ``make bench`` runs ``bench/run.py`` and writes ``bench/RESULTS.md``."""
+"""Benchmarks: ``make bench`` runs ``bench/run.py`` and writes ``bench/RESULTS.md``."""

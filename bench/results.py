@@ -22,7 +22,7 @@ def _machine(m: dict) -> list[str]:
     memory = f"{m['memory_gb']:.0f} GB" if m["memory_gb"] else "unknown"
     return [
         "## Machine", "",
-        f"- Date: {m['date']}",
+        f"- Date: {m['date']}; commit {m.get('commit', 'unknown')}",
         f"- CPU: {m['cpu']}, {m['cores']} cores; memory {memory}",
         f"- Python {m['python']}, numpy {m['numpy']}, SQLite {m['sqlite']}, PostgreSQL "
         f"{m['postgresql'] or 'not measured (DELPHI_BENCH_DATABASE_URL unset)'}",
@@ -133,7 +133,7 @@ def write_results(results: dict, path: Path) -> Path:
         lines += _engine(results["engine"])
     if results.get("study_file"):
         lines += _study_file(results["study_file"])
-    notes = Path(__file__).with_name("NOTES.md")
+    notes = Path(__file__).resolve().parents[1] / "docs" / "benchmark-notes.md"
     if notes.exists():
         lines += [notes.read_text().strip(), ""]
     if results.get("failures"):

@@ -1,7 +1,7 @@
-"""``make bench``: run every benchmark of issue 8, print a summary and write bench/RESULTS.md.
+"""``make bench``: run every benchmark, print a summary and write bench/RESULTS.md.
 
 SQLite always; PostgreSQL too when ``DELPHI_BENCH_DATABASE_URL`` names a database (it is
-emptied: every table is dropped). Sizes are those the issue names; only repetitions are few,
+emptied: every table is dropped). Sizes are those of the targets in the README; only repetitions are few,
 so the whole run stays within minutes on a small machine. Figures are ratios measured side by
 side in one run, because shared machines are noisy.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +44,12 @@ def machine(url: str | None) -> dict:
         with engine.connect() as conn:
             postgresql = conn.execute(sa.text("SHOW server_version")).scalar()
         engine.dispose()
+    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, check=False).stdout.strip()
     return {
+        "commit": commit + (" (with uncommitted changes)" if dirty else ""),
         "cpu": cpu,
         "cores": os.cpu_count(),
         "memory_gb": memory,
