@@ -14,6 +14,7 @@ from delphi.models import (Decision, Item, Panellist, Rating, Response, Response
 from delphi.panel.tokens import find_panellist
 from delphi.questionnaire.feedback import ItemFeedback, feedback_for_round
 from delphi.rounds.answers import response_for
+from delphi.rounds.deadline import deadline_passed
 
 
 @dataclass
@@ -135,6 +136,11 @@ class Questionnaire:
     @property
     def submitted(self) -> bool:
         return self.response.status is ResponseStatus.SUBMITTED
+
+    @property
+    def deadline_passed(self) -> bool:
+        """The round is still open after its deadline: answers are accepted until it closes."""
+        return deadline_passed(self.round)
 
     def unrated(self) -> list[tuple[SectionPart, ShownItem]]:
         return [(part, ri) for part in self.sections for ri in part.round_items

@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from delphi.extensions import db
 from delphi.models import Decision, Response, Round, RoundItem, RoundState, Study
+from delphi.rounds.deadline import change_deadline
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import close_round, current_round, decide, open_round
 from delphi.rounds.responses_import import import_responses
@@ -76,6 +77,23 @@ def close_command(slug: str) -> None:
     click.echo(f"Round {round_.number} of {slug} is closed: {len(statuses)} items, "
                f"{statuses.count('in')} consensus in, {statuses.count('out')} consensus out, "
                f"{statuses.count('none')} without consensus.")
+
+
+@round_group.command("deadline")
+@click.argument("slug")
+@click.argument("date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD")
+@click.option("--notify", is_flag=True,
+              help="E-mail the new deadline to the active panellists who have not submitted.")
+def deadline_command(slug: str, date: datetime, notify: bool) -> None:
+    """Move the open round's deadline: the round closes at the end of DATE (UTC).
+
+    The reminder schedule follows the new deadline. Notices go out with the next
+    ``delphi mail send`` or ``delphi tick``.
+    """
+    study = study_by_slug(slug)
+    with one_transaction():
+        change = change_deadline(_latest_round(study), _end_of_day(date), notify=notify)
+    click.echo(change.describe())
 
 
 @round_group.command("next")

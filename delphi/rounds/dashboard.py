@@ -18,6 +18,7 @@ from delphi.consensus import ConsensusSettings, ItemStability, ItemSummary, summ
 from delphi.extensions import db
 from delphi.models import (Decision, Item, Panellist, Response, ResponseStatus, Round, RoundItem,
                            RoundState, Section, Study, Suggestion, utcnow)
+from delphi.rounds.deadline import deadline_passed
 from delphi.rounds.lifecycle import PROPOSED
 from delphi.rounds.matrix import ratings_matrix
 
@@ -53,7 +54,7 @@ class ResponseRate:
 
 @dataclass(frozen=True)
 class Waiting:
-    """A panellist who has not started the round (names stay on the staff side)."""
+    """A panellist who has not submitted the round (names stay on the staff side)."""
 
     pseudonym: str
     name: str
@@ -65,7 +66,8 @@ class Waiting:
 class Progress:
     overall: ResponseRate
     groups: list[ResponseRate]
-    waiting: list[Waiting]
+    waiting: list[Waiting]  # not started
+    drafting: list[Waiting]  # started (a draft saved) but not submitted
 
 
 def histogram(summary: ItemSummary, points: list[int], code: str) -> DistributionChart:
@@ -89,7 +91,7 @@ def progress(round_: Round) -> Progress:
     ).all()
     overall = ResponseRate(group="All panellists")
     groups: dict[str, ResponseRate] = {}
-    waiting = []
+    waiting, drafting = [], []
     for pseudonym, name, group, withdrawn_at, erased_at, status in rows:
         active = withdrawn_at is None and erased_at is None
         if not active and status is not ResponseStatus.SUBMITTED:
@@ -99,7 +101,11 @@ def progress(round_: Round) -> Progress:
         if status in NOT_STARTED:
             waiting.append(Waiting(pseudonym=pseudonym, name=name or "(name erased)", group=group,
                                    opened=status is ResponseStatus.OPENED))
-    return Progress(overall=overall, groups=list(groups.values()), waiting=waiting)
+        elif status is ResponseStatus.DRAFT:
+            drafting.append(Waiting(pseudonym=pseudonym, name=name or "(name erased)",
+                                    group=group, opened=True))
+    return Progress(overall=overall, groups=list(groups.values()), waiting=waiting,
+                    drafting=drafting)
 
 
 def time_left(closes_at: datetime | None, now: datetime | None = None) -> str:
@@ -133,6 +139,7 @@ class Dashboard:
     progress: Progress
     items: list[ItemRow]
     time_left: str
+    deadline_passed: bool  # open past its deadline: answers are accepted until it is closed
 
 
 def dashboard(round_: Round) -> Dashboard:
@@ -147,7 +154,8 @@ def dashboard(round_: Round) -> Dashboard:
         for ri in _round_items(round_)
     ]
     return Dashboard(round_=round_, progress=progress(round_), items=rows,
-                     time_left=time_left(round_.closes_at))
+                     time_left=time_left(round_.closes_at),
+                     deadline_passed=deadline_passed(round_))
 
 
 def _round_items(round_: Round) -> list[RoundItem]:

@@ -8,11 +8,14 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, HiddenField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, Optional,
+                                ValidationError)
 
 from delphi.models import Decision
+from delphi.rounds.reminders import MOMENT_FORMAT
 
 # A rewording is made on its own page, with the new wording, so it is not offered here.
 DECISION_CHOICES = [
@@ -32,6 +35,32 @@ class DeadlineForm(FlaskForm):
 
     def closes_at(self) -> datetime:
         return datetime.combine(self.deadline.data, END_OF_DAY)
+
+
+class ChangeDeadlineForm(DeadlineForm):
+    """Move the open round's deadline, and perhaps tell those who have not submitted."""
+
+    deadline = DateField("New deadline (the round closes at 23:59 UTC that day)",
+                         validators=[InputRequired(message="Give the new deadline.")])
+    notify = BooleanField("E-mail the panellists who have not submitted about the new deadline")
+
+
+class ReminderForm(FlaskForm):
+    """Send a reminder now; ``moment`` is when the confirmation page was shown, so the same
+    page submitted twice queues the reminders once."""
+
+    moment = HiddenField(validators=[DataRequired(
+        message="The confirmation page is incomplete; open it again.")])
+
+    def validate_moment(self, field) -> None:
+        try:
+            datetime.strptime(field.data, MOMENT_FORMAT)
+        except ValueError:
+            raise ValidationError(
+                "The confirmation page is out of date; open it again.") from None
+
+    def moment_value(self) -> datetime:
+        return datetime.strptime(self.moment.data, MOMENT_FORMAT)
 
 
 class ConfirmForm(FlaskForm):

@@ -11,12 +11,16 @@ from flask_login import current_user
 
 from delphi.auth.access import study_required
 from delphi.extensions import db
-from delphi.models import Decision, Round, RoundItem, RoundState, Study, Suggestion, SuggestionKind
+from delphi.models import (Decision, Round, RoundItem, RoundState, Study, Suggestion,
+                           SuggestionKind, utcnow)
 from delphi.rounds import dashboard as pages
 from delphi.rounds.errors import RoundError
-from delphi.rounds.forms import (ConfirmForm, DecisionForm, DeadlineForm, RewordForm,
-                                 SuggestionForm)
+from delphi.rounds.deadline import change_deadline
+from delphi.rounds.forms import (ChangeDeadlineForm, ConfirmForm, DecisionForm, DeadlineForm,
+                                 ReminderForm, RewordForm, SuggestionForm)
 from delphi.rounds.lifecycle import close_round, current_round, decide as decide_item, open_round
+from delphi.rounds.reminders import (MOMENT_FORMAT, last_reminder_at, reminder_refusal,
+                                     send_reminders, unsubmitted)
 from delphi.rounds.review import (add_item_from_suggestion, complete_study, decline_suggestion,
                                   launch_next_round, reword_item)
 
@@ -47,14 +51,17 @@ def dashboard(study: Study):
     return _render_dashboard(study)
 
 
-def _render_dashboard(study: Study, open_form: DeadlineForm | None = None, status: int = 200):
+def _render_dashboard(study: Study, open_form: DeadlineForm | None = None, status: int = 200,
+                      deadline_form: ChangeDeadlineForm | None = None):
     """The open round's dashboard; without one, where the study stands and what comes next."""
     latest = current_round(study)
     board = pages.dashboard(latest) if latest and latest.state is RoundState.OPEN else None
     open_form = open_form or DeadlineForm(formdata=None)
+    deadline_form = deadline_form or ChangeDeadlineForm(formdata=None)
     return render_template(
         "rounds/dashboard.html", study=study, latest=latest, board=board, open_form=open_form,
-        rounds=study.rounds, problems=_problems(open_form),
+        deadline_form=deadline_form, rounds=study.rounds,
+        problems=_problems(open_form, deadline_form),
     ), status
 
 
@@ -246,3 +253,45 @@ def complete(study: Study, number: int):
             return redirect(url_for("rounds.dashboard", slug=study.slug))
     return _render_review(study, round_, failed={"complete": form}, status=400)
 
+
+
+@study_required
+def deadline(study: Study, number: int):
+    """Move the open round's deadline; with the box ticked, tell those who have not submitted."""
+    round_ = _round(study, number)
+    form = ChangeDeadlineForm()
+    if form.validate_on_submit():
+        try:
+            change = change_deadline(round_, form.closes_at(), notify=form.notify.data,
+                                     by=current_user)
+        except RoundError as error:
+            _failed(error, form)
+        else:
+            db.session.commit()
+            flash(change.describe(), "success")
+            return redirect(url_for("rounds.dashboard", slug=study.slug))
+    return _render_dashboard(study, deadline_form=form, status=400)
+
+
+@study_required
+def remind(study: Study, number: int):
+    """GET: who a reminder would go to. POST: queue it for those who have still not submitted."""
+    round_ = _round(study, number)
+    form = ReminderForm()
+    if form.validate_on_submit():
+        try:
+            reminded = send_reminders(round_, moment=form.moment_value(), by=current_user)
+        except RoundError as error:
+            _failed(error, form)
+        else:
+            db.session.commit()
+            flash(reminded.describe(), "success")
+            return redirect(url_for("rounds.dashboard", slug=study.slug))
+    elif request.method == "GET":
+        form.moment.data = f"{utcnow():{MOMENT_FORMAT}}"
+    refusal = reminder_refusal(round_)
+    return render_template(
+        "rounds/remind.html", study=study, round_=round_, form=form, refusal=refusal,
+        waiting=None if refusal else unsubmitted(round_), last_reminder=last_reminder_at(round_),
+        problems=_problems(form),
+    ), 400 if form.errors else 200

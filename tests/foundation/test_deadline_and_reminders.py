@@ -164,7 +164,7 @@ def test_only_an_open_round_has_its_deadline_changed(db, panel_round):
 
 def test_a_reminder_goes_to_those_who_have_not_submitted_and_a_double_submit_queues_once(
         db, panel_round, make_staff):
-    study, panel, round_ = panel_round
+    _, panel, round_ = panel_round
     staff = make_staff()
     moment = _at_minute(utcnow())
 

@@ -100,6 +100,9 @@ TABLE: dict[tuple[str, str], str] = {
     ("rounds.open_first", "POST"): STAFF_FORM,
     ("rounds.close", "GET"): STAFF_ONLY,
     ("rounds.close", "POST"): STAFF_FORM,
+    ("rounds.deadline", "POST"): STAFF_FORM,  # no date
+    ("rounds.remind", "GET"): STAFF_ONLY,  # round 1 is closed: says no reminder can go
+    ("rounds.remind", "POST"): STAFF_FORM,  # no confirmation moment
     ("rounds.review", "GET"): STAFF_ONLY,
     ("rounds.decide", "POST"): STAFF_FORM,
     ("rounds.reword", "GET"): STAFF_ONLY,
