@@ -6,13 +6,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from delphi.extensions import db
-from delphi.models.base import UTCDateTime, utcnow
+from delphi.models.base import Model, UTCDateTime, utcnow
 from delphi.models.staff import StaffUser
 from delphi.models.study import Study
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int | None] = mapped_column(
         ForeignKey("study.id", ondelete="CASCADE"), index=True

@@ -3,8 +3,21 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, DateTime, Enum
+
+from delphi.extensions import db
+
+if TYPE_CHECKING:
+    import flask_sqlalchemy.model
+    from sqlalchemy.orm import DeclarativeBase
+
+    class Model(flask_sqlalchemy.model.Model, DeclarativeBase):
+        """What ``db.Model`` is at run time: a type checker cannot follow a class made by a call."""
+
+else:
+    Model = db.Model  # the base class of every model
 
 
 def utcnow() -> datetime:

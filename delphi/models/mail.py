@@ -7,8 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from delphi.extensions import db
-from delphi.models.base import UTCDateTime, enum_column, utcnow
+from delphi.models.base import Model, UTCDateTime, enum_column, utcnow
 from delphi.models.panel import Panellist
 
 
@@ -19,7 +18,7 @@ class MessageStatus(enum.Enum):
     FAILED = "failed"  # gave up after the last retry
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
     panellist_id: Mapped[int | None] = mapped_column(ForeignKey("panellist.id", ondelete="SET NULL"))

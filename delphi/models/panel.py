@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from delphi.extensions import db
-from delphi.models.base import UTCDateTime, utcnow
+from delphi.models.base import Model, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from delphi.models.rounds import Response
     from delphi.models.study import Study
 
 
-class Panellist(db.Model):
+class Panellist(Model):
     __table_args__ = (UniqueConstraint("study_id", "email"), UniqueConstraint("study_id", "pseudonym"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,8 +9,7 @@ from sqlalchemy import (JSON, Boolean, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from delphi.extensions import db
-from delphi.models.base import UTCDateTime, check, enum_column, utcnow
+from delphi.models.base import Model, UTCDateTime, check, enum_column, utcnow
 
 if TYPE_CHECKING:
     from delphi.models.panel import Panellist
@@ -83,7 +82,7 @@ class SuggestionStatus(enum.Enum):
     DECLINED = "declined"
 
 
-class Round(db.Model):
+class Round(Model):
     __table_args__ = (
         UniqueConstraint("study_id", "number"),
         check("number >= 1", "number_positive"),
@@ -124,7 +123,7 @@ class Round(db.Model):
         return f"<Round {self.number} {self.state.value}>"
 
 
-class RoundItem(db.Model):
+class RoundItem(Model):
     """An item as shown in one round, with the exact wording rated and, once closed, its summary."""
 
     __table_args__ = (UniqueConstraint("round_id", "item_id"),)
@@ -153,7 +152,7 @@ class RoundItem(db.Model):
     section: Mapped[Section] = relationship()
 
 
-class Response(db.Model):
+class Response(Model):
     """One panellist's answers to one round."""
 
     __table_args__ = (UniqueConstraint("round_id", "panellist_id"),)
@@ -183,7 +182,7 @@ class Response(db.Model):
     )
 
 
-class Rating(db.Model):
+class Rating(Model):
     """A panellist's answer to one item in one round: a point, "unable to rate", or nothing yet."""
 
     __table_args__ = (
@@ -208,7 +207,7 @@ class Rating(db.Model):
     round_item: Mapped[RoundItem] = relationship()
 
 
-class SectionComment(db.Model):
+class SectionComment(Model):
     __table_args__ = (UniqueConstraint("response_id", "section_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -221,7 +220,7 @@ class SectionComment(db.Model):
     response: Mapped[Response] = relationship(back_populates="section_comments")
 
 
-class Suggestion(db.Model):
+class Suggestion(Model):
     """A new item or a rewording proposed by a panellist during a round."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

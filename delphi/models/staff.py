@@ -11,8 +11,7 @@ from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from delphi.extensions import db
-from delphi.models.base import UTCDateTime, enum_column, utcnow
+from delphi.models.base import Model, UTCDateTime, enum_column, utcnow
 from delphi.models.study import study_staff
 
 if TYPE_CHECKING:
@@ -24,7 +23,7 @@ class Role(enum.Enum):
     COORDINATOR = "coordinator"  # the studies they are assigned to
 
 
-class StaffUser(UserMixin, db.Model):
+class StaffUser(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="", server_default="")

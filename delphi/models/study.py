@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from delphi.consensus.definition import BY_COLUMN
 from delphi.extensions import db
-from delphi.models.base import UTCDateTime, check, enum_column, utcnow
+from delphi.models.base import Model, UTCDateTime, check, enum_column, utcnow
 
 if TYPE_CHECKING:
     from delphi.models.rounds import Round
@@ -53,7 +53,7 @@ study_staff = db.Table(
 )
 
 
-class Study(db.Model):
+class Study(Model):
     __table_args__ = (
         check("scale_max - scale_min >= 2", "scale_has_three_points"),
         check("min_ratings >= 1", "min_ratings_positive"),
@@ -153,7 +153,7 @@ class Study(db.Model):
         return f"<Study {self.slug}>"
 
 
-class Section(db.Model):
+class Section(Model):
     __table_args__ = (UniqueConstraint("study_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,7 +166,7 @@ class Section(db.Model):
     items: Mapped[list[Item]] = relationship(back_populates="section", order_by="Item.position")
 
 
-class Item(db.Model):
+class Item(Model):
     """A guidance item. Its text never changes once shown: a rewording is a new item."""
 
     __table_args__ = (UniqueConstraint("study_id", "code"),)
