@@ -91,8 +91,10 @@ def deadline_command(slug: str, date: datetime, notify: bool) -> None:
     ``delphi mail send`` or ``delphi tick``.
     """
     study = study_by_slug(slug)
+    closes_at = _end_of_day(date)
+    assert closes_at is not None  # DATE is a required argument
     with one_transaction():
-        change = change_deadline(_latest_round(study), _end_of_day(date), notify=notify)
+        change = change_deadline(_latest_round(study), closes_at, notify=notify)
     click.echo(change.describe())
 
 

@@ -15,8 +15,16 @@ from sqlalchemy import and_
 from delphi import audit
 from delphi.extensions import db
 from delphi.mail.outbox import DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, queue
-from delphi.models import (OutboxMessage, Panellist, Response, ResponseStatus, Round, RoundState,
-                           StaffUser, utcnow)
+from delphi.models import (
+    OutboxMessage,
+    Panellist,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundState,
+    StaffUser,
+    utcnow,
+)
 from delphi.rounds.errors import RoundError
 
 # How a reminder sent on request is named in its dedupe key: the moment the team asked for it.

@@ -6,8 +6,15 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from delphi.models import (AuditEvent, OutboxMessage, Panellist, ResponseStatus, Round,
-                           RoundState, utcnow)
+from delphi.models import (
+    AuditEvent,
+    OutboxMessage,
+    Panellist,
+    ResponseStatus,
+    Round,
+    RoundState,
+    utcnow,
+)
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.deadline import change_deadline
 from delphi.rounds.errors import RoundError

@@ -119,7 +119,8 @@ def test_a_date_in_the_past_is_refused_on_the_dashboard(db, client, login_as, ru
 def test_an_empty_or_mistyped_date_is_refused(db, client, login_as, running, text):
     state = running()
     login_as("coordinator", studies=[state.study])
-    for typed, message in (("", "Give the new deadline."), ("next week", "Not a valid date value.")):
+    for typed, message in (("", "Give the new deadline."),
+                           ("next week", "Not a valid date value.")):
         response = client.post(state.url("rounds.deadline", number=1), data={"deadline": typed})
         assert response.status_code == 400
         assert message in _said(text, response)
