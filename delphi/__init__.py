@@ -142,7 +142,8 @@ def trust_proxies(app: Flask) -> None:
     count by). With none, those headers are ignored: any client could write them."""
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # Flask's documented way to wrap the app in WSGI middleware; its type hints see a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def keep_private_pages_out_of_caches(app: Flask) -> None:

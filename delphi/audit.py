@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from delphi.extensions import db
 from delphi.models import AuditEvent
+from delphi.models.base import string_length
 
 if TYPE_CHECKING:
     from delphi.models import StaffUser, Study
@@ -20,7 +21,7 @@ def record(action: str, *, study: Study | None = None, by: StaffUser | None = No
         staff_id=by.id if by is not None else None,
         actor=by.email if by is not None else COMMAND_LINE,
         action=action,
-        target=_fitted(target, AuditEvent.__table__.c.target.type.length),
+        target=_fitted(target, string_length(AuditEvent.__table__.c.target)),
         before=before,
         after=after,
     )

@@ -39,9 +39,9 @@ def number(value: object, digits: int = 2) -> str:
     return str(value)
 
 
-def percent(value: object, digits: int = 1) -> str:
+def percent(value: float | None, digits: int = 1) -> str:
     """A percentage rounded to ``digits`` decimals with its sign: 67%, 66.7%; "–" when missing."""
-    return MISSING if missing(value) else f"{number(float(value), digits)}%"
+    return MISSING if value is None or missing(value) else f"{number(float(value), digits)}%"
 
 
 def register(app: Flask) -> None:

@@ -140,6 +140,7 @@ def _table(rows: Iterator[tuple[int, list[str]]], problems: Problems, required: 
     if header is None:
         problems.add(1, None, f"the file is empty; expected a header row: {expected}")
         problems.raise_if_any()
+    assert header is not None  # raise_if_any() raised the problem just added
     header_line, names = header
     columns = [name.strip().lower() for name in names]
     for column in required:

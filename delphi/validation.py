@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 # An e-mail address: one @, a dot in the domain, no spaces or characters that split address
 # lists (, ; < >). 254 characters is the longest address SMTP can carry (RFC 5321).
@@ -123,7 +124,7 @@ def reminder_days_text(days: list[int]) -> str:
     return ",".join(str(day) for day in sorted(set(days), reverse=True))
 
 
-def reminder_days_problem(days: list[object]) -> str | None:
+def reminder_days_problem(days: Sequence[object]) -> str | None:
     """What is wrong with a list of reminder days before the deadline, or None."""
     for day in days:
         problem = whole_number_problem(day, minimum=1, maximum=REMINDER_DAY_MAX)

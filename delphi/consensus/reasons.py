@@ -97,6 +97,7 @@ def _percent(facts: Facts, settings: ConsensusSettings) -> str:
 
 
 def _iqr(facts: Facts, settings: ConsensusSettings) -> str:
+    assert facts.iqr is not None and facts.median is not None  # explain() saw enough ratings
     low, high = region(settings.low_region), region(settings.high_region)
     spread = f"IQR {number(facts.iqr)} (at most {number(settings.effective_iqr_max)} allowed)"
     median = f"median {number(facts.median)}"
@@ -110,6 +111,8 @@ def _iqr(facts: Facts, settings: ConsensusSettings) -> str:
 
 
 def _rand(facts: Facts, settings: ConsensusSettings) -> str:
+    # explain() saw enough ratings, on the 1-9 scale (the settings refuse rand elsewhere)
+    assert facts.median is not None and facts.ipr is not None and facts.ipras is not None
     low, high = region(settings.low_region), region(settings.high_region)
     median = f"median {number(facts.median)}"
     spread = f"IPR {number(facts.ipr)}"

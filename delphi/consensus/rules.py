@@ -61,6 +61,7 @@ def verdict(dist: Distribution, settings: ConsensusSettings) -> Verdict:
     elif settings.rule == "iqr":
         is_in, is_out = iqr_narrow & median_high, iqr_narrow & median_low
     else:  # rand, on the 1-9 scale (the settings refuse it elsewhere)
+        assert disagreement is not None
         is_in, is_out = median_high & ~disagreement, median_low & ~disagreement
 
     enough = n >= settings.min_ratings

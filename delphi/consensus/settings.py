@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 MISSING = -1  # the panellist gave no answer for the item
 UNABLE = -2  # the panellist chose "unable to rate"
@@ -172,7 +174,7 @@ class ConsensusSettings:
         return values
 
     @classmethod
-    def from_dict(cls, values: dict[str, object]) -> ConsensusSettings:
+    def from_dict(cls, values: Mapping[str, Any]) -> ConsensusSettings:
         """Settings from ``to_dict()`` output (or a subset of the fields; the rest take defaults).
 
         Unknown keys are refused; recorded regions and threshold must match what the fields give.

@@ -1,7 +1,9 @@
 """Stability between rounds: how far panellists who rated an item in both rounds moved."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +31,7 @@ class ItemStability:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict[str, object]) -> ItemStability:
+    def from_dict(cls, values: Mapping[str, Any]) -> ItemStability:
         names = {f.name for f in fields(cls)}
         if set(values) != names:
             raise ConsensusError(f"item stability needs exactly {sorted(names)}, "
@@ -52,7 +54,7 @@ def stability(previous: object, current: object,
     moved = (paired & (_region(before, settings) != _region(after, settings))).sum(axis=0)
     per_n = np.maximum(n, 1)
     stable = 100 * changed < settings.stability_max * n
-    p_values = [None] * before.shape[1]
+    p_values: list[float | None] = [None] * before.shape[1]
     for column in np.flatnonzero((n >= 2) & (changed > 0)).tolist():
         rows = paired[:, column]
         p_values[column] = wilcoxon_p(before[rows, column], after[rows, column])

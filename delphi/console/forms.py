@@ -66,9 +66,12 @@ def consensus_field(setting: Setting):
         presence, WholeNumber(setting.minimum, setting.maximum)])
 
 
-# One field per declared consensus setting, named after its Study column.
-_ConsensusFields = type("_ConsensusFields", (FlaskForm,), {
-    setting.column: consensus_field(setting) for setting in CONSENSUS_SETTINGS})
+class _ConsensusFields(FlaskForm):
+    """One field per declared consensus setting, named after its Study column."""
+
+
+for _setting in CONSENSUS_SETTINGS:
+    setattr(_ConsensusFields, _setting.column, consensus_field(_setting))
 
 
 def parse_scale_labels(text: str) -> dict[str, str]:
@@ -99,7 +102,7 @@ def parse_reminder_days(text: str) -> str:
         raise ValueError("Give whole numbers of days before the deadline, separated by commas, "
                          "like 7,2 (or leave empty for no reminders).")
     days = [int(part) for part in parts]
-    problem = reminder_days_problem(days)  # type: ignore[arg-type]
+    problem = reminder_days_problem(days)
     if problem:
         raise ValueError(f"The list {problem}")
     return reminder_days_text(days)

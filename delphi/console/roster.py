@@ -5,6 +5,7 @@ panellist on request leaves no identity behind in the trail.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from delphi import audit
@@ -99,7 +100,7 @@ class PanelRow:
     responses: list[Response | None]  # one per round, in round order
 
 
-def panel_status(study: Study) -> tuple[list[Round], list[PanelRow]]:
+def panel_status(study: Study) -> tuple[Sequence[Round], list[PanelRow]]:
     """Every panellist with their response to each round: three statements whatever its size."""
     rounds = db.session.scalars(
         db.select(Round).filter_by(study_id=study.id).order_by(Round.number)).all()

@@ -129,6 +129,7 @@ class Simulation:
             author = next(self.panellists[i] for i in submitters
                           if self.panellists[i].group == spec["group"])
             visit = visit_for(token_for(author))
+            assert visit is not None  # the panellist's own link, just issued
             questionnaire = load_questionnaire(visit, round_)
             item = items.get(spec.get("item", ""))
             suggestion = suggest(
@@ -168,10 +169,10 @@ class Simulation:
         drafts = self.plan.participation["round2_draft"]
         for index in submitted + drafts:
             panellist = self.panellists[index]
-            answers = [self._revise(panellist, round_item, frozen.get(round_item.item_id),
+            revised = [self._revise(panellist, round_item, frozen.get(round_item.item_id),
                                     earlier.get((panellist.id, round_item.item_id)))
                        for round_item in round_two.round_items]
-            answers = [a for a in answers if a is not None]
+            answers = [a for a in revised if a is not None]
             if index in drafts:
                 answers = answers[: len(answers) // 2]
             save_answers(response_for(round_two, panellist), answers,
@@ -221,12 +222,15 @@ class Simulation:
         self.study.created_at = now - timedelta(days=40)
         for panellist in self.panellists:
             panellist.created_at = now - timedelta(days=38)
-        round_one.opened_at = now - timedelta(days=33)
-        round_one.closes_at = round_one.closed_at = now - timedelta(days=12)
-        round_two.opened_at = now - timedelta(days=2)
-        for round_, until in ((round_one, round_one.closed_at), (round_two, now)):
-            self._spread_responses(round_, round_.opened_at, until)
-            self._mark_delivered(round_, round_.opened_at)
+        one_opened, one_closed = now - timedelta(days=33), now - timedelta(days=12)
+        two_opened = now - timedelta(days=2)
+        round_one.opened_at = one_opened
+        round_one.closes_at = round_one.closed_at = one_closed
+        round_two.opened_at = two_opened
+        for round_, opened, until in ((round_one, one_opened, one_closed),
+                                      (round_two, two_opened, now)):
+            self._spread_responses(round_, opened, until)
+            self._mark_delivered(round_, opened)
         db.session.flush()
 
     def _spread_responses(self, round_: Round, opened: datetime, until: datetime) -> None:

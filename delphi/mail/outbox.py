@@ -5,9 +5,10 @@ from datetime import datetime
 
 from delphi.extensions import db
 from delphi.models import OutboxMessage, Panellist, Round, Study
+from delphi.models.base import string_length
 from delphi.validation import fit
 
-SUBJECT_MAX_LENGTH = OutboxMessage.__table__.c.subject.type.length
+SUBJECT_MAX_LENGTH = string_length(OutboxMessage.__table__.c.subject)
 
 DEFAULT_INVITATION_SUBJECT = "{study}: round {round} is open"
 DEFAULT_INVITATION_BODY = """Dear {name},

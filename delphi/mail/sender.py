@@ -29,6 +29,7 @@ from delphi import audit
 from delphi.extensions import db
 from delphi.instance import make_private_folder, write_private
 from delphi.models import MessageStatus, OutboxMessage, Panellist, StaffUser, Study, utcnow
+from delphi.models.base import rows_changed
 from delphi.panel.tokens import link_for
 
 MAX_ATTEMPTS = 5
@@ -104,13 +105,13 @@ def _due_ids(now: datetime, study_id: int | None) -> list[int]:
 
 def _claim(message_id: int) -> bool:
     """Move one message from PENDING to SENDING and commit; False if another sender has it."""
-    result = db.session.execute(
+    claimed = rows_changed(
         db.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.PENDING)
         .values(status=MessageStatus.SENDING, claimed_at=utcnow())
     )
     db.session.commit()
-    return result.rowcount == 1
+    return claimed == 1
 
 
 def _give_up_stuck(now: datetime, study_id: int | None) -> int:
@@ -119,20 +120,20 @@ def _give_up_stuck(now: datetime, study_id: int | None) -> int:
         OutboxMessage.claimed_at < now - STUCK_AFTER)
     if study_id is not None:
         stuck &= OutboxMessage.study_id == study_id
-    count = db.session.execute(
+    count = rows_changed(
         db.update(OutboxMessage).where(stuck).values(
             status=MessageStatus.FAILED,
             last_error="The sender stopped while sending this message, so it may or may not "
                        "have been delivered. Check the mail server's log before sending it "
                        "again.")
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False))
     db.session.commit()
     return count
 
 
 def retry_failed(study: Study, *, by: StaffUser | None = None) -> int:
     """Queue the study's failed messages again, as new (flushed, audited); how many."""
-    count = db.session.execute(
+    count = rows_changed(
         db.update(OutboxMessage)
         .where(OutboxMessage.study_id == study.id, OutboxMessage.status == MessageStatus.FAILED,
                OutboxMessage.panellist_id.in_(  # not to panellists who withdrew or were erased
@@ -141,7 +142,7 @@ def retry_failed(study: Study, *, by: StaffUser | None = None) -> int:
                                                  Panellist.erased_at.is_(None))))
         .values(status=MessageStatus.PENDING, attempts=0, next_attempt_at=utcnow(),
                 claimed_at=None, sent_at=None)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False))
     if count:
         audit.record("mail.retry", study=study, by=by, target=f"{count} messages",
                      after={"queued_again": count})
@@ -189,6 +190,7 @@ class _Connection:
         host, port = self.config["MAIL_HOST"], int(self.config["MAIL_PORT"])
         security = self.config["MAIL_SECURITY"]
         context = ssl.create_default_context(cafile=self.config.get("MAIL_CA_FILE") or None)
+        smtp: smtplib.SMTP
         if security == "tls":
             smtp = smtplib.SMTP_SSL(host, port, timeout=30, context=context)
         else:
@@ -247,6 +249,7 @@ def send_pending(*, study: Study | None = None, now: datetime | None = None) -> 
             if not _claim(message_id):
                 continue
             message = db.session.get(OutboxMessage, message_id)
+            assert message is not None  # claimed above, in a committed transaction
             _deliver(message, connection, report, now)
             db.session.commit()
     finally:

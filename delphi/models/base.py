@@ -5,7 +5,8 @@ import enum
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, DateTime, Enum
+from sqlalchemy import (CheckConstraint, ColumnElement, CursorResult, DateTime, Enum, Executable,
+                        String)
 
 from delphi.extensions import db
 
@@ -43,3 +44,17 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
 
 def check(sql: str, name: str) -> CheckConstraint:
     return CheckConstraint(sql, name=name)
+
+
+def string_length(column: ColumnElement[str]) -> int:
+    """The length a String column was declared with, for text cut to fit it."""
+    column_type = column.type
+    assert isinstance(column_type, String) and column_type.length is not None
+    return column_type.length
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session's transaction; how many rows it matched."""
+    result = db.session.execute(statement)
+    assert isinstance(result, CursorResult)  # what a data-changing statement gives
+    return result.rowcount

@@ -9,6 +9,7 @@ from sqlalchemy import (JSON, Boolean, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from delphi.consensus.settings import ConsensusError, ConsensusSettings
 from delphi.models.base import Model, UTCDateTime, check, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -118,6 +119,13 @@ class Round(Model):
     responses: Mapped[list[Response]] = relationship(
         back_populates="round", cascade="all, delete-orphan"
     )
+
+    def recorded_settings(self) -> ConsensusSettings:
+        """The consensus settings recorded when the round opened (a draft round has none)."""
+        if self.settings is None:
+            raise ConsensusError(f"Round {self.number} has not opened: no consensus settings are "
+                                 "recorded for it.")
+        return ConsensusSettings.from_dict(self.settings)
 
     def __repr__(self) -> str:
         return f"<Round {self.number} {self.state.value}>"

@@ -25,6 +25,7 @@ from delphi.extensions import db
 from delphi.mail.sender import message_file
 from delphi.models import (MessageStatus, OutboxMessage, Panellist, Rating, Response, Round,
                            RoundState, SectionComment, StaffUser, Suggestion, utcnow)
+from delphi.models.base import rows_changed
 from delphi.panel.tokens import issue_token
 from delphi.rounds.errors import RoundError
 from delphi.studies.cli import one_transaction, study_by_slug
@@ -61,9 +62,9 @@ def erase_panellist(panellist: Panellist, *, by: StaffUser | None = None) -> Era
     comments = _erase_comments(kept_ids)
     for response in db.session.scalars(db.select(Response).where(Response.id.in_(open_ids))):
         db.session.delete(response)
-    suggestions = db.session.execute(
+    suggestions = rows_changed(
         db.update(Suggestion).where(Suggestion.panellist_id == panellist.id)
-        .values(panellist_id=None)).rowcount
+        .values(panellist_id=None))
     dropped, scrubbed = _erase_messages(panellist)
     ratings_kept = db.session.scalar(
         db.select(db.func.count(Rating.id)).where(Rating.response_id.in_(kept_ids))) or 0
@@ -82,11 +83,11 @@ def erase_panellist(panellist: Panellist, *, by: StaffUser | None = None) -> Era
 def _erase_comments(response_ids: list[int]) -> int:
     """Blank the comments and reasons of the kept responses; count the texts erased."""
     with_text = (Rating.comment.is_not(None)) | (Rating.reason.is_not(None))
-    erased = db.session.execute(
+    erased = rows_changed(
         db.update(Rating).where(Rating.response_id.in_(response_ids), with_text)
-        .values(comment=None, reason=None)).rowcount
-    erased += db.session.execute(
-        db.delete(SectionComment).where(SectionComment.response_id.in_(response_ids))).rowcount
+        .values(comment=None, reason=None))
+    erased += rows_changed(
+        db.delete(SectionComment).where(SectionComment.response_id.in_(response_ids)))
     if erased:  # the rounds' feedback lists those comments: have it drawn again
         db.session.execute(
             db.update(Round).where(Round.id.in_(

@@ -7,6 +7,7 @@ once, exactly as the panel was when it opened.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 
 from delphi import audit
@@ -19,7 +20,8 @@ from delphi.validation import GROUP_MAX_LENGTH, NAME_MAX_LENGTH, email_problem, 
 
 COLUMNS = ("name", "email", "group")
 # What is wrong with each column's value, or None: the same rules as the console's panellist form.
-CHECKS = {
+# What is wrong with a column's value, or None.
+CHECKS: dict[str, Callable[[str], str | None]] = {
     "name": partial(text_problem, max_length=NAME_MAX_LENGTH),
     "email": email_problem,
     "group": partial(text_problem, max_length=GROUP_MAX_LENGTH),

@@ -25,7 +25,7 @@ from flask import current_app, get_template_attribute
 from markupsafe import Markup, escape
 
 from delphi.charts import FEEDBACK, describe, distribution_chart
-from delphi.consensus import ConsensusSettings, ItemSummary
+from delphi.consensus import ItemSummary
 from delphi.extensions import db
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem, Study
 from delphi.questionnaire.prerendered import PrerenderedFragment, gap
@@ -122,7 +122,7 @@ class GroupFeedback:
     group: str
     own: bool  # the panellist's own group
     summary: ItemSummary
-    chart: Chart
+    chart: Chart | _GapChart  # a gap while the block kept for every panellist is drawn
 
 
 @dataclass
@@ -166,9 +166,10 @@ class ItemFeedback:
 
     def outside_iqr(self, value: int | None) -> bool:
         """Whether a new rating lies outside the group's interquartile range [Q1, Q3]."""
-        if value is None or not self.has_iqr:
+        q1, q3 = self.summary.q1, self.summary.q3
+        if value is None or q1 is None or q3 is None:
             return False
-        return value < self.summary.q1 or value > self.summary.q3
+        return value < q1 or value > q3
 
 
 @dataclass
@@ -283,7 +284,7 @@ def _round_feedback(study: Study, previous: Round) -> RoundFeedback:
 
 def _read_round_feedback(study: Study, previous: Round) -> RoundFeedback:
     """Read a closed round's frozen summaries and comments (two queries)."""
-    high_region = ConsensusSettings.from_dict(previous.settings).high_region
+    high_region = previous.recorded_settings().high_region
     comments: dict[int, list[str]] = {}
     for round_item_id, comment in db.session.execute(
         db.select(Rating.round_item_id, Rating.comment)

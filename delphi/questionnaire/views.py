@@ -186,6 +186,7 @@ def _refused(questionnaire: Questionnaire, posted: PostedAnswers | None):
     visit = Visit(panellist=questionnaire.panellist, study=questionnaire.study,
                   latest=questionnaire.round)
     closed = load_questionnaire(visit, questionnaire.round, create=False)
+    assert request.view_args is not None  # the questionnaire's routes all take the token
     return _waiting(visit, closed, request.view_args["token"], refusal=message, status=409)
 
 
@@ -290,10 +291,12 @@ def done(questionnaire: Questionnaire, token: str):
 @with_round
 def suggest(questionnaire: Questionnaire, token: str):
     back = request.args.get("back", default=1, type=int)
-    back = back if questionnaire.part(back) is not None else 1
+    part = questionnaire.part(back)
+    if part is None:
+        back, part = 1, questionnaire.part(1)
     form = SuggestionForm(questionnaire)
-    if request.method == "GET" and questionnaire.part(back) is not None:
-        form.section.data = questionnaire.part(back).section.id
+    if request.method == "GET" and part is not None:
+        form.section.data = part.section.id
     if form.validate_on_submit():
         try:
             store_suggestion(questionnaire, SuggestionKind(form.kind.data), form.text.data,

@@ -72,7 +72,9 @@ def flow_diagram(flows: list[RoundFlow]) -> FlowDiagram:
         undecided = flow.rated - sum(n for _, n, _ in parts)
         if undecided > 0:
             parts.append((f"{undecided} not decided", undecided, UNDECIDED))
-        segments, y, key_y = [], TOP, TOP + 10
+        segments: list[Segment] = []
+        y: float = TOP
+        key_y = TOP + 10
         for words, n, colour in parts:
             if n:
                 segments.append(Segment(words, colour, y, n * scale, key_y))

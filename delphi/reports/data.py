@@ -7,7 +7,7 @@ is counted here is bookkeeping: invitations, responses, items per decision.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -232,7 +232,8 @@ def _final_items(study: Study, rounds: list[RoundReport],
     return [(s.title, by_section[s.code]) for s in study.sections if by_section.get(s.code)]
 
 
-def _rewordings(study: Study, rounds: list[Round], reported: list[int]) -> list[Rewording]:
+def _rewordings(study: Study, rounds: Sequence[Round],
+                reported: list[int]) -> list[Rewording]:
     successors = {i.reworded_from_id: i for i in db.session.scalars(
         db.select(Item).where(Item.study_id == study.id, Item.reworded_from_id.is_not(None)))}
     history = []

@@ -20,7 +20,9 @@ DECISION_WORDS = {decision.value: decision.outcome for decision in Decision}
 
 
 def stylesheet_path() -> Path:
-    return Path(current_app.static_folder) / "report.css"
+    static = current_app.static_folder
+    assert static is not None  # the app is made with its static folder
+    return Path(static) / "report.css"
 
 
 def reason_words(summary: dict) -> str:
@@ -34,7 +36,8 @@ def stability_words(stability: dict | None) -> str:
         return "not rated in the round before"
     if not stability.get("n_paired"):
         return "no panellist rated it in both rounds"
-    verdict = {True: "stable", False: "not stable"}.get(stability.get("stable"), "")
+    verdicts: dict[bool | None, str] = {True: "stable", False: "not stable"}
+    verdict = verdicts.get(stability.get("stable"), "")
     parts = [f"{percent(stability.get('pct_changed'))} of {stability['n_paired']} "
              "panellists rating it in both rounds changed their rating",
              f"mean change {number(stability.get('mean_abs_change'))}",

@@ -5,6 +5,7 @@ These are counts of responses, not statistics of ratings, so they are computed h
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from delphi.extensions import db
@@ -43,7 +44,8 @@ class Participation:
         return {g for g, n in self.responded_by_group.items() if n >= min_group_size}
 
 
-def participation_by_round(study: Study, rounds: list[Round]) -> dict[int, Participation]:
+def participation_by_round(study: Study,
+                           rounds: Sequence[Round]) -> dict[int, Participation]:
     """Participation of every round, read in one statement."""
     rows = db.session.execute(
         db.select(Response.round_id, Response.panellist_id, Response.status, Panellist.group)

@@ -69,7 +69,7 @@ def describe_settings(settings: dict) -> list[str]:
     low, high = (region_text(r) for r in regions) if regions else ("", "")
     rule = settings.get("rule")
     opposite = "at most" if settings.get("opposite_inclusive") else "fewer than"
-    sentences = {
+    sentences: dict[str | None, str] = {
         "comet": (
             f"Consensus in: at least {settings.get('agreement')}% of ratings in the high region "
             f"({high}) and {opposite} {settings.get('opposite_max')}% in the low region ({low}). "

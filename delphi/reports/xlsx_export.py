@@ -69,6 +69,7 @@ def export_xlsx(report: StudyReport) -> bytes:
         if round_.number not in report.reported_rounds:
             continue
         sheet = workbook.active if first else workbook.create_sheet()
+        assert isinstance(sheet, Worksheet)  # a new workbook's active sheet is its worksheet
         first = False
         sheet.title = sheet_title(f"Round {round_.number}", taken)
         _fill(sheet, *rows_for(report, round_.items))
@@ -86,6 +87,7 @@ def export_xlsx(report: StudyReport) -> bytes:
         _fill(sheet, columns, values)
 
     sheet = workbook.active if first else workbook.create_sheet()
+    assert isinstance(sheet, Worksheet)
     sheet.title = sheet_title("Settings", taken)
     _settings_sheet(sheet, report)
     buffer = io.BytesIO()

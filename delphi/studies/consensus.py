@@ -6,6 +6,7 @@ between a column and the engine's value is that a choice is stored as an enum me
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 from delphi.consensus import ConsensusSettings
 from delphi.consensus.definition import SETTINGS, Setting
@@ -14,8 +15,9 @@ from delphi.models import Study
 
 def consensus_settings(study: Study) -> ConsensusSettings:
     """The study's consensus definition as the engine takes it (raises ConsensusError)."""
-    return ConsensusSettings(**{setting.engine: engine_value(getattr(study, setting.column))
-                                for setting in SETTINGS})
+    values: dict[str, Any] = {setting.engine: engine_value(getattr(study, setting.column))
+                              for setting in SETTINGS}
+    return ConsensusSettings(**values)
 
 
 def engine_value(value: object) -> object:

@@ -51,7 +51,9 @@ def _declared(table: str) -> dict[str, Key]:
 
 
 def _setting_key(setting: Setting) -> Key:
-    kind = column_enum(setting) or {float: (int, float)}.get(setting.kind, setting.kind)
+    kind: type | tuple[type, ...] = column_enum(setting) or setting.kind
+    if kind is float:
+        kind = (int, float)  # a whole number is a number too
     return Key(setting.column, kind, low=setting.minimum, high=setting.maximum)
 
 
@@ -126,7 +128,7 @@ def _type_name(kind: type | tuple[type, ...] | str) -> str:
              (int, float): "a number"}
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return "one of " + ", ".join(f'"{m.value}"' for m in kind)
-    return names.get(kind, str(kind))  # type: ignore[call-overload]
+    return names.get(kind, str(kind))
 
 
 def _found(value: object) -> str:
@@ -251,7 +253,9 @@ class _Checker:
                          "[scale] max", f"the scale {low} to {high} has fewer than three points")
             return
         line = self.source.key_line("scale", "labels")
-        for point in settings["scale_labels"]:  # type: ignore[union-attr]
+        labels = settings["scale_labels"]
+        assert isinstance(labels, dict)
+        for point in labels:
             if not low <= int(point) <= high:
                 self.problem(line, f"[scale] labels {point}",
                              f"{point} is not on the scale {low} to {high}")
