@@ -6,7 +6,7 @@ page's statement count does not grow with the number of items.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple, overload
 
 from delphi.extensions import db
 from delphi.models import (Decision, Item, Panellist, Rating, Response, ResponseStatus, Round,
@@ -158,6 +158,15 @@ def _is_rated(rating: StoredRating | None) -> bool:
     return rating is not None and (rating.value is not None or rating.unable)
 
 
+@overload
+def load_questionnaire(visit: Visit, round_: Round, *,
+                       create: Literal[True] = True) -> Questionnaire: ...
+
+
+@overload
+def load_questionnaire(visit: Visit, round_: Round, *, create: bool) -> Questionnaire | None: ...
+
+
 def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Questionnaire | None:
     """Load the panellist's response to ``round_`` with its items, ratings and feedback.
 
@@ -179,19 +188,23 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
     # round before, which the feedback marks, when that response was loaded with the visit.
     previous = round_of(visit, round_.number - 1) if round_.number > 1 else None
     earlier = visit.responses.get(previous.id) if previous is not None else None
-    together = earlier is not None and earlier.status is ResponseStatus.SUBMITTED
+    # the panellist's submitted response to the round before, read in the same query
+    together = (earlier if earlier is not None and earlier.status is ResponseStatus.SUBMITTED
+                else None)
     ratings: dict[int, StoredRating] = {}
     own_before: dict[int, StoredRating] | None = None if previous is None or (
         previous.id not in visit.responses) else {}
     for response_id, *values in db.session.execute(
         db.select(Rating.response_id, Rating.round_item_id, Rating.value, Rating.unable,
                   Rating.comment, Rating.reason)
-        .where(Rating.response_id.in_([response.id, earlier.id] if together else [response.id]))
+        .where(Rating.response_id.in_([response.id, together.id] if together is not None
+                                      else [response.id]))
     ):
         rating = StoredRating(*values)
         if response_id == response.id:
             ratings[rating.round_item_id] = rating
         else:
+            assert own_before is not None  # the earlier response was loaded with the visit
             own_before[rating.round_item_id] = rating
     comments = {c.section_id: c.comment for c in response.section_comments}
 

@@ -146,7 +146,7 @@ def dashboard(round_: Round) -> Dashboard:
     """The open round's dashboard: response rates and the submitted ratings so far."""
     study = round_.study
     matrix = ratings_matrix(round_)
-    summary = summarise(matrix.ratings, ConsensusSettings.from_dict(round_.settings))
+    summary = summarise(matrix.ratings, round_.recorded_settings())
     by_round_item = dict(zip(matrix.round_item_ids, summary.items))
     rows = [
         ItemRow(round_item=ri, section=ri.section.title, summary=by_round_item[ri.id],
@@ -257,6 +257,6 @@ def review(round_: Round) -> Review:
     sections = list(db.session.scalars(
         db.select(Section).filter_by(study_id=study.id).order_by(Section.position, Section.id)))
     return Review(
-        round_=round_, settings=ConsensusSettings.from_dict(round_.settings), items=rows,
+        round_=round_, settings=round_.recorded_settings(), items=rows,
         suggestions=suggestions, sections=sections, next_round=next_round,
     )
