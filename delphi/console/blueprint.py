@@ -10,6 +10,7 @@ from flask import Blueprint
 
 from delphi.console import audit, content, messages, panel, studies
 from delphi.console.navigation import study_nav
+from delphi.studies import admin
 
 blueprint = Blueprint("console", __name__, url_prefix="/console")
 blueprint.add_app_template_global(study_nav, "study_nav")
@@ -23,6 +24,8 @@ RULES = [
     ("/studies/import", "import_study", studies.import_study, BOTH),
     (f"{S}/setup", "setup", studies.setup, BOTH),
     (f"{S}/export", "export_study", studies.export_study, GET),
+    (f"{S}/reopen", "reopen_study", admin.reopen, BOTH),  # administrators only
+    (f"{S}/delete", "delete_study", admin.delete, BOTH),  # administrators only
     (f"{S}/content", "content", content.content, GET),
     (f"{S}/sections", "new_section", content.new_section, POST),
     (f"{S}/sections/<int:section_id>", "edit_section", content.edit_section, BOTH),

@@ -162,10 +162,20 @@ def _direction() -> str:
     return direction
 
 
+def _button_refused(study: Study, error: SetupError):
+    """A button's change was refused (the study is complete): the page again, saying why."""
+    db.session.rollback()
+    flash(str(error), "error")
+    return _page(study, status=409)
+
+
 @study_required
 def move_section_view(study: Study, section_id: int):
     section = _section(study, section_id)
-    move_section(section, _direction(), by=current_user)
+    try:
+        move_section(section, _direction(), by=current_user)
+    except SetupError as error:
+        return _button_refused(study, error)
     db.session.commit()
     return redirect(url_for("console.content", slug=study.slug, _anchor=f"section-{section.id}"))
 
@@ -173,7 +183,10 @@ def move_section_view(study: Study, section_id: int):
 @study_required
 def move_item_view(study: Study, item_id: int):
     item = _item(study, item_id)
-    move_item(item, _direction(), by=current_user)
+    try:
+        move_item(item, _direction(), by=current_user)
+    except SetupError as error:
+        return _button_refused(study, error)
     db.session.commit()
     return redirect(url_for("console.content", slug=study.slug, _anchor=f"item-{item.id}"))
 
@@ -183,7 +196,10 @@ def retire_item(study: Study, item_id: int):
     """Retire an item (or, with ``restore``, bring it back) for rounds not yet prepared."""
     item = _item(study, item_id)
     retire = request.form.get("restore") is None
-    set_retired(item, retire, by=current_user)
+    try:
+        set_retired(item, retire, by=current_user)
+    except SetupError as error:
+        return _button_refused(study, error)
     db.session.commit()
     flash(f"Item {item.code} {'retired' if retire else 'restored'}.", "info")
     return redirect(url_for("console.content", slug=study.slug, _anchor=f"item-{item.id}"))

@@ -10,6 +10,7 @@ from delphi import audit
 from delphi.consensus.definition import COLUMNS
 from delphi.extensions import db
 from delphi.models import Item, RoundItem, Section, StaffUser, Study
+from delphi.studies.locks import require_not_complete
 
 # The consensus definition and the scale it is stated on: fixed once round 1 has opened.
 LOCKED_FIELDS = COLUMNS
@@ -80,7 +81,13 @@ def _require_free_item_code(study: Study, code: str, item: Item | None = None) -
         raise SetupError(f"Item code {code} is already used in this study.", "code")
 
 
+def _require_open_items(study: Study) -> None:
+    """Sections and items change only while the study is not complete."""
+    require_not_complete(study, "the item list", error=SetupError)
+
+
 def add_section(study: Study, *, code: str, title: str, by: StaffUser | None = None) -> Section:
+    _require_open_items(study)
     _require_free_section_code(study, code)
     position = max((s.position for s in study.sections), default=0) + 1
     section = Section(study=study, code=code, title=title, position=position)
@@ -93,6 +100,7 @@ def add_section(study: Study, *, code: str, title: str, by: StaffUser | None = N
 def update_section(section: Section, *, code: str, title: str,
                    by: StaffUser | None = None) -> None:
     """Rename a section; its code may change only while no round has shown it."""
+    _require_open_items(section.study)
     if code != section.code and section_shown(section):
         raise SetupError("This section was shown in a round; its code cannot change.", "code")
     _require_free_section_code(section.study, code, section)
@@ -116,6 +124,7 @@ def section_shown(section: Section) -> bool:
 
 def add_item(section: Section, *, code: str, text: str, by: StaffUser | None = None) -> Item:
     study = section.study
+    _require_open_items(study)
     _require_free_item_code(study, code)
     position = max((i.position for i in section.items), default=0) + 1
     item = Item(study=study, section=section, code=code, text=text, position=position)
@@ -129,6 +138,7 @@ def add_item(section: Section, *, code: str, text: str, by: StaffUser | None = N
 def update_item(item: Item, *, code: str, text: str, section: Section,
                 by: StaffUser | None = None) -> None:
     """Edit an item in place, allowed only while no round has shown it (invariant 3)."""
+    _require_open_items(item.study)
     if item_shown(item):
         raise SetupError(
             f"Item {item.code} was shown in a round, so its wording is kept as rated; "
@@ -158,6 +168,7 @@ def _swap(rows: list, row, direction: str) -> bool:
 
 
 def move_section(section: Section, direction: str, *, by: StaffUser | None = None) -> bool:
+    _require_open_items(section.study)
     rows = sorted(section.study.sections, key=lambda s: (s.position, s.id))
     moved = _swap(rows, section, direction)
     if moved:
@@ -168,6 +179,7 @@ def move_section(section: Section, direction: str, *, by: StaffUser | None = Non
 
 
 def move_item(item: Item, direction: str, *, by: StaffUser | None = None) -> bool:
+    _require_open_items(item.study)
     rows = sorted(item.section.items, key=lambda i: (i.position, i.id))
     moved = _swap(rows, item, direction)
     if moved:
@@ -179,6 +191,7 @@ def move_item(item: Item, direction: str, *, by: StaffUser | None = None) -> boo
 
 def set_retired(item: Item, retired: bool, *, by: StaffUser | None = None) -> None:
     """Retire an item (kept in history, left out of new rounds) or restore it."""
+    _require_open_items(item.study)
     if item.retired == retired:
         return
     item.retired = retired

@@ -36,6 +36,14 @@ class DeadlineForm(FlaskForm):
     def closes_at(self) -> datetime:
         return datetime.combine(self.deadline.data, END_OF_DAY)
 
+    @classmethod
+    def from_query(cls, args) -> DeadlineForm:
+        """The form as a confirmation page shows it: the deadline chosen on the page before
+        (``?deadline=``), read but not checked; the confirming POST checks it."""
+        form = cls(formdata=None)
+        form.deadline.process(args)
+        return form
+
 
 class ChangeDeadlineForm(DeadlineForm):
     """Move the open round's deadline, and perhaps tell those who have not submitted."""
@@ -64,7 +72,7 @@ class ReminderForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """A button that only needs the CSRF token: close a round, mark the study complete."""
+    """A button that only needs the CSRF token: close a round, mark the study complete, undo."""
 
 
 class DecisionForm(FlaskForm):

@@ -18,6 +18,7 @@ from delphi.models import (Decision, Item, Panellist, Response, ResponseStatus, 
 from delphi.rounds.errors import RoundError
 from delphi.rounds.matrix import ratings_matrix
 from delphi.studies.consensus import consensus_settings
+from delphi.studies.locks import require_not_complete
 
 PROPOSED = {"in": Decision.CONSENSUS_IN, "out": Decision.CONSENSUS_OUT, "none": Decision.CARRY_FORWARD}
 
@@ -86,11 +87,17 @@ def _add_round_items(round_: Round, items: list[Item]) -> None:
         ))
 
 
+def active_panellists(study: Study) -> list[Panellist]:
+    """The panellists a round invites: neither withdrawn nor erased."""
+    return list(db.session.scalars(
+        db.select(Panellist).filter_by(study_id=study.id, withdrawn_at=None, erased_at=None)
+        .order_by(Panellist.id)
+    ))
+
+
 def _invite_panel(study: Study, round_: Round) -> None:
     now = utcnow()
-    panellists = db.session.scalars(
-        db.select(Panellist).filter_by(study_id=study.id, withdrawn_at=None, erased_at=None)
-    ).all()
+    panellists = active_panellists(study)
     existing = {r.panellist_id for r in round_.responses}
     for panellist in panellists:
         if panellist.id not in existing:
@@ -183,6 +190,7 @@ def decide(round_item: RoundItem, decision: Decision, *, reason: str | None = No
            by: StaffUser | None = None) -> RoundItem:
     """Set what happens to an item after its round; a change from the proposal needs a reason."""
     round_ = round_item.round
+    require_not_complete(round_.study, "decisions")
     _require_review(round_)
     proposed = PROPOSED[round_item.status]
     reason = (reason or "").strip() or None

@@ -1,15 +1,20 @@
-"""Between rounds: rewording items, turning suggestions into items, preparing the next round."""
+"""Between rounds: rewording items, turning suggestions into items, preparing the next round,
+undoing a rewording or an accepted suggestion, and completing or reopening the study."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from delphi import audit
 from delphi.extensions import db
 from delphi.models import (Decision, Item, ItemOrigin, Round, RoundItem, RoundState, Section,
                            StaffUser, Study, StudyStatus, Suggestion, SuggestionStatus)
 from delphi.rounds.errors import RoundError
-from delphi.rounds.lifecycle import (_add_round_items, _require_review, current_round, open_round,
+from delphi.rounds.lifecycle import (PROPOSED, _add_round_items, _require_review,
+                                    active_panellists, current_round, open_round,
                                     retire_unshown_rewordings)
-from delphi.validation import (CODE_MAX_LENGTH, ITEM_TEXT_MAX_LENGTH, code_problem,
-                               text_problem)
+from delphi.studies.locks import require_not_complete
+from delphi.validation import (CODE_MAX_LENGTH, COMMENT_MAX_LENGTH, ITEM_TEXT_MAX_LENGTH,
+                               code_problem, text_problem)
 
 
 def _next_code(study: Study, base: str) -> str:
@@ -30,6 +35,7 @@ def reword_item(round_item: RoundItem, text: str, *, reason: str, code: str | No
                 by: StaffUser | None = None, suggestion: Suggestion | None = None) -> Item:
     """Replace an item by a new wording for the next round; the old wording stays in history."""
     round_ = round_item.round
+    require_not_complete(round_.study, "rewordings")
     _require_review(round_)
     text, reason = text.strip(), (reason or "").strip()
     if not text:
@@ -64,6 +70,7 @@ def reword_item(round_item: RoundItem, text: str, *, reason: str, code: str | No
 def add_item_from_suggestion(suggestion: Suggestion, *, text: str, section: Section, code: str,
                              by: StaffUser | None = None) -> Item:
     """Turn a panellist's suggestion into a new item for the next round."""
+    require_not_complete(suggestion.round.study, "the item list")
     if suggestion.status is not SuggestionStatus.PENDING:
         raise RoundError(f"Suggestion {suggestion.id} was already {suggestion.status.value}.")
     study = section.study
@@ -86,6 +93,7 @@ def add_item_from_suggestion(suggestion: Suggestion, *, text: str, section: Sect
 
 
 def decline_suggestion(suggestion: Suggestion, *, by: StaffUser | None = None) -> None:
+    require_not_complete(suggestion.round.study, "suggestions")
     if suggestion.status is not SuggestionStatus.PENDING:
         raise RoundError(f"Suggestion {suggestion.id} was already {suggestion.status.value}.")
     suggestion.status = SuggestionStatus.DECLINED
@@ -114,23 +122,80 @@ def _require_wording(text: str) -> None:
         raise RoundError(f"The new wording {problem}")
 
 
+def _next_items(study: Study, previous: Round) -> tuple[list[Item], list[Item]]:
+    """The items the round after ``previous`` holds: those carried forward (retired ones too,
+    for the count) and those never rated (new wordings, accepted suggestions, added items)."""
+    rated_ever = set(db.session.scalars(
+        db.select(RoundItem.item_id).join(Round).where(Round.study_id == study.id)
+    ))
+    carried = [ri.item for ri in previous.round_items if ri.decision is Decision.CARRY_FORWARD]
+    fresh = [i for i in study.items if i.id not in rated_ever and not i.retired]
+    return carried, fresh
+
+
+@dataclass(frozen=True)
+class LaunchPlan:
+    """What opening the next round will do, said before it is done (the confirmation page)."""
+
+    number: int
+    carried_forward: list[Item]  # rated in the previous round and rated again
+    reworded: list[Item]  # new wordings of items of the previous round
+    new: list[Item]  # never rated: every item of round 1; accepted suggestions, added items
+    panellists: int  # active panellists: one invitation each
+
+    @property
+    def items(self) -> int:
+        return len(self.carried_forward) + len(self.reworded) + len(self.new)
+
+
+def launch_plan(study: Study) -> LaunchPlan:
+    """The round that opening would launch now, with its items and invitations; raises
+    RoundError, worded as opening would be refused, when no round can open."""
+    if study.status is StudyStatus.COMPLETE:
+        raise RoundError(f"Study {study.slug} is complete; no more rounds can be opened.")
+    current = current_round(study)
+    if current is not None and current.state is RoundState.OPEN:
+        raise RoundError(
+            f"Round {current.number} is open; close it before opening another round.")
+    if current is None:
+        number, carried, fresh = 1, [], [i for i in study.items if not i.retired]
+    elif current.state is RoundState.DRAFT:
+        number = current.number
+        previous = {ri.item_id for r in study.rounds if r.number == number - 1
+                    for ri in r.round_items}
+        items = [ri.item for ri in current.round_items]
+        carried = [i for i in items if i.id in previous]
+        fresh = [i for i in items if i.id not in previous]
+    else:
+        number = current.number + 1
+        carried, fresh = _next_items(study, current)
+        carried = [i for i in carried if not i.retired]
+    if not carried and not fresh:
+        raise RoundError("Round 1 has no items to rate." if number == 1
+                         else _nothing_to_rate(number - 1))
+    return LaunchPlan(
+        number=number, carried_forward=carried,
+        reworded=[i for i in fresh if i.origin is ItemOrigin.REWORDING],
+        new=[i for i in fresh if i.origin is not ItemOrigin.REWORDING],
+        panellists=len(active_panellists(study)),
+    )
+
+
+def _nothing_to_rate(previous: int) -> str:
+    return (f"No item is carried forward from round {previous} and none was added; "
+            "mark the study complete instead.")
+
+
 def prepare_next_round(study: Study, *, by: StaffUser | None = None) -> Round:
     """Create the next round as a draft: carried-forward items, new wordings and new items."""
     previous = current_round(study)
     if previous is None or previous.state is not RoundState.CLOSED:
         state = "not started" if previous is None else f"round {previous.number} is {previous.state.value}"
         raise RoundError(f"The next round is prepared after a round closes; {state}.")
-    rated_ever = set(db.session.scalars(
-        db.select(RoundItem.item_id).join(Round).where(Round.study_id == study.id)
-    ))
-    carried = [ri.item for ri in previous.round_items if ri.decision is Decision.CARRY_FORWARD]
-    fresh = [i for i in study.items if i.id not in rated_ever and not i.retired]
+    carried, fresh = _next_items(study, previous)
     items = [i for i in carried if not i.retired] + fresh
     if not items:
-        raise RoundError(
-            f"No item is carried forward from round {previous.number} and none was added; "
-            "mark the study complete instead."
-        )
+        raise RoundError(_nothing_to_rate(previous.number))
     round_ = Round(study=study, number=previous.number + 1)
     db.session.add(round_)
     _add_round_items(round_, items)
@@ -148,13 +213,104 @@ def launch_next_round(study: Study, *, closes_at=None, by: StaffUser | None = No
     return open_round(study, closes_at=closes_at, by=by)
 
 
-def complete_study(study: Study, *, by: StaffUser | None = None) -> None:
+def require_completable(study: Study) -> None:
+    """Refuse to complete a study with an open round, or one already complete."""
     current = current_round(study)
     if current is not None and current.state is RoundState.OPEN:
         raise RoundError(f"Round {current.number} is still open; close it first.")
     if study.status is StudyStatus.COMPLETE:
         raise RoundError(f"Study {study.slug} is already complete.")
+
+
+def complete_study(study: Study, *, by: StaffUser | None = None) -> None:
+    """Mark the study complete: no round opens again, and its decisions, rewordings and items
+    are locked (``require_not_complete``) until an administrator reopens it."""
+    require_completable(study)
     study.status = StudyStatus.COMPLETE
     audit.record("study.complete", study=study, by=by, target=study.slug)
     db.session.flush()
+
+
+def reopen_study(study: Study, *, reason: str, by: StaffUser | None = None) -> None:
+    """Reopen a complete study, so that its latest decisions, rewordings and items can change
+    again; only an administrator may, and the reason is kept in the audit trail."""
+    if by is not None and not by.is_admin:
+        raise RoundError("Only an administrator can reopen a complete study.")
+    if study.status is not StudyStatus.COMPLETE:
+        raise RoundError(f"Study {study.slug} is {study.status.value}, not complete; "
+                         "there is nothing to reopen.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RoundError(f"Give a reason for reopening study {study.slug}; it is kept in the "
+                         "audit trail.")
+    problem = text_problem(reason, max_length=COMMENT_MAX_LENGTH, multiline=True)
+    if problem:
+        raise RoundError(f"The reason {problem}")
+    study.status = StudyStatus.RUNNING if study.consensus_locked else StudyStatus.SETUP
+    audit.record("study.reopen", study=study, by=by, target=study.slug,
+                 before={"status": StudyStatus.COMPLETE.value},
+                 after={"status": study.status.value, "reason": reason})
+    db.session.flush()
+
+
+# Until the next round is prepared, a rewording or an accepted suggestion can be taken back: the
+# new item was never shown, so removing it rewrites no history.
+
+UNDONE_REASON = "Carried forward again: its rewording was undone."
+
+
+def undo_rewording(round_item: RoundItem, *, by: StaffUser | None = None) -> Item:
+    """Remove the new wording of a reworded item; the old wording is carried forward again
+    (and a panellist's suggestion used for it is pending again). Returns the removed item."""
+    round_ = round_item.round
+    require_not_complete(round_.study, "rewordings")
+    _require_review(round_)
+    new = db.session.scalar(
+        db.select(Item).where(Item.reworded_from_id == round_item.item_id,
+                              Item.retired.is_(False),
+                              Item.id.not_in(db.select(RoundItem.item_id)))
+        .order_by(Item.id.desc()).limit(1))
+    if round_item.decision is not Decision.REWORDED or new is None:
+        raise RoundError(f"Item {round_item.code} is not reworded; there is no rewording to undo.")
+    for suggestion in db.session.scalars(db.select(Suggestion).filter_by(resulting_item_id=new.id)):
+        _make_pending(suggestion)
+    carried_as_proposed = PROPOSED.get(round_item.status or "") is Decision.CARRY_FORWARD
+    round_item.decision = Decision.CARRY_FORWARD
+    round_item.decision_reason = None if carried_as_proposed else UNDONE_REASON
+    round_item.decided_by_id = by.id if by else None
+    audit.record("item.reword.undo", study=round_.study, by=by, target=round_item.code,
+                 before={"code": new.code, "text": new.text, "reason": new.rewording_reason},
+                 after={"decision": Decision.CARRY_FORWARD.value})
+    db.session.delete(new)
+    db.session.flush()
+    return new
+
+
+def undo_item_from_suggestion(suggestion: Suggestion, *, by: StaffUser | None = None) -> Item:
+    """Remove the item a suggestion became; the suggestion is pending again. Returns the item."""
+    round_ = suggestion.round
+    require_not_complete(round_.study, "the item list")
+    _require_review(round_)
+    item = suggestion.resulting_item
+    if suggestion.status is not SuggestionStatus.ACCEPTED or item is None:
+        raise RoundError(f"Suggestion {suggestion.id} is {suggestion.status.value}; only a "
+                         "suggestion accepted as an item can be undone.")
+    if item.origin is ItemOrigin.REWORDING:
+        old = item.reworded_from.code if item.reworded_from else "an item"
+        raise RoundError(f"Suggestion {suggestion.id} became {item.code}, a new wording of "
+                         f"{old}; undo that rewording instead.")
+    if db.session.scalar(db.select(RoundItem.id).filter_by(item_id=item.id).limit(1)):
+        raise RoundError(f"Item {item.code} has been shown in a round; it stays.")
+    _make_pending(suggestion)
+    audit.record("item.add_from_suggestion.undo", study=round_.study, by=by, target=item.code,
+                 before={"code": item.code, "text": item.text, "section": item.section.code},
+                 after={"suggestion": suggestion.id, "status": SuggestionStatus.PENDING.value})
+    db.session.delete(item)
+    db.session.flush()
+    return item
+
+
+def _make_pending(suggestion: Suggestion) -> None:
+    suggestion.status = SuggestionStatus.PENDING
+    suggestion.resulting_item = None
 

@@ -13,6 +13,7 @@ from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.models import (Decision, Round, RoundItem, RoundState, Study, Suggestion,
                            SuggestionKind, utcnow)
+from delphi.reports.data import ReportError, build_report
 from delphi.rounds import dashboard as pages
 from delphi.rounds.errors import RoundError
 from delphi.rounds.deadline import change_deadline
@@ -22,7 +23,8 @@ from delphi.rounds.lifecycle import close_round, current_round, decide as decide
 from delphi.rounds.reminders import (MOMENT_FORMAT, last_reminder_at, reminder_refusal,
                                      send_reminders, unsubmitted)
 from delphi.rounds.review import (add_item_from_suggestion, complete_study, decline_suggestion,
-                                  launch_next_round, reword_item)
+                                  launch_next_round, launch_plan, require_completable,
+                                  reword_item, undo_item_from_suggestion, undo_rewording)
 
 
 def _round(study: Study, number: int) -> Round:
@@ -65,9 +67,26 @@ def _render_dashboard(study: Study, open_form: DeadlineForm | None = None, statu
     ), status
 
 
+def _render_open(study: Study, form: DeadlineForm, *, action: str, back: str,
+                 refusal: str | None = None):
+    """The confirmation of opening a round: what it puts in front of whom, until when; or, when
+    no round can open now, why (in the words opening would refuse with)."""
+    plan = None
+    if refusal is None:
+        try:
+            plan = launch_plan(study)
+        except RoundError as error:
+            refusal = str(error)
+    chosen = form.deadline.data if request.method == "GET" else None
+    return render_template("rounds/open.html", study=study, plan=plan, refusal=refusal,
+                           form=form, chosen=chosen, action=action, back=back,
+                           problems=_problems(form)), 400 if form.errors else 200
+
+
 @study_required
 def open_first(study: Study):
-    form = DeadlineForm()
+    """GET: what opening round 1 will do (the deadline chosen on the dashboard). POST: open it."""
+    form = DeadlineForm.from_query(request.args) if request.method == "GET" else DeadlineForm()
     if form.validate_on_submit():
         try:
             round_ = open_round(study, closes_at=form.closes_at(), by=current_user)
@@ -77,7 +96,9 @@ def open_first(study: Study):
             db.session.commit()
             flash(f"Round {round_.number} is open; the invitations are queued.", "success")
             return redirect(url_for("rounds.dashboard", slug=study.slug))
-    return _render_dashboard(study, open_form=form, status=400)
+    return _render_open(study, form, action=url_for("rounds.open_first", slug=study.slug),
+                        back=url_for("rounds.dashboard", slug=study.slug),
+                        refusal="Round 1 has already opened." if study.rounds else None)
 
 
 @study_required
@@ -123,8 +144,7 @@ def _render_review(study: Study, round_: Round, *, failed: dict | None = None, s
         "rounds/review.html", study=study, view=view, problems=_problems(*failed.values()),
         decision_forms=decision_forms,
         suggestion_forms=suggestion_forms,
-        next_form=failed.get("next") or DeadlineForm(formdata=None),
-        complete_form=failed.get("complete") or ConfirmForm(formdata=None),
+        next_form=DeadlineForm(formdata=None), undo_form=ConfirmForm(formdata=None),
     ), status
 
 
@@ -213,10 +233,50 @@ def suggestion(study: Study, number: int, suggestion_id: int):
 
 
 @study_required
-def open_next(study: Study, number: int):
-    """Launch the round after ``number`` from the review's decisions; invitations are queued."""
+def undo_reword(study: Study, number: int, round_item_id: int):
+    """Take a rewording back before the next round opens: the old wording is carried forward."""
     round_ = _round(study, number)
-    form = DeadlineForm()
+    round_item = _round_item(round_, round_item_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            removed = undo_rewording(round_item, by=current_user)
+        except RoundError as error:
+            _failed(error, form)
+        else:
+            db.session.commit()
+            flash(f"The rewording {removed.code} is removed; item {round_item.code} is carried "
+                  "forward again.", "success")
+            return redirect(url_for("rounds.review", slug=study.slug, number=number,
+                                    _anchor=f"item-{round_item.id}"))
+    return _render_review(study, round_, failed={"undo": form}, status=400)
+
+
+@study_required
+def undo_suggestion(study: Study, number: int, suggestion_id: int):
+    """Take back a suggestion accepted as an item: the item goes, the suggestion is pending."""
+    round_ = _round(study, number)
+    found = db.first_or_404(db.select(Suggestion).filter_by(id=suggestion_id, round_id=round_.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            removed = undo_item_from_suggestion(found, by=current_user)
+        except RoundError as error:
+            _failed(error, form)
+        else:
+            db.session.commit()
+            flash(f"Item {removed.code} is removed; the suggestion is pending again.", "success")
+            return redirect(url_for("rounds.review", slug=study.slug, number=number,
+                                    _anchor="suggestions"))
+    return _render_review(study, round_, failed={"undo": form}, status=400)
+
+
+@study_required
+def open_next(study: Study, number: int):
+    """GET: what launching the round after ``number`` will do. POST: launch it from the review's
+    decisions; invitations are queued."""
+    round_ = _round(study, number)
+    form = DeadlineForm.from_query(request.args) if request.method == "GET" else DeadlineForm()
     if form.validate_on_submit():
         try:
             _require_next_of(study, number)
@@ -227,7 +287,15 @@ def open_next(study: Study, number: int):
             db.session.commit()
             flash(f"Round {next_round.number} is open; the invitations are queued.", "success")
             return redirect(url_for("rounds.dashboard", slug=study.slug))
-    return _render_review(study, round_, failed={"next": form}, status=400)
+    refusal: str | None = None
+    try:
+        _require_next_of(study, number)
+    except RoundError as error:
+        refusal = str(error)
+    return _render_open(study, form,
+                        action=url_for("rounds.open_next", slug=study.slug, number=number),
+                        back=url_for("rounds.review", slug=study.slug, number=round_.number),
+                        refusal=refusal)
 
 
 def _require_next_of(study: Study, number: int) -> None:
@@ -240,6 +308,7 @@ def _require_next_of(study: Study, number: int) -> None:
 
 @study_required
 def complete(study: Study, number: int):
+    """GET: what completing locks, and the final list it fixes. POST: mark the study complete."""
     round_ = _round(study, number)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -251,7 +320,16 @@ def complete(study: Study, number: int):
             db.session.commit()
             flash("The study is marked complete.", "success")
             return redirect(url_for("rounds.dashboard", slug=study.slug))
-    return _render_review(study, round_, failed={"complete": form}, status=400)
+    refusal, final = None, []
+    try:
+        require_completable(study)
+        final = build_report(study).final_items
+    except (RoundError, ReportError) as error:
+        refusal = str(error)
+    return render_template("rounds/complete.html", study=study, round_=round_, form=form,
+                           refusal=refusal, final=final,
+                           final_count=sum(len(rows) for _, rows in final),
+                           problems=_problems(form)), 400 if form.errors else 200
 
 
 

@@ -1,4 +1,5 @@
-"""``delphi study ...``: create a study from a study file, list studies, export, complete.
+"""``delphi study ...``: create a study from a study file, list studies, export, complete,
+reopen and delete.
 
 Also the two helpers every study-scoped command uses: ``study_by_slug`` and ``one_transaction``.
 """
@@ -16,11 +17,12 @@ from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Study
 from delphi.rounds.errors import RoundError
-from delphi.rounds.review import complete_study
+from delphi.rounds.review import complete_study, reopen_study
+from delphi.studies.deletion import delete_study, remove_files, study_contents
 from delphi.studies.export import export_study_file
 from delphi.studies.study_file import create_study, parse_study_file
 
-study_group = AppGroup("study", help="Create, list, export and complete studies.")
+study_group = AppGroup("study", help="Create, list, export, complete, reopen and delete studies.")
 
 FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 
@@ -108,3 +110,33 @@ def complete_command(slug: str) -> None:
     with one_transaction():
         complete_study(study)
     click.echo(f"Study {slug} is complete.")
+
+
+@study_group.command("reopen")
+@click.argument("slug")
+@click.option("--reason", required=True,
+              help="Why the complete study is reopened (kept in the audit trail).")
+def reopen_command(slug: str, reason: str) -> None:
+    """Reopen a complete study so its latest decisions, rewordings and items can change."""
+    study = study_by_slug(slug)
+    with one_transaction():
+        reopen_study(study, reason=reason)
+    click.echo(f"Study {slug} is reopened ({study.status.value}): decisions, rewordings and the "
+               "item list can change again.")
+
+
+@study_group.command("delete")
+@click.argument("slug")
+@click.option("--confirm", "confirm", required=True, metavar="SLUG",
+              help="The study's slug again, to confirm.")
+def delete_command(slug: str, confirm: str) -> None:
+    """Delete a study that never opened a round, with its panel, items and messages."""
+    study = study_by_slug(slug)
+    contents = study_contents(study)
+    with one_transaction():
+        files = delete_study(study, confirm=confirm)
+    remove_files(files)
+    counted = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in (
+        (contents.sections, "section"), (contents.items, "item"),
+        (contents.panellists, "panellist"), (contents.messages, "message"))]
+    click.echo(f"Study {slug} is deleted with its {', '.join(counted[:-1])} and {counted[-1]}.")

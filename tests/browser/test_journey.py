@@ -1,8 +1,9 @@
 """The research team's whole journey in Chromium, with e-mail delivered to a real SMTP server.
 
-Sign in, import a study file and a panel, open round 1, send the invitations, watch the
-dashboard move as a panellist answers through the link in their e-mail, close the round,
-review it and reword an item, open round 2 and check its invitations arrived. The round pages
+Sign in, import a study file and a panel, open round 1 (after its confirmation), send the
+invitations, watch the dashboard move as a panellist answers through the link in their e-mail,
+close the round, review it and reword an item, open round 2 and check its invitations arrived.
+An undone rewording, completing, reopening and deleting a study follow. The round pages
 are checked with axe-core. With DELPHI_SCREENSHOTS=1 the dashboard and the review are saved to
 docs/screenshots/console-*.png for the README.
 """
@@ -151,7 +152,14 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
     assert page.get_by_role("heading", name="Open round 1").is_visible()
     axe_check(page, context="rounds page before round 1")
     page.get_by_label("Deadline").fill((date.today() + timedelta(days=14)).isoformat())
-    page.get_by_role("button", name="Open round 1").click()
+    page.get_by_role("button", name="Open round 1…").click()
+    # The confirmation says what opening does before anything happens.
+    assert page.get_by_role("heading", name="Open round 1?").is_visible()
+    consequences = " ".join(page.locator("ul.consequences").inner_text().split())
+    assert "lock the consensus definition" in consequences
+    assert "queue 6 invitations, one to each of the 6 active panellists" in consequences
+    axe_check(page, context="confirm opening round 1")
+    page.get_by_role("button", name="Open round 1 and queue 6 invitations").click()
     assert page.get_by_text("Round 1 is open; the invitations are queued.").is_visible()
     assert page.get_by_text("0 of 6 panellists submitted (0%)").is_visible()
     assert page.get_by_text(re.compile(r"^1[45] days \d+ hours? left$")).is_visible()
@@ -211,7 +219,12 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
 
     # Open round 2: the dashboard shows it, and its invitations arrive.
     page.get_by_label("Deadline").fill((date.today() + timedelta(days=10)).isoformat())
-    page.get_by_role("button", name="Open round 2").click()
+    page.get_by_role("button", name="Open round 2…").click()
+    consequences = " ".join(page.locator("ul.consequences").inner_text().split())
+    assert "put 2 items in front of the panel: 1 carried forward, 1 reworded, 0 new" in \
+        consequences
+    axe_check(page, context="confirm opening round 2")
+    page.get_by_role("button", name="Open round 2 and queue 6 invitations").click()
     assert page.get_by_text("Round 2 is open; the invitations are queued.").is_visible()
     assert page.get_by_role("heading", name="Round 2 is open").is_visible()
     assert page.get_by_text("0 of 6 panellists submitted (0%)").is_visible()
@@ -276,3 +289,51 @@ def test_the_review_with_suggestions_and_a_refused_decision_passes_axe(
     page.get_by_role("button", name="Decline").first.click()
     assert page.get_by_text("The suggestion is declined.").is_visible()
     assert page.get_by_text("Declined.", exact=True).is_visible()
+
+    # Take a rewording back, then mark the study complete after reading what it locks.
+    page.get_by_role("link", name="Use as the new wording of S1.2…").click()
+    page.get_by_label("Reason for the rewording").fill("Panellists asked who makes it.")
+    page.get_by_role("button", name="Reword S1.2").click()
+    assert page.get_by_text("Item S1.2 is reworded as S1.2-v2 for the next round.").is_visible()
+    page.get_by_role("button", name="Undo the rewording of S1.2").click()
+    assert page.get_by_text(
+        "The rewording S1.2-v2 is removed; item S1.2 is carried forward again.").is_visible()
+    axe_check(page, context="review after an undone rewording")
+
+    page.get_by_role("link", name="Mark study complete…").click()
+    assert page.get_by_role("heading", name="Mark the study complete?").is_visible()
+    axe_check(page, context="confirm completing the study")
+    page.get_by_role("button", name="Mark the study complete and lock its decisions").click()
+    assert page.get_by_text("The study is marked complete.").is_visible()
+
+    # An administrator reopens it, giving the reason.
+    page.get_by_role("link", name="Reopen the study…").click()
+    axe_check(page, context="reopen the study")
+    page.get_by_label("Reason for reopening").fill("S1.1 was decided too early.")
+    page.get_by_role("button", name="Reopen the study").click()
+    assert page.get_by_text("Study reviewed is reopened").is_visible()
+    assert page.get_by_text("Change the decision for S1.1").is_visible()
+
+
+def test_an_admin_deletes_a_study_that_never_opened_a_round(page, live_server, axe_check, db,
+                                                            make_staff, make_study, make_panel):
+    make_staff(email="admin@example.org", role="admin", password=PASSWORD)
+    make_panel(make_study(slug="trial-run"), n=3)
+    db.session.commit()
+
+    page.goto(live_server.url("/login"))
+    page.get_by_label("E-mail").fill("admin@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url("/console/"))
+    page.goto(live_server.url("/console/studies/trial-run/rounds/"))
+    page.get_by_role("link", name="Delete this study…").click()
+    assert "its 3 panellists and their personal links;" in \
+        " ".join(page.locator("ul.consequences").inner_text().split())
+    axe_check(page, context="delete a study")
+    page.get_by_label("Type the study's slug to confirm").fill("trial-run")
+    page.get_by_role("button", name="Delete the study").click()
+    page.wait_for_url(live_server.url("/console/"))
+    assert page.get_by_text("Study Study trial-run (trial-run) is deleted.").is_visible()
+    db.session.expire_all()
+    assert db.session.scalar(db.select(Study.id).filter_by(slug="trial-run")) is None

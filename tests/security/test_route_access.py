@@ -37,6 +37,8 @@ STAFF_ONLY = "302 302 302 404 200 200"  # login redirect for all but staff; 404 
 OWN_ACCOUNT = {"auth.logout_everywhere"}
 STAFF_FORM = "302 302 302 404 400 400"  # an empty form is refused by validation
 STAFF_SAVED = "302 302 302 404 302 302"  # done (or refused with a message) and back
+ADMIN_PAGE = "302 302 302 403 403 200"  # administrators only, whichever study
+ADMIN_FORM = "302 302 302 403 403 400"
 PANELLIST_PAGE = "404 200 200 404 404 404"  # only the link's holder
 
 # (endpoint, method): statuses for anon, A, B, other, coord, admin.
@@ -64,6 +66,10 @@ TABLE: dict[tuple[str, str], str] = {
     ("console.audit", "GET"): STAFF_ONLY,
     ("console.content", "GET"): STAFF_ONLY,
     ("console.export_study", "GET"): STAFF_ONLY,
+    ("console.reopen_study", "GET"): ADMIN_PAGE,  # says the study is not complete
+    ("console.reopen_study", "POST"): ADMIN_FORM,  # no reason given
+    ("console.delete_study", "GET"): ADMIN_PAGE,  # says why a study with rounds is kept
+    ("console.delete_study", "POST"): ADMIN_FORM,  # the slug not typed
     ("console.new_item", "POST"): STAFF_FORM,
     ("console.import_items", "POST"): STAFF_FORM,  # neither a file nor pasted rows
     ("console.edit_item", "GET"): STAFF_ONLY,
@@ -97,6 +103,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("reports.download", "GET"): STAFF_ONLY,
     ("reports.api_token", "POST"): STAFF_ONLY,  # shows the new token once
     ("rounds.dashboard", "GET"): STAFF_ONLY,
+    ("rounds.open_first", "GET"): STAFF_ONLY,  # the confirmation: round 1 opened already
     ("rounds.open_first", "POST"): STAFF_FORM,
     ("rounds.close", "GET"): STAFF_ONLY,
     ("rounds.close", "POST"): STAFF_FORM,
@@ -108,7 +115,11 @@ TABLE: dict[tuple[str, str], str] = {
     ("rounds.reword", "GET"): STAFF_ONLY,
     ("rounds.reword", "POST"): STAFF_FORM,
     ("rounds.suggestion", "POST"): STAFF_FORM,
+    ("rounds.undo_reword", "POST"): STAFF_FORM,  # refused: round 2 has opened
+    ("rounds.undo_suggestion", "POST"): STAFF_FORM,  # refused: round 2 has opened
+    ("rounds.open_next", "GET"): STAFF_ONLY,  # the confirmation: round 2 opened already
     ("rounds.open_next", "POST"): STAFF_FORM,
+    ("rounds.complete", "GET"): STAFF_ONLY,  # the confirmation: round 2 is still open
     ("rounds.complete", "POST"): STAFF_FORM,
     ("questionnaire.welcome", "GET"): PANELLIST_PAGE,
     ("questionnaire.my_answers", "GET"): PANELLIST_PAGE,
