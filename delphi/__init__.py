@@ -91,11 +91,11 @@ def _end_session(error: BaseException | None) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from delphi.auth.views import blueprint as auth
+    from delphi.auth.blueprint import blueprint as auth
     from delphi.console.blueprint import blueprint as console
     from delphi.home import blueprint as home
     from delphi.questionnaire.blueprint import blueprint as questionnaire
-    from delphi.reports.api import blueprint as api
+    from delphi.reports.blueprint import api_blueprint as api
     from delphi.reports.blueprint import blueprint as reports
     from delphi.rounds.blueprint import blueprint as rounds
 

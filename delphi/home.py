@@ -5,14 +5,22 @@ benchmarks use it as the cheapest request the app can serve.
 """
 from flask import Blueprint, render_template
 
-blueprint = Blueprint("home", __name__)
+from delphi.routing import GET, add_rules
 
 
-@blueprint.get("/")
 def index():
     return render_template("home.html")
 
 
-@blueprint.get("/healthz")
 def healthz():
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+blueprint = Blueprint("home", __name__)
+
+RULES = [
+    ("/", "index", index, GET),
+    ("/healthz", "healthz", healthz, GET),
+]
+
+add_rules(blueprint, RULES)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
@@ -14,8 +14,6 @@ from delphi.auth.accounts import (AccountError, authenticate, create_staff, set_
 from delphi.auth.forms import LoginForm, LogoutForm, StaffCreateForm, StaffEditForm
 from delphi.extensions import db, limiter
 from delphi.models import Role, StaffUser, Study, utcnow
-
-blueprint = Blueprint("auth", __name__)
 
 # Failed sign-ins: per e-mail tried from one address (guessing one password), and per address
 # whatever the e-mail (trying one password on many accounts).
@@ -45,7 +43,6 @@ def _login_key() -> str:
     return f"{get_remote_address()}|{email}"
 
 
-@blueprint.route("/login", methods=["GET", "POST"])
 @limiter.limit(FAILED_LOGIN_LIMIT, key_func=_login_key, methods=["POST"], deduct_when=_failed,
                error_message="Too many failed sign-in attempts. Wait a minute and try again.")
 @limiter.limit(FAILED_LOGIN_ADDRESS_LIMIT, key_func=get_remote_address, methods=["POST"],
@@ -67,7 +64,6 @@ def login():
     return render_template("auth/login.html", form=form, next=target)
 
 
-@blueprint.post("/logout")
 def logout():
     """Sign out; the session cookie, wherever a copy of it is, no longer opens anything."""
     if LogoutForm().validate_on_submit():
@@ -80,7 +76,6 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@blueprint.post("/logout/everywhere")
 @login_required
 def logout_everywhere():
     """Sign out on every device and browser where this account is signed in."""
@@ -94,7 +89,6 @@ def logout_everywhere():
     return redirect(url_for("auth.login"))
 
 
-@blueprint.route("/admin/staff", methods=["GET", "POST"])
 @admin_required
 def staff():
     form = StaffCreateForm()
@@ -113,7 +107,6 @@ def staff():
     return render_template("auth/staff.html", form=form, users=users)
 
 
-@blueprint.route("/admin/staff/<int:staff_id>", methods=["GET", "POST"])
 @admin_required
 def staff_edit(staff_id: int):
     user = db.session.get(StaffUser, staff_id) or abort(404)
@@ -143,7 +136,6 @@ def staff_edit(staff_id: int):
     return render_template("auth/staff_edit.html", form=form, user=user)
 
 
-@blueprint.app_context_processor
 def logout_form():
     """Every staff page's header carries the sign-out button and its CSRF token."""
     if current_user and current_user.is_authenticated:

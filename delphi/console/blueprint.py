@@ -10,12 +10,12 @@ from flask import Blueprint
 
 from delphi.console import audit, content, messages, panel, studies
 from delphi.console.navigation import study_nav
+from delphi.routing import BOTH, GET, POST, add_rules
 from delphi.studies import admin
 
 blueprint = Blueprint("console", __name__, url_prefix="/console")
 blueprint.add_app_template_global(study_nav, "study_nav")
 
-GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
 S = "/studies/<slug>"
 
 RULES = [
@@ -52,5 +52,4 @@ RULES = [
     (f"{S}/audit", "audit", audit.audit, GET),
 ]
 
-for rule, endpoint, view, methods in RULES:
-    blueprint.add_url_rule(rule, endpoint, view, methods=methods)
+add_rules(blueprint, RULES)

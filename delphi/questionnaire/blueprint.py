@@ -9,6 +9,7 @@ from flask_limiter.util import get_remote_address
 from delphi import request_logging
 from delphi.extensions import limiter
 from delphi.questionnaire import views
+from delphi.routing import BOTH, GET, POST, add_rules
 
 blueprint = Blueprint("questionnaire", __name__, url_prefix="/p/<token>")
 
@@ -27,15 +28,19 @@ limiter.limit(LINK_LIMIT, key_func=_link_key,
     blueprint)
 
 ROUND = "/round/<int:number>"
-blueprint.add_url_rule("", view_func=views.welcome, methods=["GET"])
-blueprint.add_url_rule(f"{ROUND}/section/<int:index>", view_func=views.section,
-                       methods=["GET", "POST"])
-blueprint.add_url_rule(f"{ROUND}/autosave", view_func=views.autosave, methods=["POST"])
-blueprint.add_url_rule(f"{ROUND}/review", view_func=views.review, methods=["GET"])
-blueprint.add_url_rule(f"{ROUND}/submit", view_func=views.submit, methods=["POST"])
-blueprint.add_url_rule(f"{ROUND}/done", view_func=views.done, methods=["GET"])
-blueprint.add_url_rule(f"{ROUND}/suggest", view_func=views.suggest, methods=["GET", "POST"])
-blueprint.add_url_rule("/answers", view_func=views.my_answers, methods=["GET"])
+
+RULES = [
+    ("", "welcome", views.welcome, GET),
+    (f"{ROUND}/section/<int:index>", "section", views.section, BOTH),
+    (f"{ROUND}/autosave", "autosave", views.autosave, POST),
+    (f"{ROUND}/review", "review", views.review, GET),
+    (f"{ROUND}/submit", "submit", views.submit, POST),
+    (f"{ROUND}/done", "done", views.done, GET),
+    (f"{ROUND}/suggest", "suggest", views.suggest, BOTH),
+    ("/answers", "my_answers", views.my_answers, GET),
+]
+
+add_rules(blueprint, RULES)
 
 blueprint.register_error_handler(400, views.bad_request)
 

@@ -6,7 +6,7 @@ admin sees every study. Errors are JSON: ``{"error": {"status": 404, "message": 
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from delphi.extensions import db
@@ -18,10 +18,7 @@ from delphi.reports.openapi import openapi_document
 from delphi.reports.participation import participation_by_round
 from delphi.reports.settings import study_settings
 
-blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
-
-@blueprint.before_request
 def authenticate() -> None:
     """Every endpoint but the OpenAPI document needs ``Authorization: Bearer <token>``."""
     if request.endpoint == "api.openapi":
@@ -33,8 +30,8 @@ def authenticate() -> None:
     g.api_user = user
 
 
-@blueprint.errorhandler(HTTPException)
 def json_error(error: HTTPException):
+    """Every API error is JSON: its status and a message saying what is wrong."""
     response = jsonify(error={"status": error.code, "message": error.description})
     response.status_code = error.code or 500
     if error.code == 401:
@@ -58,12 +55,10 @@ def _study(slug: str) -> Study:
     return study
 
 
-@blueprint.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
 
 
-@blueprint.get("/studies")
 def studies():
     found = db.session.scalars(_visible_studies(g.api_user)).all()
     return jsonify(studies=[{
@@ -72,7 +67,6 @@ def studies():
     } for s in found])
 
 
-@blueprint.get("/studies/<slug>")
 def study(slug: str):
     found = _study(slug)
     rounds = list(found.rounds)
@@ -94,7 +88,6 @@ def study(slug: str):
     )
 
 
-@blueprint.get("/studies/<slug>/rounds/<int:number>/items")
 def round_items(slug: str, number: int):
     found = _study(slug)
     try:

@@ -1,13 +1,32 @@
-"""Every URL of the reports console pages in one place."""
+"""Every URL of the reports: the console pages and the read-only JSON API, in one place."""
 from __future__ import annotations
 
 from flask import Blueprint
+from werkzeug.exceptions import HTTPException
 
-from delphi.reports import views
+from delphi.reports import api, views
+from delphi.routing import GET, POST, add_rules
 
 blueprint = Blueprint("reports", __name__, url_prefix="/console/studies/<slug>/reports")
 
-blueprint.add_url_rule("", "index", views.index)
-blueprint.add_url_rule("/view", "view", views.view)
-blueprint.add_url_rule("/download/<format_name>", "download", views.download)
-blueprint.add_url_rule("/api-token", "api_token", views.api_token, methods=["POST"])
+RULES = [
+    ("", "index", views.index, GET),
+    ("/view", "view", views.view, GET),
+    ("/download/<format_name>", "download", views.download, GET),
+    ("/api-token", "api_token", views.api_token, POST),
+]
+
+add_rules(blueprint, RULES)
+
+api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+api_blueprint.before_request(api.authenticate)
+api_blueprint.register_error_handler(HTTPException, api.json_error)
+
+API_RULES = [
+    ("/openapi.json", "openapi", api.openapi, GET),
+    ("/studies", "studies", api.studies, GET),
+    ("/studies/<slug>", "study", api.study, GET),
+    ("/studies/<slug>/rounds/<int:number>/items", "round_items", api.round_items, GET),
+]
+
+add_rules(api_blueprint, API_RULES)
