@@ -64,7 +64,7 @@ def refuse_large_requests(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    import delphi.models  # noqa: F401  (the models' tables must be known to Alembic)
+    import delphi.models  # the models' tables must be known to Alembic
 
     db.init_app(app)
     app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's own teardown

@@ -105,7 +105,7 @@ def distribution_chart(counts: Mapping, points: Sequence[int], layout: Layout, *
                         y=baseline - height, width=step * BAR_FRACTION, height=height,
                         centre=x_of(point)))
     bands = [Band(kind, x_of(low) - step / 2, (high - low + 1) * step)
-             for kind, (low, high) in zip(("low", "high"), regions)
+             for kind, (low, high) in zip(("low", "high"), regions, strict=False)
              if low in points and high in points]
     if q1 is not None and q3 is not None:
         spread = x_of(q3) - x_of(q1)

@@ -2,9 +2,9 @@
 
 A panellist's token is their only credential, and request logs print paths. ``redact`` replaces
 the token in ``/p/<token>`` with ``[redacted]``, also where the path is written another way that
-still reaches the page (``/p%2F<token>``, ``/%70/<token>``, ``//p//<token>``); ``RedactTokens`` applies it to every record of
-the loggers it is attached to (werkzeug's request log and the app's own log); ``gunicorn.conf.py``
-uses ``redact`` for gunicorn's access log.
+still reaches the page (``/p%2F<token>``, ``/%70/<token>``, ``//p//<token>``); ``RedactTokens``
+applies it to every record of the loggers it is attached to (werkzeug's request log and the
+app's own log); ``gunicorn.conf.py`` uses ``redact`` for gunicorn's access log.
 """
 from __future__ import annotations
 

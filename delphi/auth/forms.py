@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, PasswordField, SelectField,
-                     SelectMultipleField, StringField)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget

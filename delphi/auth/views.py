@@ -9,8 +9,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from delphi.auth.access import admin_required
-from delphi.auth.accounts import (AccountError, authenticate, create_staff, set_assignments,
-                                  sign_out, sign_out_everywhere, update_staff)
+from delphi.auth.accounts import (
+    AccountError,
+    authenticate,
+    create_staff,
+    set_assignments,
+    sign_out,
+    sign_out_everywhere,
+    update_staff,
+)
 from delphi.auth.forms import LoginForm, LogoutForm, StaffCreateForm, StaffEditForm
 from delphi.extensions import db, limiter
 from delphi.models import Role, StaffUser, Study, utcnow

@@ -15,7 +15,8 @@ from delphi.consensus.settings import MISSING, UNABLE, ConsensusError, Consensus
 
 
 def validated(ratings: object, settings: ConsensusSettings, name: str = "ratings") -> np.ndarray:
-    """The ratings as a panellists × items int64 matrix, or ConsensusError naming the first bad cell."""
+    """The ratings as a panellists × items int64 matrix, or ConsensusError naming the first bad
+    cell."""
     try:
         matrix = np.asarray(ratings)
     except (TypeError, ValueError) as error:  # ragged rows
@@ -77,7 +78,7 @@ class Distribution:
 
 def distribution(matrix: np.ndarray, settings: ConsensusSettings) -> Distribution:
     """Every item's distribution from a validated matrix, with no loop over items or panellists."""
-    panellists, items = matrix.shape
+    items = matrix.shape[1]
     size = settings.scale_max - settings.scale_min + 1
     rated = matrix >= settings.scale_min  # MISSING and UNABLE are negative, the scale is not
     cell = matrix - settings.scale_min + np.arange(items) * size  # (item, point) as one index

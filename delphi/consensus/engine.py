@@ -75,7 +75,7 @@ def _summaries(matrix: np.ndarray, settings: ConsensusSettings
     rated, spread = n > 0, n > 1
 
     def plain(values: np.ndarray, defined: np.ndarray = rated) -> list:
-        return [v if d else None for v, d in zip(values.tolist(), defined.tolist())]
+        return [v if d else None for v, d in zip(values.tolist(), defined.tolist(), strict=True)]
 
     per_n = np.maximum(n, 1)
     columns = {
@@ -94,7 +94,7 @@ def _summaries(matrix: np.ndarray, settings: ConsensusSettings
     columns.update(_rand_columns(dist, rules, settings, plain))
     columns["status"] = rules.status.tolist()
     points = settings.points
-    counts = [dict(zip(points, row)) for row in dist.counts.tolist()]
+    counts = [dict(zip(points, row, strict=True)) for row in dist.counts.tolist()]
     totals = {"n": n.tolist(), "n_unable": dist.n_unable.tolist(),
               "n_missing": dist.n_missing.tolist()}
     conditions = {name: getattr(rules, name).tolist() for name in

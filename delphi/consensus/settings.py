@@ -89,11 +89,11 @@ class ConsensusSettings:
                 "or an item could be in and out at once", "opposite_max")
         _require_bool("opposite_inclusive", self.opposite_inclusive)
         _require_between("percent", self.percent, 51, 100)
-        if self.iqr_max is not None:
-            if isinstance(self.iqr_max, bool) or not isinstance(self.iqr_max, (int, float)) \
-                    or not math.isfinite(self.iqr_max) or self.iqr_max < 0:
-                raise ConsensusError(f"iqr_max must be a number of 0 or more, not {self.iqr_max!r}",
-                                     "iqr_max")
+        if self.iqr_max is not None and (
+                isinstance(self.iqr_max, bool) or not isinstance(self.iqr_max, (int, float))
+                or not math.isfinite(self.iqr_max) or self.iqr_max < 0):
+            raise ConsensusError(f"iqr_max must be a number of 0 or more, not {self.iqr_max!r}",
+                                 "iqr_max")
         _require_int("min_ratings", self.min_ratings)
         if self.min_ratings < 1:
             raise ConsensusError(f"min_ratings must be at least 1, not {self.min_ratings}",
@@ -166,7 +166,8 @@ class ConsensusSettings:
         return 1.0 if self.scale_max - self.scale_min + 1 <= 7 else 2.0
 
     def to_dict(self) -> dict[str, object]:
-        """The fields as given, plus the regions and IQR threshold they resolved to (for the record)."""
+        """The fields as given, plus the regions and IQR threshold they resolved to (for the
+        record)."""
         values: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
         values["low_region"] = list(self.low_region)
         values["high_region"] = list(self.high_region)

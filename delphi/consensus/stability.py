@@ -18,7 +18,8 @@ EXHAUSTIVE_UP_TO = 13
 
 @dataclass(frozen=True)
 class ItemStability:
-    """One item's change between two rounds, over the panellists who rated it on the scale in both."""
+    """One item's change between two rounds, over the panellists who rated it on the scale in
+    both."""
 
     n_paired: int
     pct_changed: float | None  # percent who gave a different rating; None when n_paired == 0
@@ -60,11 +61,11 @@ def stability(previous: object, current: object,
         p_values[column] = wilcoxon_p(before[rows, column], after[rows, column])
 
     def plain(values: np.ndarray) -> list:
-        return [v if d else None for v, d in zip(values.tolist(), (n > 0).tolist())]
+        return [v if d else None for v, d in zip(values.tolist(), (n > 0).tolist(), strict=True)]
 
     return [ItemStability(*values) for values in zip(
         n.tolist(), plain(100 * changed / per_n), plain(np.abs(change).sum(axis=0) / per_n),
-        plain(100 * moved / per_n), p_values, plain(stable))]
+        plain(100 * moved / per_n), p_values, plain(stable), strict=True)]
 
 
 def _region(matrix: np.ndarray, settings: ConsensusSettings) -> np.ndarray:

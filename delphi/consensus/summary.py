@@ -67,7 +67,7 @@ class ItemSummary:
     @classmethod
     def from_dict(cls, values: dict[str, object]) -> ItemSummary:
         """The summary ``to_dict()`` gave; its reason line is the status, ": ", the explanation."""
-        known = _from_fields(_STORED_FIELDS + ("reason",), values, "item summary")
+        known = _from_fields((*_STORED_FIELDS, "reason"), values, "item summary")
         known["counts"] = {int(point): int(count) for point, count in known["counts"].items()}
         reason, lead = str(known.pop("reason")), f"{known['status']}: "
         if not reason.startswith(lead):

@@ -14,8 +14,7 @@ from pathlib import Path
 from delphi.auth.accounts import create_staff, find_staff
 from delphi.demo.simulate import Simulation, load_plan
 from delphi.extensions import db
-from delphi.models import (Panellist, Response, ResponseStatus, Role, Round, StaffUser, Study,
-                           utcnow)
+from delphi.models import Panellist, Response, ResponseStatus, Role, Round, StaffUser, Study, utcnow
 from delphi.panel.importer import import_panel
 from delphi.panel.tokens import link_for
 from delphi.rounds.lifecycle import close_round, open_round

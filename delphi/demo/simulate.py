@@ -15,9 +15,21 @@ from pathlib import Path
 import numpy as np
 
 from delphi.extensions import db
-from delphi.models import (MessageStatus, OutboxMessage, Panellist, Rating, Response,
-                           ResponseStatus, Round, RoundItem, StaffUser, Study, Suggestion,
-                           SuggestionKind, utcnow)
+from delphi.models import (
+    MessageStatus,
+    OutboxMessage,
+    Panellist,
+    Rating,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundItem,
+    StaffUser,
+    Study,
+    Suggestion,
+    SuggestionKind,
+    utcnow,
+)
 from delphi.panel.tokens import token_for
 from delphi.questionnaire.suggestions import suggest
 from delphi.questionnaire.visit import load_questionnaire, visit_for

@@ -268,7 +268,7 @@ def _deliver(message: OutboxMessage, connection: _Connection | None, report: Sen
         return
     try:
         email = _compose(message, panellist)
-    except Exception as error:  # noqa: BLE001  (whatever it is, composing again cannot help)
+    except Exception as error:  # whatever it is, composing again cannot help
         _give_up(message, f"Not sent: the message could not be composed "
                           f"({type(error).__name__}: {error}). Queuing it again will fail the "
                           "same way; check the study's message texts.", report)

@@ -3,12 +3,30 @@ from delphi.models.audit import AuditEvent
 from delphi.models.base import utcnow
 from delphi.models.mail import MessageStatus, OutboxMessage
 from delphi.models.panel import Panellist
-from delphi.models.rounds import (Decision, Rating, Response, ResponseStatus, Round, RoundItem,
-                                  RoundState, SectionComment, Suggestion, SuggestionKind,
-                                  SuggestionStatus)
+from delphi.models.rounds import (
+    Decision,
+    Rating,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundItem,
+    RoundState,
+    SectionComment,
+    Suggestion,
+    SuggestionKind,
+    SuggestionStatus,
+)
 from delphi.models.staff import Role, StaffUser
-from delphi.models.study import (ConsensusRule, Item, ItemOrigin, QuantileMethod, Section, Study,
-                                 StudyStatus, study_staff)
+from delphi.models.study import (
+    ConsensusRule,
+    Item,
+    ItemOrigin,
+    QuantileMethod,
+    Section,
+    Study,
+    StudyStatus,
+    study_staff,
+)
 
 __all__ = [
     "AuditEvent", "ConsensusRule", "Decision", "Item", "ItemOrigin", "MessageStatus",

@@ -5,8 +5,15 @@ import enum
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (CheckConstraint, ColumnElement, CursorResult, DateTime, Enum, Executable,
-                        String)
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    CursorResult,
+    DateTime,
+    Enum,
+    Executable,
+    String,
+)
 
 from delphi.extensions import db
 

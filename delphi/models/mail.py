@@ -21,7 +21,8 @@ class MessageStatus(enum.Enum):
 class OutboxMessage(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
-    panellist_id: Mapped[int | None] = mapped_column(ForeignKey("panellist.id", ondelete="SET NULL"))
+    panellist_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panellist.id", ondelete="SET NULL"))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(40))  # invitation | reminder | ...
     # Makes queuing idempotent: the same reminder is queued once (e.g. the 7-day reminder of

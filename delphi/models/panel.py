@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 class Panellist(Model):
-    __table_args__ = (UniqueConstraint("study_id", "email"), UniqueConstraint("study_id", "pseudonym"))
+    __table_args__ = (UniqueConstraint("study_id", "email"),
+                      UniqueConstraint("study_id", "pseudonym"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)

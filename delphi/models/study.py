@@ -92,7 +92,8 @@ class Study(Model):
         enum_column(QuantileMethod, "quantile_method"),
         default=QuantileMethod(_declared_default("quantile_method")),
     )
-    low_to: Mapped[int | None] = mapped_column(Integer)  # last point of the low region; None: default
+    # The last point of the low region; None: the default for the scale.
+    low_to: Mapped[int | None] = mapped_column(Integer)
     high_from: Mapped[int | None] = mapped_column(Integer)  # first point of the high region
     agreement_pct: Mapped[int] = mapped_column(
         Integer, default=_declared_default("agreement_pct"))  # comet: share needed in a region

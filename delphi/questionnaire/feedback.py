@@ -183,6 +183,9 @@ class _GapChart:
         return gap(self.name)
 
 
+_OWN_GAP = gap("own")
+
+
 @dataclass
 class _FeedbackWithGaps:
     """What ``feedback_block`` reads, with gaps where each panellist's own parts go."""
@@ -191,7 +194,7 @@ class _FeedbackWithGaps:
     replaced_text: str | None
     chart: _GapChart
     groups: list[GroupFeedback]
-    own_rating: Markup = gap("own")
+    own_rating: Markup = _OWN_GAP
     own_value: None = None
 
 

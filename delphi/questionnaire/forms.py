@@ -51,7 +51,7 @@ def parse_answers(form: MultiDict, questionnaire: Questionnaire) -> PostedAnswer
     fields: dict[int, dict[str, str]] = {}
     section_comments: dict[int, str] = {}
     problems: dict[str, str] = {}
-    for name in form.keys():
+    for name in form:
         if name in _IGNORED:
             continue
         match = _FIELD.match(name)

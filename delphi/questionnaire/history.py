@@ -4,8 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from delphi.extensions import db
-from delphi.models import (Panellist, Rating, Response, ResponseStatus, Round, RoundItem,
-                           RoundState)
+from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem, RoundState
 from delphi.questionnaire.visit import Questionnaire
 
 

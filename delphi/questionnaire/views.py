@@ -10,13 +10,25 @@ from werkzeug.exceptions import HTTPException
 from delphi.extensions import db
 from delphi.models import ResponseStatus, RoundState, StudyStatus, SuggestionKind
 from delphi.questionnaire.fieldsets import Fieldsets
-from delphi.questionnaire.forms import (PostedAnswers, SuggestionForm, TamperedInput,
-                                        missing_reasons, parse_answers)
+from delphi.questionnaire.forms import (
+    PostedAnswers,
+    SuggestionForm,
+    TamperedInput,
+    missing_reasons,
+    parse_answers,
+)
 from delphi.questionnaire.history import answered_items, answers_history
 from delphi.questionnaire.suggestions import suggest as store_suggestion
 from delphi.questionnaire.unknown_links import count_unknown_link
-from delphi.questionnaire.visit import (Questionnaire, Visit, agreed_items, load_questionnaire,
-                                        mark_opened, round_of, visit_for)
+from delphi.questionnaire.visit import (
+    Questionnaire,
+    Visit,
+    agreed_items,
+    load_questionnaire,
+    mark_opened,
+    round_of,
+    visit_for,
+)
 from delphi.rounds.answers import Answer, save_answers
 from delphi.rounds.errors import AnswerError, RoundError
 

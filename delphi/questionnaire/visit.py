@@ -9,8 +9,20 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, overload
 
 from delphi.extensions import db
-from delphi.models import (Decision, Item, Panellist, Rating, Response, ResponseStatus, Round,
-                           RoundItem, RoundState, Section, Study, utcnow)
+from delphi.models import (
+    Decision,
+    Item,
+    Panellist,
+    Rating,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundItem,
+    RoundState,
+    Section,
+    Study,
+    utcnow,
+)
 from delphi.panel.tokens import find_panellist
 from delphi.questionnaire.feedback import ItemFeedback, feedback_for_round
 from delphi.rounds.answers import response_for
@@ -209,7 +221,7 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
     comments = {c.section_id: c.comment for c in response.section_comments}
 
     parts: list[SectionPart] = []
-    for round_item, (*_, section) in zip(round_items, rows):
+    for round_item, (*_, section) in zip(round_items, rows, strict=True):
         if not parts or parts[-1].section.id != round_item.section_id:
             parts.append(SectionPart(len(parts) + 1, section, []))
         parts[-1].round_items.append(round_item)

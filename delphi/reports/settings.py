@@ -44,7 +44,7 @@ def settings_columns(settings: dict) -> dict[str, object]:
     Each declared setting with a report column gives one: the value the engine recorded it as
     (a region as "7-9", the IQR limit the scale gave); a choice not recorded is empty text.
     """
-    regions = dict(zip(("low_region", "high_region"), regions_of(settings) or ()))
+    regions = dict(zip(("low_region", "high_region"), regions_of(settings) or (), strict=False))
     columns: dict[str, object] = {}
     for setting in SETTINGS:
         if setting.report_column is None:

@@ -78,7 +78,7 @@ def export_xlsx(report: StudyReport) -> bytes:
     stability = stability_keys(rows)
     for group in report.shown_groups:
         sheet = workbook.create_sheet(sheet_title(f"Group {group}", taken))
-        columns = ["group"] + header(report, rows)
+        columns = ["group", *header(report, rows)]
         values = []
         for row in rows:
             if group in row.group_summaries:

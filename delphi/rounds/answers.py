@@ -4,8 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from delphi.extensions import db
-from delphi.models import (Rating, Response, ResponseStatus, Round, RoundItem, RoundState,
-                           SectionComment, utcnow)
+from delphi.models import (
+    Rating,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundItem,
+    RoundState,
+    SectionComment,
+    utcnow,
+)
 from delphi.rounds.errors import AnswerError, RoundError
 
 
@@ -46,14 +54,17 @@ def validate(response: Response, answers: list[Answer]) -> dict[int, RoundItem]:
         field = f"rating-{answer.round_item_id}"
         round_item = in_round.get(answer.round_item_id)
         if round_item is None:
-            raise AnswerError(f"Item {answer.round_item_id} is not in round {round_.number}.", field)
+            raise AnswerError(f"Item {answer.round_item_id} is not in round {round_.number}.",
+                              field)
         if answer.round_item_id in seen:
             raise AnswerError(f"Item {round_item.code} is answered twice.", field)
         seen.add(answer.round_item_id)
         if answer.unable and answer.value is not None:
-            raise AnswerError(f"Item {round_item.code}: choose a rating or unable to rate, not both.", field)
+            raise AnswerError(
+                f"Item {round_item.code}: choose a rating or unable to rate, not both.", field)
         if answer.unable and not study.unable_to_rate:
-            raise AnswerError(f"Item {round_item.code}: this study does not offer unable to rate.", field)
+            raise AnswerError(
+                f"Item {round_item.code}: this study does not offer unable to rate.", field)
         if answer.value is not None and not study.scale_min <= answer.value <= study.scale_max:
             raise AnswerError(
                 f"Item {round_item.code}: rating {answer.value} is outside the scale "

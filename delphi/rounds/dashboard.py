@@ -16,8 +16,20 @@ from sqlalchemy.orm import joinedload
 from delphi.charts import CONSOLE, DistributionChart, counts_in_words, distribution_chart
 from delphi.consensus import ConsensusSettings, ItemStability, ItemSummary, summarise
 from delphi.extensions import db
-from delphi.models import (Decision, Item, Panellist, Response, ResponseStatus, Round, RoundItem,
-                           RoundState, Section, Study, Suggestion, utcnow)
+from delphi.models import (
+    Decision,
+    Item,
+    Panellist,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundItem,
+    RoundState,
+    Section,
+    Study,
+    Suggestion,
+    utcnow,
+)
 from delphi.rounds.deadline import deadline_passed
 from delphi.rounds.lifecycle import PROPOSED
 from delphi.rounds.matrix import ratings_matrix
@@ -147,7 +159,7 @@ def dashboard(round_: Round) -> Dashboard:
     study = round_.study
     matrix = ratings_matrix(round_)
     summary = summarise(matrix.ratings, round_.recorded_settings())
-    by_round_item = dict(zip(matrix.round_item_ids, summary.items))
+    by_round_item = dict(zip(matrix.round_item_ids, summary.items, strict=True))
     rows = [
         ItemRow(round_item=ri, section=ri.section.title, summary=by_round_item[ri.id],
                 chart=histogram(by_round_item[ri.id], study.scale_points, ri.code))

@@ -19,8 +19,13 @@ from delphi import audit
 from delphi.extensions import db
 from delphi.importing import CsvRow, InvalidFile, Problem, Problems, read_csv, read_xlsx
 from delphi.models import Item, Section, StaffUser, Study, StudyStatus
-from delphi.validation import (CODE_MAX_LENGTH, ITEM_TEXT_MAX_LENGTH, TITLE_MAX_LENGTH,
-                               code_problem, text_problem)
+from delphi.validation import (
+    CODE_MAX_LENGTH,
+    ITEM_TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    code_problem,
+    text_problem,
+)
 
 COLUMNS = ("section", "code", "text")
 OPTIONAL_COLUMNS = ("explanation",)

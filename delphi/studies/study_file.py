@@ -21,10 +21,19 @@ from delphi.importing import Problems, decode_utf8
 from delphi.models import Item, Section, StaffUser, Study
 from delphi.studies.consensus import column_enum, consensus_settings
 from delphi.studies.toml_source import TomlSource, toml_syntax_problem, unreadable_toml_problem
-from delphi.validation import (ITEM_TEXT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, SETTING_MAX,
-                               TITLE_MAX_LENGTH, code_problem, header_problem,
-                               message_body_problem, reminder_days_problem, reminder_days_text,
-                               slug_problem, text_problem)
+from delphi.validation import (
+    ITEM_TEXT_MAX_LENGTH,
+    LONG_TEXT_MAX_LENGTH,
+    SETTING_MAX,
+    TITLE_MAX_LENGTH,
+    code_problem,
+    header_problem,
+    message_body_problem,
+    reminder_days_problem,
+    reminder_days_text,
+    slug_problem,
+    text_problem,
+)
 
 _line_text = partial(text_problem, max_length=TITLE_MAX_LENGTH)
 _long_text = partial(text_problem, max_length=LONG_TEXT_MAX_LENGTH, multiline=True)
@@ -197,11 +206,11 @@ class _Checker:
             return None
         if isinstance(value, str):
             return self.text(value, rule, line, where)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if not rule.low <= value <= rule.high:
-                self.problem(line, where, f"found {_found(value)}, expected a number from "
-                                          f"{rule.low:,} to {rule.high:,}")
-                return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and not rule.low <= value <= rule.high:
+            self.problem(line, where, f"found {_found(value)}, expected a number from "
+                                      f"{rule.low:,} to {rule.high:,}")
+            return None
         return value
 
     def text(self, value: str, rule: Key, line: int | None, where: str) -> str | None:
