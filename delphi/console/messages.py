@@ -1,0 +1,109 @@
+"""Console page of a study's e-mail: the outbox, the send button, the texts, the dev files."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from delphi.auth.access import study_required
+from delphi.console.forms import MessageTextsForm
+from delphi.console.setup import update_study
+from delphi.extensions import db
+from delphi.mail.outbox import (DEFAULT_INVITATION_BODY, DEFAULT_INVITATION_SUBJECT,
+                                DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, render)
+from delphi.mail.sender import MailConfigError, dev_files, retry_failed, send_pending
+from delphi.models import MessageStatus, OutboxMessage, Panellist, Round, Study
+from delphi.rounds.lifecycle import current_round
+
+TEXT_FIELDS = ("invitation_subject", "invitation_body", "reminder_subject", "reminder_body")
+OUTBOX_SHOWN = 200
+PREVIEW_LINK = "https://example.org/p/(the panellist's personal link)"
+
+
+def _preview(study: Study, form: MessageTextsForm) -> dict[str, str]:
+    """The texts as a panellist would read them, filled for the study's first panellist."""
+    sample = db.session.scalar(db.select(Panellist).filter_by(study_id=study.id)
+                               .order_by(Panellist.id).limit(1))
+    latest = current_round(study)
+    # Transient objects, never added to the session: they only fill the placeholders.
+    panellist = Panellist(name=sample.name if sample and sample.name else "Alex Example")
+    round_ = Round(number=latest.number if latest else 1,
+                   closes_at=latest.closes_at if latest else None)
+    texts = {
+        "invitation_subject": form.invitation_subject.data or DEFAULT_INVITATION_SUBJECT,
+        "invitation_body": form.invitation_body.data or DEFAULT_INVITATION_BODY,
+        "reminder_subject": form.reminder_subject.data or DEFAULT_REMINDER_SUBJECT,
+        "reminder_body": form.reminder_body.data or DEFAULT_REMINDER_BODY,
+    }
+    return {key: render(text, study=study, round_=round_, panellist=panellist)
+            .replace("{link}", PREVIEW_LINK) for key, text in texts.items()}
+
+
+def _page(study: Study, form: MessageTextsForm | None = None, status: int = 200):
+    form = form or MessageTextsForm(data={key: getattr(study, key) for key in TEXT_FIELDS})
+    outbox = db.session.scalars(
+        db.select(OutboxMessage).filter_by(study_id=study.id)
+        .order_by(OutboxMessage.id.desc()).limit(OUTBOX_SHOWN)).all()
+    counts = dict(db.session.execute(
+        db.select(OutboxMessage.status, db.func.count()).filter_by(study_id=study.id)
+        .group_by(OutboxMessage.status)).all())
+    return render_template(
+        "console/messages.html", study=study, outbox=outbox, form=form,
+        counts={status: counts.get(status, 0) for status in MessageStatus},
+        preview=_preview(study, form), smtp=bool(current_app.config["MAIL_HOST"]),
+        files=[] if current_app.config["MAIL_HOST"] else dev_files(study),
+        shown=OUTBOX_SHOWN, MessageStatus=MessageStatus,
+    ), status
+
+
+@study_required
+def messages(study: Study):
+    return _page(study)
+
+
+@study_required
+def send(study: Study):
+    """Send the study's pending messages now, rather than waiting for ``delphi tick``."""
+    try:
+        report = send_pending(study=study)
+    except MailConfigError as error:
+        flash(f"Nothing sent: {error}", "error")
+    else:
+        flash(f"Messages: {report.describe()}", "error" if report.retrying or report.failed
+              else "info")
+    return redirect(url_for("console.messages", slug=study.slug))
+
+
+@study_required
+def retry(study: Study):
+    """Queue the study's failed messages again, after the team has dealt with the cause."""
+    count = retry_failed(study, by=current_user)
+    db.session.commit()
+    flash(f"{count} failed message{'s' if count != 1 else ''} queued again; "
+          "they go out with the next send." if count else
+          "No failed messages to queue again.", "info")
+    return redirect(url_for("console.messages", slug=study.slug))
+
+
+@study_required
+def texts(study: Study):
+    """Save the invitation and reminder texts, or with "preview" only show them filled in."""
+    form = MessageTextsForm()
+    if not form.validate_on_submit():
+        return _page(study, form, status=400)
+    if request.form.get("action") == "preview":
+        return _page(study, form)
+    update_study(study, {key: (form[key].data or "").strip() or None for key in TEXT_FIELDS},
+                 by=current_user)
+    db.session.commit()
+    flash("Message texts saved.", "info")
+    return redirect(url_for("console.messages", slug=study.slug, _anchor="texts"))
+
+
+@study_required
+def dev_file(study: Study, name: str):
+    """One message written to a file because no SMTP server is configured."""
+    path = next((p for p in dev_files(study) if p.name == name), None)
+    if path is None:
+        abort(404)
+    return render_template("console/dev_file.html", study=study, name=name,
+                           text=path.read_text(errors="replace"))
