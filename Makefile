@@ -1,10 +1,11 @@
 # Quick start: `make run` serves the demo on http://127.0.0.1:5000; `make test` runs the tests.
+# While developing: `make check` (lint, types and the fast tests on SQLite, under 3 minutes).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench verify clean
+.PHONY: install run lint check test bench verify clean
 
 install: $(STAMP)
 
@@ -19,7 +20,20 @@ run: install
 	$(BIN)/delphi demo --if-empty
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
-test: install
+# Lint, format and type checks over delphi/ (settings in pyproject.toml); any finding fails.
+lint: install
+	$(BIN)/ruff check delphi
+	$(BIN)/ruff format --check delphi
+	$(BIN)/mypy
+
+# The inner loop: the checks, then the tests not marked slow (no browser, gunicorn, installed
+# command or long property runs), on SQLite only: -k leaves out the PostgreSQL variants.
+check: lint
+	$(BIN)/pytest -m "not slow" -k "not postgresql"
+
+# What CI runs (.ci/run): the checks, then every test, on SQLite and, when
+# DELPHI_TEST_DATABASE_URL names a database, PostgreSQL.
+test: lint
 	$(BIN)/pytest
 
 bench: install
@@ -38,4 +52,4 @@ verify: install
 	DELPHI_HEAVY=1 $(BIN)/python -m tests.reliability.report $(VERIFY_RESULTS) docs/reliability.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache

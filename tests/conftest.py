@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -250,6 +251,20 @@ def days_from_now(days: int):
 
 
 __all__ = ["Response", "ResponseStatus", "days_from_now"]
+
+
+# Whole folders of slow tests: a browser (browser/), the installed delphi command run in
+# subprocesses (cli/), several gunicorn servers (scale/). Slow modules and tests elsewhere carry
+# their own pytest.mark.slow. `make check` leaves them out (-m "not slow"); `make test` and CI
+# run everything.
+SLOW_FOLDERS = ("browser", "cli", "scale")
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).parent
+    for item in items:
+        if any(item.path.is_relative_to(tests / folder) for folder in SLOW_FOLDERS):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.hookimpl(hookwrapper=True)

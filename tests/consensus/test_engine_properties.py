@@ -3,10 +3,13 @@ import statistics
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from delphi.consensus import MISSING, UNABLE, ConsensusSettings, summarise
+
+pytestmark = pytest.mark.slow  # hypothesis: many generated matrices
 
 SCALES = [(1, 9), (1, 5), (0, 10), (1, 7)]
 

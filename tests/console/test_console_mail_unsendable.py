@@ -83,6 +83,7 @@ def test_the_send_button_shows_the_failure_on_the_page(app, db, client, login_as
     assert others == [MessageStatus.SENT, MessageStatus.SENT]
 
 
+@pytest.mark.slow  # runs the installed delphi command
 def test_mail_send_from_the_command_line_reports_it_plainly(app_config, app, db, one_unsendable,
                                                             tmp_path):
     _, broken_id = one_unsendable

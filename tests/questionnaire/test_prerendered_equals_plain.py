@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2 import nodes
 from markupsafe import Markup
+import pytest
 
 from delphi.consensus import MISSING, UNABLE, ConsensusSettings, summarise
 from delphi.models import RoundItem, Study
@@ -27,6 +28,8 @@ from delphi.questionnaire.feedback import Chart, FrozenItem, GroupFeedback, Item
 from delphi.questionnaire.fieldsets import Fieldsets, fieldset_in_full
 from delphi.questionnaire.visit import load_questionnaire, visit_for
 from delphi.rounds.answers import Answer
+
+pytestmark = pytest.mark.slow  # hypothesis: many generated items
 
 EXAMPLES = 1000 if os.environ.get("DELPHI_HEAVY") else 200
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,

@@ -13,6 +13,8 @@ import pytest
 
 from tests.reliability.stack import Server, build, wait_for_log
 
+pytestmark = pytest.mark.slow  # starts gunicorn
+
 HUGE = 300 * 1024 * 1024
 
 

@@ -23,6 +23,8 @@ from tests.reliability.stack import (Server, app_for, build, check_every_rating,
                                      finish_panellists, record_figures, stack_database,
                                      start_panellists, stored_round_two, wait_for_log)
 
+pytestmark = pytest.mark.slow  # starts gunicorn and kills its workers
+
 BACKENDS = ["sqlite", "postgresql"]
 PANELLISTS, ITEMS = 40, 30
 RETRY = ("--retries", "20", "--retry-delay", "0.5")

@@ -10,6 +10,8 @@ import pytest
 from tests.reliability.stack import (HEAVY, Server, build, check_every_rating, record_figures,
                                      run_panellists, stack_database, stored_round_two)
 
+pytestmark = pytest.mark.slow  # starts gunicorn and sends a whole panel at it
+
 # ``make verify`` (DELPHI_HEAVY=1) holds the full load; ``make test`` and CI a bounded one.
 PANELLISTS = 200 if HEAVY else 100
 ITEMS = 60 if HEAVY else 30

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from delphi import create_app
@@ -31,6 +32,7 @@ def _delphi(*args: str, env: dict) -> str:
     return result.stdout
 
 
+@pytest.mark.slow  # runs the installed delphi command in subprocesses
 def test_init_backup_and_mail_write_owner_only_files(app_config, db, tmp_path):
     instance = tmp_path / "instance"  # created by the first command, with a permissive umask
     url = app_config["SQLALCHEMY_DATABASE_URI"]

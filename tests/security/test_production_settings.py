@@ -95,6 +95,7 @@ def _gunicorn(tmp_path, workers: int, port: int) -> subprocess.Popen:
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+@pytest.mark.slow  # starts gunicorn
 def test_gunicorn_refuses_two_workers_on_memory_storage_in_production(tmp_path):
     server = _gunicorn(tmp_path, workers=2, port=free_port())
     try:
@@ -110,6 +111,7 @@ def test_gunicorn_refuses_two_workers_on_memory_storage_in_production(tmp_path):
     assert "Traceback" not in output and "Booting worker" not in output
 
 
+@pytest.mark.slow  # starts gunicorn
 def test_gunicorn_starts_one_worker_on_memory_storage_in_production(tmp_path):
     port = free_port()
     server = _gunicorn(tmp_path, workers=1, port=port)
