@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from delphi.console import audit, content, messages, panel, studies
+from delphi.audit import views as audit
 from delphi.console.navigation import study_nav
+from delphi.mail import views as messages
+from delphi.panel import views as panel
 from delphi.routing import BOTH, GET, POST, add_rules
 from delphi.studies import admin
+from delphi.studies import content_views as content
+from delphi.studies import views as studies
 
 blueprint = Blueprint("console", __name__, url_prefix="/console")
 blueprint.add_app_template_global(study_nav, "study_nav")

@@ -19,7 +19,7 @@ from delphi.panel.importer import import_panel
 from delphi.panel.tokens import link_for
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
-from delphi.studies.study_file import create_study, parse_study_file
+from delphi.studies.study_file import import_study_file, parse_study_file
 
 DEMO_DIR = Path(__file__).parent
 STUDY_FILE = DEMO_DIR / "cpi-guidance.toml"
@@ -60,7 +60,7 @@ def database_holds_data() -> bool:
 def load_demo() -> LoadedDemo:
     """Build the demo study in the current transaction and return the login and links."""
     admin, password = _demo_admin()
-    study = create_study(parse_study_file(STUDY_FILE.read_bytes(), STUDY_FILE.name), by=admin)
+    study = import_study_file(parse_study_file(STUDY_FILE.read_bytes(), STUDY_FILE.name), by=admin)
     panellists = import_panel(study, PANEL_FILE.read_bytes(), PANEL_FILE.name, by=admin)
     simulation = Simulation(load_plan(), study, panellists, by=admin)
 

@@ -11,7 +11,7 @@ from delphi.cli import CommandError
 from delphi.extensions import db
 from delphi.models import Round, RoundItem, StaffUser
 from delphi.reports import FORMATS, ReportError, export, find_study
-from delphi.reports.api_tokens import issue_api_token, revoke_api_token
+from delphi.auth.api_tokens import issue_api_token, revoke_api_token
 
 # Studies with more round items than this get a progress bar while the report is built.
 PROGRESS_FROM = 200

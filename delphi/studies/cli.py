@@ -20,7 +20,7 @@ from delphi.rounds.errors import RoundError
 from delphi.rounds.review import complete_study, reopen_study
 from delphi.studies.deletion import delete_study, remove_files, study_contents
 from delphi.studies.export import export_study_file
-from delphi.studies.study_file import create_study, parse_study_file
+from delphi.studies.study_file import import_study_file, parse_study_file
 
 study_group = AppGroup("study", help="Create, list, export, complete, reopen and delete studies.")
 
@@ -74,7 +74,7 @@ def _database_says(error: IntegrityError | OperationalError) -> str:
 def import_command(study_file: Path) -> None:
     """Create a study from a study file (TOML); print its slug."""
     with one_transaction():
-        study = create_study(parse_study_file(study_file.read_bytes(), str(study_file)))
+        study = import_study_file(parse_study_file(study_file.read_bytes(), str(study_file)))
     click.echo(study.slug)
 
 

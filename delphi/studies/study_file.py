@@ -1,7 +1,7 @@
 """The study file: a TOML description of a study's scale, consensus definition and guidance items.
 
 ``parse_study_file`` checks a whole file before anything is written and reports every problem with
-the file name, the line and the key; ``create_study`` then builds the study from the checked
+the file name, the line and the key; ``import_study_file`` then builds the study from the checked
 result. ``export_study_file`` writes a study back as a study file that imports again unchanged.
 """
 from __future__ import annotations
@@ -410,7 +410,7 @@ def _check_slug(settings: dict[str, object], source: TomlSource, problems: Probl
                      f"a study with the slug {slug!r} already exists; choose another slug")
 
 
-def create_study(parsed: StudyFile, *, by: StaffUser | None = None) -> Study:
+def import_study_file(parsed: StudyFile, *, by: StaffUser | None = None) -> Study:
     """Create the study, its sections and items from a checked study file (flushed)."""
     study = Study(**parsed.settings)
     db.session.add(study)

@@ -6,7 +6,7 @@ import io
 
 import sqlalchemy as sa
 
-from delphi.console import studies as console_studies
+from delphi.studies import views as console_studies
 from delphi.models import Study
 from delphi.studies import cli as study_cli
 

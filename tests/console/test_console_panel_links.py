@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from delphi.console.roster import withdraw
+from delphi.panel.operations import withdraw
 from delphi.models import AuditEvent, Panellist
 from delphi.panel.erasure import erase_panellist
 from delphi.rounds.lifecycle import open_round

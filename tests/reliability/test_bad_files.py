@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from delphi.importing import MAX_FILE_BYTES, InvalidFile
 from delphi.panel.importer import import_panel
 from delphi.rounds.responses_import import import_responses
-from delphi.studies.study_file import create_study, parse_study_file
+from delphi.studies.study_file import import_study_file, parse_study_file
 
 PANEL_HEADER = "name,email,group\n"
 HUGE_PANEL = (PANEL_HEADER + "Ann Example,ann@example.org,Nurses\n" * (
@@ -136,7 +136,7 @@ def test_a_bad_responses_file_is_refused_precisely(db, study, case, data, expect
 
 @pytest.mark.parametrize("case,data,expected", STUDY_CASES, ids=[c[0] for c in STUDY_CASES])
 def test_a_bad_study_file_is_refused_precisely(db, study, case, data, expected):
-    _refused(db, lambda: create_study(parse_study_file(data, "study.toml")), expected)
+    _refused(db, lambda: import_study_file(parse_study_file(data, "study.toml")), expected)
 
 
 def test_markup_and_formulas_in_a_panel_file_are_stored_as_plain_text(db, study):

@@ -18,7 +18,7 @@ from delphi.importing import InvalidFile
 from delphi.panel.importer import import_panel
 from delphi.rounds.errors import RoundError
 from delphi.rounds.responses_import import import_responses
-from delphi.studies.study_file import create_study, parse_study_file
+from delphi.studies.study_file import import_study_file, parse_study_file
 
 EXAMPLES = 200 if os.environ.get("DELPHI_HEAVY") else 60
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -161,7 +161,7 @@ def test_responses_import_takes_any_file_without_crashing(db, target, data):
 @SETTINGS
 @given(data=st.one_of(study_files(), any_bytes))
 def test_study_file_takes_any_file_without_crashing(db, data):
-    _attempt(db, lambda: create_study(parse_study_file(data, "study.toml")), "study.toml")
+    _attempt(db, lambda: import_study_file(parse_study_file(data, "study.toml")), "study.toml")
 
 
 @SETTINGS

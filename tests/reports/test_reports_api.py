@@ -7,7 +7,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from delphi.reports.api_tokens import issue_api_token
+from delphi.auth.api_tokens import issue_api_token
 from tests.reports.conftest import ROUND_1
 from tests.reports.expected import expected
 

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from delphi.reports.api_tokens import staff_for_token
+from delphi.auth.api_tokens import staff_for_token
 
 
 def test_anonymous_visitors_do_not_get_a_report(two_rounds, client):

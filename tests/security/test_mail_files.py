@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from delphi.console.setup import update_study
+from delphi.studies.operations import update_study
 from delphi.mail.sender import dev_files, send_pending
 from delphi.models import Panellist
 from delphi.panel.erasure import erase_panellist

@@ -5,14 +5,19 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from delphi.auth.access import study_required
-from delphi.console.forms import MessageTextsForm
-from delphi.console.setup import update_study
 from delphi.extensions import db
-from delphi.mail.outbox import (DEFAULT_INVITATION_BODY, DEFAULT_INVITATION_SUBJECT,
-                                DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, render)
+from delphi.mail.forms import MessageTextsForm
+from delphi.mail.outbox import (
+    DEFAULT_INVITATION_BODY,
+    DEFAULT_INVITATION_SUBJECT,
+    DEFAULT_REMINDER_BODY,
+    DEFAULT_REMINDER_SUBJECT,
+    render,
+)
 from delphi.mail.sender import MailConfigError, dev_files, retry_failed, send_pending
 from delphi.models import MessageStatus, OutboxMessage, Panellist, Round, Study
 from delphi.rounds.lifecycle import current_round
+from delphi.studies.operations import update_study
 
 TEXT_FIELDS = ("invitation_subject", "invitation_body", "reminder_subject", "reminder_body")
 OUTBOX_SHOWN = 200

@@ -5,15 +5,23 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from delphi.auth.access import study_required
-from delphi.console.forms import PanellistForm, UploadForm
-from delphi.console.roster import (PanelError, add_panellist, panel_status, regenerate_link,
-                                   reinstate, update_panellist, withdraw)
 from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Panellist, Study
+from delphi.panel.forms import PanellistForm
 from delphi.panel.importer import import_panel
 from delphi.panel.links import links_filename, panel_links_csv
+from delphi.panel.operations import (
+    PanelError,
+    add_panellist,
+    panel_status,
+    regenerate_link,
+    reinstate,
+    update_panellist,
+    withdraw,
+)
 from delphi.panel.tokens import link_for
+from delphi.studies.forms import UploadForm
 
 
 def _panellist(study: Study, panellist_id: int) -> Panellist:

@@ -6,16 +6,29 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from delphi.auth.access import study_required
-from delphi.console.forms import ItemForm, SectionForm
-from delphi.console.setup import (SetupError, add_item, add_section, item_shown, move_item,
-                                  move_section, section_shown, set_retired, update_item,
-                                  update_section)
 from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Item, RoundItem, Section, Study
-from delphi.studies.forms import ItemsImportForm
-from delphi.studies.items_import import (COLUMNS, EXAMPLE, OPTIONAL_COLUMNS, ItemsLocked,
-                                         import_items)
+from delphi.studies.forms import ItemForm, ItemsImportForm, SectionForm
+from delphi.studies.items_import import (
+    COLUMNS,
+    EXAMPLE,
+    OPTIONAL_COLUMNS,
+    ItemsLocked,
+    import_items,
+)
+from delphi.studies.operations import (
+    SetupError,
+    add_item,
+    add_section,
+    item_shown,
+    move_item,
+    move_section,
+    section_shown,
+    set_retired,
+    update_item,
+    update_section,
+)
 
 
 def _section(study: Study, section_id: int) -> Section:

@@ -10,15 +10,15 @@ from werkzeug.datastructures import MultiDict
 from delphi.auth.access import study_required
 from delphi.consensus import ConsensusError
 from delphi.consensus.definition import BY_ENGINE
-from delphi.console.forms import StudyForm, UploadForm, format_scale_labels
-from delphi.console.setup import LOCKED_FIELDS, SetupError, create_study, update_study
 from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Study
 from delphi.studies.consensus import consensus_settings
 from delphi.studies.export import export_study_file
-from delphi.studies.study_file import create_study as create_from_file
-from delphi.studies.study_file import parse_study_file
+from delphi.studies.forms import StudyForm, UploadForm, format_scale_labels
+from delphi.studies.operations import LOCKED_FIELDS, SetupError, create_study, update_study
+from delphi.studies.study_file import import_study_file, parse_study_file
+
 
 def _form_data(study: Study) -> dict:
     data = {column.name: getattr(study, column.name) for column in Study.__table__.columns}
@@ -140,7 +140,7 @@ def import_study():
         except InvalidFile as error:
             problems = [problem.describe(error.filename) for problem in error.problems]
         else:
-            study = create_from_file(parsed, by=current_user)
+            study = import_study_file(parsed, by=current_user)
             if not current_user.is_admin:
                 study.staff.append(current_user)
             db.session.commit()
