@@ -15,7 +15,7 @@ from delphi.extensions import db
 from delphi.importing import CsvRow, Problems, read_csv
 from delphi.models import Panellist, StaffUser, Study
 from delphi.panel.tokens import issue_token
-from delphi.rounds.lifecycle import _invite_panel, open_round_of
+from delphi.rounds.lifecycle import invite_panel, open_round_of
 from delphi.validation import GROUP_MAX_LENGTH, NAME_MAX_LENGTH, email_problem, text_problem
 
 COLUMNS = ("name", "email", "group")
@@ -87,7 +87,7 @@ def import_panel(study: Study, data: bytes, filename: str, *,
     db.session.flush()
     round_ = open_round_of(study)
     if round_ is not None:
-        _invite_panel(study, round_)
+        invite_panel(study, round_)
     audit.record("panel.import", study=study, by=by, target=filename,
                  after={"added": len(panellists),
                         "invited_to_round": round_.number if round_ else None})

@@ -13,7 +13,7 @@ from delphi.extensions import db
 from delphi.models import Panellist, Response, Round, StaffUser, Study, utcnow
 from delphi.panel.importer import next_pseudonym_number
 from delphi.panel.tokens import issue_token
-from delphi.rounds.lifecycle import _invite_panel, open_round_of
+from delphi.rounds.lifecycle import invite_panel, open_round_of
 
 
 class PanelError(Exception):
@@ -42,7 +42,7 @@ def add_panellist(study: Study, *, name: str, email: str, group: str,
     db.session.flush()
     round_ = open_round_of(study)
     if round_ is not None:
-        _invite_panel(study, round_)
+        invite_panel(study, round_)
     audit.record("panellist.add", study=study, by=by, target=panellist.pseudonym,
                  after={"group": group, "invited_to_round": round_.number if round_ else None})
     db.session.flush()
@@ -81,7 +81,7 @@ def reinstate(panellist: Panellist, *, by: StaffUser | None = None) -> None:
     panellist.withdrawn_at = None
     round_ = open_round_of(panellist.study)
     if round_ is not None:
-        _invite_panel(panellist.study, round_)
+        invite_panel(panellist.study, round_)
     audit.record("panellist.reinstate", study=panellist.study, by=by, target=panellist.pseudonym,
                  before={"withdrawn": True}, after={"withdrawn": False})
     db.session.flush()

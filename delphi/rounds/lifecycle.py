@@ -61,7 +61,7 @@ def open_round(study: Study, *, closes_at: datetime | None = None,
     round_.settings = settings.to_dict()
     study.status = StudyStatus.RUNNING
     db.session.flush()
-    _invite_panel(study, round_)
+    invite_panel(study, round_)
     audit.record("round.open", study=study, by=by, target=f"round {round_.number}",
                  after={"closes_at": closes_at.isoformat() if closes_at else None,
                         "items": len(round_.round_items)})
@@ -73,11 +73,12 @@ def _create_round_one(study: Study) -> Round:
     items = [item for item in study.items if not item.retired]
     round_ = Round(study=study, number=1)
     db.session.add(round_)
-    _add_round_items(round_, items)
+    add_round_items(round_, items)
     return round_
 
 
-def _add_round_items(round_: Round, items: list[Item]) -> None:
+def add_round_items(round_: Round, items: list[Item]) -> None:
+    """Put ``items`` on ``round_`` as its round items, in section order then item order."""
     section_order = {s.id: s.position for s in round_.study.sections}
     ordered = sorted(items, key=lambda i: (section_order.get(i.section_id, 0), i.position, i.id))
     for position, item in enumerate(ordered):
@@ -95,7 +96,8 @@ def active_panellists(study: Study) -> list[Panellist]:
     ))
 
 
-def _invite_panel(study: Study, round_: Round) -> None:
+def invite_panel(study: Study, round_: Round) -> None:
+    """Invite every active panellist not yet invited to ``round_`` and queue their invitation."""
     now = utcnow()
     panellists = active_panellists(study)
     existing = {r.panellist_id for r in round_.responses}
@@ -191,7 +193,7 @@ def decide(round_item: RoundItem, decision: Decision, *, reason: str | None = No
     """Set what happens to an item after its round; a change from the proposal needs a reason."""
     round_ = round_item.round
     require_not_complete(round_.study, "decisions")
-    _require_review(round_)
+    require_review(round_)
     proposed = PROPOSED[round_item.status]
     reason = (reason or "").strip() or None
     if decision is not proposed and reason is None:
@@ -224,7 +226,9 @@ def retire_unshown_rewordings(round_item: RoundItem) -> None:
         item.retired = True
 
 
-def _require_review(round_: Round) -> None:
+def require_review(round_: Round) -> None:
+    """Refuse, with a RoundError saying why, unless ``round_`` is closed and no later round
+    has been prepared: its decisions may still change."""
     if round_.state is not RoundState.CLOSED:
         raise RoundError(
             f"Round {round_.number} is {round_.state.value}; decisions are made after it closes."

@@ -9,8 +9,8 @@ from delphi.extensions import db
 from delphi.models import (Decision, Item, ItemOrigin, Round, RoundItem, RoundState, Section,
                            StaffUser, Study, StudyStatus, Suggestion, SuggestionStatus)
 from delphi.rounds.errors import RoundError
-from delphi.rounds.lifecycle import (PROPOSED, _add_round_items, _require_review,
-                                    active_panellists, current_round, open_round,
+from delphi.rounds.lifecycle import (PROPOSED, active_panellists, add_round_items,
+                                    current_round, open_round, require_review,
                                     retire_unshown_rewordings)
 from delphi.studies.locks import require_not_complete
 from delphi.validation import (CODE_MAX_LENGTH, COMMENT_MAX_LENGTH, ITEM_TEXT_MAX_LENGTH,
@@ -36,7 +36,7 @@ def reword_item(round_item: RoundItem, text: str, *, reason: str, code: str | No
     """Replace an item by a new wording for the next round; the old wording stays in history."""
     round_ = round_item.round
     require_not_complete(round_.study, "rewordings")
-    _require_review(round_)
+    require_review(round_)
     text, reason = text.strip(), (reason or "").strip()
     if not text:
         raise RoundError(f"Item {round_item.code}: the new wording is empty.")
@@ -198,7 +198,7 @@ def prepare_next_round(study: Study, *, by: StaffUser | None = None) -> Round:
         raise RoundError(_nothing_to_rate(previous.number))
     round_ = Round(study=study, number=previous.number + 1)
     db.session.add(round_)
-    _add_round_items(round_, items)
+    add_round_items(round_, items)
     audit.record("round.prepare", study=study, by=by, target=f"round {round_.number}",
                  after={"carried_forward": len(carried), "new": len(fresh)})
     db.session.flush()
@@ -264,7 +264,7 @@ def undo_rewording(round_item: RoundItem, *, by: StaffUser | None = None) -> Ite
     (and a panellist's suggestion used for it is pending again). Returns the removed item."""
     round_ = round_item.round
     require_not_complete(round_.study, "rewordings")
-    _require_review(round_)
+    require_review(round_)
     new = db.session.scalar(
         db.select(Item).where(Item.reworded_from_id == round_item.item_id,
                               Item.retired.is_(False),
@@ -290,7 +290,7 @@ def undo_item_from_suggestion(suggestion: Suggestion, *, by: StaffUser | None = 
     """Remove the item a suggestion became; the suggestion is pending again. Returns the item."""
     round_ = suggestion.round
     require_not_complete(round_.study, "the item list")
-    _require_review(round_)
+    require_review(round_)
     item = suggestion.resulting_item
     if suggestion.status is not SuggestionStatus.ACCEPTED or item is None:
         raise RoundError(f"Suggestion {suggestion.id} is {suggestion.status.value}; only a "
