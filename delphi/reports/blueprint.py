@@ -5,7 +5,7 @@ from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
 from delphi.reports import api, views
-from delphi.routing import GET, POST, add_rules
+from delphi.routing import GET, POST, Rule, add_rules
 
 blueprint = Blueprint("reports", __name__, url_prefix="/console/studies/<slug>/reports")
 
@@ -22,7 +22,7 @@ api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 api_blueprint.before_request(api.authenticate)
 api_blueprint.register_error_handler(HTTPException, api.json_error)
 
-API_RULES = [
+API_RULES: list[Rule] = [
     ("/openapi.json", "openapi", api.openapi, GET),
     ("/studies", "studies", api.studies, GET),
     ("/studies/<slug>", "study", api.study, GET),

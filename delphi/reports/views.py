@@ -5,10 +5,10 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from delphi.auth.access import study_required
+from delphi.auth.api_tokens import issue_api_token, revoke_api_token
 from delphi.extensions import db
 from delphi.models import RoundState, Study
 from delphi.reports import FORMATS, ReportError, export, filename
-from delphi.auth.api_tokens import issue_api_token, revoke_api_token
 from delphi.reports.data import build_report
 from delphi.reports.forms import ApiTokenForm
 from delphi.reports.html import render_html

@@ -8,11 +8,9 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, Optional,
-                                ValidationError)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from delphi.models import Decision
 from delphi.rounds.reminders import MOMENT_FORMAT

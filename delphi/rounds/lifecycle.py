@@ -10,17 +10,30 @@ from datetime import datetime
 import numpy as np
 
 from delphi import audit
-from delphi.consensus import ConsensusError, ConsensusSettings, stability, summarise
+from delphi.consensus import ConsensusError, stability, summarise
 from delphi.extensions import db
 from delphi.mail.outbox import queue_invitation
-from delphi.models import (Decision, Item, Panellist, Response, ResponseStatus, Round, RoundItem,
-                           RoundState, StaffUser, Study, StudyStatus, utcnow)
+from delphi.models import (
+    Decision,
+    Item,
+    Panellist,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundItem,
+    RoundState,
+    StaffUser,
+    Study,
+    StudyStatus,
+    utcnow,
+)
 from delphi.rounds.errors import RoundError
 from delphi.rounds.matrix import ratings_matrix
 from delphi.studies.consensus import consensus_settings
 from delphi.studies.locks import require_not_complete
 
-PROPOSED = {"in": Decision.CONSENSUS_IN, "out": Decision.CONSENSUS_OUT, "none": Decision.CARRY_FORWARD}
+PROPOSED = {"in": Decision.CONSENSUS_IN, "out": Decision.CONSENSUS_OUT,
+            "none": Decision.CARRY_FORWARD}
 
 
 def open_round(study: Study, *, closes_at: datetime | None = None,
@@ -129,7 +142,7 @@ def close_round(round_: Round, *, by: StaffUser | None = None) -> Round:
         raise RoundError(
             f"Round {round_.number} is {round_.state.value}; only an open round can be closed."
         )
-    settings = ConsensusSettings.from_dict(round_.settings)
+    settings = round_.recorded_settings()
     matrix = ratings_matrix(round_)
     summary = summarise(matrix.ratings, settings, groups=matrix.groups)
     stabilities = _stability_against_previous(round_, matrix, settings)
@@ -185,7 +198,8 @@ def _stability_against_previous(round_, matrix, settings) -> dict[int, dict]:
     current = matrix.ratings[np.ix_(now_rows, [j for j, _, _ in pairs])]
     earlier = before.ratings[np.ix_(old_rows, [k for _, k, _ in pairs])]
     results = stability(earlier, current, settings)
-    return {item_id: result.to_dict() for (_, _, item_id), result in zip(pairs, results)}
+    return {item_id: result.to_dict()
+            for (_, _, item_id), result in zip(pairs, results, strict=True)}
 
 
 def decide(round_item: RoundItem, decision: Decision, *, reason: str | None = None,
@@ -194,6 +208,7 @@ def decide(round_item: RoundItem, decision: Decision, *, reason: str | None = No
     round_ = round_item.round
     require_not_complete(round_.study, "decisions")
     require_review(round_)
+    assert round_item.status is not None  # closing the round gave every item its status
     proposed = PROPOSED[round_item.status]
     reason = (reason or "").strip() or None
     if decision is not proposed and reason is None:

@@ -6,15 +6,38 @@ from dataclasses import dataclass
 
 from delphi import audit
 from delphi.extensions import db
-from delphi.models import (Decision, Item, ItemOrigin, Round, RoundItem, RoundState, Section,
-                           StaffUser, Study, StudyStatus, Suggestion, SuggestionStatus)
+from delphi.models import (
+    Decision,
+    Item,
+    ItemOrigin,
+    Round,
+    RoundItem,
+    RoundState,
+    Section,
+    StaffUser,
+    Study,
+    StudyStatus,
+    Suggestion,
+    SuggestionStatus,
+)
 from delphi.rounds.errors import RoundError
-from delphi.rounds.lifecycle import (PROPOSED, active_panellists, add_round_items,
-                                    current_round, open_round, require_review,
-                                    retire_unshown_rewordings)
+from delphi.rounds.lifecycle import (
+    PROPOSED,
+    active_panellists,
+    add_round_items,
+    current_round,
+    open_round,
+    require_review,
+    retire_unshown_rewordings,
+)
 from delphi.studies.locks import require_not_complete
-from delphi.validation import (CODE_MAX_LENGTH, COMMENT_MAX_LENGTH, ITEM_TEXT_MAX_LENGTH,
-                               code_problem, text_problem)
+from delphi.validation import (
+    CODE_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
+    ITEM_TEXT_MAX_LENGTH,
+    code_problem,
+    text_problem,
+)
 
 
 def _next_code(study: Study, base: str) -> str:
@@ -190,7 +213,8 @@ def prepare_next_round(study: Study, *, by: StaffUser | None = None) -> Round:
     """Create the next round as a draft: carried-forward items, new wordings and new items."""
     previous = current_round(study)
     if previous is None or previous.state is not RoundState.CLOSED:
-        state = "not started" if previous is None else f"round {previous.number} is {previous.state.value}"
+        state = ("not started" if previous is None
+                 else f"round {previous.number} is {previous.state.value}")
         raise RoundError(f"The next round is prepared after a round closes; {state}.")
     carried, fresh = _next_items(study, previous)
     items = [i for i in carried if not i.retired] + fresh

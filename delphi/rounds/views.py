@@ -11,20 +11,49 @@ from flask_login import current_user
 
 from delphi.auth.access import study_required
 from delphi.extensions import db
-from delphi.models import (Decision, Round, RoundItem, RoundState, Study, Suggestion,
-                           SuggestionKind, utcnow)
+from delphi.models import (
+    Decision,
+    Round,
+    RoundItem,
+    RoundState,
+    Study,
+    Suggestion,
+    SuggestionKind,
+    utcnow,
+)
 from delphi.reports.data import ReportError, build_report
 from delphi.rounds import dashboard as pages
-from delphi.rounds.errors import RoundError
 from delphi.rounds.deadline import change_deadline
-from delphi.rounds.forms import (ChangeDeadlineForm, ConfirmForm, DecisionForm, DeadlineForm,
-                                 ReminderForm, RewordForm, SuggestionForm)
-from delphi.rounds.lifecycle import close_round, current_round, decide as decide_item, open_round
-from delphi.rounds.reminders import (MOMENT_FORMAT, last_reminder_at, reminder_refusal,
-                                     send_reminders, unsubmitted)
-from delphi.rounds.review import (add_item_from_suggestion, complete_study, decline_suggestion,
-                                  launch_next_round, launch_plan, require_completable,
-                                  reword_item, undo_item_from_suggestion, undo_rewording)
+from delphi.rounds.errors import RoundError
+from delphi.rounds.forms import (
+    ChangeDeadlineForm,
+    ConfirmForm,
+    DeadlineForm,
+    DecisionForm,
+    ReminderForm,
+    RewordForm,
+    SuggestionForm,
+)
+from delphi.rounds.lifecycle import close_round, current_round, open_round
+from delphi.rounds.lifecycle import decide as decide_item
+from delphi.rounds.reminders import (
+    MOMENT_FORMAT,
+    last_reminder_at,
+    reminder_refusal,
+    send_reminders,
+    unsubmitted,
+)
+from delphi.rounds.review import (
+    add_item_from_suggestion,
+    complete_study,
+    decline_suggestion,
+    launch_next_round,
+    launch_plan,
+    require_completable,
+    reword_item,
+    undo_item_from_suggestion,
+    undo_rewording,
+)
 
 
 def _round(study: Study, number: int) -> Round:
@@ -301,6 +330,7 @@ def open_next(study: Study, number: int):
 def _require_next_of(study: Study, number: int) -> None:
     """Refuse to launch from an old review page once the round after ``number`` has opened."""
     latest = current_round(study)
+    assert latest is not None  # round ``number`` is under review
     if latest.number > number + 1 or (
             latest.number == number + 1 and latest.state is not RoundState.DRAFT):
         raise RoundError(f"Round {number + 1} has already opened.")
