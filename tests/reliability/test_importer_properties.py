@@ -20,6 +20,8 @@ from delphi.rounds.errors import RoundError
 from delphi.rounds.responses_import import import_responses
 from delphi.studies.study_file import import_study_file, parse_study_file
 
+pytestmark = pytest.mark.slow  # hypothesis: many generated files
+
 EXAMPLES = 200 if os.environ.get("DELPHI_HEAVY") else 60
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,

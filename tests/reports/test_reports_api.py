@@ -104,6 +104,7 @@ def _fuzz(schema, app, headers, examples: int) -> None:
         check()
 
 
+@pytest.mark.slow  # schemathesis: many generated requests
 def test_the_api_conforms_to_its_openapi_document(two_rounds, app, client, token_for):
     """Schemathesis, in process: no 5xx, every response matches the document. A second pass
     pins slugs and round numbers to real ones so that 200 responses are checked too."""
