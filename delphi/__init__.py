@@ -91,17 +91,25 @@ def _end_session(error: BaseException | None) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from delphi.audit.blueprint import blueprint as audit
     from delphi.auth.blueprint import blueprint as auth
     from delphi.console.blueprint import blueprint as console
     from delphi.home import blueprint as home
+    from delphi.mail.blueprint import blueprint as mail
+    from delphi.panel.blueprint import blueprint as panel
     from delphi.questionnaire.blueprint import blueprint as questionnaire
     from delphi.reports.blueprint import api_blueprint as api
     from delphi.reports.blueprint import blueprint as reports
     from delphi.rounds.blueprint import blueprint as rounds
+    from delphi.studies.blueprint import blueprint as studies
 
     app.register_blueprint(home)
     app.register_blueprint(auth)
     app.register_blueprint(console)
+    app.register_blueprint(studies)
+    app.register_blueprint(panel)
+    app.register_blueprint(mail)
+    app.register_blueprint(audit)
     app.register_blueprint(questionnaire)
     app.register_blueprint(rounds)
     app.register_blueprint(reports)

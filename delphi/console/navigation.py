@@ -10,14 +10,14 @@ from delphi.models import RoundState, Study
 
 # (label, endpoint): the rounds, review and reports pages belong to other blueprints.
 STUDY_PAGES = [
-    ("Set-up", "console.setup"),
-    ("Content", "console.content"),
-    ("Panel", "console.panel"),
-    ("Messages", "console.messages"),
+    ("Set-up", "studies.setup"),
+    ("Content", "studies.content"),
+    ("Panel", "panel.panel"),
+    ("Messages", "mail.messages"),
     ("Rounds", "rounds.dashboard"),
     ("Review", "rounds.review"),
     ("Reports", "reports.index"),
-    ("Audit", "console.audit"),
+    ("Audit", "audit.audit"),
 ]
 
 

@@ -75,7 +75,7 @@ def send(study: Study):
     else:
         flash(f"Messages: {report.describe()}", "error" if report.retrying or report.failed
               else "info")
-    return redirect(url_for("console.messages", slug=study.slug))
+    return redirect(url_for("mail.messages", slug=study.slug))
 
 
 @study_required
@@ -86,7 +86,7 @@ def retry(study: Study):
     flash(f"{count} failed message{'s' if count != 1 else ''} queued again; "
           "they go out with the next send." if count else
           "No failed messages to queue again.", "info")
-    return redirect(url_for("console.messages", slug=study.slug))
+    return redirect(url_for("mail.messages", slug=study.slug))
 
 
 @study_required
@@ -101,7 +101,7 @@ def texts(study: Study):
                  by=current_user)
     db.session.commit()
     flash("Message texts saved.", "info")
-    return redirect(url_for("console.messages", slug=study.slug, _anchor="texts"))
+    return redirect(url_for("mail.messages", slug=study.slug, _anchor="texts"))
 
 
 @study_required

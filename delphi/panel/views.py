@@ -57,7 +57,7 @@ def import_panel_view(study: Study):
         return _page(study, upload=form, problems=problems, status=400)
     db.session.commit()
     flash(f"{len(added)} panellists imported from {filename}.", "info")
-    return redirect(url_for("console.panel", slug=study.slug))
+    return redirect(url_for("panel.panel", slug=study.slug))
 
 
 @study_required
@@ -74,7 +74,7 @@ def new_panellist(study: Study):
         else:
             db.session.commit()
             flash(f"{panellist.name} added as {panellist.pseudonym}.", "info")
-            return redirect(url_for("console.panel", slug=study.slug))
+            return redirect(url_for("panel.panel", slug=study.slug))
     status = 400 if form.errors else 200
     return render_template("console/panellist_form.html", study=study, form=form,
                            panellist=None), status
@@ -96,7 +96,7 @@ def edit_panellist(study: Study, panellist_id: int):
         else:
             db.session.commit()
             flash(f"{panellist.pseudonym} saved.", "info")
-            return redirect(url_for("console.panel", slug=study.slug))
+            return redirect(url_for("panel.panel", slug=study.slug))
     status = 400 if form.errors else 200
     return render_template("console/panellist_form.html", study=study, form=form,
                            panellist=panellist), status
@@ -112,7 +112,7 @@ def _change(study: Study, panellist_id: int, operation, done: str):
     else:
         db.session.commit()
         flash(f"{panellist.pseudonym} {done}.", "info")
-    return redirect(url_for("console.panel", slug=study.slug))
+    return redirect(url_for("panel.panel", slug=study.slug))
 
 
 @study_required
@@ -139,11 +139,11 @@ def regenerate(study: Study, panellist_id: int):
     panellist = _panellist(study, panellist_id)
     if request.form.get("confirm") != "yes":
         flash("Tick the box to confirm that the old link should stop working.", "error")
-        return redirect(url_for("console.link", slug=study.slug, panellist_id=panellist.id))
+        return redirect(url_for("panel.link", slug=study.slug, panellist_id=panellist.id))
     regenerate_link(panellist, by=current_user)
     db.session.commit()
     flash(f"{panellist.pseudonym} has a new personal link; the old one no longer works.", "info")
-    return redirect(url_for("console.link", slug=study.slug, panellist_id=panellist.id))
+    return redirect(url_for("panel.link", slug=study.slug, panellist_id=panellist.id))
 
 
 @study_required

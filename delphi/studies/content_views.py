@@ -80,7 +80,7 @@ def new_section(study: Study):
         else:
             db.session.commit()
             flash(f"Section {form.code.data} added.", "info")
-            return redirect(url_for("console.content", slug=study.slug))
+            return redirect(url_for("studies.content", slug=study.slug))
     return _page(study, section_form=form, status=400)
 
 
@@ -97,7 +97,7 @@ def edit_section(study: Study, section_id: int):
         else:
             db.session.commit()
             flash(f"Section {section.code} saved.", "info")
-            return redirect(url_for("console.content", slug=study.slug))
+            return redirect(url_for("studies.content", slug=study.slug))
     status = 400 if form.errors else 200
     return render_template("console/section_form.html", study=study, section=section, form=form,
                            shown=section_shown(section)), status
@@ -115,7 +115,7 @@ def new_item(study: Study):
         else:
             db.session.commit()
             flash(f"Item {form.code.data} added.", "info")
-            return redirect(url_for("console.content", slug=study.slug))
+            return redirect(url_for("studies.content", slug=study.slug))
     return _page(study, item_form=form, status=400)
 
 
@@ -140,7 +140,7 @@ def import_items_view(study: Study):
     created = ", ".join(section.code for section in imported.new_sections)
     flash(f"{len(imported.items)} items imported from {filename}"
           + (f"; new sections: {created}." if created else "."), "info")
-    return redirect(url_for("console.content", slug=study.slug))
+    return redirect(url_for("studies.content", slug=study.slug))
 
 
 @study_required
@@ -159,7 +159,7 @@ def edit_item(study: Study, item_id: int):
         else:
             db.session.commit()
             flash(f"Item {item.code} saved.", "info")
-            return redirect(url_for("console.content", slug=study.slug))
+            return redirect(url_for("studies.content", slug=study.slug))
     status = 400 if form.errors else 200
     return render_template("console/item_form.html", study=study, item=item, form=form,
                            shown=shown), status
@@ -190,7 +190,7 @@ def move_section_view(study: Study, section_id: int):
     except SetupError as error:
         return _button_refused(study, error)
     db.session.commit()
-    return redirect(url_for("console.content", slug=study.slug, _anchor=f"section-{section.id}"))
+    return redirect(url_for("studies.content", slug=study.slug, _anchor=f"section-{section.id}"))
 
 
 @study_required
@@ -201,7 +201,7 @@ def move_item_view(study: Study, item_id: int):
     except SetupError as error:
         return _button_refused(study, error)
     db.session.commit()
-    return redirect(url_for("console.content", slug=study.slug, _anchor=f"item-{item.id}"))
+    return redirect(url_for("studies.content", slug=study.slug, _anchor=f"item-{item.id}"))
 
 
 @study_required
@@ -215,4 +215,4 @@ def retire_item(study: Study, item_id: int):
         return _button_refused(study, error)
     db.session.commit()
     flash(f"Item {item.code} {'retired' if retire else 'restored'}.", "info")
-    return redirect(url_for("console.content", slug=study.slug, _anchor=f"item-{item.id}"))
+    return redirect(url_for("studies.content", slug=study.slug, _anchor=f"item-{item.id}"))

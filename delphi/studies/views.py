@@ -1,4 +1,4 @@
-"""Console pages for studies: the list, creating one, its settings, and the study file."""
+"""Console pages for studies: creating one, its settings, and the study file."""
 from __future__ import annotations
 
 import enum
@@ -55,16 +55,6 @@ def _check_consensus(form: StudyForm, values: dict) -> bool:
 
 
 @login_required
-def index():
-    """The studies this staff member may run."""
-    if current_user.is_admin:
-        studies = db.session.scalars(db.select(Study).order_by(Study.title)).all()
-    else:
-        studies = sorted(current_user.studies, key=lambda s: s.title)
-    return render_template("console/index.html", studies=studies)
-
-
-@login_required
 def new_study():
     form = StudyForm(data=_defaults())
     if form.validate_on_submit():
@@ -77,7 +67,7 @@ def new_study():
             else:
                 db.session.commit()
                 flash(f"Study {study.title} created. Add its sections and items next.", "info")
-                return redirect(url_for("console.content", slug=study.slug))
+                return redirect(url_for("studies.content", slug=study.slug))
     status = 400 if form.errors else 200
     return render_template("console/study_form.html", form=form, study=None, locked=False), status
 
@@ -120,7 +110,7 @@ def setup(study: Study):
             else:
                 db.session.commit()
                 flash("Settings saved." if changed else "Nothing changed.", "info")
-                return redirect(url_for("console.setup", slug=study.slug))
+                return redirect(url_for("studies.setup", slug=study.slug))
     if form.errors:
         status = 400
     return render_template("console/study_form.html", form=form, study=study,
@@ -145,7 +135,7 @@ def import_study():
                 study.staff.append(current_user)
             db.session.commit()
             flash(f"Study {study.title} imported with {len(study.items)} items.", "info")
-            return redirect(url_for("console.content", slug=study.slug))
+            return redirect(url_for("studies.content", slug=study.slug))
     status = 400 if problems or form.errors else 200
     return render_template("console/import_study.html", form=form, problems=problems), status
 

@@ -23,42 +23,42 @@ PANEL_CSV = b"name,email,group\nNew Person,new.person@example.org,Carers\n"
 # study built by the ``route_call`` fixture; "csv" stands for an uploaded panel file.
 ROUTES = [
     ("console.index", "GET", None, 200),
-    ("console.new_study", "GET", None, 200),
-    ("console.import_study", "GET", None, 200),
-    ("console.setup", "GET", None, 200),
-    ("console.setup", "POST", {"title": "Renamed study"}, 400),  # locked fields: see test_setup
-    ("console.export_study", "GET", None, 200),
-    ("console.content", "GET", None, 200),
-    ("console.new_section", "POST", {"section-code": "S9", "section-title": "Added"}, 302),
-    ("console.edit_section", "GET", None, 200),
-    ("console.edit_section", "POST", {"code": "S1", "title": "Renamed section"}, 302),
-    ("console.move_section", "POST", {"direction": "down"}, 302),
-    ("console.new_item", "POST", {"item-section": "{section}", "item-code": "S1.9",
+    ("studies.new_study", "GET", None, 200),
+    ("studies.import_study", "GET", None, 200),
+    ("studies.setup", "GET", None, 200),
+    ("studies.setup", "POST", {"title": "Renamed study"}, 400),  # locked fields: see test_setup
+    ("studies.export_study", "GET", None, 200),
+    ("studies.content", "GET", None, 200),
+    ("studies.new_section", "POST", {"section-code": "S9", "section-title": "Added"}, 302),
+    ("studies.edit_section", "GET", None, 200),
+    ("studies.edit_section", "POST", {"code": "S1", "title": "Renamed section"}, 302),
+    ("studies.move_section", "POST", {"direction": "down"}, 302),
+    ("studies.new_item", "POST", {"item-section": "{section}", "item-code": "S1.9",
                                   "item-text": "An added item."}, 302),
-    ("console.edit_item", "GET", None, 200),
-    ("console.edit_item", "POST", {"section": "{section}", "code": "S2.9",
+    ("studies.edit_item", "GET", None, 200),
+    ("studies.edit_item", "POST", {"section": "{section}", "code": "S2.9",
                                    "text": "Edited before any round."}, 302),
-    ("console.move_item", "POST", {"direction": "up"}, 302),
-    ("console.retire_item", "POST", {}, 302),
-    ("console.panel", "GET", None, 200),
-    ("console.import_panel", "POST", "csv", 302),
-    ("console.new_panellist", "GET", None, 200),
-    ("console.new_panellist", "POST", {"name": "Added Person", "email": "added@example.org",
+    ("studies.move_item", "POST", {"direction": "up"}, 302),
+    ("studies.retire_item", "POST", {}, 302),
+    ("panel.panel", "GET", None, 200),
+    ("panel.import_panel", "POST", "csv", 302),
+    ("panel.new_panellist", "GET", None, 200),
+    ("panel.new_panellist", "POST", {"name": "Added Person", "email": "added@example.org",
                                        "group": "Carers"}, 302),
-    ("console.edit_panellist", "GET", None, 200),
-    ("console.edit_panellist", "POST", {"name": "Renamed", "email": "renamed@example.org",
+    ("panel.edit_panellist", "GET", None, 200),
+    ("panel.edit_panellist", "POST", {"name": "Renamed", "email": "renamed@example.org",
                                         "group": "Carers"}, 302),
-    ("console.withdraw", "POST", {}, 302),
-    ("console.reinstate", "POST", {}, 302),  # not withdrawn: refused with a message
-    ("console.link", "GET", None, 200),
-    ("console.regenerate", "POST", {"confirm": "yes"}, 302),
-    ("console.messages", "GET", None, 200),
-    ("console.send", "POST", {}, 302),
-    ("console.retry_mail", "POST", {}, 302),  # nothing failed: nothing queued again
-    ("console.texts", "POST", {"action": "preview", "invitation_subject": "Hello {name}"}, 200),
-    ("console.texts", "POST", {"action": "save", "invitation_subject": "Hello {name}"}, 302),
-    ("console.dev_file", "GET", None, 200),
-    ("console.audit", "GET", None, 200),
+    ("panel.withdraw", "POST", {}, 302),
+    ("panel.reinstate", "POST", {}, 302),  # not withdrawn: refused with a message
+    ("panel.link", "GET", None, 200),
+    ("panel.regenerate", "POST", {"confirm": "yes"}, 302),
+    ("mail.messages", "GET", None, 200),
+    ("mail.send", "POST", {}, 302),
+    ("mail.retry_mail", "POST", {}, 302),  # nothing failed: nothing queued again
+    ("mail.texts", "POST", {"action": "preview", "invitation_subject": "Hello {name}"}, 200),
+    ("mail.texts", "POST", {"action": "save", "invitation_subject": "Hello {name}"}, 302),
+    ("mail.dev_file", "GET", None, 200),
+    ("audit.audit", "GET", None, 200),
 ]
 ADMIN_ROUTES = [
     ("auth.staff", "GET", None, 200),
@@ -69,7 +69,7 @@ ADMIN_ROUTES = [
 ]
 # Actions permitted without an audit event: reading, previewing, sending, refused reinstating,
 # queuing again when no message failed.
-NOT_AUDITED = {"console.send", "console.reinstate", "console.retry_mail"}
+NOT_AUDITED = {"mail.send", "panel.reinstate", "mail.retry_mail"}
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def test_a_coordinator_of_another_study_gets_not_found(db, login_as, make_study,
     login_as("coordinator", studies=[make_study(slug="another-study")])
     before = _audit_count(db)
     response = route_call(endpoint, method, data)
-    if endpoint in ("console.index", "console.new_study", "console.import_study"):
+    if endpoint in ("console.index", "studies.new_study", "studies.import_study"):
         # Pages that are not about one study: open to every staff member, and they list only
         # the studies the coordinator is assigned to.
         assert response.status_code == 200
@@ -179,7 +179,7 @@ def test_the_studys_coordinator_and_an_admin_may(db, login_as, route_call, role,
     assert response.status_code == allowed, response.get_data(as_text=True)[:2000]
     if method == "GET":
         assert route_call.study.title in response.get_data(as_text=True) \
-            or endpoint in ("console.export_study", "console.new_study", "console.import_study")
+            or endpoint in ("studies.export_study", "studies.new_study", "studies.import_study")
     changed = method == "POST" and allowed == 302 and endpoint not in NOT_AUDITED
     assert (_audit_count(db) > before) is changed
 

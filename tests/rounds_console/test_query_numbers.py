@@ -13,7 +13,7 @@ def test_the_audit_trail_takes_any_page_number(client, login_as, running, text, 
     state = running()
     audit.record("study.update", study=state.study, by=None, target="title")
     login_as("admin")
-    response = client.get(state.url("console.audit") + f"?page={page}")
+    response = client.get(state.url("audit.audit") + f"?page={page}")
     assert response.status_code == 200
     assert "Audit" in text(response)
 

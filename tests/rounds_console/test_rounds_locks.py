@@ -113,16 +113,16 @@ def test_the_content_page_refuses_changes_to_a_complete_studys_items(db, client,
     section = complete.study.sections[0]
     item = next(i for i in complete.study.items if i.code == "S1.3")
 
-    added = client.post(complete.url("console.new_item"), data={
+    added = client.post(complete.url("studies.new_item"), data={
         "item-section": section.id, "item-code": "S1.9", "item-text": "A late item."})
     assert added.status_code == 400
     assert "The study is complete; reopen it to change the item list." in text(added)
 
-    retired = client.post(complete.url("console.retire_item", item_id=item.id))
+    retired = client.post(complete.url("studies.retire_item", item_id=item.id))
     assert retired.status_code == 409
     assert "The study is complete; reopen it to change the item list." in text(retired)
 
-    moved = client.post(complete.url("console.move_item", item_id=item.id),
+    moved = client.post(complete.url("studies.move_item", item_id=item.id),
                         data={"direction": "up"})
     assert moved.status_code == 409
 
@@ -134,7 +134,7 @@ def test_the_content_page_refuses_changes_to_a_complete_studys_items(db, client,
 
 def test_an_admin_reopens_a_complete_study_with_a_reason(db, client, login_as, complete, text):
     admin = login_as("admin")
-    page = client.get(complete.url("console.reopen_study"))
+    page = client.get(complete.url("studies.reopen_study"))
     assert page.status_code == 200
     assert ("unlock the decisions and rewordings of its latest round, its suggestions and its "
             "item list, so they can change again") in text(page)
@@ -142,13 +142,13 @@ def test_an_admin_reopens_a_complete_study_with_a_reason(db, client, login_as, c
     review = client.get(complete.url("rounds.review", number=1))
     assert "Reopen the study…" in text(review)
 
-    no_reason = client.post(complete.url("console.reopen_study"), data={"reason": "  "})
+    no_reason = client.post(complete.url("studies.reopen_study"), data={"reason": "  "})
     assert no_reason.status_code == 400
     assert "Give a reason for reopening the study." in text(no_reason)
     db.session.expire_all()
     assert complete.study.status is StudyStatus.COMPLETE
 
-    response = client.post(complete.url("console.reopen_study"),
+    response = client.post(complete.url("studies.reopen_study"),
                            data={"reason": "S1.2 was decided on a misread tally."},
                            follow_redirects=True)
     assert response.status_code == 200
@@ -173,8 +173,8 @@ def test_an_admin_reopens_a_complete_study_with_a_reason(db, client, login_as, c
 
 def test_a_coordinator_cannot_reopen(db, client, login_as, complete, text):
     login_as("coordinator", studies=[complete.study])
-    assert client.get(complete.url("console.reopen_study")).status_code == 403
-    response = client.post(complete.url("console.reopen_study"), data={"reason": "Please."})
+    assert client.get(complete.url("studies.reopen_study")).status_code == 403
+    response = client.post(complete.url("studies.reopen_study"), data={"reason": "Please."})
     assert response.status_code == 403
     db.session.expire_all()
     assert complete.study.status is StudyStatus.COMPLETE
@@ -186,9 +186,9 @@ def test_a_coordinator_cannot_reopen(db, client, login_as, complete, text):
 def test_only_a_complete_study_is_reopened(db, client, login_as, closed, text):
     state = closed()
     login_as("admin")
-    page = client.get(state.url("console.reopen_study"))
+    page = client.get(state.url("studies.reopen_study"))
     assert "The study is running, not complete: there is nothing to reopen." in text(page)
-    response = client.post(state.url("console.reopen_study"), data={"reason": "Why not."})
+    response = client.post(state.url("studies.reopen_study"), data={"reason": "Why not."})
     assert response.status_code == 400
     assert ("Study test-study is running, not complete; there is nothing to reopen."
             in text(response))

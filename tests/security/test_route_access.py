@@ -59,45 +59,45 @@ TABLE: dict[tuple[str, str], str] = {
     ("api.study", "GET"): "401 401 401 404 200 200",
     ("api.round_items", "GET"): "401 401 401 404 200 200",
     ("console.index", "GET"): "302 302 302 200 200 200",
-    ("console.new_study", "GET"): "302 302 302 200 200 200",
-    ("console.new_study", "POST"): "302 302 302 400 400 400",
-    ("console.import_study", "GET"): "302 302 302 200 200 200",
-    ("console.import_study", "POST"): "302 302 302 400 400 400",
-    ("console.audit", "GET"): STAFF_ONLY,
-    ("console.content", "GET"): STAFF_ONLY,
-    ("console.export_study", "GET"): STAFF_ONLY,
-    ("console.reopen_study", "GET"): ADMIN_PAGE,  # says the study is not complete
-    ("console.reopen_study", "POST"): ADMIN_FORM,  # no reason given
-    ("console.delete_study", "GET"): ADMIN_PAGE,  # says why a study with rounds is kept
-    ("console.delete_study", "POST"): ADMIN_FORM,  # the slug not typed
-    ("console.new_item", "POST"): STAFF_FORM,
-    ("console.import_items", "POST"): STAFF_FORM,  # neither a file nor pasted rows
-    ("console.edit_item", "GET"): STAFF_ONLY,
-    ("console.edit_item", "POST"): STAFF_FORM,
-    ("console.move_item", "POST"): STAFF_FORM,  # no direction
-    ("console.retire_item", "POST"): STAFF_SAVED,
-    ("console.messages", "GET"): STAFF_ONLY,
-    ("console.dev_file", "GET"): STAFF_ONLY,
-    ("console.send", "POST"): STAFF_SAVED,
-    ("console.retry_mail", "POST"): STAFF_SAVED,
-    ("console.texts", "POST"): STAFF_SAVED,  # every text optional
-    ("console.panel", "GET"): STAFF_ONLY,
-    ("console.edit_panellist", "GET"): STAFF_ONLY,
-    ("console.edit_panellist", "POST"): STAFF_SAVED,
-    ("console.link", "GET"): STAFF_ONLY,
-    ("console.regenerate", "POST"): STAFF_SAVED,
-    ("console.reinstate", "POST"): STAFF_SAVED,
-    ("console.withdraw", "POST"): STAFF_SAVED,
-    ("console.import_panel", "POST"): STAFF_FORM,
-    ("console.panel_links", "POST"): STAFF_ONLY,  # the links as CSV, audited
-    ("console.new_panellist", "GET"): STAFF_ONLY,
-    ("console.new_panellist", "POST"): STAFF_FORM,
-    ("console.new_section", "POST"): STAFF_FORM,
-    ("console.edit_section", "GET"): STAFF_ONLY,
-    ("console.edit_section", "POST"): STAFF_SAVED,
-    ("console.move_section", "POST"): STAFF_FORM,
-    ("console.setup", "GET"): STAFF_ONLY,
-    ("console.setup", "POST"): STAFF_FORM,
+    ("studies.new_study", "GET"): "302 302 302 200 200 200",
+    ("studies.new_study", "POST"): "302 302 302 400 400 400",
+    ("studies.import_study", "GET"): "302 302 302 200 200 200",
+    ("studies.import_study", "POST"): "302 302 302 400 400 400",
+    ("audit.audit", "GET"): STAFF_ONLY,
+    ("studies.content", "GET"): STAFF_ONLY,
+    ("studies.export_study", "GET"): STAFF_ONLY,
+    ("studies.reopen_study", "GET"): ADMIN_PAGE,  # says the study is not complete
+    ("studies.reopen_study", "POST"): ADMIN_FORM,  # no reason given
+    ("studies.delete_study", "GET"): ADMIN_PAGE,  # says why a study with rounds is kept
+    ("studies.delete_study", "POST"): ADMIN_FORM,  # the slug not typed
+    ("studies.new_item", "POST"): STAFF_FORM,
+    ("studies.import_items", "POST"): STAFF_FORM,  # neither a file nor pasted rows
+    ("studies.edit_item", "GET"): STAFF_ONLY,
+    ("studies.edit_item", "POST"): STAFF_FORM,
+    ("studies.move_item", "POST"): STAFF_FORM,  # no direction
+    ("studies.retire_item", "POST"): STAFF_SAVED,
+    ("mail.messages", "GET"): STAFF_ONLY,
+    ("mail.dev_file", "GET"): STAFF_ONLY,
+    ("mail.send", "POST"): STAFF_SAVED,
+    ("mail.retry_mail", "POST"): STAFF_SAVED,
+    ("mail.texts", "POST"): STAFF_SAVED,  # every text optional
+    ("panel.panel", "GET"): STAFF_ONLY,
+    ("panel.edit_panellist", "GET"): STAFF_ONLY,
+    ("panel.edit_panellist", "POST"): STAFF_SAVED,
+    ("panel.link", "GET"): STAFF_ONLY,
+    ("panel.regenerate", "POST"): STAFF_SAVED,
+    ("panel.reinstate", "POST"): STAFF_SAVED,
+    ("panel.withdraw", "POST"): STAFF_SAVED,
+    ("panel.import_panel", "POST"): STAFF_FORM,
+    ("panel.panel_links", "POST"): STAFF_ONLY,  # the links as CSV, audited
+    ("panel.new_panellist", "GET"): STAFF_ONLY,
+    ("panel.new_panellist", "POST"): STAFF_FORM,
+    ("studies.new_section", "POST"): STAFF_FORM,
+    ("studies.edit_section", "GET"): STAFF_ONLY,
+    ("studies.edit_section", "POST"): STAFF_SAVED,
+    ("studies.move_section", "POST"): STAFF_FORM,
+    ("studies.setup", "GET"): STAFF_ONLY,
+    ("studies.setup", "POST"): STAFF_FORM,
     ("reports.index", "GET"): STAFF_ONLY,
     ("reports.view", "GET"): STAFF_ONLY,
     ("reports.download", "GET"): STAFF_ONLY,
