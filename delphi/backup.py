@@ -21,6 +21,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import URL, make_url
 
+from delphi.commands import CommandError
 from delphi.instance import make_private_folder, open_private
 
 
@@ -114,7 +115,7 @@ def backup_command(output: Path | None) -> None:
     try:
         written = backup(database_url, target)
     except BackupError as error:
-        raise click.ClickException(str(error)) from error
+        raise CommandError(str(error)) from error
     restore = ("open it with sqlite3, or put it in place of the database file"
                if url.get_backend_name() == "sqlite"
                else "restore it with: pg_restore --no-owner --dbname=NEW_DATABASE FILE")

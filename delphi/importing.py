@@ -12,6 +12,8 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from delphi.refusal import Refused
+
 # Enough to fix a file in one go without burying the first problems under a flood.
 MAX_PROBLEMS = 50
 # Far beyond any real study, panel or responses file; a bigger one is a mistake or an attack.
@@ -45,7 +47,7 @@ def one_line(text: str) -> str:
                    for c in text)
 
 
-class InvalidFile(Exception):
+class InvalidFile(Refused):
     """A file cannot be imported; carries every problem found, one per line of the message."""
 
     def __init__(self, filename: str, problems: list[Problem]):

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import click
 from flask.cli import with_appcontext
 
+from delphi.commands import CommandError
 from delphi.extensions import db
 from delphi.mail.outbox import DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, queue
 from delphi.mail.sender import MailConfigError, SendReport, send_pending
@@ -100,8 +101,6 @@ def tick(now: datetime | None = None) -> TickReport:
 @with_appcontext
 def tick_command() -> None:
     """Queue due reminders, close rounds past their deadline (when asked), send e-mail."""
-    from delphi.cli import CommandError  # delphi.cli imports this module to register the command
-
     try:
         report = tick()
     except MailConfigError as error:

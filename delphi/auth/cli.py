@@ -1,4 +1,5 @@
-"""``delphi staff``: create staff accounts and assign them to studies from the command line."""
+"""``delphi staff``: create staff accounts, assign them to studies and issue their API tokens
+from the command line."""
 from __future__ import annotations
 
 import sys
@@ -6,10 +7,10 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from delphi.auth.accounts import AccountError, assign, create_staff, find_staff
-from delphi.cli import CommandError
-from delphi.extensions import db
-from delphi.models import Role, Study
+from delphi.auth.accounts import AccountError, assign, create_staff
+from delphi.auth.api_tokens import issue_api_token, revoke_api_token
+from delphi.commands import one_transaction, staff_by_email, study_by_slug
+from delphi.models import Role
 
 staff_group = AppGroup("staff", help="Staff accounts of the research team.")
 
@@ -27,11 +28,8 @@ def create_command(email: str, role: str, name: str, password_stdin: bool) -> No
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
+    with one_transaction(AccountError):
         user = create_staff(email, role=Role(role), password=password, name=name)
-    except AccountError as error:
-        raise CommandError(str(error)) from error
-    db.session.commit()
     click.echo(f"Created {user.role.value} account {user.email}.")
 
 
@@ -40,14 +38,29 @@ def create_command(email: str, role: str, name: str, password_stdin: bool) -> No
 @click.argument("slug")
 def assign_command(email: str, slug: str) -> None:
     """Assign a staff account to a study, so a coordinator can run it."""
-    user = find_staff(email)
-    if user is None:
-        raise CommandError(f"No staff account has the e-mail {email}.")
-    study = db.session.scalar(db.select(Study).filter_by(slug=slug))
-    if study is None:
-        raise CommandError(f"No study has the slug {slug}.")
-    if assign(user, study):
-        db.session.commit()
+    user = staff_by_email(email)
+    study = study_by_slug(slug)
+    with one_transaction():
+        assigned = assign(user, study)
+    if assigned:
         click.echo(f"{user.email} is now assigned to {study.slug}.")
     else:
         click.echo(f"{user.email} was already assigned to {study.slug}.")
+
+
+@staff_group.command("token")
+@click.argument("email")
+@click.option("--revoke", is_flag=True, help="Remove the account's API token instead.")
+def api_token_command(email: str, revoke: bool) -> None:
+    """Issue a new API token for a staff account (shown once), or revoke it."""
+    user = staff_by_email(email)
+    if revoke:
+        with one_transaction():
+            removed = revoke_api_token(user)
+        click.echo(f"Revoked the API token of {user.email}." if removed
+                   else f"{user.email} had no API token.")
+        return
+    with one_transaction():
+        token = issue_api_token(user)
+    click.echo(f"API token for {user.email} (shown once; any earlier token no longer works):")
+    click.echo(token)

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from delphi.cli import CommandError
+from delphi.commands import CommandError
 from delphi.demo.loader import database_holds_data, load_demo
 from delphi.extensions import db
 from delphi.importing import InvalidFile
@@ -35,7 +35,8 @@ def demo_command(if_empty: bool) -> None:
         demo = load_demo()
     except (InvalidFile, RoundError) as error:
         db.session.rollback()
-        raise CommandError(f"The demo could not be loaded; the database is unchanged.\n{error}")
+        raise CommandError(
+            f"The demo could not be loaded; the database is unchanged.\n{error}") from error
     db.session.commit()
 
     base = current_app.config["BASE_URL"].rstrip("/")

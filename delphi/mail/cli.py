@@ -1,16 +1,16 @@
-"""``delphi mail send``: deliver the outbox (also done by ``delphi tick``); ``delphi mail retry``."""
+"""``delphi mail send``: deliver the outbox (also done by ``delphi tick``); ``delphi mail
+retry`` and ``delphi mail remind``."""
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
-from delphi.cli import CommandError
+from delphi.commands import CommandError, one_transaction, study_by_slug
 from delphi.mail.sender import MailConfigError, retry_failed, send_pending
 from delphi.models import utcnow
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import current_round
 from delphi.rounds.reminders import send_reminders
-from delphi.studies.cli import one_transaction, study_by_slug
 
 mail_group = AppGroup("mail", help="E-mail to panellists.")
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from delphi.commands import FILE, CommandError, one_transaction, study_by_slug
 from delphi.extensions import db
 from delphi.models import Panellist
-from delphi.panel.erasure import erase_command
+from delphi.panel.erasure import erase_panellist
 from delphi.panel.importer import import_panel
 from delphi.panel.links import panel_links_csv
 from delphi.panel.tokens import link_for
 from delphi.rounds.lifecycle import open_round_of
-from delphi.studies.cli import FILE, one_transaction, study_by_slug
 
 panel_group = AppGroup("panel", help="Import panellists and list or write their personal links.")
 
@@ -78,19 +78,40 @@ def links_command(slug: str, output: Path | None, force: bool) -> None:
                    "panellist, so delete the file once the messages are sent.")
 
 
+@panel_group.command("erase")
+@click.argument("slug")
+@click.argument("pseudonym")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_command(slug: str, pseudonym: str, yes: bool) -> None:
+    """Erase a panellist's personal data on request; their closed rounds' ratings stay."""
+    study = study_by_slug(slug)
+    panellist = db.session.scalar(
+        db.select(Panellist).filter_by(study_id=study.id, pseudonym=pseudonym))
+    if panellist is None:
+        raise CommandError(f"{slug} has no panellist {pseudonym!r}; "
+                           f"see the panel with: delphi panel list {slug}")
+    if not yes:
+        click.confirm(f"Erase {pseudonym}'s name, e-mail, link, comments and unsent messages, "
+                      "and their answers to any open round? This cannot be undone", abort=True)
+    with one_transaction():
+        erasure = erase_panellist(panellist)
+    click.echo(f"Erased {pseudonym}: {erasure.comments_erased} comments erased, "
+               f"{erasure.open_responses_deleted} open-round responses deleted, "
+               f"{erasure.messages_dropped} unsent messages dropped; "
+               f"{erasure.ratings_kept} ratings in closed rounds kept under the pseudonym.")
+
+
 def _write_private(path: Path, data: bytes, *, force: bool) -> None:
     """Write ``data`` to a file only its owner can read; an existing file only with ``force``."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
     try:
         descriptor = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except FileExistsError as error:
-        raise click.ClickException(
+        raise CommandError(
             f"{path} already exists; nothing was written (add --force to replace it).") from error
     except OSError as error:
-        raise click.ClickException(f"Cannot write {path}: {error.strerror}.") from error
+        raise CommandError(f"Cannot write {path}: {error.strerror}.") from error
     with os.fdopen(descriptor, "wb") as file:
         os.fchmod(file.fileno(), 0o600)  # a replaced file keeps its old mode otherwise
         file.write(data)
 
-
-panel_group.add_command(erase_command)

@@ -17,9 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import click
-from flask.cli import with_appcontext
-
 from delphi import audit
 from delphi.extensions import db
 from delphi.mail.sender import message_file
@@ -28,7 +25,6 @@ from delphi.models import (MessageStatus, OutboxMessage, Panellist, Rating, Resp
 from delphi.models.base import rows_changed
 from delphi.panel.tokens import issue_token
 from delphi.rounds.errors import RoundError
-from delphi.studies.cli import one_transaction, study_by_slug
 
 ERASED = "(erased on request)"
 
@@ -114,27 +110,3 @@ def _erase_messages(panellist: Panellist) -> tuple[int, int]:
             message.last_error = None
             scrubbed += 1
     return dropped, scrubbed
-
-
-@click.command("erase")
-@click.argument("slug")
-@click.argument("pseudonym")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@with_appcontext
-def erase_command(slug: str, pseudonym: str, yes: bool) -> None:
-    """Erase a panellist's personal data on request; their closed rounds' ratings stay."""
-    study = study_by_slug(slug)
-    panellist = db.session.scalar(
-        db.select(Panellist).filter_by(study_id=study.id, pseudonym=pseudonym))
-    if panellist is None:
-        raise click.ClickException(f"{slug} has no panellist {pseudonym!r}; "
-                                   f"see the panel with: delphi panel list {slug}")
-    if not yes:
-        click.confirm(f"Erase {pseudonym}'s name, e-mail, link, comments and unsent messages, "
-                      "and their answers to any open round? This cannot be undone", abort=True)
-    with one_transaction():
-        erasure = erase_panellist(panellist)
-    click.echo(f"Erased {pseudonym}: {erasure.comments_erased} comments erased, "
-               f"{erasure.open_responses_deleted} open-round responses deleted, "
-               f"{erasure.messages_dropped} unsent messages dropped; "
-               f"{erasure.ratings_kept} ratings in closed rounds kept under the pseudonym.")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from delphi.models import Study
 from delphi.reports.csv_export import export_csv
-from delphi.reports.data import ReportError, StudyReport, build_report, find_study
+from delphi.reports.data import ReportError, StudyReport, build_report
 from delphi.reports.html import export_html, export_pdf
 from delphi.reports.json_export import export_json
 from delphi.reports.raw_export import export_raw
@@ -51,4 +51,4 @@ def filename(study: Study, name: str, round_number: int | None = None) -> str:
     return f"{study.slug}{part}-report.{FORMATS[name].extension}"
 
 
-__all__ = ["FORMATS", "ExportFormat", "ReportError", "export", "filename", "find_study"]
+__all__ = ["FORMATS", "ExportFormat", "ReportError", "export", "filename"]

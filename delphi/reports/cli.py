@@ -1,4 +1,4 @@
-"""``delphi export`` and ``delphi staff token``: reports and API tokens from the command line."""
+"""``delphi export``: a study's consensus report or data from the command line."""
 from __future__ import annotations
 
 import sys
@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from delphi.cli import CommandError
+from delphi.commands import CommandError, study_by_slug
 from delphi.extensions import db
-from delphi.models import Round, RoundItem, StaffUser
-from delphi.reports import FORMATS, ReportError, export, find_study
-from delphi.auth.api_tokens import issue_api_token, revoke_api_token
+from delphi.models import Round, RoundItem
+from delphi.reports import FORMATS, ReportError, export
 
 # Studies with more round items than this get a progress bar while the report is built.
 PROGRESS_FROM = 200
@@ -31,8 +30,8 @@ def export_command(slug: str, round_number: int | None, format_name: str, output
     """Export a study's consensus report or data."""
     if not output.parent.is_dir():
         raise CommandError(f"Cannot write {output}: the folder {output.parent} does not exist.")
+    study = study_by_slug(slug)
     try:
-        study = find_study(slug)
         total = db.session.scalar(
             db.select(db.func.count(RoundItem.id)).join(Round).where(Round.study_id == study.id))
         if total >= PROGRESS_FROM:
@@ -48,24 +47,3 @@ def export_command(slug: str, round_number: int | None, format_name: str, output
         raise CommandError(f"Cannot write {output}: {error.strerror or error}.") from error
     click.echo(f"Wrote {output} ({FORMATS[format_name].name}, {len(content):,} bytes).")
 
-
-@click.command("token")
-@click.argument("email")
-@click.option("--revoke", is_flag=True, help="Remove the account's API token instead.")
-@with_appcontext
-def api_token_command(email: str, revoke: bool) -> None:
-    """Issue a new API token for a staff account (shown once), or revoke it."""
-    user = db.session.scalar(db.select(StaffUser).filter(
-        db.func.lower(StaffUser.email) == email.strip().lower()))
-    if user is None:
-        raise CommandError(f"No staff account has the e-mail {email}.")
-    if revoke:
-        removed = revoke_api_token(user)
-        db.session.commit()
-        click.echo(f"Revoked the API token of {user.email}." if removed
-                   else f"{user.email} had no API token.")
-        return
-    token = issue_api_token(user)
-    db.session.commit()
-    click.echo(f"API token for {user.email} (shown once; any earlier token no longer works):")
-    click.echo(token)

@@ -249,12 +249,5 @@ def _rewordings(study: Study, rounds: Sequence[Round],
     return history
 
 
-def find_study(slug: str) -> Study:
-    study = db.session.scalar(db.select(Study).filter_by(slug=slug))
-    if study is None:
-        raise ReportError(f"No study has the slug {slug}.")
-    return study
-
-
 __all__ = ["ItemRow", "ReportError", "RoundFlow", "RoundReport", "StudyReport",
-           "build_report", "find_study"]
+           "build_report"]

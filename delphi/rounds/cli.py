@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from delphi.commands import FILE, one_transaction, study_by_slug
 from delphi.extensions import db
 from delphi.models import Decision, Response, Round, RoundItem, RoundState, Study
 from delphi.rounds.deadline import change_deadline
@@ -18,7 +19,6 @@ from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import close_round, current_round, decide, open_round
 from delphi.rounds.responses_import import import_responses
 from delphi.rounds.review import launch_next_round, reword_item
-from delphi.studies.cli import FILE, one_transaction, study_by_slug
 
 round_group = AppGroup("round", help="Open, close, review and advance a study's rounds.")
 responses_group = AppGroup("responses", help="Import responses given on paper or by e-mail.")

@@ -1,7 +1,8 @@
 """Errors raised by round lifecycle operations."""
+from delphi.refusal import Refused
 
 
-class RoundError(Exception):
+class RoundError(Refused):
     """An operation is not allowed in the round's or study's current state; says why."""
 
 

@@ -1,72 +1,23 @@
 """``delphi study ...``: create a study from a study file, list studies, export, complete,
-reopen and delete.
-
-Also the two helpers every study-scoped command uses: ``study_by_slug`` and ``one_transaction``.
-"""
+reopen and delete; ``delphi items import``: add sections and items from a file."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy.exc import IntegrityError, OperationalError
 
+from delphi.commands import FILE, one_transaction, study_by_slug
 from delphi.extensions import db
-from delphi.importing import InvalidFile
 from delphi.models import Study
-from delphi.rounds.errors import RoundError
 from delphi.rounds.review import complete_study, reopen_study
 from delphi.studies.deletion import delete_study, remove_files, study_contents
 from delphi.studies.export import export_study_file
+from delphi.studies.items_import import ItemsLocked, import_items
 from delphi.studies.study_file import import_study_file, parse_study_file
 
 study_group = AppGroup("study", help="Create, list, export, complete, reopen and delete studies.")
-
-FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
-
-
-def study_by_slug(slug: str) -> Study:
-    """The study with this slug, or a command error listing the slugs that exist."""
-    study = db.session.scalar(db.select(Study).filter_by(slug=slug))
-    if study is None:
-        known = db.session.scalars(db.select(Study.slug).order_by(Study.slug)).all()
-        hint = f"; the studies are: {', '.join(known)}" if known else "; there are no studies yet"
-        raise click.ClickException(f"No study has the slug {slug!r}{hint}.")
-    return study
-
-
-@contextmanager
-def one_transaction() -> Iterator[None]:
-    """Commit once when the command's work succeeds.
-
-    A RoundError or InvalidFile rolls everything back, is printed plainly and exits with 1; so
-    does a write a database constraint refuses because another change saved the same thing
-    (a slug, an e-mail address) after the command checked its input, or a database that is
-    busy or unreachable.
-    """
-    try:
-        yield
-        db.session.commit()
-    except (RoundError, InvalidFile) as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
-    except IntegrityError as error:
-        db.session.rollback()
-        raise click.ClickException(
-            "Another change saved the same thing at the same moment (the database refused: "
-            f"{_database_says(error)}). Nothing was written; run the command again.") from error
-    except OperationalError as error:
-        db.session.rollback()
-        raise click.ClickException(
-            f"The database could not complete the change ({_database_says(error)}). Nothing was "
-            "written; run the command again once it is reachable.") from error
-
-
-def _database_says(error: IntegrityError | OperationalError) -> str:
-    """The database's own words, on one line, without the statement."""
-    return " ".join(str(error.orig).split())[:300]
+items_group = AppGroup("items", help="Import a study's sections and items.")
 
 
 @study_group.command("import")
@@ -140,3 +91,20 @@ def delete_command(slug: str, confirm: str) -> None:
         (contents.sections, "section"), (contents.items, "item"),
         (contents.panellists, "panellist"), (contents.messages, "message"))]
     click.echo(f"Study {slug} is deleted with its {', '.join(counted[:-1])} and {counted[-1]}.")
+
+
+@items_group.command("import")
+@click.argument("slug")
+@click.argument("items_file", type=FILE)
+def import_items_command(slug: str, items_file: Path) -> None:
+    """Add sections and items from a CSV or .xlsx file (section, code, text[, explanation])."""
+    study = study_by_slug(slug)
+    with one_transaction(ItemsLocked):
+        imported = import_items(study, items_file.read_bytes(), str(items_file))
+    new = set(imported.new_sections)
+    click.echo(f"Added {len(imported.items)} items to {slug}:")
+    for section in sorted({item.section for item in imported.items}, key=lambda s: s.position):
+        codes = [item.code for item in imported.items if item.section is section]
+        span = codes[0] if len(codes) == 1 else f"{codes[0]} to {codes[-1]}"
+        label = " (new section)" if section in new else ""
+        click.echo(f"  {section.code} {section.title}{label}: {len(codes)} ({span})")

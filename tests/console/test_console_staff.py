@@ -54,7 +54,8 @@ def test_assign_a_coordinator_to_a_study(runner, db, make_staff, make_study):
     again = runner.invoke(args=["delphi", "staff", "assign", "c@example.org", "alpha"])
     assert "already assigned" in again.output
     missing = runner.invoke(args=["delphi", "staff", "assign", "c@example.org", "beta"])
-    assert missing.exit_code == 1 and "No study has the slug beta" in missing.output
+    assert missing.exit_code == 1
+    assert "No study has the slug 'beta'; the studies are: alpha." in missing.output
 
 
 def test_an_admin_creates_an_account_and_assigns_it(client, db, login_as, make_study):

@@ -44,7 +44,7 @@ def test_unknown_study_is_a_plain_error(db, runner, tmp_path):
     result = runner.invoke(args=["delphi", "export", "nope", "--format", "csv",
                                  "--output", str(tmp_path / "x.csv")])
     assert result.exit_code == 1
-    assert "No study has the slug nope." in result.output
+    assert "No study has the slug 'nope'; there are no studies yet." in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "x.csv").exists()
 

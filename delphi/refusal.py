@@ -1,0 +1,12 @@
+"""The one error an operation raises to refuse a request it will not carry out.
+
+Its message says what is wrong and where, in words for the person who asked; the view or the
+command shows it as it is and changes nothing. Each capability subclasses it (a round's
+transition, an imported file's problems), so the command line and the pages need not know them
+all.
+"""
+from __future__ import annotations
+
+
+class Refused(Exception):
+    """An operation refused to act; the message says why, worded for the user."""
