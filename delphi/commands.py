@@ -33,10 +33,11 @@ def one_transaction(*refusals: type[Exception]) -> Iterator[None]:
     another change saved the same thing (a slug, an e-mail address) after the command checked
     its input, or a database that is busy or unreachable.
     """
+    refused: tuple[type[Exception], ...] = (Refused, *refusals)
     try:
         yield
         db.session.commit()
-    except (Refused, *refusals) as error:
+    except refused as error:
         db.session.rollback()
         raise CommandError(str(error)) from error
     except IntegrityError as error:

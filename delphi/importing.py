@@ -167,7 +167,8 @@ def _table(rows: Iterator[tuple[int, list[str]]], problems: Problems, required: 
             problems.add(line, None,
                          f"found {len(cells)} cells, expected {len(columns)} ({expected})")
             continue
-        result.append(CsvRow(line, {c: cell.strip() for c, cell in zip(columns, cells)}))
+        result.append(CsvRow(line, {c: cell.strip()
+                                    for c, cell in zip(columns, cells, strict=True)}))
     problems.raise_if_any()
     return result
 

@@ -20,8 +20,19 @@ from dataclasses import dataclass
 from delphi import audit
 from delphi.extensions import db
 from delphi.mail.sender import message_file
-from delphi.models import (MessageStatus, OutboxMessage, Panellist, Rating, Response, Round,
-                           RoundState, SectionComment, StaffUser, Suggestion, utcnow)
+from delphi.models import (
+    MessageStatus,
+    OutboxMessage,
+    Panellist,
+    Rating,
+    Response,
+    Round,
+    RoundState,
+    SectionComment,
+    StaffUser,
+    Suggestion,
+    utcnow,
+)
 from delphi.models.base import rows_changed
 from delphi.panel.tokens import issue_token
 from delphi.rounds.errors import RoundError

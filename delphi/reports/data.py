@@ -14,8 +14,19 @@ from datetime import datetime
 from sqlalchemy.orm import selectinload
 
 from delphi.extensions import db
-from delphi.models import (Decision, Item, ItemOrigin, Rating, Response, ResponseStatus, Round,
-                           RoundItem, RoundState, Study, utcnow)
+from delphi.models import (
+    Decision,
+    Item,
+    ItemOrigin,
+    Rating,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundItem,
+    RoundState,
+    Study,
+    utcnow,
+)
 from delphi.reports.participation import Participation, participation_by_round
 from delphi.reports.settings import describe_settings, study_settings
 
