@@ -6,9 +6,9 @@ import io
 
 import sqlalchemy as sa
 
-from delphi.studies import views as console_studies
 from delphi.models import Study
 from delphi.studies import cli as study_cli
+from delphi.studies import views as console_studies
 
 
 def _taken_once_checked(db, monkeypatch, module):

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from delphi.panel.operations import withdraw
 from delphi.models import AuditEvent, Panellist
 from delphi.panel.erasure import erase_panellist
+from delphi.panel.operations import withdraw
 from delphi.rounds.lifecycle import open_round
 
 BASE = "/console/studies/test-study"

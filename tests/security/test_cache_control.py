@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from delphi.panel.tokens import token_for
 from delphi.auth.api_tokens import issue_api_token
+from delphi.panel.tokens import token_for
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.lifecycle import close_round, open_round
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from delphi.studies.operations import update_study
 from delphi.mail.sender import dev_files, send_pending
 from delphi.models import Panellist
 from delphi.panel.erasure import erase_panellist
 from delphi.rounds.lifecycle import open_round
+from delphi.studies.operations import update_study
 
 FILE_LINK = re.compile(r'/messages/files/([^"]+)"')
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
+from delphi.auth.api_tokens import issue_api_token
 from delphi.mail.sender import dev_files, send_pending
 from delphi.models import AuditEvent, Suggestion, SuggestionKind
 from delphi.panel.tokens import token_for
-from delphi.auth.api_tokens import issue_api_token
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
