@@ -1,4 +1,5 @@
-"""Recording the audit trail of staff actions."""
+"""The audit trail of staff actions: ``record`` adds an event to the current transaction; the
+study's audit page is in ``views`` and its URL in ``blueprint``."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 
 from delphi.models import RoundState, Study
 
-# (label, endpoint): the rounds, review and reports pages belong to other blueprints.
+# (label, endpoint): each page belongs to its capability's blueprint.
 STUDY_PAGES = [
     ("Set-up", "studies.setup"),
     ("Content", "studies.content"),
