@@ -8,8 +8,7 @@ from flask.cli import with_appcontext
 from delphi.commands import CommandError
 from delphi.demo.loader import database_holds_data, load_demo
 from delphi.extensions import db
-from delphi.importing import InvalidFile
-from delphi.rounds.errors import RoundError
+from delphi.refusal import Refused
 
 ALREADY_LOADED = "The database already holds data; the demo was not loaded."
 
@@ -33,7 +32,7 @@ def demo_command(if_empty: bool) -> None:
             "database (use --if-empty to skip quietly, or point DATABASE_URL at a new database).")
     try:
         demo = load_demo()
-    except (InvalidFile, RoundError) as error:
+    except Refused as error:
         db.session.rollback()
         raise CommandError(
             f"The demo could not be loaded; the database is unchanged.\n{error}") from error
