@@ -1,4 +1,5 @@
-"""What every ``delphi`` command shares: its error, its transaction and its look-ups.
+"""What every ``delphi`` command shares: its error, its transaction and its look-ups (a study
+by slug, its latest round, a staff account by e-mail).
 
 A leaf: it imports only the models and extensions, so any package's ``cli.py`` can use it
 without importing another package's commands.
@@ -13,7 +14,7 @@ import click
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from delphi.extensions import db
-from delphi.models import StaffUser, Study
+from delphi.models import Round, StaffUser, Study
 from delphi.refusal import Refused
 
 # An existing, readable file given as an argument (a study file, a panel, items, responses).
@@ -65,6 +66,13 @@ def study_by_slug(slug: str) -> Study:
         hint = f"; the studies are: {', '.join(known)}" if known else "; there are no studies yet"
         raise CommandError(f"No study has the slug {slug!r}{hint}.")
     return study
+
+
+def latest_round(study: Study) -> Round:
+    """The study's latest round, whatever its state, or a command error if none was opened."""
+    if not study.rounds:
+        raise CommandError(f"No round of {study.slug} has been opened yet (delphi round open).")
+    return study.rounds[-1]
 
 
 def staff_by_email(email: str) -> StaffUser:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from delphi.commands import CommandError, one_transaction, study_by_slug
+from delphi.commands import CommandError, latest_round, one_transaction, study_by_slug
 from delphi.mail.sender import MailConfigError, retry_failed, send_pending
 from delphi.models import utcnow
-from delphi.rounds.errors import RoundError
-from delphi.rounds.lifecycle import current_round
 from delphi.rounds.reminders import send_reminders
 
 mail_group = AppGroup("mail", help="E-mail to panellists.")
@@ -44,9 +42,7 @@ def remind_command(slug: str, send: bool) -> None:
     """
     study = study_by_slug(slug)
     with one_transaction():
-        round_ = current_round(study)
-        if round_ is None:
-            raise RoundError(f"No round of {slug} has been opened yet (delphi round open).")
+        round_ = latest_round(study)
         # The minute names the reminder: a repeated run within it queues nothing twice.
         reminded = send_reminders(round_, moment=utcnow().replace(second=0, microsecond=0))
     click.echo(f"Round {round_.number} of {slug}: {reminded.describe()}")

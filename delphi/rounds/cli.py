@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from delphi.commands import FILE, one_transaction, study_by_slug
+from delphi.commands import FILE, latest_round, one_transaction, study_by_slug
 from delphi.extensions import db
-from delphi.models import Decision, Response, Round, RoundItem, RoundState, Study
+from delphi.models import Decision, Response, Round, RoundItem, RoundState
 from delphi.rounds.deadline import change_deadline
 from delphi.rounds.errors import RoundError
-from delphi.rounds.lifecycle import close_round, current_round, decide, open_round
+from delphi.rounds.lifecycle import close_round, decide, open_round
 from delphi.rounds.responses_import import import_responses
 from delphi.rounds.review import launch_next_round, reword_item
 
@@ -31,13 +31,6 @@ DECISIONS = [d.value for d in Decision if d is not Decision.REWORDED]
 
 def _end_of_day(day: datetime | None) -> datetime | None:
     return None if day is None else datetime.combine(day.date(), time(23, 59, 59))
-
-
-def _latest_round(study: Study) -> Round:
-    round_ = current_round(study)
-    if round_ is None:
-        raise RoundError(f"No round of {study.slug} has been opened yet (delphi round open).")
-    return round_
 
 
 def _round_item(round_: Round, code: str) -> RoundItem:
@@ -72,7 +65,7 @@ def close_command(slug: str) -> None:
     """Close the open round and freeze every item's summary."""
     study = study_by_slug(slug)
     with one_transaction():
-        round_ = close_round(_latest_round(study))
+        round_ = close_round(latest_round(study))
     statuses = [ri.status for ri in round_.round_items]
     click.echo(f"Round {round_.number} of {slug} is closed: {len(statuses)} items, "
                f"{statuses.count('in')} consensus in, {statuses.count('out')} consensus out, "
@@ -94,7 +87,7 @@ def deadline_command(slug: str, date: datetime, notify: bool) -> None:
     closes_at = _end_of_day(date)
     assert closes_at is not None  # DATE is a required argument
     with one_transaction():
-        change = change_deadline(_latest_round(study), closes_at, notify=notify)
+        change = change_deadline(latest_round(study), closes_at, notify=notify)
     click.echo(change.describe())
 
 
@@ -118,7 +111,7 @@ def decide_command(slug: str, item_code: str, decision: str, reason: str | None)
     """Decide what happens to an item after the latest closed round."""
     study = study_by_slug(slug)
     with one_transaction():
-        round_item = decide(_round_item(_latest_round(study), item_code), Decision(decision),
+        round_item = decide(_round_item(latest_round(study), item_code), Decision(decision),
                             reason=reason)
     click.echo(f"Item {round_item.code}: {decision}.")
 
@@ -134,7 +127,7 @@ def reword_command(slug: str, item_code: str, text: str, reason: str, new_code: 
     """Reword an item of the latest closed round; the new wording is rated in the next round."""
     study = study_by_slug(slug)
     with one_transaction():
-        item = reword_item(_round_item(_latest_round(study), item_code), text, reason=reason,
+        item = reword_item(_round_item(latest_round(study), item_code), text, reason=reason,
                            code=new_code)
     click.echo(f"Item {item_code} is reworded as {item.code} for the next round.")
 
