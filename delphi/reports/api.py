@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from delphi.auth.api_tokens import staff_for_token
 from delphi.extensions import db
 from delphi.models import Round, Study, StaffUser, study_staff
-from delphi.auth.api_tokens import staff_for_token
 from delphi.reports.data import ReportError, build_report
 from delphi.reports.json_export import iso_time, item_dict
 from delphi.reports.openapi import openapi_document
