@@ -13,7 +13,18 @@ import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-INSTANCE = Path(os.environ.get("DELPHI_INSTANCE", ROOT / "instance"))
+
+
+def _default_instance() -> Path:
+    """``instance/`` beside the code in a source checkout; an installed package (a wheel, a
+    container image) keeps no data in site-packages, so there it is ``instance/`` in the current
+    working directory."""
+    if (ROOT / "pyproject.toml").is_file() and (ROOT / "delphi").is_dir():
+        return ROOT / "instance"
+    return Path.cwd() / "instance"
+
+
+INSTANCE = Path(os.environ.get("DELPHI_INSTANCE") or _default_instance())
 REQUEST_MAX_BYTES = 12 * 1024 * 1024
 SECRET_KEY_MIN_BYTES = 32
 

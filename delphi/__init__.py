@@ -16,7 +16,8 @@ from delphi import formatting
 from delphi.extensions import csrf, db, limiter, login_manager, migrate
 from delphi.instance import prepare as prepare_instance
 
-ROOT = Path(__file__).resolve().parent.parent
+# The package's own folder: its templates, static files and migrations are shipped inside it.
+PACKAGE = Path(__file__).resolve().parent
 HSTS_SECONDS = 365 * 24 * 60 * 60
 
 
@@ -24,8 +25,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Create the application; ``overrides`` replace settings read from the environment."""
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(PACKAGE / "templates"),
+        static_folder=str(PACKAGE / "static"),
         instance_path=str(delphi_config.load(overrides)["INSTANCE_PATH"]),
     )
     app.config.update(delphi_config.load(overrides))
@@ -69,7 +70,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's own teardown
     migrate.init_app(
-        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+        app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -203,7 +203,7 @@ def test_init_builds_the_database(delphi):
 
     tables = set(sa.inspect(delphi.engine).get_table_names())
     assert {table.name for table in _db.metadata.sorted_tables} <= tables
-    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    head = ScriptDirectory(str(ROOT / "delphi" / "migrations")).get_current_head()
     with delphi.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [(head,)]
 
