@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from delphi.auth.api_tokens import staff_for_token
 from delphi.extensions import db
-from delphi.models import Round, Study, StaffUser, study_staff
+from delphi.models import Round, StaffUser, Study, study_staff
 from delphi.reports.data import ReportError, build_report
 from delphi.reports.json_export import iso_time, item_dict
 from delphi.reports.openapi import openapi_document
