@@ -1,4 +1,5 @@
 """Delphi: run multi-round expert consensus studies."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -75,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     import delphi.auth.access  # noqa: F401  (registers the staff user loader)
+
     limiter.init_app(app)
 
 
@@ -85,8 +87,9 @@ def _end_session(error: BaseException | None) -> None:
     try:
         db.session.remove()
     except DBAPIError as lost:
-        current_app.logger.warning("database connection lost at the end of a request: %s",
-                                   type(lost.orig).__name__)
+        current_app.logger.warning(
+            "database connection lost at the end of a request: %s", type(lost.orig).__name__
+        )
         db.session().invalidate()  # the scoped session itself has no invalidate()
         db.session.remove()
 
@@ -141,7 +144,8 @@ def register_security_headers(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         if production:  # browsers then refuse plain HTTP to this host for a year
             response.headers["Strict-Transport-Security"] = (
-                f"max-age={HSTS_SECONDS}; includeSubDomains")
+                f"max-age={HSTS_SECONDS}; includeSubDomains"
+            )
         return response
 
 
@@ -164,8 +168,10 @@ def keep_private_pages_out_of_caches(app: Flask) -> None:
     @app.after_request
     def no_store(response):
         if request.endpoint != "static" and (
-                request.path.startswith("/p/") or "_user_id" in session
-                or "Authorization" in request.headers):
+            request.path.startswith("/p/")
+            or "_user_id" in session
+            or "Authorization" in request.headers
+        ):
             response.headers["Cache-Control"] = "no-store"
         return response
 

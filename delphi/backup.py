@@ -7,6 +7,7 @@ the database; the password is passed in the environment, never on the command li
 users of the machine could read it. The copy holds every panellist's address, so it is written
 readable by its owner only, as is a backups folder it creates.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,14 +42,16 @@ def backup(database_url: str, output: Path) -> Path:
     url = make_url(database_url)
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
-        raise BackupError(f"Cannot back up a {backend} database; Delphi supports SQLite and "
-                          "PostgreSQL.")
+        raise BackupError(
+            f"Cannot back up a {backend} database; Delphi supports SQLite and PostgreSQL."
+        )
     make_private_folder(output.parent)
     try:  # created empty and owner-only first; the copy is written into it
         os.close(open_private(output, exclusive=True))
     except FileExistsError:
-        raise BackupError(f"{output} already exists; choose another file (backups never "
-                          "overwrite one another).") from None
+        raise BackupError(
+            f"{output} already exists; choose another file (backups never overwrite one another)."
+        ) from None
     try:
         if backend == "sqlite":
             _backup_sqlite(url, output)
@@ -82,9 +85,13 @@ def _backup_sqlite(url: URL, output: Path) -> None:
 def postgresql_environment(url: URL) -> dict[str, str]:
     """The libpq environment variables that connect ``pg_dump``/``pg_restore`` to ``url``."""
     environment = dict(os.environ)
-    for variable, value in (("PGHOST", url.host), ("PGPORT", url.port),
-                            ("PGUSER", url.username), ("PGPASSWORD", url.password),
-                            ("PGDATABASE", url.database)):
+    for variable, value in (
+        ("PGHOST", url.host),
+        ("PGPORT", url.port),
+        ("PGUSER", url.username),
+        ("PGPASSWORD", url.password),
+        ("PGDATABASE", url.database),
+    ):
         if value is not None:
             environment[variable] = str(value)
     return environment
@@ -93,19 +100,27 @@ def postgresql_environment(url: URL) -> dict[str, str]:
 def _backup_postgresql(url: URL, output: Path) -> None:
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
-        raise BackupError("pg_dump was not found; install the PostgreSQL client tools "
-                          "(Debian: apt-get install postgresql-client) and run the backup again.")
+        raise BackupError(
+            "pg_dump was not found; install the PostgreSQL client tools "
+            "(Debian: apt-get install postgresql-client) and run the backup again."
+        )
     result = subprocess.run(
         [pg_dump, "--format=custom", "--no-password", f"--file={output}"],
-        env=postgresql_environment(url), capture_output=True, text=True, check=False,
+        env=postgresql_environment(url),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BackupError(f"pg_dump failed: {result.stderr.strip() or 'no message'}")
 
 
 @click.command("backup")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the copy (default: instance/backups/delphi-<time>.*).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the copy (default: instance/backups/delphi-<time>.*).",
+)
 @with_appcontext
 def backup_command(output: Path | None) -> None:
     """Write a consistent copy of the database while the app keeps running."""
@@ -116,7 +131,9 @@ def backup_command(output: Path | None) -> None:
         written = backup(database_url, target)
     except BackupError as error:
         raise CommandError(str(error)) from error
-    restore = ("open it with sqlite3, or put it in place of the database file"
-               if url.get_backend_name() == "sqlite"
-               else "restore it with: pg_restore --no-owner --dbname=NEW_DATABASE FILE")
+    restore = (
+        "open it with sqlite3, or put it in place of the database file"
+        if url.get_backend_name() == "sqlite"
+        else "restore it with: pg_restore --no-owner --dbname=NEW_DATABASE FILE"
+    )
     click.echo(f"Backed up the database to {written} ({written.stat().st_size} bytes); {restore}.")

@@ -6,6 +6,7 @@ all place a distribution with ``distribution_chart`` and draw it with the one te
 consensus engine's summaries; this module only places them on the scale, so a bar, the median
 line and the middle-half band always sit where the numbers say. No Flask and no database here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -79,11 +80,18 @@ class DistributionChart:
     description: str | None  # which then reads this paragraph of words instead
 
 
-def distribution_chart(counts: Mapping, points: Sequence[int], layout: Layout, *,
-                       median: float | None = None, q1: float | None = None,
-                       q3: float | None = None, regions: Sequence[tuple[int, int]] = (),
-                       name: str | None = None, description: str | None = None
-                       ) -> DistributionChart:
+def distribution_chart(
+    counts: Mapping,
+    points: Sequence[int],
+    layout: Layout,
+    *,
+    median: float | None = None,
+    q1: float | None = None,
+    q3: float | None = None,
+    regions: Sequence[tuple[int, int]] = (),
+    name: str | None = None,
+    description: str | None = None,
+) -> DistributionChart:
     """Place the ratings ``counts`` (by scale point, as numbers or text) over ``points``: bars
     scaled to the tallest, the median line, the band from Q1 to Q3 and the shaded ``regions``
     (low, then high) when given."""
@@ -101,25 +109,44 @@ def distribution_chart(counts: Mapping, points: Sequence[int], layout: Layout, *
     for point in points:
         count = by_point.get(point, 0)
         height = layout.bar_area * count / tallest
-        bars.append(Bar(point=point, count=count, x=x_of(point) - step * BAR_FRACTION / 2,
-                        y=baseline - height, width=step * BAR_FRACTION, height=height,
-                        centre=x_of(point)))
-    bands = [Band(kind, x_of(low) - step / 2, (high - low + 1) * step)
-             for kind, (low, high) in zip(("low", "high"), regions, strict=False)
-             if low in points and high in points]
+        bars.append(
+            Bar(
+                point=point,
+                count=count,
+                x=x_of(point) - step * BAR_FRACTION / 2,
+                y=baseline - height,
+                width=step * BAR_FRACTION,
+                height=height,
+                centre=x_of(point),
+            )
+        )
+    bands = [
+        Band(kind, x_of(low) - step / 2, (high - low + 1) * step)
+        for kind, (low, high) in zip(("low", "high"), regions, strict=False)
+        if low in points and high in points
+    ]
     if q1 is not None and q3 is not None:
         spread = x_of(q3) - x_of(q1)
         widen = max(MIN_BAND - spread, 0) / 2  # on each side, only when Q3 - Q1 is tiny
         bands.append(Band("iqr", x_of(q1) - widen, spread + 2 * widen))
     width = 2 * layout.left + step * len(points)
     return DistributionChart(
-        width=width, height=baseline + layout.label_room, baseline=baseline,
-        band_top=max(layout.top - BAND_ABOVE, 0), median_top=max(layout.top - MEDIAN_ABOVE, 0),
-        tick_y=baseline + layout.label_room - 5, legend_x=width - layout.left,
-        font_size=layout.font_size, bars=bars, counts=layout.counts, bands=bands,
+        width=width,
+        height=baseline + layout.label_room,
+        baseline=baseline,
+        band_top=max(layout.top - BAND_ABOVE, 0),
+        median_top=max(layout.top - MEDIAN_ABOVE, 0),
+        tick_y=baseline + layout.label_room - 5,
+        legend_x=width - layout.left,
+        font_size=layout.font_size,
+        bars=bars,
+        counts=layout.counts,
+        bands=bands,
         median_x=x_of(median) if median is not None else None,
         legend=f"median {number(median)}" if layout.legend and median is not None else None,
-        name=name, description=description)
+        name=name,
+        description=description,
+    )
 
 
 def counts_in_words(label: str, counts: Mapping, points: Sequence[int]) -> str:
@@ -128,8 +155,13 @@ def counts_in_words(label: str, counts: Mapping, points: Sequence[int]) -> str:
     return f"{label}: " + ", ".join(f"{point}: {by_point.get(point, 0)}" for point in points)
 
 
-def describe(summary: ItemSummary, points: Sequence[int], *,
-             high_region: tuple[int, int] | None, who: str = "panellists") -> str:
+def describe(
+    summary: ItemSummary,
+    points: Sequence[int],
+    *,
+    high_region: tuple[int, int] | None,
+    who: str = "panellists",
+) -> str:
     """The chart in words, for screen readers: how many chose each point, then the median, the
     middle half and the percentage in the high region."""
     counts = {int(point): int(n) for point, n in (summary.counts or {}).items()}
@@ -141,9 +173,9 @@ def describe(summary: ItemSummary, points: Sequence[int], *,
     if summary.median is not None:
         words.append(f"Median {number(summary.median)}.")
     if summary.q1 is not None and summary.q3 is not None:
-        words.append(f"The middle half of ratings lies from {number(summary.q1)} "
-                     f"to {number(summary.q3)}.")
+        words.append(
+            f"The middle half of ratings lies from {number(summary.q1)} to {number(summary.q3)}."
+        )
     if high_region is not None and summary.pct_high is not None:
-        words.append(f"{percent(summary.pct_high, 0)} rated {high_region[0]} "
-                     f"to {high_region[1]}.")
+        words.append(f"{percent(summary.pct_high, 0)} rated {high_region[0]} to {high_region[1]}.")
     return " ".join(words)

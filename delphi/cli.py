@@ -3,6 +3,7 @@
 Each package owns its commands (in its ``cli.py``, sharing ``delphi.commands``) and adds them
 here; this module only assembles the group.
 """
+
 from __future__ import annotations
 
 import click
@@ -30,8 +31,19 @@ def init_command() -> None:
     click.echo("Database is up to date.")
 
 
-for command in (demo_command, panel_group, round_group, responses_group, study_group, staff_group,
-                mail_group, tick_command, backup_command, export_command, items_group):
+for command in (
+    demo_command,
+    panel_group,
+    round_group,
+    responses_group,
+    study_group,
+    staff_group,
+    mail_group,
+    tick_command,
+    backup_command,
+    export_command,
+    items_group,
+):
     delphi_group.add_command(command)
 
 

@@ -4,6 +4,7 @@ by slug, its latest round, a staff account by e-mail).
 A leaf: it imports only the models and extensions, so any package's ``cli.py`` can use it
 without importing another package's commands.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -45,12 +46,14 @@ def one_transaction(*refusals: type[Exception]) -> Iterator[None]:
         db.session.rollback()
         raise CommandError(
             "Another change saved the same thing at the same moment (the database refused: "
-            f"{_database_says(error)}). Nothing was written; run the command again.") from error
+            f"{_database_says(error)}). Nothing was written; run the command again."
+        ) from error
     except OperationalError as error:
         db.session.rollback()
         raise CommandError(
             f"The database could not complete the change ({_database_says(error)}). Nothing was "
-            "written; run the command again once it is reachable.") from error
+            "written; run the command again once it is reachable."
+        ) from error
 
 
 def _database_says(error: IntegrityError | OperationalError) -> str:
@@ -77,8 +80,9 @@ def latest_round(study: Study) -> Round:
 
 def staff_by_email(email: str) -> StaffUser:
     """The staff account with this e-mail address (any case), or a command error."""
-    user = db.session.scalar(db.select(StaffUser).filter(
-        db.func.lower(StaffUser.email) == email.strip().lower()))
+    user = db.session.scalar(
+        db.select(StaffUser).filter(db.func.lower(StaffUser.email) == email.strip().lower())
+    )
     if user is None:
         raise CommandError(f"No staff account has the e-mail {email}.")
     return user

@@ -3,6 +3,7 @@
 An error page never needs the request's database session: when a request failed in the
 database, its session may be unusable, and asking it who is signed in would fail again.
 """
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g, render_template
@@ -13,9 +14,11 @@ from delphi.extensions import db, login_manager
 from delphi.importing import MAX_FILE_BYTES
 
 # The last resort, when even the plain error page cannot be drawn.
-BARE_500 = ("<!doctype html><title>Something went wrong · Delphi</title><h1>Something went "
-            "wrong</h1><p>The server could not finish this request, and nothing from it was "
-            "saved. Please try again in a minute.</p>")
+BARE_500 = (
+    "<!doctype html><title>Something went wrong · Delphi</title><h1>Something went "
+    "wrong</h1><p>The server could not finish this request, and nothing from it was "
+    "saved. Please try again in a minute.</p>"
+)
 
 
 def register(app: Flask) -> None:
@@ -32,7 +35,8 @@ def register(app: Flask) -> None:
             f"What was sent is larger than {_megabytes(app.config['MAX_CONTENT_LENGTH'])} MB, the "
             "most this site accepts in one request, so none of it was read or saved. A file to "
             f"import may be at most {_megabytes(MAX_FILE_BYTES)} MB: split a larger one into "
-            "several files.")
+            "several files."
+        )
         return render_template("error.html", error=error), 413
 
     @app.errorhandler(InternalServerError)
@@ -40,10 +44,14 @@ def register(app: Flask) -> None:
         # Anything not handled elsewhere (a bug, a value the database refused) ends here.
         _forget_the_session()
         try:
-            return render_template("error.html", error=InternalServerError(
-                "Something went wrong on the server, and nothing from this request was saved. "
-                "Please try again; if it happens again, tell the research team what you were "
-                "doing.")), 500
+            return render_template(
+                "error.html",
+                error=InternalServerError(
+                    "Something went wrong on the server, and nothing from this request was saved. "
+                    "Please try again; if it happens again, tell the research team what you were "
+                    "doing."
+                ),
+            ), 500
         except Exception:  # the page itself failed: say so without it
             current_app.logger.exception("the error page could not be drawn")
             return BARE_500, 500

@@ -1,4 +1,5 @@
 """Flask extensions, created unattached so that modules can import them without cycles."""
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager

@@ -1,4 +1,5 @@
 """Form field validators that apply the rules of delphi.validation; the message names the field."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,7 +28,10 @@ class WholeNumber:
         self.minimum, self.maximum = minimum, maximum
 
     def __call__(self, form, field) -> None:
-        problem = None if field.data is None else whole_number_problem(
-            field.data, minimum=self.minimum, maximum=self.maximum)
+        problem = (
+            None
+            if field.data is None
+            else whole_number_problem(field.data, minimum=self.minimum, maximum=self.maximum)
+        )
         if problem:
             raise ValidationError(f"{field.label.text}: {problem}")

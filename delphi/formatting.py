@@ -10,6 +10,7 @@ One rule for each kind of number, declared here and registered once as template 
 Exports (CSV, XLSX, JSON) are for further analysis: they keep the numbers unrounded and a
 missing value empty or null, and do not use these.
 """
+
 from __future__ import annotations
 
 import math

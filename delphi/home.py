@@ -3,6 +3,7 @@
 ``/healthz`` answers "ok" without touching the database: load balancers probe it, and the
 benchmarks use it as the cheapest request the app can serve.
 """
+
 from flask import Blueprint, render_template
 
 from delphi.routing import GET, add_rules

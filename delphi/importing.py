@@ -4,6 +4,7 @@ Every import (study file, panel, responses, items) is validated completely befor
 written. Problems are collected, each naming the file, the line and the key or column, and raised
 together as one ``InvalidFile`` so the user can fix the whole file at once.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -43,8 +44,9 @@ def one_line(text: str) -> str:
     or a line break must not split the problem's line in two)."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                   for c in text)
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 class InvalidFile(Refused):
@@ -88,23 +90,38 @@ def decode_utf8(data: bytes, filename: str) -> str:
     and so is a file over ``MAX_FILE_BYTES``."""
     _require_size(data, filename)
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise InvalidFile(filename, [Problem(
-            line, None,
-            f"byte 0x{data[error.start]:02x} is not UTF-8 text; save the file as UTF-8 "
-            "(in Excel: CSV UTF-8)",
-        )]) from error
+        raise InvalidFile(
+            filename,
+            [
+                Problem(
+                    line,
+                    None,
+                    f"byte 0x{data[error.start]:02x} is not UTF-8 text; save the file as UTF-8 "
+                    "(in Excel: CSV UTF-8)",
+                )
+            ],
+        ) from error
 
 
 def _require_size(data: bytes, filename: str) -> None:
     if len(data) > MAX_FILE_BYTES:
-        raise InvalidFile(filename, [Problem(
-            None, None, f"the file is {len(data) / 1024 / 1024:.1f} MB; at most "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB can be imported (split it into smaller files)")])
+        raise InvalidFile(
+            filename,
+            [
+                Problem(
+                    None,
+                    None,
+                    f"the file is {len(data) / 1024 / 1024:.1f} MB; at most "
+                    f"{MAX_FILE_BYTES // 1024 // 1024} MB can be imported "
+                    "(split it into smaller files)",
+                )
+            ],
+        )
 
 
 @dataclass(frozen=True)
@@ -115,8 +132,14 @@ class CsvRow:
     cells: dict[str, str]
 
 
-def read_csv(data: bytes, filename: str, *, required: tuple[str, ...],
-             optional: tuple[str, ...] = (), delimiter: str = ",") -> list[CsvRow]:
+def read_csv(
+    data: bytes,
+    filename: str,
+    *,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    delimiter: str = ",",
+) -> list[CsvRow]:
     """Rows of a UTF-8 CSV file whose header names exactly the expected columns (any order).
 
     Column names are matched without regard to case or surrounding spaces; cells are stripped.
@@ -125,16 +148,27 @@ def read_csv(data: bytes, filename: str, *, required: tuple[str, ...],
     """
     text = decode_utf8(data, filename)
     if "\x00" in text:
-        raise InvalidFile(filename, [Problem(
-            text.count("\n", 0, text.index("\x00")) + 1, None,
-            "the file contains binary data; expected a CSV text file")])
+        raise InvalidFile(
+            filename,
+            [
+                Problem(
+                    text.count("\n", 0, text.index("\x00")) + 1,
+                    None,
+                    "the file contains binary data; expected a CSV text file",
+                )
+            ],
+        )
     problems = Problems(filename)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     return _table(_rows_with_lines(reader, problems), problems, required, optional)
 
 
-def _table(rows: Iterator[tuple[int, list[str]]], problems: Problems, required: tuple[str, ...],
-           optional: tuple[str, ...]) -> list[CsvRow]:
+def _table(
+    rows: Iterator[tuple[int, list[str]]],
+    problems: Problems,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+) -> list[CsvRow]:
     """The data rows under a header naming exactly the expected columns, however the rows were
     read (CSV records, spreadsheet rows); raises InvalidFile with every problem."""
     expected = ", ".join(required + optional)
@@ -147,13 +181,19 @@ def _table(rows: Iterator[tuple[int, list[str]]], problems: Problems, required: 
     columns = [name.strip().lower() for name in names]
     for column in required:
         if column not in columns:
-            problems.add(header_line, f"column {column}",
-                         f"missing column {column!r}; expected the columns: {expected}")
+            problems.add(
+                header_line,
+                f"column {column}",
+                f"missing column {column!r}; expected the columns: {expected}",
+            )
     seen: set[str] = set()
     for name in columns:
         if name not in required + optional:
-            problems.add(header_line, f"column {name or '(blank)'}",
-                         f"unexpected column {name!r}; expected the columns: {expected}")
+            problems.add(
+                header_line,
+                f"column {name or '(blank)'}",
+                f"unexpected column {name!r}; expected the columns: {expected}",
+            )
         elif name in seen:
             problems.add(header_line, f"column {name}", f"column {name!r} appears twice")
         seen.add(name)
@@ -164,11 +204,13 @@ def _table(rows: Iterator[tuple[int, list[str]]], problems: Problems, required: 
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(columns):
-            problems.add(line, None,
-                         f"found {len(cells)} cells, expected {len(columns)} ({expected})")
+            problems.add(
+                line, None, f"found {len(cells)} cells, expected {len(columns)} ({expected})"
+            )
             continue
-        result.append(CsvRow(line, {c: cell.strip()
-                                    for c, cell in zip(columns, cells, strict=True)}))
+        result.append(
+            CsvRow(line, {c: cell.strip() for c, cell in zip(columns, cells, strict=True)})
+        )
     problems.raise_if_any()
     return result
 
@@ -192,8 +234,9 @@ def _rows_with_lines(reader, problems: Problems) -> Iterator[tuple[int, list[str
 MAX_SHEET_ROWS = 100_000
 
 
-def read_xlsx(data: bytes, filename: str, *, required: tuple[str, ...],
-              optional: tuple[str, ...] = ()) -> list[CsvRow]:
+def read_xlsx(
+    data: bytes, filename: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> list[CsvRow]:
     """Rows of an Excel workbook's first sheet, checked exactly as ``read_csv`` checks a CSV file.
 
     The first non-empty row is the header; a row's line is its row number in the sheet. Cells
@@ -205,14 +248,23 @@ def read_xlsx(data: bytes, filename: str, *, required: tuple[str, ...],
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InvalidFile(filename, [Problem(
-            None, None, "this is not an Excel workbook (.xlsx) that can be read; save it again "
-            "as an Excel workbook, or as CSV UTF-8")]) from error
+        raise InvalidFile(
+            filename,
+            [
+                Problem(
+                    None,
+                    None,
+                    "this is not an Excel workbook (.xlsx) that can be read; save it again "
+                    "as an Excel workbook, or as CSV UTF-8",
+                )
+            ],
+        ) from error
     try:
         problems = Problems(filename)
         sheet = workbook.worksheets[0]
-        return _table(_sheet_rows(sheet.iter_rows(values_only=True), problems), problems,
-                      required, optional)
+        return _table(
+            _sheet_rows(sheet.iter_rows(values_only=True), problems), problems, required, optional
+        )
     finally:
         workbook.close()
 
@@ -223,8 +275,11 @@ def _sheet_rows(rows, problems: Problems) -> Iterator[tuple[int, list[str]]]:
     width = None
     for number, values in enumerate(rows, start=1):
         if number > MAX_SHEET_ROWS:
-            problems.add(number, None, f"the sheet has more than {MAX_SHEET_ROWS:,} rows; "
-                         "split it into smaller files")
+            problems.add(
+                number,
+                None,
+                f"the sheet has more than {MAX_SHEET_ROWS:,} rows; split it into smaller files",
+            )
             problems.raise_if_any()
         cells = [_cell_text(value) for value in values]
         if width is None:

@@ -1,5 +1,6 @@
 """The instance folder holds the database, its backups, messages with personal links and the
 secret key: the folder and everything written in it are readable by the app's own user only."""
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,12 @@ def prepare(app: Flask) -> None:
 
 def _sqlite_file(database_url: str) -> Path | None:
     url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" \
-            or url.database.startswith("file:"):
+    if (
+        url.get_backend_name() != "sqlite"
+        or not url.database
+        or url.database == ":memory:"
+        or url.database.startswith("file:")
+    ):
         return None
     return Path(url.database)
 
@@ -65,5 +70,9 @@ def _tighten(app: Flask, path: Path, mode: int) -> None:
         try:
             path.chmod(current & mode)
         except OSError as error:
-            app.logger.warning("%s is readable by other users (mode %o) and could not be made "
-                               "private: %s", path, current, error)
+            app.logger.warning(
+                "%s is readable by other users (mode %o) and could not be made private: %s",
+                path,
+                current,
+                error,
+            )

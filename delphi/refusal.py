@@ -5,6 +5,7 @@ command shows it as it is and changes nothing. Each capability subclasses it (a 
 transition, an imported file's problems), so the command line and the pages need not know them
 all.
 """
+
 from __future__ import annotations
 
 

@@ -6,6 +6,7 @@ still reaches the page (``/p%2F<token>``, ``/%70/<token>``, ``//p//<token>``); `
 applies it to every record of the loggers it is attached to (werkzeug's request log and the
 app's own log); ``gunicorn.conf.py`` uses ``redact`` for gunicorn's access log.
 """
+
 from __future__ import annotations
 
 import logging

@@ -3,6 +3,7 @@
 Each capability's ``blueprint.py`` lists every URL it serves as ``(rule, endpoint, view,
 methods)`` rows, so all of a blueprint's URLs and methods fit on one screen.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence

@@ -8,6 +8,7 @@ Reminders follow the deadline: a reminder is keyed by the deadline it counts dow
 its days before it, so one sent "2 days before" goes again only for a deadline that moved; and
 after a move, a reminder whose time had already come is skipped (``delphi.rounds.deadline``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,8 +41,9 @@ class TickReport:
         return "\n".join(lines)
 
 
-def reminder_due(round_: Round, days: list[int], now: datetime, *,
-                 since: datetime | None = None) -> int | None:
+def reminder_due(
+    round_: Round, days: list[int], now: datetime, *, since: datetime | None = None
+) -> int | None:
     """The latest reminder (days before the deadline) that is due now, or None.
 
     Reminders whose time came before the schedule started are skipped: before the round opened
@@ -65,11 +67,15 @@ def queue_reminders(study: Study, round_: Round, days_before: int) -> int:
     queued = 0
     for panellist in unsubmitted(round_).panellists:
         message = queue(
-            study=study, round_=round_, panellist=panellist, kind="reminder",
+            study=study,
+            round_=round_,
+            panellist=panellist,
+            kind="reminder",
             subject=study.reminder_subject or DEFAULT_REMINDER_SUBJECT,
             body=study.reminder_body or DEFAULT_REMINDER_BODY,
             dedupe_key=f"reminder:{round_.id}:{round_.closes_at:%Y%m%dT%H%M}:{days_before}:"
-                       f"{panellist.id}")
+            f"{panellist.id}",
+        )
         queued += message is not None
     return queued
 
@@ -79,7 +85,8 @@ def tick(now: datetime | None = None) -> TickReport:
     now = now or utcnow()
     report = TickReport()
     open_rounds = db.session.scalars(
-        db.select(Round).where(Round.state == RoundState.OPEN).order_by(Round.id)).all()
+        db.select(Round).where(Round.state == RoundState.OPEN).order_by(Round.id)
+    ).all()
     for round_ in open_rounds:
         study = round_.study
         if study.auto_close and round_.closes_at is not None and round_.closes_at <= now:

@@ -5,6 +5,7 @@ these functions, so a value accepted in one place is accepted everywhere. Each c
 ``None`` when the value is fine, or a sentence saying what is wrong, written to follow the
 field's name ("Title: ..."). Callers attach the sentence to the field, line or column.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,8 +52,11 @@ def control_character_problem(value: str, *, multiline: bool = False) -> str | N
         if character in allowed:
             continue
         if unicodedata.category(character) in ("Cc", "Cs") or character in "\u2028\u2029":
-            what = "a line break" if character in _LINE_BREAKS else (
-                f"a control character (U+{ord(character):04X})")
+            what = (
+                "a line break"
+                if character in _LINE_BREAKS
+                else (f"a control character (U+{ord(character):04X})")
+            )
             return f"contains {what} at character {position}; remove it."
     return None
 
@@ -77,8 +81,9 @@ def header_problem(value: str, *, max_length: int = TITLE_MAX_LENGTH) -> str | N
 def email_problem(value: str) -> str | None:
     """What is wrong with an e-mail address, or None."""
     if len(value) > EMAIL_MAX_LENGTH:
-        return (f"is {len(value):,} characters long; an e-mail address has at most "
-                f"{EMAIL_MAX_LENGTH}.")
+        return (
+            f"is {len(value):,} characters long; an e-mail address has at most {EMAIL_MAX_LENGTH}."
+        )
     if not EMAIL_PATTERN.fullmatch(value):
         return "is not an e-mail address (write it like name@example.org)."
     return None
@@ -87,9 +92,11 @@ def email_problem(value: str) -> str | None:
 def code_problem(value: str) -> str | None:
     """What is wrong with an item's or section's code, or None."""
     if not CODE_PATTERN.fullmatch(value):
-        return ("must start with a letter or digit and hold only letters, digits, dots, "
-                f"hyphens and underscores, at most {CODE_MAX_LENGTH} characters (like 1.2 or "
-                "A3).")
+        return (
+            "must start with a letter or digit and hold only letters, digits, dots, "
+            f"hyphens and underscores, at most {CODE_MAX_LENGTH} characters (like 1.2 or "
+            "A3)."
+        )
     return None
 
 
@@ -98,8 +105,10 @@ def slug_problem(value: str) -> str | None:
     if len(value) > SLUG_MAX_LENGTH:
         return f"is {len(value)} characters long; the limit is {SLUG_MAX_LENGTH}."
     if not SLUG_PATTERN.fullmatch(value):
-        return ("must be lower-case letters and digits in words joined by single hyphens "
-                "(like cpi-guidance).")
+        return (
+            "must be lower-case letters and digits in words joined by single hyphens "
+            "(like cpi-guidance)."
+        )
     return None
 
 
@@ -131,8 +140,10 @@ def reminder_days_problem(days: Sequence[object]) -> str | None:
         if problem:
             return f"holds {day!r}: each day before the deadline {problem}"
     if len(reminder_days_text(days)) > REMINDER_DAYS_MAX_LENGTH:  # type: ignore[arg-type]
-        return (f"has too many days; {REMINDER_DAYS_MAX_LENGTH} characters hold a list such as "
-                "14,10,7,5,3,2,1.")
+        return (
+            f"has too many days; {REMINDER_DAYS_MAX_LENGTH} characters hold a list such as "
+            "14,10,7,5,3,2,1."
+        )
     return None
 
 
@@ -150,4 +161,4 @@ def message_body_problem(value: str) -> str | None:
 def fit(value: str, max_length: int) -> str:
     """Derived text (a rendered subject, an audit target) cut to ``max_length`` characters, an
     ellipsis marking the cut; what people typed is checked with ``text_problem`` instead."""
-    return value if len(value) <= max_length else value[:max_length - 1] + "…"
+    return value if len(value) <= max_length else value[: max_length - 1] + "…"

@@ -1,5 +1,6 @@
 """The audit trail of staff actions: ``record`` adds an event to the current transaction; the
 study's audit page is in ``views`` and its URL in ``blueprint``."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -14,8 +15,15 @@ if TYPE_CHECKING:
 COMMAND_LINE = "command line"
 
 
-def record(action: str, *, study: Study | None = None, by: StaffUser | None = None,
-           target: str = "", before: dict | None = None, after: dict | None = None) -> AuditEvent:
+def record(
+    action: str,
+    *,
+    study: Study | None = None,
+    by: StaffUser | None = None,
+    target: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
     """Add an audit event to the current transaction. ``by`` None means the command line."""
     event = AuditEvent(
         study=study,
@@ -33,4 +41,4 @@ def record(action: str, *, study: Study | None = None, by: StaffUser | None = No
 def _fitted(text: str, length: int) -> str:
     """``text`` cut to a column's length, the cut marked with an ellipsis: a long e-mail address
     or file path names the target well enough by its start."""
-    return text if len(text) <= length else text[:length - 1] + "\u2026"
+    return text if len(text) <= length else text[: length - 1] + "\u2026"

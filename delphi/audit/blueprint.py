@@ -1,4 +1,5 @@
 """The URL of a study's audit trail page."""
+
 from __future__ import annotations
 
 from flask import Blueprint

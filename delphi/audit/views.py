@@ -1,4 +1,5 @@
 """Console page of a study's audit trail: who did what, when, before and after."""
+
 from __future__ import annotations
 
 from flask import render_template, request
@@ -17,7 +18,11 @@ def audit(study: Study):
     # A page number past any study's trail is an empty page, not an overflow in the database.
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     events = db.paginate(
-        db.select(AuditEvent).filter_by(study_id=study.id)
+        db.select(AuditEvent)
+        .filter_by(study_id=study.id)
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()),
-        page=page, per_page=PAGE_SIZE, error_out=False)
+        page=page,
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
     return render_template("console/audit.html", study=study, events=events)

@@ -1,4 +1,5 @@
 """Access checks for staff pages: login, role, and assignment to the study."""
+
 from __future__ import annotations
 
 from functools import wraps

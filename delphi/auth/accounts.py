@@ -1,4 +1,5 @@
 """Staff account operations: create, change, assign to studies. Callers commit."""
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,9 @@ def authenticate(email: str, password: str) -> StaffUser | None:
     """
     user = find_staff(email)
     if user is None:
-        check_password_hash(_unknown_account_hash(current_app.config["PASSWORD_HASH_METHOD"]),
-                            password)
+        check_password_hash(
+            _unknown_account_hash(current_app.config["PASSWORD_HASH_METHOD"]), password
+        )
         return None
     return user if user.check_password(password) and user.is_enabled else None
 
@@ -69,8 +71,9 @@ def sign_out_everywhere(user: StaffUser) -> None:
     db.session.flush()
 
 
-def create_staff(email: str, *, role: Role, password: str, name: str = "",
-                 by: StaffUser | None = None) -> StaffUser:
+def create_staff(
+    email: str, *, role: Role, password: str, name: str = "", by: StaffUser | None = None
+) -> StaffUser:
     """Add a staff account with a hashed password."""
     email = normalise_email(email)
     problem = email_problem(email)
@@ -83,13 +86,19 @@ def create_staff(email: str, *, role: Role, password: str, name: str = "",
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record("staff.create", by=by, target=email,
-                 after={"role": role.value, "name": user.name})
+    audit.record("staff.create", by=by, target=email, after={"role": role.value, "name": user.name})
     return user
 
 
-def update_staff(user: StaffUser, *, name: str, role: Role, enabled: bool,
-                 password: str | None = None, by: StaffUser | None = None) -> None:
+def update_staff(
+    user: StaffUser,
+    *,
+    name: str,
+    role: Role,
+    enabled: bool,
+    password: str | None = None,
+    by: StaffUser | None = None,
+) -> None:
     """Change a staff account's name, role, whether it may sign in, and optionally its password.
 
     A new password or role, or disabling the account, ends the account's sessions: they were

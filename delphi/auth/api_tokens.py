@@ -3,6 +3,7 @@
 A token is 256 random bits shown once when issued; the database keeps only its SHA-256, so a
 stolen database does not give API access. Issuing a new token revokes the old one.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Every URL of staff sign-in and account administration, on one screen."""
+
 from __future__ import annotations
 
 from flask import Blueprint

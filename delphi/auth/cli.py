@@ -1,5 +1,6 @@
 """``delphi staff``: create staff accounts, assign them to studies and issue their API tokens
 from the command line."""
+
 from __future__ import annotations
 
 import sys
@@ -17,11 +18,18 @@ staff_group = AppGroup("staff", help="Staff accounts of the research team.")
 
 @staff_group.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice([r.value for r in Role]), required=True,
-              help="admin: staff accounts and every study; coordinator: assigned studies.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    required=True,
+    help="admin: staff accounts and every study; coordinator: assigned studies.",
+)
 @click.option("--name", default="", help="The person's name, shown in the audit trail.")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from the first line of standard input instead of asking.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of asking.",
+)
 def create_command(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create a staff account (the first one should be an admin)."""
     if password_stdin:
@@ -57,8 +65,11 @@ def api_token_command(email: str, revoke: bool) -> None:
     if revoke:
         with one_transaction():
             removed = revoke_api_token(user)
-        click.echo(f"Revoked the API token of {user.email}." if removed
-                   else f"{user.email} had no API token.")
+        click.echo(
+            f"Revoked the API token of {user.email}."
+            if removed
+            else f"{user.email} had no API token."
+        )
         return
     with one_transaction():
         token = issue_api_token(user)

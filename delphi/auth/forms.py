@@ -1,4 +1,5 @@
 """Forms for signing in and for managing staff accounts."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -19,8 +20,10 @@ from delphi.auth.passwords import PASSWORD_HINT, password_problem
 from delphi.models import Role
 from delphi.validation import email_problem
 
-ROLE_CHOICES = [SelectChoice(Role.COORDINATOR.value, "Coordinator (assigned studies)"),
-                SelectChoice(Role.ADMIN.value, "Administrator (staff accounts and every study)")]
+ROLE_CHOICES = [
+    SelectChoice(Role.COORDINATOR.value, "Coordinator (assigned studies)"),
+    SelectChoice(Role.ADMIN.value, "Administrator (staff accounts and every study)"),
+]
 
 
 class LoginForm(FlaskForm):
@@ -48,10 +51,13 @@ class StaffCreateForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired()])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.COORDINATOR.value)
-    password = PasswordField("Password", description=PASSWORD_HINT,
-                             validators=[DataRequired(), Length(max=500)])
-    confirm = PasswordField("Repeat the password", validators=[
-        DataRequired(), EqualTo("password", message="The two passwords differ.")])
+    password = PasswordField(
+        "Password", description=PASSWORD_HINT, validators=[DataRequired(), Length(max=500)]
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    )
 
     def validate_email(self, field: EmailField) -> None:
         problem = email_problem(normalise_email(field.data or ""))
@@ -69,10 +75,15 @@ class StaffEditForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
     enabled = BooleanField("May sign in")
     studies = MultiCheckboxField("Assigned studies", coerce=int)
-    password = PasswordField("New password (leave empty to keep the current one)",
-                             description=PASSWORD_HINT, validators=[Optional(), Length(max=500)])
-    confirm = PasswordField("Repeat the new password", validators=[
-        EqualTo("password", message="The two passwords differ.")])
+    password = PasswordField(
+        "New password (leave empty to keep the current one)",
+        description=PASSWORD_HINT,
+        validators=[Optional(), Length(max=500)],
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[EqualTo("password", message="The two passwords differ.")],
+    )
 
     def __init__(self, *args, account_email: str, study_choices: list[SelectChoice], **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
 """Signing in and out, and the administrators' page of staff accounts."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -50,12 +51,21 @@ def _login_key() -> str:
     return f"{get_remote_address()}|{email}"
 
 
-@limiter.limit(FAILED_LOGIN_LIMIT, key_func=_login_key, methods=["POST"], deduct_when=_failed,
-               error_message="Too many failed sign-in attempts. Wait a minute and try again.")
-@limiter.limit(FAILED_LOGIN_ADDRESS_LIMIT, key_func=get_remote_address, methods=["POST"],
-               deduct_when=_failed,
-               error_message="Too many failed sign-in attempts from this address. Wait a minute "
-                             "and try again.")
+@limiter.limit(
+    FAILED_LOGIN_LIMIT,
+    key_func=_login_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message="Too many failed sign-in attempts. Wait a minute and try again.",
+)
+@limiter.limit(
+    FAILED_LOGIN_ADDRESS_LIMIT,
+    key_func=get_remote_address,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message="Too many failed sign-in attempts from this address. Wait a minute "
+    "and try again.",
+)
 def login():
     form = LoginForm()
     target = safe_next(request.args.get("next"))
@@ -101,9 +111,13 @@ def staff():
     form = StaffCreateForm()
     if form.validate_on_submit():
         try:
-            user = create_staff(form.email.data, role=Role(form.role.data),
-                                name=form.name.data or "", password=form.password.data,
-                                by=current_user)
+            user = create_staff(
+                form.email.data,
+                role=Role(form.role.data),
+                name=form.name.data or "",
+                password=form.password.data,
+                by=current_user,
+            )
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
@@ -118,18 +132,27 @@ def staff():
 def staff_edit(staff_id: int):
     user = db.session.get(StaffUser, staff_id) or abort(404)
     studies = db.session.scalars(db.select(Study).order_by(Study.title)).all()
-    form = StaffEditForm(account_email=user.email,
-                         study_choices=[SelectChoice(str(s.id), f"{s.title} ({s.slug})")
-                                        for s in studies],
-                         data={"name": user.name, "role": user.role.value,
-                               "enabled": user.is_enabled,
-                               "studies": [s.id for s in user.studies]})
+    form = StaffEditForm(
+        account_email=user.email,
+        study_choices=[SelectChoice(str(s.id), f"{s.title} ({s.slug})") for s in studies],
+        data={
+            "name": user.name,
+            "role": user.role.value,
+            "enabled": user.is_enabled,
+            "studies": [s.id for s in user.studies],
+        },
+    )
     if form.validate_on_submit():
         chosen = set(form.studies.data or [])
         try:
-            update_staff(user, name=form.name.data or "", role=Role(form.role.data),
-                         enabled=form.enabled.data, password=form.password.data or None,
-                         by=current_user)
+            update_staff(
+                user,
+                name=form.name.data or "",
+                role=Role(form.role.data),
+                enabled=form.enabled.data,
+                password=form.password.data or None,
+                by=current_user,
+            )
             set_assignments(user, [s for s in studies if s.id in chosen], by=current_user)
         except AccountError as error:
             db.session.rollback()
@@ -148,4 +171,3 @@ def logout_form():
     if current_user and current_user.is_authenticated:
         return {"logout_form": LogoutForm()}
     return {}
-

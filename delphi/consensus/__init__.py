@@ -22,10 +22,20 @@ Definitions
 - Stability over panellists who rated an item in both rounds: stable when fewer than
   ``stability_max``% changed their rating; Wilcoxon signed-rank p as scipy's default gives it.
 """
+
 from delphi.consensus.engine import summarise
 from delphi.consensus.settings import MISSING, UNABLE, ConsensusError, ConsensusSettings
 from delphi.consensus.stability import ItemStability, stability
 from delphi.consensus.summary import ItemSummary, RoundSummary
 
-__all__ = ["MISSING", "UNABLE", "ConsensusError", "ConsensusSettings", "ItemStability",
-           "ItemSummary", "RoundSummary", "stability", "summarise"]
+__all__ = [
+    "MISSING",
+    "UNABLE",
+    "ConsensusError",
+    "ConsensusSettings",
+    "ItemStability",
+    "ItemSummary",
+    "RoundSummary",
+    "stability",
+    "summarise",
+]

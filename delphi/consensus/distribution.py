@@ -5,6 +5,7 @@ kept as integer numerators over den (a median in halves, quartiles in quarters, 
 tenths). Thresholds are then compared exactly, and each value becomes the float nearest to it
 only when the summary is written out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ def validated(ratings: object, settings: ConsensusSettings, name: str = "ratings
         raise ConsensusError(f"{name} must be a 2-D array of panellists × items: {error}") from None
     if matrix.ndim != 2:
         raise ConsensusError(
-            f"{name} must be a 2-D array (panellists × items), not {matrix.ndim}-D")
+            f"{name} must be a 2-D array (panellists × items), not {matrix.ndim}-D"
+        )
     if matrix.dtype.kind not in "iuf":
         raise ConsensusError(
-            f"{name} must hold whole numbers (scale points, MISSING or UNABLE), not {matrix.dtype}")
+            f"{name} must hold whole numbers (scale points, MISSING or UNABLE), not {matrix.dtype}"
+        )
     if matrix.dtype.kind == "f":
         whole = np.isfinite(matrix)
         whole[whole] = matrix[whole] == np.round(matrix[whole])
@@ -38,15 +41,17 @@ def validated(ratings: object, settings: ConsensusSettings, name: str = "ratings
     return matrix.astype(np.int64)
 
 
-def _refuse_first(bad: np.ndarray, matrix: np.ndarray, settings: ConsensusSettings,
-                  name: str) -> None:
+def _refuse_first(
+    bad: np.ndarray, matrix: np.ndarray, settings: ConsensusSettings, name: str
+) -> None:
     if bad.any():
         row, column = (int(i) for i in np.argwhere(bad)[0])
         value = matrix[row, column].item()
         raise ConsensusError(
             f"{name} row {row} (panellist), column {column} (item) holds {value!r}: not a point "
             f"of the {settings.scale_min}-{settings.scale_max} scale, MISSING ({MISSING}) or "
-            f"UNABLE ({UNABLE})")
+            f"UNABLE ({UNABLE})"
+        )
 
 
 @dataclass(frozen=True)
@@ -104,12 +109,13 @@ def distribution(matrix: np.ndarray, settings: ConsensusSettings) -> Distributio
         p30_by_10=quantile(3, 10),
         p70_by_10=quantile(7, 10),
         k_low=counts[:, : low_to - settings.scale_min + 1].sum(axis=1),
-        k_high=counts[:, high_from - settings.scale_min:].sum(axis=1),
+        k_high=counts[:, high_from - settings.scale_min :].sum(axis=1),
     )
 
 
-def _quantile(cumulative: np.ndarray, n: np.ndarray, num: int, den: int, method: str,
-              scale_min: int) -> np.ndarray:
+def _quantile(
+    cumulative: np.ndarray, n: np.ndarray, num: int, den: int, method: str, scale_min: int
+) -> np.ndarray:
     """den × the quantile at num/den of each item (Hyndman & Fan type 7 or 6); 0-based order.
 
     Type 7 puts the quantile at position h = (n - 1)p, type 6 at (n + 1)p - 1, clipped to the

@@ -1,4 +1,5 @@
 """summarise(): a round's ratings matrix in, every item's statistics and consensus status out."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -13,8 +14,9 @@ from delphi.consensus.settings import ConsensusError, ConsensusSettings
 from delphi.consensus.summary import ItemSummary, RoundSummary
 
 
-def summarise(ratings: object, settings: ConsensusSettings,
-              groups: Sequence[object] | None = None) -> RoundSummary:
+def summarise(
+    ratings: object, settings: ConsensusSettings, groups: Sequence[object] | None = None
+) -> RoundSummary:
     """Statistics and consensus status of every item (column) of a panellists × items matrix.
 
     ``ratings`` holds scale points, MISSING or UNABLE; ``groups`` optionally gives each row's
@@ -31,8 +33,11 @@ def summarise(ratings: object, settings: ConsensusSettings,
         by_group[name] = _summaries(matrix[row_group == number], settings)
     if settings.per_group:
         overall = _every_group(overall, overall_verdict, by_group)
-    return RoundSummary(items=overall, settings=settings,
-                        groups={name: summaries for name, (summaries, _) in by_group.items()})
+    return RoundSummary(
+        items=overall,
+        settings=settings,
+        groups={name: summaries for name, (summaries, _) in by_group.items()},
+    )
 
 
 def _group_rows(groups: Sequence[object], panellists: int) -> tuple[list[str], np.ndarray]:
@@ -40,34 +45,43 @@ def _group_rows(groups: Sequence[object], panellists: int) -> tuple[list[str], n
     labels = np.asarray(groups, dtype=object)
     if labels.ndim != 1 or len(labels) != panellists:
         raise ConsensusError(
-            f"groups must give one label per panellist: {panellists} rows, "
-            f"{labels.size} labels")
+            f"groups must give one label per panellist: {panellists} rows, {labels.size} labels"
+        )
     names, row_group = np.unique(labels.astype(str), return_inverse=True)
     return [str(name) for name in names], row_group
 
 
-def _every_group(overall: list[ItemSummary], overall_verdict: Verdict,
-                 by_group: dict[str, tuple[list[ItemSummary], Verdict]]) -> list[ItemSummary]:
+def _every_group(
+    overall: list[ItemSummary],
+    overall_verdict: Verdict,
+    by_group: dict[str, tuple[list[ItemSummary], Verdict]],
+) -> list[ItemSummary]:
     """Overall in/out holds only where every group with enough ratings has the same status."""
-    differs = {name: group_verdict.enough & (group_verdict.status != overall_verdict.status)
-               for name, (_, group_verdict) in by_group.items()}
+    differs = {
+        name: group_verdict.enough & (group_verdict.status != overall_verdict.status)
+        for name, (_, group_verdict) in by_group.items()
+    }
     failing = np.zeros(len(overall), dtype=bool)
     for mask in differs.values():
         failing |= mask
     failing &= overall_verdict.status != "none"
     result = list(overall)
     for column in np.flatnonzero(failing).tolist():
-        failures = [(name, by_group[name][0][column].status,
-                     by_group[name][0][column].explanation)
-                    for name, mask in differs.items() if mask[column]]
+        failures = [
+            (name, by_group[name][0][column].status, by_group[name][0][column].explanation)
+            for name, mask in differs.items()
+            if mask[column]
+        ]
         item = overall[column]
-        result[column] = replace(item, status="none",
-                                 explanation=group_failure(item.status, failures))
+        result[column] = replace(
+            item, status="none", explanation=group_failure(item.status, failures)
+        )
     return result
 
 
-def _summaries(matrix: np.ndarray, settings: ConsensusSettings
-               ) -> tuple[list[ItemSummary], Verdict]:
+def _summaries(
+    matrix: np.ndarray, settings: ConsensusSettings
+) -> tuple[list[ItemSummary], Verdict]:
     """ItemSummary of every column, computed as arrays and turned into plain values at the end."""
     dist = distribution(matrix, settings)
     rules = verdict(dist, settings)
@@ -95,25 +109,40 @@ def _summaries(matrix: np.ndarray, settings: ConsensusSettings
     columns["status"] = rules.status.tolist()
     points = settings.points
     counts = [dict(zip(points, row, strict=True)) for row in dist.counts.tolist()]
-    totals = {"n": n.tolist(), "n_unable": dist.n_unable.tolist(),
-              "n_missing": dist.n_missing.tolist()}
-    conditions = {name: getattr(rules, name).tolist() for name in
-                  ("enough", "high_met", "low_met", "few_high", "few_low", "iqr_narrow")}
+    totals = {
+        "n": n.tolist(),
+        "n_unable": dist.n_unable.tolist(),
+        "n_missing": dist.n_missing.tolist(),
+    }
+    conditions = {
+        name: getattr(rules, name).tolist()
+        for name in ("enough", "high_met", "low_met", "few_high", "few_low", "iqr_narrow")
+    }
     k_low, k_high = dist.k_low.tolist(), dist.k_high.tolist()
 
     summaries = []
     for column in range(len(counts)):
         values = {name: column_values[column] for name, column_values in columns.items()}
-        facts = Facts(n=totals["n"][column], k_low=k_low[column], k_high=k_high[column],
-                      median=values["median"], iqr=values["iqr"], ipr=values["ipr"],
-                      ipras=values["ipras"], disagreement=values["disagreement"],
-                      status=values["status"],
-                      **{name: flags[column] for name, flags in conditions.items()})
-        summaries.append(ItemSummary(
-            counts=counts[column], explanation=explain(facts, settings),
-            **{name: column_values[column] for name, column_values in totals.items()},
-            **values,
-        ))
+        facts = Facts(
+            n=totals["n"][column],
+            k_low=k_low[column],
+            k_high=k_high[column],
+            median=values["median"],
+            iqr=values["iqr"],
+            ipr=values["ipr"],
+            ipras=values["ipras"],
+            disagreement=values["disagreement"],
+            status=values["status"],
+            **{name: flags[column] for name, flags in conditions.items()},
+        )
+        summaries.append(
+            ItemSummary(
+                counts=counts[column],
+                explanation=explain(facts, settings),
+                **{name: column_values[column] for name, column_values in totals.items()},
+                **values,
+            )
+        )
     return summaries, rules
 
 
@@ -124,8 +153,9 @@ def _sample_sd(dist: Distribution) -> np.ndarray:
     return np.sqrt(spread / np.maximum(n * (n - 1), 1))
 
 
-def _rand_columns(dist: Distribution, rules: Verdict, settings: ConsensusSettings,
-                  plain) -> dict[str, list]:
+def _rand_columns(
+    dist: Distribution, rules: Verdict, settings: ConsensusSettings, plain
+) -> dict[str, list]:
     """IPR, its central point, asymmetry index, IPRAS and disagreement (None off the 1-9 scale)."""
     names = ("ipr", "ipr_central", "asymmetry", "ipras", "disagreement")
     if not settings.is_rand_scale:

@@ -8,6 +8,7 @@ whole numbers, except where rounding would land on the threshold the share was c
 (69.6% shown as "70%" beside "at least 70% needed"): there one decimal is shown, rounded away
 from the threshold, so the words never contradict the status.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,8 +59,9 @@ def region(bounds: tuple[int, int]) -> str:
 def explain(facts: Facts, settings: ConsensusSettings) -> str:
     """Why the item has its status, e.g. "78% rated 7-9 (at least 70% needed), ..." for in."""
     if not facts.enough:
-        have = "no ratings" if facts.n == 0 else \
-            f"only {facts.n} rating{'' if facts.n == 1 else 's'}"
+        have = (
+            "no ratings" if facts.n == 0 else f"only {facts.n} rating{'' if facts.n == 1 else 's'}"
+        )
         return f"{have} (at least {settings.min_ratings} needed)"
     words = {"comet": _comet, "percent": _percent, "iqr": _iqr, "rand": _rand}[settings.rule]
     return words(facts, settings)
@@ -73,14 +75,20 @@ def _comet(facts: Facts, settings: ConsensusSettings) -> str:
     share_low = percent(facts.k_low, facts.n, need)
     if facts.status == "in" or (facts.status == "none" and facts.high_met):
         link = ", " if facts.status == "in" else " but "
-        return (f"{share_high} rated {high} (at least {need}% needed){link}"
-                f"{percent(facts.k_low, facts.n, allow)} rated {low} ({allowed})")
+        return (
+            f"{share_high} rated {high} (at least {need}% needed){link}"
+            f"{percent(facts.k_low, facts.n, allow)} rated {low} ({allowed})"
+        )
     if facts.status == "out" or facts.low_met:
         link = ", " if facts.status == "out" else " but "
-        return (f"{share_low} rated {low} (at least {need}% needed){link}"
-                f"{percent(facts.k_high, facts.n, allow)} rated {high} ({allowed})")
-    return f"{share_high} rated {high} and {share_low} rated {low} (at least {need}% in one " \
-           f"region needed)"
+        return (
+            f"{share_low} rated {low} (at least {need}% needed){link}"
+            f"{percent(facts.k_high, facts.n, allow)} rated {high} ({allowed})"
+        )
+    return (
+        f"{share_high} rated {high} and {share_low} rated {low} (at least {need}% in one "
+        f"region needed)"
+    )
 
 
 def _percent(facts: Facts, settings: ConsensusSettings) -> str:
@@ -92,8 +100,10 @@ def _percent(facts: Facts, settings: ConsensusSettings) -> str:
         return f"{share_high} rated {high} (at least {need}% needed)"
     if facts.status == "out":
         return f"{share_low} rated {low} (at least {need}% needed)"
-    return f"{share_high} rated {high} and {share_low} rated {low} (at least {need}% in one " \
-           f"region needed)"
+    return (
+        f"{share_high} rated {high} and {share_low} rated {low} (at least {need}% in one "
+        f"region needed)"
+    )
 
 
 def _iqr(facts: Facts, settings: ConsensusSettings) -> str:

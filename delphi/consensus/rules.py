@@ -3,6 +3,7 @@
 A share of k ratings out of n meets p% when 100·k >= p·n; it is "fewer than" q% when 100·k < q·n
 and "at most" q% when 100·k <= q·n. No percentage is ever compared as a float.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -66,6 +67,15 @@ def verdict(dist: Distribution, settings: ConsensusSettings) -> Verdict:
 
     enough = n >= settings.min_ratings
     status = np.where(enough & is_in, "in", np.where(enough & is_out, "out", "none"))
-    return Verdict(status=status, enough=enough, high_met=high_met, low_met=low_met,
-                   few_high=few_high, few_low=few_low, iqr_narrow=iqr_narrow,
-                   median_high=median_high, median_low=median_low, disagreement=disagreement)
+    return Verdict(
+        status=status,
+        enough=enough,
+        high_met=high_met,
+        low_met=low_met,
+        few_high=few_high,
+        few_low=few_low,
+        iqr_narrow=iqr_narrow,
+        median_high=median_high,
+        median_low=median_low,
+        disagreement=disagreement,
+    )

@@ -1,4 +1,5 @@
 """The consensus definition a study states before round 1: scale, regions, rule and thresholds."""
+
 from __future__ import annotations
 
 import math
@@ -71,33 +72,45 @@ class ConsensusSettings:
     def __post_init__(self) -> None:
         self._check_scale()
         if self.rule not in RULES:
-            raise ConsensusError(f"rule must be one of {', '.join(RULES)}, not {self.rule!r}",
-                                 "rule")
+            raise ConsensusError(
+                f"rule must be one of {', '.join(RULES)}, not {self.rule!r}", "rule"
+            )
         if self.rule == "rand" and (self.scale_min, self.scale_max) != (1, 9):
-            raise ConsensusError("rule 'rand' (RAND/UCLA) needs the 1-9 scale, not "
-                                 f"{self.scale_min}-{self.scale_max}", "rule")
+            raise ConsensusError(
+                "rule 'rand' (RAND/UCLA) needs the 1-9 scale, not "
+                f"{self.scale_min}-{self.scale_max}",
+                "rule",
+            )
         if self.quantiles not in QUANTILE_METHODS:
             raise ConsensusError(
                 f"quantiles must be one of {', '.join(QUANTILE_METHODS)}, not {self.quantiles!r}",
-                "quantiles")
+                "quantiles",
+            )
         self._check_regions()
         _require_between("agreement", self.agreement, 1, 100)
         _require_between("opposite_max", self.opposite_max, 0, 100)
         if self.opposite_max >= self.agreement:
             raise ConsensusError(
                 f"opposite_max ({self.opposite_max}) must be below agreement ({self.agreement}), "
-                "or an item could be in and out at once", "opposite_max")
+                "or an item could be in and out at once",
+                "opposite_max",
+            )
         _require_bool("opposite_inclusive", self.opposite_inclusive)
         _require_between("percent", self.percent, 51, 100)
         if self.iqr_max is not None and (
-                isinstance(self.iqr_max, bool) or not isinstance(self.iqr_max, (int, float))
-                or not math.isfinite(self.iqr_max) or self.iqr_max < 0):
-            raise ConsensusError(f"iqr_max must be a number of 0 or more, not {self.iqr_max!r}",
-                                 "iqr_max")
+            isinstance(self.iqr_max, bool)
+            or not isinstance(self.iqr_max, (int, float))
+            or not math.isfinite(self.iqr_max)
+            or self.iqr_max < 0
+        ):
+            raise ConsensusError(
+                f"iqr_max must be a number of 0 or more, not {self.iqr_max!r}", "iqr_max"
+            )
         _require_int("min_ratings", self.min_ratings)
         if self.min_ratings < 1:
-            raise ConsensusError(f"min_ratings must be at least 1, not {self.min_ratings}",
-                                 "min_ratings")
+            raise ConsensusError(
+                f"min_ratings must be at least 1, not {self.min_ratings}", "min_ratings"
+            )
         _require_bool("per_group", self.per_group)
         _require_between("stability_max", self.stability_max, 0, 100)
 
@@ -105,14 +118,23 @@ class ConsensusSettings:
         _require_int("scale_min", self.scale_min)
         _require_int("scale_max", self.scale_max)
         if self.scale_min < 0:
-            raise ConsensusError(f"scale_min must be 0 or more (negative values mark missing and "
-                                 f"unable to rate), not {self.scale_min}", "scale_min")
+            raise ConsensusError(
+                f"scale_min must be 0 or more (negative values mark missing and "
+                f"unable to rate), not {self.scale_min}",
+                "scale_min",
+            )
         if self.scale_max - self.scale_min < 2:
-            raise ConsensusError(f"scale_max must be at least scale_min + 2 (three points), "
-                                 f"not {self.scale_min}-{self.scale_max}", "scale_max")
+            raise ConsensusError(
+                f"scale_max must be at least scale_min + 2 (three points), "
+                f"not {self.scale_min}-{self.scale_max}",
+                "scale_max",
+            )
         if self.scale_max - self.scale_min + 1 > MAX_POINTS:
-            raise ConsensusError(f"the scale {self.scale_min}-{self.scale_max} has more than "
-                                 f"{MAX_POINTS} points (scale_max too large)", "scale_max")
+            raise ConsensusError(
+                f"the scale {self.scale_min}-{self.scale_max} has more than "
+                f"{MAX_POINTS} points (scale_max too large)",
+                "scale_max",
+            )
 
     def _check_regions(self) -> None:
         for name in ("low_to", "high_from"):
@@ -121,15 +143,18 @@ class ConsensusSettings:
         low_to, high_from = self.low_region[1], self.high_region[0]
         if not self.scale_min <= low_to:
             raise ConsensusError(
-                f"low_to ({low_to}) must be on the scale, at least {self.scale_min}", "low_to")
+                f"low_to ({low_to}) must be on the scale, at least {self.scale_min}", "low_to"
+            )
         if not high_from <= self.scale_max:
             raise ConsensusError(
                 f"high_from ({high_from}) must be on the scale, at most {self.scale_max}",
-                "high_from")
+                "high_from",
+            )
         if not low_to < high_from:
             raise ConsensusError(
                 f"low_to ({low_to}) must be below high_from ({high_from}): the regions overlap",
-                "low_to")
+                "low_to",
+            )
 
     @property
     def points(self) -> list[int]:
@@ -149,8 +174,11 @@ class ConsensusSettings:
     @property
     def high_region(self) -> tuple[int, int]:
         """(first, last) point of the high region."""
-        high_from = (self.high_from if self.high_from is not None
-                     else self.scale_max - self._region_width + 1)
+        high_from = (
+            self.high_from
+            if self.high_from is not None
+            else self.scale_max - self._region_width + 1
+        )
         return (high_from, self.scale_max)
 
     @property
@@ -188,8 +216,10 @@ class ConsensusSettings:
         for key in DERIVED:
             if key in values:
                 recorded, now = values[key], getattr(settings, key)
-                if (list(recorded) if isinstance(recorded, (list, tuple)) else recorded) != \
-                        (list(now) if isinstance(now, tuple) else now):
+                if (list(recorded) if isinstance(recorded, (list, tuple)) else recorded) != (
+                    list(now) if isinstance(now, tuple) else now
+                ):
                     raise ConsensusError(
-                        f"{key} was recorded as {recorded!r} but these settings give {now!r}")
+                        f"{key} was recorded as {recorded!r} but these settings give {now!r}"
+                    )
         return settings

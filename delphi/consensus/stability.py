@@ -1,4 +1,5 @@
 """Stability between rounds: how far panellists who rated an item in both rounds moved."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -35,19 +36,23 @@ class ItemStability:
     def from_dict(cls, values: Mapping[str, Any]) -> ItemStability:
         names = {f.name for f in fields(cls)}
         if set(values) != names:
-            raise ConsensusError(f"item stability needs exactly {sorted(names)}, "
-                                 f"not {sorted(values)}")
+            raise ConsensusError(
+                f"item stability needs exactly {sorted(names)}, not {sorted(values)}"
+            )
         return cls(**values)
 
 
-def stability(previous: object, current: object,
-              settings: ConsensusSettings) -> list[ItemStability]:
+def stability(
+    previous: object, current: object, settings: ConsensusSettings
+) -> list[ItemStability]:
     """Stability of each item (column) between two aligned panellists × items matrices."""
     before = validated(previous, settings, "previous")
     after = validated(current, settings, "current")
     if before.shape != after.shape:
-        raise ConsensusError(f"previous {before.shape} and current {after.shape} ratings must "
-                             "have the same shape (same panellists, same items, aligned)")
+        raise ConsensusError(
+            f"previous {before.shape} and current {after.shape} ratings must "
+            "have the same shape (same panellists, same items, aligned)"
+        )
     paired = (before >= settings.scale_min) & (after >= settings.scale_min)
     n = paired.sum(axis=0)
     change = np.where(paired, after - before, 0)
@@ -63,9 +68,18 @@ def stability(previous: object, current: object,
     def plain(values: np.ndarray) -> list:
         return [v if d else None for v, d in zip(values.tolist(), (n > 0).tolist(), strict=True)]
 
-    return [ItemStability(*values) for values in zip(
-        n.tolist(), plain(100 * changed / per_n), plain(np.abs(change).sum(axis=0) / per_n),
-        plain(100 * moved / per_n), p_values, plain(stable), strict=True)]
+    return [
+        ItemStability(*values)
+        for values in zip(
+            n.tolist(),
+            plain(100 * changed / per_n),
+            plain(np.abs(change).sum(axis=0) / per_n),
+            plain(100 * moved / per_n),
+            p_values,
+            plain(stable),
+            strict=True,
+        )
+    ]
 
 
 def _region(matrix: np.ndarray, settings: ConsensusSettings) -> np.ndarray:
@@ -99,6 +113,6 @@ def _exhaustive_p(nonzero: np.ndarray) -> float:
     ways[0] = 1
     for rank in twice_ranks.tolist():
         ways[rank:] = ways[rank:] + ways[:-rank]
-    flips = 2 ** nonzero.size
+    flips = 2**nonzero.size
     at_most, at_least = int(ways[: observed + 1].sum()), int(ways[observed:].sum())
     return min(1.0, min(at_most / flips, at_least / flips) * 2)

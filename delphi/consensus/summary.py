@@ -1,4 +1,5 @@
 """What a round's summary holds: plain values per item, overall and per stakeholder group."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -10,8 +11,9 @@ def _from_fields(names: tuple[str, ...], values: dict, what: str) -> dict:
     unknown = sorted(set(values) - set(names))
     missing = [name for name in names if name not in values]
     if unknown or missing:
-        raise ConsensusError(f"{what} does not match: unknown {unknown or 'none'}, "
-                             f"missing {missing or 'none'}")
+        raise ConsensusError(
+            f"{what} does not match: unknown {unknown or 'none'}, missing {missing or 'none'}"
+        )
     return {name: values[name] for name in names}
 
 
@@ -71,9 +73,11 @@ class ItemSummary:
         known["counts"] = {int(point): int(count) for point, count in known["counts"].items()}
         reason, lead = str(known.pop("reason")), f"{known['status']}: "
         if not reason.startswith(lead):
-            raise ConsensusError(f"item summary does not match: its reason {reason[:40]!r} "
-                                 f"does not begin with its status {known['status']!r}")
-        return cls(**known, explanation=reason[len(lead):])
+            raise ConsensusError(
+                f"item summary does not match: its reason {reason[:40]!r} "
+                f"does not begin with its status {known['status']!r}"
+            )
+        return cls(**known, explanation=reason[len(lead) :])
 
 
 _STORED_FIELDS = tuple(f.name for f in fields(ItemSummary) if f.name != "explanation")
@@ -91,8 +95,9 @@ class RoundSummary:
         return {
             "settings": self.settings.to_dict(),
             "items": [item.to_dict() for item in self.items],
-            "groups": {name: [item.to_dict() for item in items]
-                       for name, items in self.groups.items()},
+            "groups": {
+                name: [item.to_dict() for item in items] for name, items in self.groups.items()
+            },
         }
 
     @classmethod
@@ -101,6 +106,8 @@ class RoundSummary:
         return cls(
             items=[ItemSummary.from_dict(item) for item in known["items"]],
             settings=ConsensusSettings.from_dict(known["settings"]),
-            groups={name: [ItemSummary.from_dict(item) for item in items]
-                    for name, items in known["groups"].items()},
+            groups={
+                name: [ItemSummary.from_dict(item) for item in items]
+                for name, items in known["groups"].items()
+            },
         )

@@ -3,6 +3,7 @@ page carries. Each capability's pages are registered by its own blueprint module
 (``delphi.studies``, ``delphi.panel``, ``delphi.mail``, ``delphi.rounds``, ``delphi.reports``,
 ``delphi.audit``).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint

@@ -1,4 +1,5 @@
 """The console's study index: the studies this staff member may run."""
+
 from __future__ import annotations
 
 from flask import render_template

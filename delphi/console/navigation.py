@@ -1,4 +1,5 @@
 """The console's study navigation, built only from pages that exist in this installation."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

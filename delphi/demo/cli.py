@@ -1,4 +1,5 @@
 """``delphi demo``: load the demo study into an empty database and say how to look at it."""
+
 from __future__ import annotations
 
 import click
@@ -14,8 +15,11 @@ ALREADY_LOADED = "The database already holds data; the demo was not loaded."
 
 
 @click.command("demo")
-@click.option("--if-empty", is_flag=True,
-              help="Load the demo only if the database holds no study; otherwise do nothing.")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Load the demo only if the database holds no study; otherwise do nothing.",
+)
 @with_appcontext
 def demo_command(if_empty: bool) -> None:
     """Load the demo study: a Delphi on the Connecting People Intervention's practice guidance.
@@ -29,23 +33,29 @@ def demo_command(if_empty: bool) -> None:
             return
         raise CommandError(
             "The database already holds a study; the demo is loaded only into an empty "
-            "database (use --if-empty to skip quietly, or point DATABASE_URL at a new database).")
+            "database (use --if-empty to skip quietly, or point DATABASE_URL at a new database)."
+        )
     try:
         demo = load_demo()
     except Refused as error:
         db.session.rollback()
         raise CommandError(
-            f"The demo could not be loaded; the database is unchanged.\n{error}") from error
+            f"The demo could not be loaded; the database is unchanged.\n{error}"
+        ) from error
     db.session.commit()
 
     base = current_app.config["BASE_URL"].rstrip("/")
     click.echo(f"Loaded the demo study {demo.study.slug!r}: {demo.study.title}.")
     if demo.admin_password is None:
-        click.echo(f"Staff login: {base}/login as {demo.admin_email} (existing account, "
-                   "password unchanged)")
+        click.echo(
+            f"Staff login: {base}/login as {demo.admin_email} (existing account, "
+            "password unchanged)"
+        )
     else:
-        click.echo(f"Staff login: {base}/login as {demo.admin_email} with password "
-                   f"{demo.admin_password} (shown only now)")
+        click.echo(
+            f"Staff login: {base}/login as {demo.admin_email} with password "
+            f"{demo.admin_password} (shown only now)"
+        )
     click.echo("Panellist links:")
     for link in demo.links:
         click.echo(f"  {link.panellist.name} ({link.panellist.group}) {link.label}: {link.url}")

@@ -4,6 +4,7 @@ The demo is built with the same operations a research team uses (import the stud
 panel, open round 1, close it, review, launch round 2), so it holds nothing the app itself could
 not have produced. It flushes only: the caller commits once.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -69,7 +70,8 @@ def load_demo() -> LoadedDemo:
     close_round(round_one, by=admin)
     simulation.review(round_one)
     round_two = launch_next_round(
-        study, closes_at=utcnow() + timedelta(days=ROUND_TWO_DAYS), by=admin)
+        study, closes_at=utcnow() + timedelta(days=ROUND_TWO_DAYS), by=admin
+    )
     simulation.answer_round_two(round_one, round_two)
     simulation.backdate(round_one, round_two)
     return LoadedDemo(study, admin.email, password, _sample_links(round_two))
@@ -81,8 +83,7 @@ def _demo_admin() -> tuple[StaffUser, str | None]:
     if admin is not None:
         return admin, None
     password = secrets.token_urlsafe(12)
-    admin = create_staff(ADMIN_EMAIL, role=Role.ADMIN, password=password,
-                         name="Demo administrator")
+    admin = create_staff(ADMIN_EMAIL, role=Role.ADMIN, password=password, name="Demo administrator")
     return admin, password
 
 
@@ -91,9 +92,11 @@ def _sample_links(round_two: Round) -> list[PanellistLink]:
     links = []
     for status, label in LINK_LABELS.items():
         panellist = db.session.scalar(
-            db.select(Panellist).join(Response, Response.panellist_id == Panellist.id)
+            db.select(Panellist)
+            .join(Response, Response.panellist_id == Panellist.id)
             .where(Response.round_id == round_two.id, Response.status == status)
-            .order_by(Panellist.id).limit(1)
+            .order_by(Panellist.id)
+            .limit(1)
         )
         if panellist is not None:
             links.append(PanellistLink(label, panellist, link_for(panellist)))

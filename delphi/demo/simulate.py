@@ -5,6 +5,7 @@ Everything goes through the app's own operations (``save_answers``, ``reword_ite
 could have produced. Ratings are drawn from the profiles in ``simulation.toml`` with a fixed
 seed, so the demo is the same on every machine.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -71,8 +72,9 @@ class Simulation:
     ``panellists`` are in the order of the panel file; the plan refers to them by position.
     """
 
-    def __init__(self, plan: Plan, study: Study, panellists: list[Panellist],
-                 by: StaffUser | None = None):
+    def __init__(
+        self, plan: Plan, study: Study, panellists: list[Panellist], by: StaffUser | None = None
+    ):
         self.plan = plan
         self.study = study
         self.panellists = panellists
@@ -93,8 +95,9 @@ class Simulation:
             answers = []
             for round_item in round_.round_items:
                 comment = comments.get((index, round_item.code))
-                value, unable = self._draw(panellist.group, round_item.code,
-                                           allow_missing=comment is None)
+                value, unable = self._draw(
+                    panellist.group, round_item.code, allow_missing=comment is None
+                )
                 if value is None and not unable:
                     continue
                 answers.append(Answer(round_item.id, value=value, unable=unable, comment=comment))
@@ -107,17 +110,23 @@ class Simulation:
         """Give each planned comment to the first submitting panellist of its group free for it."""
         assigned: dict[tuple[int, str], str] = {}
         for comment in self.plan.comments:
-            candidates = [i for i in submitters
-                          if self.panellists[i].group == comment["group"]
-                          and (i, comment["item"]) not in assigned]
+            candidates = [
+                i
+                for i in submitters
+                if self.panellists[i].group == comment["group"]
+                and (i, comment["item"]) not in assigned
+            ]
             if not candidates:
-                raise ValueError(f"simulation.toml: no panellist in {comment['group']} left to "
-                                 f"comment on {comment['item']}")
+                raise ValueError(
+                    f"simulation.toml: no panellist in {comment['group']} left to "
+                    f"comment on {comment['item']}"
+                )
             assigned[(candidates[0], comment["item"])] = comment["text"]
         return assigned
 
-    def _draw(self, group: str, code: str, *,
-              allow_missing: bool = True) -> tuple[int | None, bool]:
+    def _draw(
+        self, group: str, code: str, *, allow_missing: bool = True
+    ) -> tuple[int | None, bool]:
         """One answer: (value, False), (None, True) for unable to rate, or (None, False)."""
         unable_share = self.plan.unable_share
         if code in self.plan.unable_more.get(group, []):
@@ -138,16 +147,20 @@ class Simulation:
         sections = {s.code: s for s in self.study.sections}
         items = {i.code: i for i in self.study.items}
         for spec in self.plan.suggestions:
-            author = next(self.panellists[i] for i in submitters
-                          if self.panellists[i].group == spec["group"])
+            author = next(
+                self.panellists[i] for i in submitters if self.panellists[i].group == spec["group"]
+            )
             visit = visit_for(token_for(author))
             assert visit is not None  # the panellist's own link, just issued
             questionnaire = load_questionnaire(visit, round_)
             item = items.get(spec.get("item", ""))
             suggestion = suggest(
-                questionnaire, SuggestionKind(spec["kind"]), spec["text"],
+                questionnaire,
+                SuggestionKind(spec["kind"]),
+                spec["text"],
                 section_id=sections[spec["section"]].id if item is None else None,
-                item_id=item.id if item is not None else None)
+                item_id=item.id if item is not None else None,
+            )
             self.suggestions.append((suggestion, spec))
 
     # Between rounds -------------------------------------------------------------------------
@@ -158,12 +171,21 @@ class Simulation:
         sections = {s.code: s for s in self.study.sections}
         for suggestion, spec in self.suggestions:
             if spec["action"] == "reword":
-                reword_item(by_code[spec["item"]], spec["text"], reason=spec["reason"],
-                            by=self.by, suggestion=suggestion)
+                reword_item(
+                    by_code[spec["item"]],
+                    spec["text"],
+                    reason=spec["reason"],
+                    by=self.by,
+                    suggestion=suggestion,
+                )
             elif spec["action"] == "add":
-                add_item_from_suggestion(suggestion, text=spec["item_text"],
-                                         section=sections[spec["section"]], code=spec["code"],
-                                         by=self.by)
+                add_item_from_suggestion(
+                    suggestion,
+                    text=spec["item_text"],
+                    section=sections[spec["section"]],
+                    code=spec["code"],
+                    by=self.by,
+                )
             else:
                 decline_suggestion(suggestion, by=self.by)
 
@@ -181,27 +203,36 @@ class Simulation:
         drafts = self.plan.participation["round2_draft"]
         for index in submitted + drafts:
             panellist = self.panellists[index]
-            revised = [self._revise(panellist, round_item, frozen.get(round_item.item_id),
-                                    earlier.get((panellist.id, round_item.item_id)))
-                       for round_item in round_two.round_items]
+            revised = [
+                self._revise(
+                    panellist,
+                    round_item,
+                    frozen.get(round_item.item_id),
+                    earlier.get((panellist.id, round_item.item_id)),
+                )
+                for round_item in round_two.round_items
+            ]
             answers = [a for a in revised if a is not None]
             if index in drafts:
                 answers = answers[: len(answers) // 2]
-            save_answers(response_for(round_two, panellist), answers,
-                         submit=index in submitted)
+            save_answers(response_for(round_two, panellist), answers, submit=index in submitted)
 
     def _round_one_answers(self, round_one: Round) -> dict[tuple[int, int], Rating]:
         rows = db.session.execute(
             db.select(Response.panellist_id, RoundItem.item_id, Rating)
             .join(Rating, Rating.response_id == Response.id)
             .join(RoundItem, RoundItem.id == Rating.round_item_id)
-            .where(Response.round_id == round_one.id,
-                   Response.status == ResponseStatus.SUBMITTED)
+            .where(Response.round_id == round_one.id, Response.status == ResponseStatus.SUBMITTED)
         ).all()
         return {(panellist_id, item_id): rating for panellist_id, item_id, rating in rows}
 
-    def _revise(self, panellist: Panellist, round_item: RoundItem, summary: dict | None,
-                before: Rating | None) -> Answer | None:
+    def _revise(
+        self,
+        panellist: Panellist,
+        round_item: RoundItem,
+        summary: dict | None,
+        before: Rating | None,
+    ) -> Answer | None:
         if summary is None or before is None or (before.value is None and not before.unable):
             value, unable = self._draw(panellist.group, round_item.code)
             if value is None and not unable:
@@ -216,8 +247,12 @@ class Simulation:
             value = int(np.rint(value + step * (median - value)))
         reason = None
         q1, q3 = summary.get("q1"), summary.get("q3")
-        if (self.study.reason_outside_iqr and q1 is not None and q3 is not None
-                and not q1 <= value <= q3):
+        if (
+            self.study.reason_outside_iqr
+            and q1 is not None
+            and q3 is not None
+            and not q1 <= value <= q3
+        ):
             reason = str(self.rng.choice(self.plan.reasons))
         return Answer(round_item.id, value=value, reason=reason)
 
@@ -239,8 +274,10 @@ class Simulation:
         round_one.opened_at = one_opened
         round_one.closes_at = round_one.closed_at = one_closed
         round_two.opened_at = two_opened
-        for round_, opened, until in ((round_one, one_opened, one_closed),
-                                      (round_two, two_opened, now)):
+        for round_, opened, until in (
+            (round_one, one_opened, one_closed),
+            (round_two, two_opened, now),
+        ):
             self._spread_responses(round_, opened, until)
             self._mark_delivered(round_, opened)
         db.session.flush()

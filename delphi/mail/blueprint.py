@@ -1,4 +1,5 @@
 """Every URL of a study's messages page: sending, retrying, its texts and development files."""
+
 from __future__ import annotations
 
 from flask import Blueprint

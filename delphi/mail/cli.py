@@ -1,5 +1,6 @@
 """``delphi mail send``: deliver the outbox (also done by ``delphi tick``); ``delphi mail
 retry`` and ``delphi mail remind``."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """Forms of the messages page: the study's own invitation and reminder texts."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

@@ -1,4 +1,5 @@
 """Writing messages to the outbox. Delivery is ``delphi.mail.sender``'s job."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -77,8 +78,16 @@ def _substitute(template: str, values: dict[str, str]) -> str:
     return out
 
 
-def queue(*, study: Study, round_: Round, panellist: Panellist, kind: str, subject: str,
-          body: str, dedupe_key: str | None = None) -> OutboxMessage | None:
+def queue(
+    *,
+    study: Study,
+    round_: Round,
+    panellist: Panellist,
+    kind: str,
+    subject: str,
+    body: str,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
     """Add one message for a panellist to the outbox in the current transaction.
 
     With a ``dedupe_key`` already used, nothing is queued and None is returned.
@@ -97,8 +106,9 @@ def queue(*, study: Study, round_: Round, panellist: Panellist, kind: str, subje
         dedupe_key=dedupe_key,
         to_address=panellist.email,
         # A long title in a subject template can make it longer than the column.
-        subject=fit(render(subject, study=study, round_=round_, panellist=panellist),
-                    SUBJECT_MAX_LENGTH),
+        subject=fit(
+            render(subject, study=study, round_=round_, panellist=panellist), SUBJECT_MAX_LENGTH
+        ),
         body=render(body, study=study, round_=round_, panellist=panellist),
     )
     db.session.add(message)
@@ -107,7 +117,10 @@ def queue(*, study: Study, round_: Round, panellist: Panellist, kind: str, subje
 
 def queue_invitation(study: Study, round_: Round, panellist: Panellist) -> OutboxMessage | None:
     return queue(
-        study=study, round_=round_, panellist=panellist, kind="invitation",
+        study=study,
+        round_=round_,
+        panellist=panellist,
+        kind="invitation",
         subject=study.invitation_subject or DEFAULT_INVITATION_SUBJECT,
         body=study.invitation_body or DEFAULT_INVITATION_BODY,
         dedupe_key=f"invitation:{round_.id}:{panellist.id}",

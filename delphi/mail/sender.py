@@ -12,6 +12,7 @@ FAILED with the reason, and the run goes on with the next one. Without ``MAIL_HO
 written for development as owner-only ``.eml`` files under ``instance/mail/``, named by study and
 message id; a study's files are found from its sent messages in the database, never by name.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,16 +54,19 @@ class SendReport:
     failures: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        words = (f"{self.sent} sent, {self.retrying} to be retried, "
-                 f"{self.failed} failed for good.")
+        words = f"{self.sent} sent, {self.retrying} to be retried, {self.failed} failed for good."
         if self.stuck:
-            words += (f" {self.stuck} left unfinished by a sender that stopped were marked "
-                      "failed: they may have been delivered; check before sending them again.")
+            words += (
+                f" {self.stuck} left unfinished by a sender that stopped were marked "
+                "failed: they may have been delivered; check before sending them again."
+            )
         shown = self.failures[:FAILURES_SHOWN]
         words += "".join(f" {failure}" for failure in shown)
         if len(self.failures) > len(shown):
-            words += (f" And {len(self.failures) - len(shown)} more: see the last error of "
-                      "each failed message on the study's Messages page.")
+            words += (
+                f" And {len(self.failures) - len(shown)} more: see the last error of "
+                "each failed message on the study's Messages page."
+            )
         return words
 
 
@@ -89,15 +93,18 @@ def dev_files(study: Study) -> list[Path]:
     sent = db.session.scalars(
         db.select(OutboxMessage.id)
         .where(OutboxMessage.study_id == study.id, OutboxMessage.sent_at.is_not(None))
-        .order_by(OutboxMessage.id.desc()))
+        .order_by(OutboxMessage.id.desc())
+    )
     paths = (message_file(study.id, message_id) for message_id in sent)
     return [path for path in paths if path.name in written]
 
 
 def _due_ids(now: datetime, study_id: int | None) -> list[int]:
-    query = db.select(OutboxMessage.id).where(
-        OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= now
-    ).order_by(OutboxMessage.id)
+    query = (
+        db.select(OutboxMessage.id)
+        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+    )
     if study_id is not None:
         query = query.where(OutboxMessage.study_id == study_id)
     return list(db.session.scalars(query))
@@ -117,16 +124,21 @@ def _claim(message_id: int) -> bool:
 def _give_up_stuck(now: datetime, study_id: int | None) -> int:
     """Mark FAILED the messages a stopped sender left SENDING; how many (committed)."""
     stuck = (OutboxMessage.status == MessageStatus.SENDING) & (
-        OutboxMessage.claimed_at < now - STUCK_AFTER)
+        OutboxMessage.claimed_at < now - STUCK_AFTER
+    )
     if study_id is not None:
         stuck &= OutboxMessage.study_id == study_id
     count = rows_changed(
-        db.update(OutboxMessage).where(stuck).values(
+        db.update(OutboxMessage)
+        .where(stuck)
+        .values(
             status=MessageStatus.FAILED,
             last_error="The sender stopped while sending this message, so it may or may not "
-                       "have been delivered. Check the mail server's log before sending it "
-                       "again.")
-        .execution_options(synchronize_session=False))
+            "have been delivered. Check the mail server's log before sending it "
+            "again.",
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return count
 
@@ -135,17 +147,34 @@ def retry_failed(study: Study, *, by: StaffUser | None = None) -> int:
     """Queue the study's failed messages again, as new (flushed, audited); how many."""
     count = rows_changed(
         db.update(OutboxMessage)
-        .where(OutboxMessage.study_id == study.id, OutboxMessage.status == MessageStatus.FAILED,
-               OutboxMessage.panellist_id.in_(  # not to panellists who withdrew or were erased
-                   db.select(Panellist.id).where(Panellist.study_id == study.id,
-                                                 Panellist.withdrawn_at.is_(None),
-                                                 Panellist.erased_at.is_(None))))
-        .values(status=MessageStatus.PENDING, attempts=0, next_attempt_at=utcnow(),
-                claimed_at=None, sent_at=None)
-        .execution_options(synchronize_session=False))
+        .where(
+            OutboxMessage.study_id == study.id,
+            OutboxMessage.status == MessageStatus.FAILED,
+            OutboxMessage.panellist_id.in_(  # not to panellists who withdrew or were erased
+                db.select(Panellist.id).where(
+                    Panellist.study_id == study.id,
+                    Panellist.withdrawn_at.is_(None),
+                    Panellist.erased_at.is_(None),
+                )
+            ),
+        )
+        .values(
+            status=MessageStatus.PENDING,
+            attempts=0,
+            next_attempt_at=utcnow(),
+            claimed_at=None,
+            sent_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
     if count:
-        audit.record("mail.retry", study=study, by=by, target=f"{count} messages",
-                     after={"queued_again": count})
+        audit.record(
+            "mail.retry",
+            study=study,
+            by=by,
+            target=f"{count} messages",
+            after={"queued_again": count},
+        )
     db.session.flush()
     return count
 
@@ -158,8 +187,9 @@ def _compose(message: OutboxMessage, panellist: Panellist) -> EmailMessage:
     email["To"] = message.to_address
     email["Subject"] = message.subject
     email["Date"] = format_datetime(datetime.now().astimezone())
-    email["Message-ID"] = make_msgid(domain=current_app.config["MAIL_SENDER"].rpartition("@")[2]
-                                     or None)
+    email["Message-ID"] = make_msgid(
+        domain=current_app.config["MAIL_SENDER"].rpartition("@")[2] or None
+    )
     email.set_content(message.body.replace("{link}", link_for(panellist)))
     bytes(email)  # a header that would not survive being written fails here, not mid-send
     return email
@@ -174,12 +204,15 @@ class _Connection:
         if config["MAIL_SECURITY"] not in SECURITY_MODES:
             raise MailConfigError(
                 f"MAIL_SECURITY is {config['MAIL_SECURITY']!r}; use one of "
-                f"{', '.join(SECURITY_MODES)}.")
+                f"{', '.join(SECURITY_MODES)}."
+            )
         ca_file = config.get("MAIL_CA_FILE")
         if ca_file and not Path(ca_file).is_file():
-            raise MailConfigError(f"MAIL_CA_FILE is {ca_file!r}, which is not a file; name a PEM "
-                                  "file of certificate authorities, or leave it empty to trust "
-                                  "the system's.")
+            raise MailConfigError(
+                f"MAIL_CA_FILE is {ca_file!r}, which is not a file; name a PEM "
+                "file of certificate authorities, or leave it empty to trust "
+                "the system's."
+            )
 
     def send(self, email: EmailMessage) -> None:
         if self.smtp is None:
@@ -224,8 +257,9 @@ def _give_up(message: OutboxMessage, reason: str, report: SendReport) -> None:
     message.status = MessageStatus.FAILED
     message.last_error = reason[:2000]
     report.failed += 1
-    report.failures.append(f"Message {message.id} to {message.to_address} failed: "
-                           f"{message.last_error}")
+    report.failures.append(
+        f"Message {message.id} to {message.to_address} failed: {message.last_error}"
+    )
 
 
 def _failed(message: OutboxMessage, error: str, report: SendReport, now: datetime) -> None:
@@ -258,20 +292,26 @@ def send_pending(*, study: Study | None = None, now: datetime | None = None) -> 
     return report
 
 
-def _deliver(message: OutboxMessage, connection: _Connection | None, report: SendReport,
-             now: datetime) -> None:
+def _deliver(
+    message: OutboxMessage, connection: _Connection | None, report: SendReport, now: datetime
+) -> None:
     message.attempts += 1
     panellist = message.panellist
     if panellist is None or not panellist.active:
-        _give_up(message, "Not sent: the panellist was withdrawn or erased after it was queued.",
-                 report)
+        _give_up(
+            message, "Not sent: the panellist was withdrawn or erased after it was queued.", report
+        )
         return
     try:
         email = _compose(message, panellist)
     except Exception as error:  # whatever it is, composing again cannot help
-        _give_up(message, f"Not sent: the message could not be composed "
-                          f"({type(error).__name__}: {error}). Queuing it again will fail the "
-                          "same way; check the study's message texts.", report)
+        _give_up(
+            message,
+            f"Not sent: the message could not be composed "
+            f"({type(error).__name__}: {error}). Queuing it again will fail the "
+            "same way; check the study's message texts.",
+            report,
+        )
         return
     try:
         if connection is None:

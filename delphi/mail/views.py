@@ -1,4 +1,5 @@
 """Console page of a study's e-mail: the outbox, the send button, the texts, the dev files."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -26,37 +27,55 @@ PREVIEW_LINK = "https://example.org/p/(the panellist's personal link)"
 
 def _preview(study: Study, form: MessageTextsForm) -> dict[str, str]:
     """The texts as a panellist would read them, filled for the study's first panellist."""
-    sample = db.session.scalar(db.select(Panellist).filter_by(study_id=study.id)
-                               .order_by(Panellist.id).limit(1))
+    sample = db.session.scalar(
+        db.select(Panellist).filter_by(study_id=study.id).order_by(Panellist.id).limit(1)
+    )
     latest = current_round(study)
     # Transient objects, never added to the session: they only fill the placeholders.
     panellist = Panellist(name=sample.name if sample and sample.name else "Alex Example")
-    round_ = Round(number=latest.number if latest else 1,
-                   closes_at=latest.closes_at if latest else None)
+    round_ = Round(
+        number=latest.number if latest else 1, closes_at=latest.closes_at if latest else None
+    )
     texts = {
         "invitation_subject": form.invitation_subject.data or DEFAULT_INVITATION_SUBJECT,
         "invitation_body": form.invitation_body.data or DEFAULT_INVITATION_BODY,
         "reminder_subject": form.reminder_subject.data or DEFAULT_REMINDER_SUBJECT,
         "reminder_body": form.reminder_body.data or DEFAULT_REMINDER_BODY,
     }
-    return {key: render(text, study=study, round_=round_, panellist=panellist)
-            .replace("{link}", PREVIEW_LINK) for key, text in texts.items()}
+    return {
+        key: render(text, study=study, round_=round_, panellist=panellist).replace(
+            "{link}", PREVIEW_LINK
+        )
+        for key, text in texts.items()
+    }
 
 
 def _page(study: Study, form: MessageTextsForm | None = None, status: int = 200):
     form = form or MessageTextsForm(data={key: getattr(study, key) for key in TEXT_FIELDS})
     outbox = db.session.scalars(
-        db.select(OutboxMessage).filter_by(study_id=study.id)
-        .order_by(OutboxMessage.id.desc()).limit(OUTBOX_SHOWN)).all()
-    counts = dict(db.session.execute(
-        db.select(OutboxMessage.status, db.func.count()).filter_by(study_id=study.id)
-        .group_by(OutboxMessage.status)).all())
+        db.select(OutboxMessage)
+        .filter_by(study_id=study.id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(OUTBOX_SHOWN)
+    ).all()
+    counts = dict(
+        db.session.execute(
+            db.select(OutboxMessage.status, db.func.count())
+            .filter_by(study_id=study.id)
+            .group_by(OutboxMessage.status)
+        ).all()
+    )
     return render_template(
-        "console/messages.html", study=study, outbox=outbox, form=form,
+        "console/messages.html",
+        study=study,
+        outbox=outbox,
+        form=form,
         counts={status: counts.get(status, 0) for status in MessageStatus},
-        preview=_preview(study, form), smtp=bool(current_app.config["MAIL_HOST"]),
+        preview=_preview(study, form),
+        smtp=bool(current_app.config["MAIL_HOST"]),
         files=[] if current_app.config["MAIL_HOST"] else dev_files(study),
-        shown=OUTBOX_SHOWN, MessageStatus=MessageStatus,
+        shown=OUTBOX_SHOWN,
+        MessageStatus=MessageStatus,
     ), status
 
 
@@ -73,8 +92,10 @@ def send(study: Study):
     except MailConfigError as error:
         flash(f"Nothing sent: {error}", "error")
     else:
-        flash(f"Messages: {report.describe()}", "error" if report.retrying or report.failed
-              else "info")
+        flash(
+            f"Messages: {report.describe()}",
+            "error" if report.retrying or report.failed else "info",
+        )
     return redirect(url_for("mail.messages", slug=study.slug))
 
 
@@ -83,9 +104,13 @@ def retry(study: Study):
     """Queue the study's failed messages again, after the team has dealt with the cause."""
     count = retry_failed(study, by=current_user)
     db.session.commit()
-    flash(f"{count} failed message{'s' if count != 1 else ''} queued again; "
-          "they go out with the next send." if count else
-          "No failed messages to queue again.", "info")
+    flash(
+        f"{count} failed message{'s' if count != 1 else ''} queued again; "
+        "they go out with the next send."
+        if count
+        else "No failed messages to queue again.",
+        "info",
+    )
     return redirect(url_for("mail.messages", slug=study.slug))
 
 
@@ -97,8 +122,9 @@ def texts(study: Study):
         return _page(study, form, status=400)
     if request.form.get("action") == "preview":
         return _page(study, form)
-    update_study(study, {key: (form[key].data or "").strip() or None for key in TEXT_FIELDS},
-                 by=current_user)
+    update_study(
+        study, {key: (form[key].data or "").strip() or None for key in TEXT_FIELDS}, by=current_user
+    )
     db.session.commit()
     flash("Message texts saved.", "info")
     return redirect(url_for("mail.messages", slug=study.slug, _anchor="texts"))
@@ -110,5 +136,6 @@ def dev_file(study: Study, name: str):
     path = next((p for p in dev_files(study) if p.name == name), None)
     if path is None:
         abort(404)
-    return render_template("console/dev_file.html", study=study, name=name,
-                           text=path.read_text(errors="replace"))
+    return render_template(
+        "console/dev_file.html", study=study, name=name, text=path.read_text(errors="replace")
+    )

@@ -1,4 +1,5 @@
 """The data model of a Delphi study, split by aggregate."""
+
 from delphi.models.audit import AuditEvent
 from delphi.models.base import utcnow
 from delphi.models.mail import MessageStatus, OutboxMessage
@@ -29,8 +30,30 @@ from delphi.models.study import (
 )
 
 __all__ = [
-    "AuditEvent", "ConsensusRule", "Decision", "Item", "ItemOrigin", "MessageStatus",
-    "OutboxMessage", "Panellist", "QuantileMethod", "Rating", "Response", "ResponseStatus",
-    "Role", "Round", "RoundItem", "RoundState", "Section", "SectionComment", "StaffUser", "Study",
-    "StudyStatus", "Suggestion", "SuggestionKind", "SuggestionStatus", "study_staff", "utcnow",
+    "AuditEvent",
+    "ConsensusRule",
+    "Decision",
+    "Item",
+    "ItemOrigin",
+    "MessageStatus",
+    "OutboxMessage",
+    "Panellist",
+    "QuantileMethod",
+    "Rating",
+    "Response",
+    "ResponseStatus",
+    "Role",
+    "Round",
+    "RoundItem",
+    "RoundState",
+    "Section",
+    "SectionComment",
+    "StaffUser",
+    "Study",
+    "StudyStatus",
+    "Suggestion",
+    "SuggestionKind",
+    "SuggestionStatus",
+    "study_staff",
+    "utcnow",
 ]

@@ -1,4 +1,5 @@
 """The audit trail: every staff action that changes a study."""
+
 from __future__ import annotations
 
 from datetime import datetime

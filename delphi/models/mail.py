@@ -1,4 +1,5 @@
 """The e-mail outbox: messages are written in the transaction that causes them, sent later."""
+
 from __future__ import annotations
 
 import enum
@@ -22,7 +23,8 @@ class OutboxMessage(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
     panellist_id: Mapped[int | None] = mapped_column(
-        ForeignKey("panellist.id", ondelete="SET NULL"))
+        ForeignKey("panellist.id", ondelete="SET NULL")
+    )
     round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(40))  # invitation | reminder | ...
     # Makes queuing idempotent: the same reminder is queued once (e.g. the 7-day reminder of

@@ -1,4 +1,5 @@
 """Panellists: the experts, workers and service users who rate the items."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,8 +16,10 @@ if TYPE_CHECKING:
 
 
 class Panellist(Model):
-    __table_args__ = (UniqueConstraint("study_id", "email"),
-                      UniqueConstraint("study_id", "pseudonym"))
+    __table_args__ = (
+        UniqueConstraint("study_id", "email"),
+        UniqueConstraint("study_id", "pseudonym"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)

@@ -1,4 +1,5 @@
 """Rounds, the items shown in each round, and panellists' responses, ratings and suggestions."""
+
 from __future__ import annotations
 
 import enum
@@ -63,14 +64,30 @@ class Decision(enum.Enum):
 
 # Every word for a decision, declared once: label, hint, tally, outcome.
 DECISION_WORDS = {
-    Decision.CARRY_FORWARD: ("Carry forward", "rate again in the next round", "carried forward",
-                             "Carried forward to the next round"),
-    Decision.CONSENSUS_IN: ("Consensus in", "keep in the guidance", "consensus in",
-                            "Consensus in: kept in the guidance"),
-    Decision.CONSENSUS_OUT: ("Consensus out", "leave out of the guidance", "consensus out",
-                             "Consensus out: left out of the guidance"),
-    Decision.REWORDED: ("Reworded", "rate a new wording in the next round", "reworded",
-                        "Reworded for the next round"),
+    Decision.CARRY_FORWARD: (
+        "Carry forward",
+        "rate again in the next round",
+        "carried forward",
+        "Carried forward to the next round",
+    ),
+    Decision.CONSENSUS_IN: (
+        "Consensus in",
+        "keep in the guidance",
+        "consensus in",
+        "Consensus in: kept in the guidance",
+    ),
+    Decision.CONSENSUS_OUT: (
+        "Consensus out",
+        "leave out of the guidance",
+        "consensus out",
+        "Consensus out: left out of the guidance",
+    ),
+    Decision.REWORDED: (
+        "Reworded",
+        "rate a new wording in the next round",
+        "reworded",
+        "Reworded for the next round",
+    ),
 }
 
 
@@ -132,8 +149,9 @@ class Round(Model):
     def recorded_settings(self) -> ConsensusSettings:
         """The consensus settings recorded when the round opened (a draft round has none)."""
         if self.settings is None:
-            raise ConsensusError(f"Round {self.number} has not opened: no consensus settings are "
-                                 "recorded for it.")
+            raise ConsensusError(
+                f"Round {self.number} has not opened: no consensus settings are recorded for it."
+            )
         return ConsensusSettings.from_dict(self.settings)
 
     def __repr__(self) -> str:

@@ -1,4 +1,5 @@
 """Staff accounts of the research team."""
+
 from __future__ import annotations
 
 import enum
@@ -41,8 +42,11 @@ class StaffUser(UserMixin, Model):
     studies: Mapped[list[Study]] = relationship(secondary=study_staff, back_populates="staff")
 
     def set_password(self, password: str) -> None:
-        method = (current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context()
-                  else "scrypt")
+        method = (
+            current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+            if has_app_context()
+            else "scrypt"
+        )
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:

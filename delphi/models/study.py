@@ -1,4 +1,5 @@
 """A study: its scale, its consensus definition, and its guidance sections and items."""
+
 from __future__ import annotations
 
 import enum
@@ -96,19 +97,25 @@ class Study(Model):
     low_to: Mapped[int | None] = mapped_column(Integer)
     high_from: Mapped[int | None] = mapped_column(Integer)  # first point of the high region
     agreement_pct: Mapped[int] = mapped_column(
-        Integer, default=_declared_default("agreement_pct"))  # comet: share needed in a region
+        Integer, default=_declared_default("agreement_pct")
+    )  # comet: share needed in a region
     opposite_max_pct: Mapped[int] = mapped_column(
-        Integer, default=_declared_default("opposite_max_pct"))  # comet: share allowed opposite
+        Integer, default=_declared_default("opposite_max_pct")
+    )  # comet: share allowed opposite
     opposite_inclusive: Mapped[bool] = mapped_column(
-        Boolean, default=_declared_default("opposite_inclusive"))  # "at most", not "fewer than"
+        Boolean, default=_declared_default("opposite_inclusive")
+    )  # "at most", not "fewer than"
     percent_threshold: Mapped[int] = mapped_column(
-        Integer, default=_declared_default("percent_threshold"))  # percent rule
+        Integer, default=_declared_default("percent_threshold")
+    )  # percent rule
     iqr_max: Mapped[float | None] = mapped_column(Float)  # iqr rule; None: 1 up to 7 points, else 2
     min_ratings: Mapped[int] = mapped_column(Integer, default=_declared_default("min_ratings"))
     per_group_consensus: Mapped[bool] = mapped_column(
-        Boolean, default=_declared_default("per_group_consensus"))
+        Boolean, default=_declared_default("per_group_consensus")
+    )
     stability_max_pct: Mapped[int] = mapped_column(
-        Integer, default=_declared_default("stability_max_pct"))
+        Integer, default=_declared_default("stability_max_pct")
+    )
 
     # What panellists see from round 2 on.
     preselect_previous: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -130,8 +137,9 @@ class Study(Model):
     # Positions count within a section, so they tie across sections: order by section first
     # and break ties by id, or PostgreSQL returns tied rows in whatever order it finds them.
     items: Mapped[list[Item]] = relationship(
-        back_populates="study", order_by="[Item.section_id, Item.position, Item.id]",
-        cascade="all, delete-orphan"
+        back_populates="study",
+        order_by="[Item.section_id, Item.position, Item.id]",
+        cascade="all, delete-orphan",
     )
     rounds: Mapped[list[Round]] = relationship(
         back_populates="study", order_by="Round.number", cascade="all, delete-orphan"

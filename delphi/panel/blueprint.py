@@ -1,4 +1,5 @@
 """Every URL of a study's panel pages: the list, imports, panellists and their links."""
+
 from __future__ import annotations
 
 from flask import Blueprint

@@ -1,4 +1,5 @@
 """``delphi panel ...``: import panellists from CSV, list them, and write their links as CSV."""
+
 from __future__ import annotations
 
 import os
@@ -51,8 +52,9 @@ def list_command(slug: str) -> None:
         db.select(Panellist).filter_by(study_id=study.id).order_by(Panellist.pseudonym)
     ).all()
     if not panellists:
-        click.echo(f"{slug} has no panellists yet; "
-                   f"add them with: delphi panel import {slug} FILE.csv")
+        click.echo(
+            f"{slug} has no panellists yet; add them with: delphi panel import {slug} FILE.csv"
+        )
     for panellist in panellists:
         link = link_for(panellist) if panellist.active else "-"
         click.echo(f"{panellist.pseudonym}\t{panellist.group}\t{_status(panellist)}\t{link}")
@@ -60,8 +62,11 @@ def list_command(slug: str) -> None:
 
 @panel_group.command("links")
 @click.argument("slug")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the CSV file here (readable by you only) instead of printing it.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the CSV file here (readable by you only) instead of printing it.",
+)
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
 def links_command(slug: str, output: Path | None, force: bool) -> None:
     """Every active panellist's personal link as CSV for a mail merge (recorded in the audit
@@ -74,8 +79,10 @@ def links_command(slug: str, output: Path | None, force: bool) -> None:
         else:
             _write_private(output, data, force=force)
     if output is not None:
-        click.echo(f"Wrote {count} links to {output}; anyone with a link can answer as that "
-                   "panellist, so delete the file once the messages are sent.")
+        click.echo(
+            f"Wrote {count} links to {output}; anyone with a link can answer as that "
+            "panellist, so delete the file once the messages are sent."
+        )
 
 
 @panel_group.command("erase")
@@ -86,19 +93,26 @@ def erase_command(slug: str, pseudonym: str, yes: bool) -> None:
     """Erase a panellist's personal data on request; their closed rounds' ratings stay."""
     study = study_by_slug(slug)
     panellist = db.session.scalar(
-        db.select(Panellist).filter_by(study_id=study.id, pseudonym=pseudonym))
+        db.select(Panellist).filter_by(study_id=study.id, pseudonym=pseudonym)
+    )
     if panellist is None:
-        raise CommandError(f"{slug} has no panellist {pseudonym!r}; "
-                           f"see the panel with: delphi panel list {slug}")
+        raise CommandError(
+            f"{slug} has no panellist {pseudonym!r}; see the panel with: delphi panel list {slug}"
+        )
     if not yes:
-        click.confirm(f"Erase {pseudonym}'s name, e-mail, link, comments and unsent messages, "
-                      "and their answers to any open round? This cannot be undone", abort=True)
+        click.confirm(
+            f"Erase {pseudonym}'s name, e-mail, link, comments and unsent messages, "
+            "and their answers to any open round? This cannot be undone",
+            abort=True,
+        )
     with one_transaction():
         erasure = erase_panellist(panellist)
-    click.echo(f"Erased {pseudonym}: {erasure.comments_erased} comments erased, "
-               f"{erasure.open_responses_deleted} open-round responses deleted, "
-               f"{erasure.messages_dropped} unsent messages dropped; "
-               f"{erasure.ratings_kept} ratings in closed rounds kept under the pseudonym.")
+    click.echo(
+        f"Erased {pseudonym}: {erasure.comments_erased} comments erased, "
+        f"{erasure.open_responses_deleted} open-round responses deleted, "
+        f"{erasure.messages_dropped} unsent messages dropped; "
+        f"{erasure.ratings_kept} ratings in closed rounds kept under the pseudonym."
+    )
 
 
 def _write_private(path: Path, data: bytes, *, force: bool) -> None:
@@ -108,10 +122,10 @@ def _write_private(path: Path, data: bytes, *, force: bool) -> None:
         descriptor = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except FileExistsError as error:
         raise CommandError(
-            f"{path} already exists; nothing was written (add --force to replace it).") from error
+            f"{path} already exists; nothing was written (add --force to replace it)."
+        ) from error
     except OSError as error:
         raise CommandError(f"Cannot write {path}: {error.strerror}.") from error
     with os.fdopen(descriptor, "wb") as file:
         os.fchmod(file.fileno(), 0o600)  # a replaced file keeps its old mode otherwise
         file.write(data)
-

@@ -13,6 +13,7 @@ is measured against them; and without the name, address and link the pseudonym (
 longer leads to a person. Keeping the bare numbers keeps every closed round's statistics and
 exports reproducible; the frozen summaries themselves are not touched.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,11 +59,14 @@ class Erasure:
 def erase_panellist(panellist: Panellist, *, by: StaffUser | None = None) -> Erasure:
     """Erase the panellist's personal data as described above (flushed, not committed)."""
     if panellist.erased_at is not None:
-        raise RoundError(f"{panellist.pseudonym} was already erased on "
-                         f"{panellist.erased_at:%d %B %Y}.")
+        raise RoundError(
+            f"{panellist.pseudonym} was already erased on {panellist.erased_at:%d %B %Y}."
+        )
     responses = db.session.execute(
-        db.select(Response.id, Round.state).join(Round, Round.id == Response.round_id)
-        .where(Response.panellist_id == panellist.id)).all()
+        db.select(Response.id, Round.state)
+        .join(Round, Round.id == Response.round_id)
+        .where(Response.panellist_id == panellist.id)
+    ).all()
     open_ids = [rid for rid, state in responses if state is not RoundState.CLOSED]
     kept_ids = [rid for rid, state in responses if state is RoundState.CLOSED]
 
@@ -70,19 +74,30 @@ def erase_panellist(panellist: Panellist, *, by: StaffUser | None = None) -> Era
     for response in db.session.scalars(db.select(Response).where(Response.id.in_(open_ids))):
         db.session.delete(response)
     suggestions = rows_changed(
-        db.update(Suggestion).where(Suggestion.panellist_id == panellist.id)
-        .values(panellist_id=None))
+        db.update(Suggestion)
+        .where(Suggestion.panellist_id == panellist.id)
+        .values(panellist_id=None)
+    )
     dropped, scrubbed = _erase_messages(panellist)
-    ratings_kept = db.session.scalar(
-        db.select(db.func.count(Rating.id)).where(Rating.response_id.in_(kept_ids))) or 0
+    ratings_kept = (
+        db.session.scalar(
+            db.select(db.func.count(Rating.id)).where(Rating.response_id.in_(kept_ids))
+        )
+        or 0
+    )
 
     panellist.name = None
     panellist.email = None
     panellist.erased_at = utcnow()
     issue_token(panellist)  # the old link's hash is gone from the database
     erasure = Erasure(ratings_kept, comments, len(open_ids), suggestions, dropped, scrubbed)
-    audit.record("panellist.erase", study=panellist.study, by=by, target=panellist.pseudonym,
-                 after=erasure.as_dict())
+    audit.record(
+        "panellist.erase",
+        study=panellist.study,
+        by=by,
+        target=panellist.pseudonym,
+        after=erasure.as_dict(),
+    )
     db.session.flush()
     return erasure
 
@@ -91,22 +106,27 @@ def _erase_comments(response_ids: list[int]) -> int:
     """Blank the comments and reasons of the kept responses; count the texts erased."""
     with_text = (Rating.comment.is_not(None)) | (Rating.reason.is_not(None))
     erased = rows_changed(
-        db.update(Rating).where(Rating.response_id.in_(response_ids), with_text)
-        .values(comment=None, reason=None))
+        db.update(Rating)
+        .where(Rating.response_id.in_(response_ids), with_text)
+        .values(comment=None, reason=None)
+    )
     erased += rows_changed(
-        db.delete(SectionComment).where(SectionComment.response_id.in_(response_ids)))
+        db.delete(SectionComment).where(SectionComment.response_id.in_(response_ids))
+    )
     if erased:  # the rounds' feedback lists those comments: have it drawn again
         db.session.execute(
-            db.update(Round).where(Round.id.in_(
-                db.select(Response.round_id).where(Response.id.in_(response_ids))))
-            .values(revision=Round.revision + 1))
+            db.update(Round)
+            .where(Round.id.in_(db.select(Response.round_id).where(Response.id.in_(response_ids))))
+            .values(revision=Round.revision + 1)
+        )
     return erased
 
 
 def _erase_messages(panellist: Panellist) -> tuple[int, int]:
     """Drop unsent messages; keep sent ones as a count, without address, subject or body."""
     messages = db.session.scalars(
-        db.select(OutboxMessage).filter_by(panellist_id=panellist.id)).all()
+        db.select(OutboxMessage).filter_by(panellist_id=panellist.id)
+    ).all()
     dropped = scrubbed = 0
     for message in messages:
         # Development mode writes each message to a file; it holds the address and the link.

@@ -1,4 +1,5 @@
 """Forms of the panel pages: a panellist, held to the same rules as a row of a panel file."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -14,8 +15,11 @@ from delphi.validation import GROUP_MAX_LENGTH, NAME_MAX_LENGTH, email_problem, 
 class PanellistForm(FlaskForm):
     """A panellist, held to the same rules as a row of a panel file."""
 
-    name = StringField("Name", validators=[DataRequired(), Rule(
-        partial(text_problem, max_length=NAME_MAX_LENGTH))])
+    name = StringField(
+        "Name", validators=[DataRequired(), Rule(partial(text_problem, max_length=NAME_MAX_LENGTH))]
+    )
     email = EmailField("E-mail", validators=[DataRequired(), Rule(email_problem)])
-    group = StringField("Stakeholder group", validators=[DataRequired(), Rule(
-        partial(text_problem, max_length=GROUP_MAX_LENGTH))])
+    group = StringField(
+        "Stakeholder group",
+        validators=[DataRequired(), Rule(partial(text_problem, max_length=GROUP_MAX_LENGTH))],
+    )

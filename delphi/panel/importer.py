@@ -4,6 +4,7 @@ The whole file is checked before anything is written. Each new panellist gets th
 of the study (P001, P002, ...) and a personal link; if a round is open they are invited to it at
 once, exactly as the panel was when it opened.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,9 +35,11 @@ def check_panel_file(study: Study, data: bytes, filename: str) -> list[CsvRow]:
     rows = read_csv(data, filename, required=COLUMNS)
     problems = Problems(filename)
     existing = {
-        email.lower(): pseudonym for email, pseudonym in db.session.execute(
-            db.select(Panellist.email, Panellist.pseudonym)
-            .where(Panellist.study_id == study.id, Panellist.email.is_not(None))
+        email.lower(): pseudonym
+        for email, pseudonym in db.session.execute(
+            db.select(Panellist.email, Panellist.pseudonym).where(
+                Panellist.study_id == study.id, Panellist.email.is_not(None)
+            )
         )
     }
     first_line: dict[str, int] = {}
@@ -52,11 +55,17 @@ def check_panel_file(study: Study, data: bytes, filename: str) -> list[CsvRow]:
             continue
         key = email.lower()
         if key in first_line:
-            problems.add(row.line, "column email",
-                         f"{email} appears twice in the file (first on line {first_line[key]})")
+            problems.add(
+                row.line,
+                "column email",
+                f"{email} appears twice in the file (first on line {first_line[key]})",
+            )
         elif key in existing:
-            problems.add(row.line, "column email",
-                         f"{email} is already on the panel of {study.slug} as {existing[key]}")
+            problems.add(
+                row.line,
+                "column email",
+                f"{email} is already on the panel of {study.slug} as {existing[key]}",
+            )
         first_line.setdefault(key, row.line)
     if not rows:
         problems.add(None, None, "the file has a header but no panellists")
@@ -71,16 +80,21 @@ def next_pseudonym_number(study: Study) -> int:
     return max(numbers, default=0) + 1
 
 
-def import_panel(study: Study, data: bytes, filename: str, *,
-                 by: StaffUser | None = None) -> list[Panellist]:
+def import_panel(
+    study: Study, data: bytes, filename: str, *, by: StaffUser | None = None
+) -> list[Panellist]:
     """Add the file's panellists to the study (flushed); invite them if a round is open."""
     rows = check_panel_file(study, data, filename)
     number = next_pseudonym_number(study)
     panellists = []
     for offset, row in enumerate(rows):
-        panellist = Panellist(study=study, pseudonym=f"P{number + offset:03d}",
-                              name=row.cells["name"], email=row.cells["email"],
-                              group=row.cells["group"])
+        panellist = Panellist(
+            study=study,
+            pseudonym=f"P{number + offset:03d}",
+            name=row.cells["name"],
+            email=row.cells["email"],
+            group=row.cells["group"],
+        )
         issue_token(panellist)
         db.session.add(panellist)
         panellists.append(panellist)
@@ -88,8 +102,12 @@ def import_panel(study: Study, data: bytes, filename: str, *,
     round_ = open_round_of(study)
     if round_ is not None:
         invite_panel(study, round_)
-    audit.record("panel.import", study=study, by=by, target=filename,
-                 after={"added": len(panellists),
-                        "invited_to_round": round_.number if round_ else None})
+    audit.record(
+        "panel.import",
+        study=study,
+        by=by,
+        target=filename,
+        after={"added": len(panellists), "invited_to_round": round_.number if round_ else None},
+    )
     db.session.flush()
     return panellists

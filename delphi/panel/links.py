@@ -5,6 +5,7 @@ audited staff action: who took the links and how many. Withdrawn and erased pane
 out. Cells are neutralised against spreadsheet formulas as the reports' are, and the file starts
 with a byte order mark so Excel reads it as UTF-8.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -26,12 +27,21 @@ def panel_links_csv(study: Study, *, by: StaffUser | None = None) -> tuple[bytes
     """The CSV file of the study's active panellists' links, and how many rows it holds; records
     who took it."""
     panellists = db.session.scalars(
-        db.select(Panellist).where(Panellist.study_id == study.id,
-                                   Panellist.withdrawn_at.is_(None),
-                                   Panellist.erased_at.is_(None))
-        .order_by(Panellist.id)).all()
+        db.select(Panellist)
+        .where(
+            Panellist.study_id == study.id,
+            Panellist.withdrawn_at.is_(None),
+            Panellist.erased_at.is_(None),
+        )
+        .order_by(Panellist.id)
+    ).all()
     rows = [[p.pseudonym, p.name, p.email, p.group, link_for(p)] for p in panellists]
-    audit.record("panel.links_download", study=study, by=by, target=links_filename(study),
-                 after={"links": len(rows)})
+    audit.record(
+        "panel.links_download",
+        study=study,
+        by=by,
+        target=links_filename(study),
+        after={"links": len(rows)},
+    )
     db.session.flush()
     return codecs.BOM_UTF8 + write_csv(COLUMNS, rows), len(rows)

@@ -3,6 +3,7 @@
 Audit events name panellists by pseudonym and never copy names or e-mail addresses, so erasing a
 panellist on request leaves no identity behind in the trail.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -25,41 +26,63 @@ class PanelError(Exception):
 
 
 def _require_free_email(study: Study, email: str, panellist: Panellist | None = None) -> None:
-    other = db.session.scalar(db.select(Panellist).where(
-        Panellist.study_id == study.id, db.func.lower(Panellist.email) == email.lower()))
+    other = db.session.scalar(
+        db.select(Panellist).where(
+            Panellist.study_id == study.id, db.func.lower(Panellist.email) == email.lower()
+        )
+    )
     if other is not None and other is not panellist:
         raise PanelError(f"{email} is already on the panel as {other.pseudonym}.", "email")
 
 
-def add_panellist(study: Study, *, name: str, email: str, group: str,
-                  by: StaffUser | None = None) -> Panellist:
+def add_panellist(
+    study: Study, *, name: str, email: str, group: str, by: StaffUser | None = None
+) -> Panellist:
     """Add one panellist with a new personal link; invite them if a round is open."""
     _require_free_email(study, email)
-    panellist = Panellist(study=study, pseudonym=f"P{next_pseudonym_number(study):03d}",
-                          name=name, email=email, group=group)
+    panellist = Panellist(
+        study=study,
+        pseudonym=f"P{next_pseudonym_number(study):03d}",
+        name=name,
+        email=email,
+        group=group,
+    )
     issue_token(panellist)
     db.session.add(panellist)
     db.session.flush()
     round_ = open_round_of(study)
     if round_ is not None:
         invite_panel(study, round_)
-    audit.record("panellist.add", study=study, by=by, target=panellist.pseudonym,
-                 after={"group": group, "invited_to_round": round_.number if round_ else None})
+    audit.record(
+        "panellist.add",
+        study=study,
+        by=by,
+        target=panellist.pseudonym,
+        after={"group": group, "invited_to_round": round_.number if round_ else None},
+    )
     db.session.flush()
     return panellist
 
 
-def update_panellist(panellist: Panellist, *, name: str, email: str, group: str,
-                     by: StaffUser | None = None) -> None:
+def update_panellist(
+    panellist: Panellist, *, name: str, email: str, group: str, by: StaffUser | None = None
+) -> None:
     if panellist.erased_at is not None:
         raise PanelError(f"{panellist.pseudonym} was erased on request and cannot be edited.")
     _require_free_email(panellist.study, email, panellist)
     before = {"group": panellist.group}
-    changed = [key for key, value in (("name", name), ("email", email))
-               if getattr(panellist, key) != value]
+    changed = [
+        key for key, value in (("name", name), ("email", email)) if getattr(panellist, key) != value
+    ]
     panellist.name, panellist.email, panellist.group = name, email, group
-    audit.record("panellist.update", study=panellist.study, by=by, target=panellist.pseudonym,
-                 before=before, after={"group": group, "changed": changed})
+    audit.record(
+        "panellist.update",
+        study=panellist.study,
+        by=by,
+        target=panellist.pseudonym,
+        before=before,
+        after={"group": group, "changed": changed},
+    )
     db.session.flush()
 
 
@@ -68,8 +91,14 @@ def withdraw(panellist: Panellist, *, by: StaffUser | None = None) -> None:
     if panellist.withdrawn_at is not None:
         raise PanelError(f"{panellist.pseudonym} is already withdrawn.")
     panellist.withdrawn_at = utcnow()
-    audit.record("panellist.withdraw", study=panellist.study, by=by, target=panellist.pseudonym,
-                 before={"withdrawn": False}, after={"withdrawn": True})
+    audit.record(
+        "panellist.withdraw",
+        study=panellist.study,
+        by=by,
+        target=panellist.pseudonym,
+        before={"withdrawn": False},
+        after={"withdrawn": True},
+    )
     db.session.flush()
 
 
@@ -82,8 +111,14 @@ def reinstate(panellist: Panellist, *, by: StaffUser | None = None) -> None:
     round_ = open_round_of(panellist.study)
     if round_ is not None:
         invite_panel(panellist.study, round_)
-    audit.record("panellist.reinstate", study=panellist.study, by=by, target=panellist.pseudonym,
-                 before={"withdrawn": True}, after={"withdrawn": False})
+    audit.record(
+        "panellist.reinstate",
+        study=panellist.study,
+        by=by,
+        target=panellist.pseudonym,
+        before={"withdrawn": True},
+        after={"withdrawn": False},
+    )
     db.session.flush()
 
 
@@ -103,10 +138,13 @@ class PanelRow:
 def panel_status(study: Study) -> tuple[Sequence[Round], list[PanelRow]]:
     """Every panellist with their response to each round: three statements whatever its size."""
     rounds = db.session.scalars(
-        db.select(Round).filter_by(study_id=study.id).order_by(Round.number)).all()
+        db.select(Round).filter_by(study_id=study.id).order_by(Round.number)
+    ).all()
     panellists = db.session.scalars(
-        db.select(Panellist).filter_by(study_id=study.id).order_by(Panellist.pseudonym)).all()
+        db.select(Panellist).filter_by(study_id=study.id).order_by(Panellist.pseudonym)
+    ).all()
     responses = db.session.scalars(
-        db.select(Response).join(Round).where(Round.study_id == study.id)).all()
+        db.select(Response).join(Round).where(Round.study_id == study.id)
+    ).all()
     by_key = {(r.panellist_id, r.round_id): r for r in responses}
     return rounds, [PanelRow(p, [by_key.get((p.id, r.id)) for r in rounds]) for p in panellists]

@@ -5,6 +5,7 @@ HMAC keyed by the app's secret, so the research team can show or e-mail a link a
 the database holds only the nonce and the token's SHA-256. Regenerating the nonce invalidates the
 old link. Changing ``SECRET_KEY`` changes every link.
 """
+
 from __future__ import annotations
 
 import base64

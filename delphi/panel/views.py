@@ -1,4 +1,5 @@
 """Console pages for the panel: the list with each round's status, import, add, edit, links."""
+
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -29,11 +30,22 @@ def _panellist(study: Study, panellist_id: int) -> Panellist:
     return db.first_or_404(db.select(Panellist).filter_by(id=panellist_id, study_id=study.id))
 
 
-def _page(study: Study, *, upload: UploadForm | None = None, problems: list[str] | None = None,
-          status: int = 200):
+def _page(
+    study: Study,
+    *,
+    upload: UploadForm | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+):
     rounds, rows = panel_status(study)
-    return render_template("console/panel.html", study=study, rounds=rounds, rows=rows,
-                           upload=upload or UploadForm(), problems=problems or []), status
+    return render_template(
+        "console/panel.html",
+        study=study,
+        rounds=rounds,
+        rows=rows,
+        upload=upload or UploadForm(),
+        problems=problems or [],
+    ), status
 
 
 @study_required
@@ -65,9 +77,13 @@ def new_panellist(study: Study):
     form = PanellistForm()
     if form.validate_on_submit():
         try:
-            panellist = add_panellist(study, name=form.name.data.strip(),
-                                      email=form.email.data.strip(),
-                                      group=form.group.data.strip(), by=current_user)
+            panellist = add_panellist(
+                study,
+                name=form.name.data.strip(),
+                email=form.email.data.strip(),
+                group=form.group.data.strip(),
+                by=current_user,
+            )
         except PanelError as error:
             db.session.rollback()
             form[error.field or "name"].errors.append(str(error))
@@ -76,20 +92,26 @@ def new_panellist(study: Study):
             flash(f"{panellist.name} added as {panellist.pseudonym}.", "info")
             return redirect(url_for("panel.panel", slug=study.slug))
     status = 400 if form.errors else 200
-    return render_template("console/panellist_form.html", study=study, form=form,
-                           panellist=None), status
+    return render_template(
+        "console/panellist_form.html", study=study, form=form, panellist=None
+    ), status
 
 
 @study_required
 def edit_panellist(study: Study, panellist_id: int):
     panellist = _panellist(study, panellist_id)
-    form = PanellistForm(data={"name": panellist.name, "email": panellist.email,
-                               "group": panellist.group})
+    form = PanellistForm(
+        data={"name": panellist.name, "email": panellist.email, "group": panellist.group}
+    )
     if form.validate_on_submit():
         try:
-            update_panellist(panellist, name=form.name.data.strip(),
-                             email=form.email.data.strip(), group=form.group.data.strip(),
-                             by=current_user)
+            update_panellist(
+                panellist,
+                name=form.name.data.strip(),
+                email=form.email.data.strip(),
+                group=form.group.data.strip(),
+                by=current_user,
+            )
         except PanelError as error:
             db.session.rollback()
             form[error.field or "name"].errors.append(str(error))
@@ -98,8 +120,9 @@ def edit_panellist(study: Study, panellist_id: int):
             flash(f"{panellist.pseudonym} saved.", "info")
             return redirect(url_for("panel.panel", slug=study.slug))
     status = 400 if form.errors else 200
-    return render_template("console/panellist_form.html", study=study, form=form,
-                           panellist=panellist), status
+    return render_template(
+        "console/panellist_form.html", study=study, form=form, panellist=panellist
+    ), status
 
 
 def _change(study: Study, panellist_id: int, operation, done: str):
@@ -129,8 +152,12 @@ def reinstate_panellist(study: Study, panellist_id: int):
 def link(study: Study, panellist_id: int):
     """The panellist's full personal link, with a copy button and a way to replace it."""
     panellist = _panellist(study, panellist_id)
-    return render_template("console/panellist_link.html", study=study, panellist=panellist,
-                           link=link_for(panellist) if panellist.active else None)
+    return render_template(
+        "console/panellist_link.html",
+        study=study,
+        panellist=panellist,
+        link=link_for(panellist) if panellist.active else None,
+    )
 
 
 @study_required
@@ -152,7 +179,11 @@ def links_csv(study: Study):
     the links is audited, and a prefetch must not do it)."""
     data, _ = panel_links_csv(study, by=current_user)
     db.session.commit()
-    return Response(data, content_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{links_filename(study)}"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        data,
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{links_filename(study)}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,4 +1,5 @@
 """Every URL a panellist uses, on one screen. The personal link's token is the only credential."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,9 +24,11 @@ def _link_key() -> str:
     return f"{get_remote_address()}|{hashlib.sha256(token.encode()).hexdigest()}"
 
 
-limiter.limit(LINK_LIMIT, key_func=_link_key,
-              error_message="Too many requests with this link. Wait a minute and try again.")(
-    blueprint)
+limiter.limit(
+    LINK_LIMIT,
+    key_func=_link_key,
+    error_message="Too many requests with this link. Wait a minute and try again.",
+)(blueprint)
 
 ROUND = "/round/<int:number>"
 

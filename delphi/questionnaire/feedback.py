@@ -13,6 +13,7 @@ it closed and its ``revision``, which an erasure raises when it blanks comments,
 settings the drawing depends on. So every app server shows the same feedback, and a change is
 seen on the next request; nothing a request writes is kept in memory.
 """
+
 from __future__ import annotations
 
 import threading
@@ -45,19 +46,31 @@ class Chart:
     marked, hidden from screen readers, which read its description in words instead.
     """
 
-    def __init__(self, summary: ItemSummary, points: list[int], high_region: tuple[int, int],
-                 who: str = "panellists"):
+    def __init__(
+        self,
+        summary: ItemSummary,
+        points: list[int],
+        high_region: tuple[int, int],
+        who: str = "panellists",
+    ):
         self.summary = summary
         self.high_region = high_region
         self.geometry = distribution_chart(
-            summary.counts or {}, points, FEEDBACK, median=summary.median, q1=summary.q1,
-            q3=summary.q3, description=describe(summary, points, high_region=high_region,
-                                                 who=who))
+            summary.counts or {},
+            points,
+            FEEDBACK,
+            median=summary.median,
+            q1=summary.q1,
+            q3=summary.q3,
+            description=describe(summary, points, high_region=high_region, who=who),
+        )
 
     @cached_property
     def _parts(self) -> tuple[Markup, dict[int, tuple[Markup, Markup]], Markup]:
-        head, bar, tail = (get_template_attribute("_distribution.html", f"distribution_{part}")
-                           for part in ("head", "bar", "tail"))
+        head, bar, tail = (
+            get_template_attribute("_distribution.html", f"distribution_{part}")
+            for part in ("head", "bar", "tail")
+        )
         bars = {b.point: (bar(b, False), bar(b, True)) for b in self.geometry.bars}
         return head(self.geometry), bars, tail(self.geometry)
 
@@ -66,14 +79,14 @@ class Chart:
         markup as the ``distribution`` macro draws, from parts drawn once."""
         head, bars, tail = self._parts
         # Every part is markup already: join them as text rather than escape each again.
-        return Markup("".join([head, *(pair[point == own] for point, pair in bars.items()),
-                               tail]))
+        return Markup("".join([head, *(pair[point == own] for point, pair in bars.items()), tail]))
 
     @cached_property
     def caption(self) -> Markup:
         """Median, middle half and percent high, in words."""
         return get_template_attribute("questionnaire/_feedback.html", "chart_caption")(
-            self.summary, self.high_region)
+            self.summary, self.high_region
+        )
 
 
 @dataclass
@@ -91,12 +104,14 @@ class FrozenItem:
     groups: list[tuple[str, ItemSummary, Chart]]  # large enough to be shown, in name order
     # The feedback block with gaps, by (reworded, the viewer's own group): see ``fragment``.
     _fragments: dict[tuple[bool, str | None], PrerenderedFragment] = field(
-        default_factory=dict, repr=False)
+        default_factory=dict, repr=False
+    )
 
     @cached_property
     def comments_html(self) -> Markup:
         return get_template_attribute("questionnaire/_feedback.html", "comments_block")(
-            self.round_number, self.comments)
+            self.round_number, self.comments
+        )
 
     def fragment(self, reworded: bool, own_group: str | None) -> PrerenderedFragment:
         """The feedback block drawn with gaps for the item's id, the panellist's own rating and
@@ -105,11 +120,16 @@ class FrozenItem:
         found = self._fragments.get(key)
         if found is None:
             drawing = _FeedbackWithGaps(
-                frozen=self, replaced_text=self.text if reworded else None,
+                frozen=self,
+                replaced_text=self.text if reworded else None,
                 chart=_GapChart("chart", self.chart.caption),
-                groups=[GroupFeedback(name, name == own_group, summary,
-                                      _GapChart(f"group-{index}", chart.caption))
-                        for index, (name, summary, chart) in enumerate(self.groups)])
+                groups=[
+                    GroupFeedback(
+                        name, name == own_group, summary, _GapChart(f"group-{index}", chart.caption)
+                    )
+                    for index, (name, summary, chart) in enumerate(self.groups)
+                ],
+            )
             block = get_template_attribute("questionnaire/_feedback.html", "feedback_block")
             found = self._fragments[key] = PrerenderedFragment(block(drawing, gap("item")))
         return found
@@ -154,8 +174,11 @@ class ItemFeedback:
     def html(self, round_item_id: int) -> Markup:
         """The feedback block for this panellist, from the fragment drawn for everyone."""
         own_group = next((group.group for group in self.groups if group.own), None)
-        values = {"item": Markup(int(round_item_id)), "own": escape(self.own_rating),
-                  "chart": self.frozen.chart.svg(self.own_value)}
+        values = {
+            "item": Markup(int(round_item_id)),
+            "own": escape(self.own_rating),
+            "chart": self.frozen.chart.svg(self.own_value),
+        }
         for index, group in enumerate(self.groups):
             values[f"group-{index}"] = group.chart.svg(self.own_value if group.own else None)
         return self.frozen.fragment(self.replaced_text is not None, own_group).fill(values)
@@ -231,9 +254,13 @@ def feedback_cache() -> FeedbackCache:
     return current_app.extensions.setdefault("delphi.feedback", FeedbackCache())
 
 
-def feedback_for_round(study: Study, round_items: list[ShownItem], panellist: Panellist,
-                       previous: Round | None, own: dict | None = None
-                       ) -> dict[int, ItemFeedback]:
+def feedback_for_round(
+    study: Study,
+    round_items: list[ShownItem],
+    panellist: Panellist,
+    previous: Round | None,
+    own: dict | None = None,
+) -> dict[int, ItemFeedback]:
     """Feedback for each of ``round_items`` that was rated in the ``previous`` round, by round
     item id.
 
@@ -246,11 +273,18 @@ def feedback_for_round(study: Study, round_items: list[ShownItem], panellist: Pa
         return {}
     frozen = _round_feedback(study, previous)
     if own is None:
-        own = {row.round_item_id: row for row in db.session.execute(
-            db.select(Rating.round_item_id, Rating.value, Rating.unable)
-            .join(Response, Response.id == Rating.response_id)
-            .where(Response.round_id == previous.id, Response.panellist_id == panellist.id,
-                   Response.status == ResponseStatus.SUBMITTED))}
+        own = {
+            row.round_item_id: row
+            for row in db.session.execute(
+                db.select(Rating.round_item_id, Rating.value, Rating.unable)
+                .join(Response, Response.id == Rating.response_id)
+                .where(
+                    Response.round_id == previous.id,
+                    Response.panellist_id == panellist.id,
+                    Response.status == ResponseStatus.SUBMITTED,
+                )
+            )
+        }
 
     feedback = {}
     for round_item in round_items:
@@ -267,16 +301,26 @@ def feedback_for_round(study: Study, round_items: list[ShownItem], panellist: Pa
             replaced_text=earlier.text if reworded else None,
             own_value=mine.value if mine is not None else None,
             own_unable=bool(mine is not None and mine.unable),
-            groups=[GroupFeedback(group=name, own=name == panellist.group, summary=summary,
-                                  chart=chart) for name, summary, chart in earlier.groups],
+            groups=[
+                GroupFeedback(group=name, own=name == panellist.group, summary=summary, chart=chart)
+                for name, summary, chart in earlier.groups
+            ],
         )
     return feedback
 
 
 def _round_feedback(study: Study, previous: Round) -> RoundFeedback:
     """The previous round's feedback, kept or read now."""
-    key = (previous.id, previous.closed_at, previous.revision, study.id, study.scale_min,
-           study.scale_max, study.group_feedback, study.min_group_size)
+    key = (
+        previous.id,
+        previous.closed_at,
+        previous.revision,
+        study.id,
+        study.scale_min,
+        study.scale_max,
+        study.group_feedback,
+        study.min_group_size,
+    )
     cache = feedback_cache()
     found = cache.get(key)
     if found is None:
@@ -292,8 +336,11 @@ def _read_round_feedback(study: Study, previous: Round) -> RoundFeedback:
     for round_item_id, comment in db.session.execute(
         db.select(Rating.round_item_id, Rating.comment)
         .join(Response, Response.id == Rating.response_id)
-        .where(Response.round_id == previous.id, Response.status == ResponseStatus.SUBMITTED,
-               Rating.comment.is_not(None))
+        .where(
+            Response.round_id == previous.id,
+            Response.status == ResponseStatus.SUBMITTED,
+            Rating.comment.is_not(None),
+        )
     ):
         comments.setdefault(round_item_id, []).append(comment)
 
@@ -302,9 +349,14 @@ def _read_round_feedback(study: Study, previous: Round) -> RoundFeedback:
 
     items = {}
     for row in db.session.execute(
-        db.select(RoundItem.id, RoundItem.item_id, RoundItem.code, RoundItem.text,
-                  RoundItem.summary, RoundItem.group_summaries)
-        .where(RoundItem.round_id == previous.id)
+        db.select(
+            RoundItem.id,
+            RoundItem.item_id,
+            RoundItem.code,
+            RoundItem.text,
+            RoundItem.summary,
+            RoundItem.group_summaries,
+        ).where(RoundItem.round_id == previous.id)
     ):
         if row.summary is None:  # not rated in that round
             continue
@@ -314,10 +366,18 @@ def _read_round_feedback(study: Study, previous: Round) -> RoundFeedback:
             for group, data in sorted((row.group_summaries or {}).items()):
                 group_summary = ItemSummary.from_dict(data)
                 if group_summary.n >= study.min_group_size:
-                    groups.append((group, group_summary,
-                                   chart(group_summary, f"panellists in {group}")))
+                    groups.append(
+                        (group, group_summary, chart(group_summary, f"panellists in {group}"))
+                    )
         items[row.item_id] = FrozenItem(
-            round_item_id=row.id, round_number=previous.number, code=row.code, text=row.text,
-            summary=summary, high_region=high_region, chart=chart(summary),
-            comments=sorted(comments.get(row.id, []), key=str.casefold), groups=groups)
+            round_item_id=row.id,
+            round_number=previous.number,
+            code=row.code,
+            text=row.text,
+            summary=summary,
+            high_region=high_region,
+            chart=chart(summary),
+            comments=sorted(comments.get(row.id, []), key=str.casefold),
+            groups=groups,
+        )
     return RoundFeedback(items)

@@ -7,6 +7,7 @@ choices (``_scale.html``) are drawn once per page with gaps
 every item in full, at a small part of the cost. ``fieldset_in_full`` draws every item in full:
 it is the reference the fast path must equal, and a test holds them to it.
 """
+
 from __future__ import annotations
 
 from flask import get_template_attribute
@@ -29,9 +30,15 @@ class ScaleControls:
     def __init__(self, study: Study) -> None:
         point = get_template_attribute("questionnaire/_scale.html", "scale_point")
         unable = get_template_attribute("questionnaire/_scale.html", "unable_point")
-        self._points = [(value, tuple(point(ITEM, value, study.label_for(value), checked)
-                                      for checked in (False, True)))
-                        for value in study.scale_points]
+        self._points = [
+            (
+                value,
+                tuple(
+                    point(ITEM, value, study.label_for(value), checked) for checked in (False, True)
+                ),
+            )
+            for value in study.scale_points
+        ]
         self._unable = None
         if study.unable_to_rate:
             self._unable = tuple(unable(ITEM, checked) for checked in (False, True))
@@ -55,27 +62,47 @@ class Fieldsets:
         fieldset = get_template_attribute("questionnaire/_item.html", "item_fieldset")
         self._fieldset = PrerenderedFragment(fieldset(*(gap(name) for name in GAPS)))
         self._reason = get_template_attribute("questionnaire/_item.html", "reason_field")
-        self._new = get_template_attribute("questionnaire/_item.html", "new_item")() \
-            if round_number > 1 else Markup("")
+        self._new = (
+            get_template_attribute("questionnaire/_item.html", "new_item")()
+            if round_number > 1
+            else Markup("")
+        )
 
-    def fieldset(self, round_item, answer: Answer | None, feedback: ItemFeedback | None,
-                 needs_reason: bool) -> Markup:
+    def fieldset(
+        self, round_item, answer: Answer | None, feedback: ItemFeedback | None, needs_reason: bool
+    ) -> Markup:
         """One item: its wording, feedback, choices, reason (if asked for) and comment."""
         item = str(int(round_item.id))
         reason = Markup("")
         if feedback is not None and self.study.reason_outside_iqr and feedback.has_iqr:
-            reason = self._reason(item, feedback.summary.q1, feedback.summary.q3,
-                                  answer.reason if answer is not None else None, needs_reason)
-        return self._fieldset.fill({
-            "item": Markup(item), "code": escape(round_item.code), "text": escape(round_item.text),
-            "feedback": feedback.html(round_item.id) if feedback is not None else self._new,
-            "scale": self.scale.controls(round_item.id, answer), "reason": reason,
-            "comment": escape(answer.comment or "") if answer is not None else Markup(""),
-        })
+            reason = self._reason(
+                item,
+                feedback.summary.q1,
+                feedback.summary.q3,
+                answer.reason if answer is not None else None,
+                needs_reason,
+            )
+        return self._fieldset.fill(
+            {
+                "item": Markup(item),
+                "code": escape(round_item.code),
+                "text": escape(round_item.text),
+                "feedback": feedback.html(round_item.id) if feedback is not None else self._new,
+                "scale": self.scale.controls(round_item.id, answer),
+                "reason": reason,
+                "comment": escape(answer.comment or "") if answer is not None else Markup(""),
+            }
+        )
 
 
-def fieldset_in_full(study: Study, round_number: int, round_item, answer: Answer | None,
-                     feedback: ItemFeedback | None, needs_reason: bool) -> Markup:
+def fieldset_in_full(
+    study: Study,
+    round_number: int,
+    round_item,
+    answer: Answer | None,
+    feedback: ItemFeedback | None,
+    needs_reason: bool,
+) -> Markup:
     """One item's fieldset drawn by the same templates with its own values and no gaps: the
     markup ``Fieldsets.fieldset`` must give for the same arguments. Too slow for pages; kept as
     the reference for ``tests/questionnaire/test_prerendered_equals_plain.py``.
@@ -83,16 +110,23 @@ def fieldset_in_full(study: Study, round_number: int, round_item, answer: Answer
     Feedback charts, their captions and the list of comments have no gaps: both paths use them
     as ``feedback.py`` draws them once per closed round.
     """
+
     def macro(template: str, name: str):
         return get_template_attribute(f"questionnaire/{template}", name)
 
     value = answer.value if answer is not None and not answer.unable else None
-    choices = [macro("_scale.html", "scale_point")(round_item.id, point, study.label_for(point),
-                                                   point == value)
-               for point in study.scale_points]
+    choices = [
+        macro("_scale.html", "scale_point")(
+            round_item.id, point, study.label_for(point), point == value
+        )
+        for point in study.scale_points
+    ]
     if study.unable_to_rate:
-        choices.append(macro("_scale.html", "unable_point")(
-            round_item.id, answer is not None and answer.unable))
+        choices.append(
+            macro("_scale.html", "unable_point")(
+                round_item.id, answer is not None and answer.unable
+            )
+        )
     if feedback is not None:
         shown = macro("_feedback.html", "feedback_block")(feedback, round_item.id)
     else:
@@ -100,9 +134,19 @@ def fieldset_in_full(study: Study, round_number: int, round_item, answer: Answer
     reason = ""
     if feedback is not None and study.reason_outside_iqr and feedback.has_iqr:
         reason = macro("_item.html", "reason_field")(
-            round_item.id, feedback.summary.q1, feedback.summary.q3,
-            answer.reason if answer is not None else None, needs_reason)
+            round_item.id,
+            feedback.summary.q1,
+            feedback.summary.q3,
+            answer.reason if answer is not None else None,
+            needs_reason,
+        )
     comment = (answer.comment or "") if answer is not None else ""
     return macro("_item.html", "item_fieldset")(
-        round_item.id, round_item.code, round_item.text, shown,
-        Markup(CHOICE_SEPARATOR).join(choices), reason, comment)
+        round_item.id,
+        round_item.code,
+        round_item.text,
+        shown,
+        Markup(CHOICE_SEPARATOR).join(choices),
+        reason,
+        comment,
+    )

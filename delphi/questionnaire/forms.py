@@ -5,6 +5,7 @@ produced (a point off the scale, an item not in this round, a field name that do
 raises ``TamperedInput``, which the views turn into a 400 naming the field. The CSRF token of
 every form is checked by Flask-WTF's ``CSRFProtect`` before a view runs.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,7 +65,8 @@ def parse_answers(form: MultiDict, questionnaire: Questionnaire) -> PostedAnswer
         text = values[0]
         if len(text) > COMMENT_MAX_LENGTH:  # the page's text boxes allow no more
             raise TamperedInput(
-                f"The text in {name!r} is longer than {COMMENT_MAX_LENGTH} characters.", name)
+                f"The text in {name!r} is longer than {COMMENT_MAX_LENGTH} characters.", name
+            )
         if kind == "section-comment":
             if ident not in section_ids:
                 raise TamperedInput(f"Section {ident} is not in round {number}.", name)
@@ -78,8 +80,7 @@ def parse_answers(form: MultiDict, questionnaire: Questionnaire) -> PostedAnswer
             if problem:
                 problems[name] = f"{_text_label(kind, ident, questionnaire)} {problem}"
 
-    answers = [_answer(in_round[ident], posted, questionnaire)
-               for ident, posted in fields.items()]
+    answers = [_answer(in_round[ident], posted, questionnaire) for ident, posted in fields.items()]
     return PostedAnswers(answers=answers, section_comments=section_comments, problems=problems)
 
 
@@ -100,22 +101,35 @@ def _answer(round_item: ShownItem, posted: dict[str, str], questionnaire: Questi
     if raw == UNABLE:
         if not study.unable_to_rate:
             raise TamperedInput(
-                f"Item {round_item.code}: this study does not offer unable to rate.", field)
+                f"Item {round_item.code}: this study does not offer unable to rate.", field
+            )
         unable = True
     elif raw:
         if not re.fullmatch(r"-?\d{1,3}", raw):
-            raise TamperedInput(f"Item {round_item.code}: the rating {raw!r} is not a point on "
-                                f"the scale {study.scale_min} to {study.scale_max}.", field)
+            raise TamperedInput(
+                f"Item {round_item.code}: the rating {raw!r} is not a point on "
+                f"the scale {study.scale_min} to {study.scale_max}.",
+                field,
+            )
         value = int(raw)
         if not study.scale_min <= value <= study.scale_max:
-            raise TamperedInput(f"Item {round_item.code}: the rating {value} is outside the scale "
-                                f"{study.scale_min} to {study.scale_max}.", field)
-    return Answer(round_item.id, value=value, unable=unable, comment=posted.get("comment"),
-                  reason=posted.get("reason"))
+            raise TamperedInput(
+                f"Item {round_item.code}: the rating {value} is outside the scale "
+                f"{study.scale_min} to {study.scale_max}.",
+                field,
+            )
+    return Answer(
+        round_item.id,
+        value=value,
+        unable=unable,
+        comment=posted.get("comment"),
+        reason=posted.get("reason"),
+    )
 
 
-def missing_reasons(questionnaire: Questionnaire,
-                    answers: list[Answer] | None = None) -> list[ShownItem]:
+def missing_reasons(
+    questionnaire: Questionnaire, answers: list[Answer] | None = None
+) -> list[ShownItem]:
     """Items rated outside the group's interquartile range without a reason, when the study asks.
 
     ``answers`` are checked as posted; without them, the stored ratings are.
@@ -124,13 +138,18 @@ def missing_reasons(questionnaire: Questionnaire,
         return []
     by_id = {ri.id: ri for ri in questionnaire.round_items}
     if answers is None:
-        answers = [Answer(r.round_item_id, value=r.value, unable=r.unable, reason=r.reason)
-                   for r in questionnaire.ratings.values()]
+        answers = [
+            Answer(r.round_item_id, value=r.value, unable=r.unable, reason=r.reason)
+            for r in questionnaire.ratings.values()
+        ]
     missing = []
     for answer in answers:
         feedback = questionnaire.feedback.get(answer.round_item_id)
-        if (feedback is not None and feedback.outside_iqr(answer.value)
-                and not (answer.reason or "").strip()):
+        if (
+            feedback is not None
+            and feedback.outside_iqr(answer.value)
+            and not (answer.reason or "").strip()
+        ):
             missing.append(by_id[answer.round_item_id])
     return sorted(missing, key=lambda ri: ri.position)
 
@@ -138,10 +157,14 @@ def missing_reasons(questionnaire: Questionnaire,
 class SuggestionForm(FlaskForm):
     """A new item for a section, or a new wording of an item in this round."""
 
-    kind = RadioField("What would you like to suggest?", choices=[
-        SelectChoice(SuggestionKind.NEW_ITEM.value, "A new item"),
-        SelectChoice(SuggestionKind.REWORDING.value, "A new wording for an item"),
-    ], validators=[DataRequired("Choose whether you suggest a new item or a new wording.")])
+    kind = RadioField(
+        "What would you like to suggest?",
+        choices=[
+            SelectChoice(SuggestionKind.NEW_ITEM.value, "A new item"),
+            SelectChoice(SuggestionKind.REWORDING.value, "A new wording for an item"),
+        ],
+        validators=[DataRequired("Choose whether you suggest a new item or a new wording.")],
+    )
     section = SelectField("Section for a new item", coerce=int, validators=[Optional()])
     item = SelectField("Item to reword", coerce=int, validators=[Optional()])
     text = TextAreaField("Your suggestion", validators=[DataRequired("Write your suggestion.")])
@@ -150,10 +173,12 @@ class SuggestionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.section.choices = [SelectChoice("0", "Choose a section")] + [
             SelectChoice(str(part.section.id), f"{part.section.code}: {part.section.title}")
-            for part in questionnaire.sections]
+            for part in questionnaire.sections
+        ]
         self.item.choices = [SelectChoice("0", "Choose an item")] + [
             SelectChoice(str(ri.item_id), f"{ri.code}: {ri.text[:80]}")
-            for ri in questionnaire.round_items]
+            for ri in questionnaire.round_items
+        ]
 
     def validate_text(self, field: TextAreaField) -> None:
         problem = text_problem(field.data or "", max_length=COMMENT_MAX_LENGTH, multiline=True)

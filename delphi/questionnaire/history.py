@@ -1,4 +1,5 @@
 """A panellist's own answers across every round, for the "my answers" page."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,9 +43,15 @@ def answered_items(questionnaire: Questionnaire) -> list[AnsweredItem]:
     items = []
     for round_item in questionnaire.round_items:
         rating = questionnaire.ratings.get(round_item.id)
-        items.append(AnsweredItem(
-            code=round_item.code, text=round_item.text, value=rating.value if rating else None,
-            unable=bool(rating and rating.unable), comment=rating.comment if rating else None))
+        items.append(
+            AnsweredItem(
+                code=round_item.code,
+                text=round_item.text,
+                value=rating.value if rating else None,
+                unable=bool(rating and rating.unable),
+                comment=rating.comment if rating else None,
+            )
+        )
     return items
 
 
@@ -58,11 +65,16 @@ def answers_history(panellist: Panellist) -> list[RoundAnswers]:
     ).all()
     round_ids = [r.round_id for r in responses]
     round_items = db.session.scalars(
-        db.select(RoundItem).where(RoundItem.round_id.in_(round_ids))
+        db.select(RoundItem)
+        .where(RoundItem.round_id.in_(round_ids))
         .order_by(RoundItem.position, RoundItem.id)
     ).all()
-    ratings = {(r.response_id, r.round_item_id): r for r in db.session.scalars(
-        db.select(Rating).where(Rating.response_id.in_([r.id for r in responses])))}
+    ratings = {
+        (r.response_id, r.round_item_id): r
+        for r in db.session.scalars(
+            db.select(Rating).where(Rating.response_id.in_([r.id for r in responses]))
+        )
+    }
 
     history = []
     for response in responses:
@@ -71,11 +83,14 @@ def answers_history(panellist: Panellist) -> list[RoundAnswers]:
             if round_item.round_id != response.round_id:
                 continue
             rating = ratings.get((response.id, round_item.id))
-            items.append(AnsweredItem(
-                code=round_item.code, text=round_item.text,
-                value=rating.value if rating else None,
-                unable=bool(rating and rating.unable),
-                comment=rating.comment if rating else None,
-            ))
+            items.append(
+                AnsweredItem(
+                    code=round_item.code,
+                    text=round_item.text,
+                    value=rating.value if rating else None,
+                    unable=bool(rating and rating.unable),
+                    comment=rating.comment if rating else None,
+                )
+            )
         history.append(RoundAnswers(response.number, response.state, response.status, items))
     return history

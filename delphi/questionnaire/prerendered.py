@@ -11,6 +11,7 @@ This holds only while the template prints each gapped argument as it is: a filte
 ``delphi.questionnaire.fieldsets.fieldset_in_full`` draws the same fragments without gaps, and
 ``tests/questionnaire/test_prerendered_equals_plain.py`` checks that both give the same markup.
 """
+
 from __future__ import annotations
 
 import re

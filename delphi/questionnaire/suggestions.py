@@ -1,4 +1,5 @@
 """Panellists' suggestions: a new item for a section, or a new wording of an item."""
+
 from __future__ import annotations
 
 from delphi.extensions import db
@@ -8,13 +9,21 @@ from delphi.rounds.errors import AnswerError, RoundError
 from delphi.validation import COMMENT_MAX_LENGTH, text_problem
 
 
-def suggest(questionnaire: Questionnaire, kind: SuggestionKind, text: str, *,
-            section_id: int | None = None, item_id: int | None = None) -> Suggestion:
+def suggest(
+    questionnaire: Questionnaire,
+    kind: SuggestionKind,
+    text: str,
+    *,
+    section_id: int | None = None,
+    item_id: int | None = None,
+) -> Suggestion:
     """Store a suggestion for the research team to review between rounds (flushes)."""
     round_ = questionnaire.round
     if round_.state is not RoundState.OPEN:
-        raise RoundError(f"Round {round_.number} is {round_.state.value}; "
-                         "suggestions are taken while a round is open.")
+        raise RoundError(
+            f"Round {round_.number} is {round_.state.value}; "
+            "suggestions are taken while a round is open."
+        )
     if not questionnaire.panellist.active:
         raise RoundError("This panellist has withdrawn from the study.")
     text = text.strip()
@@ -30,10 +39,14 @@ def suggest(questionnaire: Questionnaire, kind: SuggestionKind, text: str, *,
         section_id = round_item.section_id
     elif section_id not in {part.section.id for part in questionnaire.sections}:
         raise AnswerError(f"Section {section_id} is not in round {round_.number}.", "section")
-    suggestion = Suggestion(round_id=round_.id, panellist_id=questionnaire.panellist.id,
-                            kind=kind, section_id=section_id,
-                            item_id=item_id if kind is SuggestionKind.REWORDING else None,
-                            text=text)
+    suggestion = Suggestion(
+        round_id=round_.id,
+        panellist_id=questionnaire.panellist.id,
+        kind=kind,
+        section_id=section_id,
+        item_id=item_id if kind is SuggestionKind.REWORDING else None,
+        text=text,
+    )
     db.session.add(suggestion)
     db.session.flush()
     return suggestion

@@ -4,6 +4,7 @@ Only unknown links are counted, and only they are refused past the limit: a pane
 link opens whatever others tried from the same address (behind a proxy, or on one network,
 many people share an address). The tokens' length, not this limit, is what makes guessing hopeless.
 """
+
 from __future__ import annotations
 
 from flask import current_app
@@ -14,8 +15,9 @@ from werkzeug.exceptions import TooManyRequests
 from delphi.extensions import limiter
 
 UNKNOWN_LINK_LIMIT = "20/minute"
-MESSAGE = ("Too many unknown links from this address. Wait a minute and check the link in your "
-           "invitation.")
+MESSAGE = (
+    "Too many unknown links from this address. Wait a minute and check the link in your invitation."
+)
 
 
 def count_unknown_link() -> None:

@@ -1,4 +1,5 @@
 """The panellist's pages: thin views that load the questionnaire, call an operation, commit once."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -54,6 +55,7 @@ def with_round(view):
     that is not open sends GET requests to the welcome page, which explains. POSTs to a closed
     round reach the view, which refuses them and keeps what was typed.
     """
+
     @wraps(view)
     def wrapper(token: str, number: int, **kwargs):
         visit = visit_for(token)
@@ -89,8 +91,13 @@ def welcome(token: str):
     mark_opened(questionnaire)
     db.session.commit()
     minutes = max(1, round(questionnaire.total * SECONDS_PER_ITEM / 60))
-    return render_template("questionnaire/welcome.html", q=questionnaire, token=token,
-                           minutes=minutes, next_index=_first_unfinished(questionnaire))
+    return render_template(
+        "questionnaire/welcome.html",
+        q=questionnaire,
+        token=token,
+        minutes=minutes,
+        next_index=_first_unfinished(questionnaire),
+    )
 
 
 def _last_closed(visit: Visit) -> Questionnaire | None:
@@ -113,8 +120,9 @@ def _stored_values(questionnaire: Questionnaire) -> dict[int, Answer]:
     for round_item in questionnaire.round_items:
         rating = questionnaire.ratings.get(round_item.id)
         if rating is not None:
-            values[round_item.id] = Answer(round_item.id, rating.value, rating.unable,
-                                           rating.comment, rating.reason)
+            values[round_item.id] = Answer(
+                round_item.id, rating.value, rating.unable, rating.comment, rating.reason
+            )
             continue
         feedback = questionnaire.feedback.get(round_item.id)
         if questionnaire.study.preselect_previous and feedback is not None:
@@ -122,20 +130,33 @@ def _stored_values(questionnaire: Questionnaire) -> dict[int, Answer]:
     return values
 
 
-def _render_section(questionnaire: Questionnaire, index: int, token: str, *,
-                    values: dict[int, Answer] | None = None, comments: dict[int, str] | None = None,
-                    problems: dict[str, str] | None = None, status: int = 200):
+def _render_section(
+    questionnaire: Questionnaire,
+    index: int,
+    token: str,
+    *,
+    values: dict[int, Answer] | None = None,
+    comments: dict[int, str] | None = None,
+    problems: dict[str, str] | None = None,
+    status: int = 200,
+):
     part = questionnaire.part(index)
     if part is None:
         abort(404)
     values = values if values is not None else _stored_values(questionnaire)
     in_part = {ri.id for ri in part.round_items}
-    needing_reason = [ri for ri in missing_reasons(questionnaire, list(values.values()))
-                      if ri.id in in_part]
+    needing_reason = [
+        ri for ri in missing_reasons(questionnaire, list(values.values())) if ri.id in in_part
+    ]
     return render_template(
-        "questionnaire/section.html", q=questionnaire, part=part, token=token, values=values,
+        "questionnaire/section.html",
+        q=questionnaire,
+        part=part,
+        token=token,
+        values=values,
         comments=comments if comments is not None else questionnaire.section_comments,
-        needing_reason=needing_reason, problems=problems or {},
+        needing_reason=needing_reason,
+        problems=problems or {},
         fieldsets=Fieldsets(questionnaire.study, questionnaire.round.number),
     ), status
 
@@ -145,14 +166,22 @@ def section(questionnaire: Questionnaire, token: str, index: int):
     if request.method == "GET":
         return _render_section(questionnaire, index, token)
     posted = _parse_or_400(questionnaire)
-    if posted.problems or (questionnaire.submitted
-                           and missing_reasons(questionnaire, posted.answers)):
+    if posted.problems or (
+        questionnaire.submitted and missing_reasons(questionnaire, posted.answers)
+    ):
         # A text that cannot be stored, or submitted answers left incomplete: show the form as
         # typed with what is wrong, store nothing.
         values = _stored_values(questionnaire) | {a.round_item_id: a for a in posted.answers}
         comments = questionnaire.section_comments | posted.section_comments
-        return _render_section(questionnaire, index, token, values=values, comments=comments,
-                               problems=posted.problems, status=422)
+        return _render_section(
+            questionnaire,
+            index,
+            token,
+            values=values,
+            comments=comments,
+            problems=posted.problems,
+            status=422,
+        )
     refused = _save(questionnaire, posted)
     if refused is not None:
         return refused
@@ -171,8 +200,12 @@ def _save(questionnaire: Questionnaire, posted: PostedAnswers):
     """Store the posted answers (a draft, or changes to submitted ones); None when stored,
     else the response that refuses them."""
     try:
-        save_answers(questionnaire.response, posted.answers, submit=False,
-                     section_comments=posted.section_comments)
+        save_answers(
+            questionnaire.response,
+            posted.answers,
+            submit=False,
+            section_comments=posted.section_comments,
+        )
     except AnswerError as error:
         abort(400, description=str(error))
     except RoundError:
@@ -186,39 +219,64 @@ def _refused(questionnaire: Questionnaire, posted: PostedAnswers | None):
     if not questionnaire.panellist.active:
         return render_template("questionnaire/withdrawn.html", study=questionnaire.study), 403
     kept = False
-    if posted is not None and not questionnaire.submitted and (
-            posted.answers or posted.section_comments):
-        save_answers(questionnaire.response, posted.answers, submit=False,
-                     section_comments=posted.section_comments, late_draft=True)
+    if (
+        posted is not None
+        and not questionnaire.submitted
+        and (posted.answers or posted.section_comments)
+    ):
+        save_answers(
+            questionnaire.response,
+            posted.answers,
+            submit=False,
+            section_comments=posted.section_comments,
+            late_draft=True,
+        )
         kept = True
     db.session.commit()
     message = _closed_message(questionnaire, kept)
     if request.path.endswith("/autosave"):
         return jsonify(status="closed", message=message), 409
-    visit = Visit(panellist=questionnaire.panellist, study=questionnaire.study,
-                  latest=questionnaire.round)
+    visit = Visit(
+        panellist=questionnaire.panellist, study=questionnaire.study, latest=questionnaire.round
+    )
     closed = load_questionnaire(visit, questionnaire.round, create=False)
     assert request.view_args is not None  # the questionnaire's routes all take the token
     return _waiting(visit, closed, request.view_args["token"], refusal=message, status=409)
 
 
-def _waiting(visit: Visit, closed: Questionnaire | None, token: str, *,
-             refusal: str | None = None, status: int = 200):
+def _waiting(
+    visit: Visit,
+    closed: Questionnaire | None,
+    token: str,
+    *,
+    refusal: str | None = None,
+    status: int = 200,
+):
     """The page for a study with no open round: not started, between rounds, or complete."""
     draft = answered_items(closed) if closed is not None and not closed.submitted else []
-    return render_template("questionnaire/waiting.html", visit=visit, closed=closed, token=token,
-                           complete=visit.study.status is StudyStatus.COMPLETE, draft=draft,
-                           refusal=refusal), status
+    return render_template(
+        "questionnaire/waiting.html",
+        visit=visit,
+        closed=closed,
+        token=token,
+        complete=visit.study.status is StudyStatus.COMPLETE,
+        draft=draft,
+        refusal=refusal,
+    ), status
 
 
 def _closed_message(questionnaire: Questionnaire, kept: bool) -> str:
     number = questionnaire.round.number
     if questionnaire.submitted:
-        return (f"Round {number} has closed, so your answers can no longer be changed. "
-                "The answers you submitted before it closed are the ones counted.")
+        return (
+            f"Round {number} has closed, so your answers can no longer be changed. "
+            "The answers you submitted before it closed are the ones counted."
+        )
     if kept:
-        return (f"Round {number} closed before your answers were submitted, so they could not "
-                "be submitted. What you typed is kept as a draft below; it is not counted.")
+        return (
+            f"Round {number} closed before your answers were submitted, so they could not "
+            "be submitted. What you typed is kept as a draft below; it is not counted."
+        )
     return f"Round {number} has closed, so answers can no longer be submitted."
 
 
@@ -239,8 +297,10 @@ def _after_save(questionnaire: Questionnaire, index: int, token: str) -> str:
     elif questionnaire.submitted:
         flash("Your changes are saved and replace the answers you submitted.", "success")
     else:
-        flash("Your answers are saved as a draft. You can come back to them with your link.",
-              "success")
+        flash(
+            "Your answers are saved as a draft. You can come back to them with your link.",
+            "success",
+        )
     if target > len(questionnaire.sections):
         return url_for("questionnaire.review", token=token, number=number)
     target = min(max(target, 1), len(questionnaire.sections))
@@ -252,21 +312,32 @@ def autosave(questionnaire: Questionnaire, token: str):
     """Save the section form as the panellist moves on; answers JSON for the script."""
     posted = _parse_or_400(questionnaire)
     if posted.problems:
-        return jsonify(status="invalid", message="Not saved yet. "
-                       + " ".join(posted.problems.values())), 422
+        return jsonify(
+            status="invalid", message="Not saved yet. " + " ".join(posted.problems.values())
+        ), 422
     if questionnaire.submitted and missing_reasons(questionnaire, posted.answers):
-        return jsonify(status="invalid", message="Not saved yet: a rating outside the group's "
-                       "middle range needs a short reason."), 422
+        return jsonify(
+            status="invalid",
+            message="Not saved yet: a rating outside the group's "
+            "middle range needs a short reason.",
+        ), 422
     refused = _save(questionnaire, posted)
     if refused is not None:
         return refused
     db.session.commit()
     response = questionnaire.response
     rated_ids = {r.round_item_id for r in response.ratings if r.value is not None or r.unable}
-    sections = {str(part.index): f"({sum(ri.id in rated_ids for ri in part.round_items)}/"
-                                 f"{len(part.round_items)})" for part in questionnaire.sections}
-    return jsonify(status="saved", message=f"Draft saved at {response.saved_at:%H:%M} UTC.",
-                   progress=f"Rated {len(rated_ids)} of {questionnaire.total}", sections=sections)
+    sections = {
+        str(part.index): f"({sum(ri.id in rated_ids for ri in part.round_items)}/"
+        f"{len(part.round_items)})"
+        for part in questionnaire.sections
+    }
+    return jsonify(
+        status="saved",
+        message=f"Draft saved at {response.saved_at:%H:%M} UTC.",
+        progress=f"Rated {len(rated_ids)} of {questionnaire.total}",
+        sections=sections,
+    )
 
 
 @with_round
@@ -275,9 +346,13 @@ def review(questionnaire: Questionnaire, token: str):
 
 
 def _render_review(questionnaire: Questionnaire, token: str, status: int = 200):
-    return render_template("questionnaire/review.html", q=questionnaire, token=token,
-                           unrated=questionnaire.unrated(),
-                           needing_reason=missing_reasons(questionnaire)), status
+    return render_template(
+        "questionnaire/review.html",
+        q=questionnaire,
+        token=token,
+        unrated=questionnaire.unrated(),
+        needing_reason=missing_reasons(questionnaire),
+    ), status
 
 
 @with_round
@@ -295,8 +370,9 @@ def submit(questionnaire: Questionnaire, token: str):
 @with_round
 def done(questionnaire: Questionnaire, token: str):
     if not questionnaire.submitted:
-        return redirect(url_for("questionnaire.review", token=token,
-                                number=questionnaire.round.number))
+        return redirect(
+            url_for("questionnaire.review", token=token, number=questionnaire.round.number)
+        )
     return render_template("questionnaire/done.html", q=questionnaire, token=token)
 
 
@@ -311,19 +387,28 @@ def suggest(questionnaire: Questionnaire, token: str):
         form.section.data = part.section.id
     if form.validate_on_submit():
         try:
-            store_suggestion(questionnaire, SuggestionKind(form.kind.data), form.text.data,
-                             section_id=form.section.data, item_id=form.item.data)
+            store_suggestion(
+                questionnaire,
+                SuggestionKind(form.kind.data),
+                form.text.data,
+                section_id=form.section.data,
+                item_id=form.item.data,
+            )
         except AnswerError as error:
             abort(400, description=str(error))
         except RoundError:
             return _refused(questionnaire, None)
         db.session.commit()
         flash("Thank you: your suggestion has been passed to the research team.", "success")
-        return redirect(url_for("questionnaire.section", token=token,
-                                number=questionnaire.round.number, index=back))
+        return redirect(
+            url_for(
+                "questionnaire.section", token=token, number=questionnaire.round.number, index=back
+            )
+        )
     status = 400 if request.method == "POST" else 200
-    return render_template("questionnaire/suggest.html", q=questionnaire, token=token,
-                           form=form, back=back), status
+    return render_template(
+        "questionnaire/suggest.html", q=questionnaire, token=token, form=form, back=back
+    ), status
 
 
 def my_answers(token: str):
@@ -332,8 +417,13 @@ def my_answers(token: str):
         return invalid_link()
     if not visit.panellist.active:
         return withdrawn(visit)
-    return render_template("questionnaire/my_answers.html", visit=visit, token=token,
-                           rounds=answers_history(visit.panellist), ResponseStatus=ResponseStatus)
+    return render_template(
+        "questionnaire/my_answers.html",
+        visit=visit,
+        token=token,
+        rounds=answers_history(visit.panellist),
+        ResponseStatus=ResponseStatus,
+    )
 
 
 def bad_request(error: HTTPException):
@@ -341,9 +431,11 @@ def bad_request(error: HTTPException):
     db.session.rollback()
     message = error.description or "The form could not be read."
     if isinstance(error, CSRFError):
-        message = ("This page has expired or the form did not come from it (its security token "
-                   "is missing or wrong). Nothing was saved. Go back, reload the page and try "
-                   "again.")
+        message = (
+            "This page has expired or the form did not come from it (its security token "
+            "is missing or wrong). Nothing was saved. Go back, reload the page and try "
+            "again."
+        )
     if request.path.endswith("/autosave"):
         return jsonify(status="error", message=message), 400
     return render_template("questionnaire/bad_request.html", message=message), 400

@@ -3,6 +3,7 @@
 Everything a panellist page shows is loaded here with a fixed number of set-based queries, so a
 page's statement count does not grow with the number of items.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,13 +56,21 @@ def visit_for(token: str) -> Visit | None:
     study = panellist.study
     rows = db.session.execute(
         db.select(Round, Response)
-        .outerjoin(Response, (Response.round_id == Round.id)
-                   & (Response.panellist_id == panellist.id))
-        .where(Round.study_id == study.id).order_by(Round.number.desc()).limit(2)
+        .outerjoin(
+            Response, (Response.round_id == Round.id) & (Response.panellist_id == panellist.id)
+        )
+        .where(Round.study_id == study.id)
+        .order_by(Round.number.desc())
+        .limit(2)
     ).all()
     latest, before_latest = ([round_ for round_, _ in rows] + [None, None])[:2]
-    return Visit(panellist=panellist, study=study, latest=latest, before_latest=before_latest,
-                 responses={round_.id: response for round_, response in rows})
+    return Visit(
+        panellist=panellist,
+        study=study,
+        latest=latest,
+        before_latest=before_latest,
+        responses={round_.id: response for round_, response in rows},
+    )
 
 
 def round_of(visit: Visit, number: int) -> Round | None:
@@ -155,15 +164,20 @@ class Questionnaire:
         return deadline_passed(self.round)
 
     def unrated(self) -> list[tuple[SectionPart, ShownItem]]:
-        return [(part, ri) for part in self.sections for ri in part.round_items
-                if not _is_rated(self.ratings.get(ri.id))]
+        return [
+            (part, ri)
+            for part in self.sections
+            for ri in part.round_items
+            if not _is_rated(self.ratings.get(ri.id))
+        ]
 
     def part(self, index: int) -> SectionPart | None:
         return self.sections[index - 1] if 1 <= index <= len(self.sections) else None
 
     def part_of(self, round_item_id: int) -> SectionPart | None:
-        return next((p for p in self.sections
-                     if any(ri.id == round_item_id for ri in p.round_items)), None)
+        return next(
+            (p for p in self.sections if any(ri.id == round_item_id for ri in p.round_items)), None
+        )
 
 
 def _is_rated(rating: StoredRating | None) -> bool:
@@ -171,8 +185,9 @@ def _is_rated(rating: StoredRating | None) -> bool:
 
 
 @overload
-def load_questionnaire(visit: Visit, round_: Round, *,
-                       create: Literal[True] = True) -> Questionnaire: ...
+def load_questionnaire(
+    visit: Visit, round_: Round, *, create: Literal[True] = True
+) -> Questionnaire: ...
 
 
 @overload
@@ -189,9 +204,18 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
     if response is None:
         return None
     rows = db.session.execute(
-        db.select(RoundItem.id, RoundItem.item_id, RoundItem.section_id, RoundItem.code,
-                  RoundItem.text, RoundItem.position, Item.reworded_from_id, Section)
-        .join(Item, Item.id == RoundItem.item_id).join(Section, Section.id == RoundItem.section_id)
+        db.select(
+            RoundItem.id,
+            RoundItem.item_id,
+            RoundItem.section_id,
+            RoundItem.code,
+            RoundItem.text,
+            RoundItem.position,
+            Item.reworded_from_id,
+            Section,
+        )
+        .join(Item, Item.id == RoundItem.item_id)
+        .join(Section, Section.id == RoundItem.section_id)
         .where(RoundItem.round_id == round_.id)
         .order_by(RoundItem.position, RoundItem.id)
     ).all()
@@ -201,16 +225,26 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
     previous = round_of(visit, round_.number - 1) if round_.number > 1 else None
     earlier = visit.responses.get(previous.id) if previous is not None else None
     # the panellist's submitted response to the round before, read in the same query
-    together = (earlier if earlier is not None and earlier.status is ResponseStatus.SUBMITTED
-                else None)
+    together = (
+        earlier if earlier is not None and earlier.status is ResponseStatus.SUBMITTED else None
+    )
     ratings: dict[int, StoredRating] = {}
-    own_before: dict[int, StoredRating] | None = None if previous is None or (
-        previous.id not in visit.responses) else {}
+    own_before: dict[int, StoredRating] | None = (
+        None if previous is None or (previous.id not in visit.responses) else {}
+    )
     for response_id, *values in db.session.execute(
-        db.select(Rating.response_id, Rating.round_item_id, Rating.value, Rating.unable,
-                  Rating.comment, Rating.reason)
-        .where(Rating.response_id.in_([response.id, together.id] if together is not None
-                                      else [response.id]))
+        db.select(
+            Rating.response_id,
+            Rating.round_item_id,
+            Rating.value,
+            Rating.unable,
+            Rating.comment,
+            Rating.reason,
+        ).where(
+            Rating.response_id.in_(
+                [response.id, together.id] if together is not None else [response.id]
+            )
+        )
     ):
         rating = StoredRating(*values)
         if response_id == response.id:
@@ -228,12 +262,18 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
         parts[-1].rated += _is_rated(ratings.get(round_item.id))
 
     questionnaire = Questionnaire(
-        study=visit.study, round=round_, panellist=visit.panellist, response=response,
-        sections=parts, ratings=ratings, section_comments=comments,
+        study=visit.study,
+        round=round_,
+        panellist=visit.panellist,
+        response=response,
+        sections=parts,
+        ratings=ratings,
+        section_comments=comments,
     )
     if previous is not None:
-        questionnaire.feedback = feedback_for_round(visit.study, round_items, visit.panellist,
-                                                    previous, own=own_before)
+        questionnaire.feedback = feedback_for_round(
+            visit.study, round_items, visit.panellist, previous, own=own_before
+        )
     return questionnaire
 
 
@@ -248,7 +288,8 @@ def _response(visit: Visit, round_: Round, create: bool) -> Response | None:
     if create:
         return response_for(round_, visit.panellist)
     return db.session.scalar(
-        db.select(Response).filter_by(round_id=round_.id, panellist_id=visit.panellist.id))
+        db.select(Response).filter_by(round_id=round_.id, panellist_id=visit.panellist.id)
+    )
 
 
 def mark_opened(questionnaire: Questionnaire) -> None:
@@ -266,9 +307,14 @@ def agreed_items(study: Study, round_: Round) -> list[AgreedItem]:
     rows = db.session.execute(
         db.select(RoundItem.code, RoundItem.text, RoundItem.decision, Round.number)
         .join(Round, Round.id == RoundItem.round_id)
-        .where(Round.study_id == study.id, Round.number < round_.number,
-               RoundItem.decision.in_([Decision.CONSENSUS_IN, Decision.CONSENSUS_OUT]))
+        .where(
+            Round.study_id == study.id,
+            Round.number < round_.number,
+            RoundItem.decision.in_([Decision.CONSENSUS_IN, Decision.CONSENSUS_OUT]),
+        )
         .order_by(Round.number, RoundItem.position)
     ).all()
-    return [AgreedItem(code, text, number, decision is Decision.CONSENSUS_IN)
-            for code, text, decision, number in rows]
+    return [
+        AgreedItem(code, text, number, decision is Decision.CONSENSUS_IN)
+        for code, text, decision, number in rows
+    ]

@@ -3,6 +3,7 @@
 Every format is made from the same report model (``data.build_report``), which reads the frozen
 round summaries and never recomputes a statistic.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,21 +27,31 @@ class ExportFormat:
     render: Callable[[StudyReport], bytes]
 
 
-FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
-    ExportFormat("html", "Report (HTML)", "text/html; charset=utf-8", "html", export_html),
-    ExportFormat("pdf", "Report (PDF)", "application/pdf", "pdf", export_pdf),
-    ExportFormat("csv", "Item table (CSV)", "text/csv; charset=utf-8", "csv", export_csv),
-    ExportFormat("xlsx", "Workbook (XLSX)",
-                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx",
-                 export_xlsx),
-    ExportFormat("json", "Data (JSON)", "application/json", "json", export_json),
-    ExportFormat("raw", "Raw ratings and codebook (ZIP)", "application/zip", "zip",
-                 export_raw),
-)}
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("html", "Report (HTML)", "text/html; charset=utf-8", "html", export_html),
+        ExportFormat("pdf", "Report (PDF)", "application/pdf", "pdf", export_pdf),
+        ExportFormat("csv", "Item table (CSV)", "text/csv; charset=utf-8", "csv", export_csv),
+        ExportFormat(
+            "xlsx",
+            "Workbook (XLSX)",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            export_xlsx,
+        ),
+        ExportFormat("json", "Data (JSON)", "application/json", "json", export_json),
+        ExportFormat("raw", "Raw ratings and codebook (ZIP)", "application/zip", "zip", export_raw),
+    )
+}
 
 
-def export(study: Study, name: str, round_number: int | None = None,
-           on_round: Callable[[int], None] | None = None) -> bytes:
+def export(
+    study: Study,
+    name: str,
+    round_number: int | None = None,
+    on_round: Callable[[int], None] | None = None,
+) -> bytes:
     """The study's report (or one closed round's) in the named format. Raises ReportError."""
     report = build_report(study, round_number, on_round=on_round)
     return FORMATS[name].render(report)

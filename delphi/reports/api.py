@@ -4,6 +4,7 @@ Authentication is a per-staff bearer token only: no cookies, no session, so no C
 coordinator sees the studies they are assigned to (others answer 404, as in the console); an
 admin sees every study. Errors are JSON: ``{"error": {"status": 404, "message": "..."}}``.
 """
+
 from __future__ import annotations
 
 from flask import abort, g, jsonify, request
@@ -43,7 +44,8 @@ def _visible_studies(user: StaffUser):
     query = db.select(Study).order_by(Study.slug)
     if not user.is_admin:
         query = query.join(study_staff, study_staff.c.study_id == Study.id).where(
-            study_staff.c.staff_id == user.id)
+            study_staff.c.staff_id == user.id
+        )
     return query
 
 
@@ -61,10 +63,17 @@ def openapi():
 
 def studies():
     found = db.session.scalars(_visible_studies(g.api_user)).all()
-    return jsonify(studies=[{
-        "slug": s.slug, "title": s.title, "status": s.status.value,
-        "rounds": [{"number": r.number, "state": r.state.value} for r in s.rounds],
-    } for s in found])
+    return jsonify(
+        studies=[
+            {
+                "slug": s.slug,
+                "title": s.title,
+                "status": s.status.value,
+                "rounds": [{"number": r.number, "state": r.state.value} for r in s.rounds],
+            }
+            for s in found
+        ]
+    )
 
 
 def study(slug: str):
@@ -73,18 +82,31 @@ def study(slug: str):
     participation = participation_by_round(found, rounds)
     first: Round | None = rounds[0] if rounds else None
     return jsonify(
-        slug=found.slug, title=found.title, description=found.description,
+        slug=found.slug,
+        title=found.title,
+        description=found.description,
         status=found.status.value,
-        scale={"min": found.scale_min, "max": found.scale_max, "labels": found.scale_labels,
-               "unable_to_rate": found.unable_to_rate},
-        settings=(first.settings if first is not None and first.settings
-                  else study_settings(found)),
-        rounds=[{
-            "number": r.number, "state": r.state.value, "opened_at": iso_time(r.opened_at),
-            "closes_at": iso_time(r.closes_at), "closed_at": iso_time(r.closed_at),
-            "invited": participation[r.number].invited,
-            "responded": participation[r.number].responded,
-        } for r in rounds],
+        scale={
+            "min": found.scale_min,
+            "max": found.scale_max,
+            "labels": found.scale_labels,
+            "unable_to_rate": found.unable_to_rate,
+        },
+        settings=(
+            first.settings if first is not None and first.settings else study_settings(found)
+        ),
+        rounds=[
+            {
+                "number": r.number,
+                "state": r.state.value,
+                "opened_at": iso_time(r.opened_at),
+                "closes_at": iso_time(r.closes_at),
+                "closed_at": iso_time(r.closed_at),
+                "invited": participation[r.number].invited,
+                "responded": participation[r.number].responded,
+            }
+            for r in rounds
+        ],
     )
 
 
@@ -95,5 +117,8 @@ def round_items(slug: str, number: int):
     except ReportError as error:
         abort(404, str(error))
     round_report = next(r for r in report.rounds if r.number == number)
-    return jsonify(round=number, settings=round_report.settings,
-                   items=[item_dict(row) for row in round_report.items])
+    return jsonify(
+        round=number,
+        settings=round_report.settings,
+        items=[item_dict(row) for row in round_report.items],
+    )

@@ -1,4 +1,5 @@
 """Every URL of the reports: the console pages and the read-only JSON API, in one place."""
+
 from __future__ import annotations
 
 from flask import Blueprint

@@ -1,4 +1,5 @@
 """``delphi export``: a study's consensus report or data from the command line."""
+
 from __future__ import annotations
 
 import sys
@@ -18,13 +19,22 @@ PROGRESS_FROM = 200
 
 @click.command("export")
 @click.argument("slug")
-@click.option("--round", "round_number", type=click.IntRange(min=1),
-              help="Report one closed round only (default: every closed round).")
-@click.option("--format", "format_name", type=click.Choice(list(FORMATS)), default="csv",
-              show_default=True, help="csv: item table; xlsx: workbook; json: data; html and "
-              "pdf: the report; raw: ratings in long format with a codebook (ZIP).")
-@click.option("--output", type=click.Path(path_type=Path),
-              required=True, help="The file to write.")
+@click.option(
+    "--round",
+    "round_number",
+    type=click.IntRange(min=1),
+    help="Report one closed round only (default: every closed round).",
+)
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(list(FORMATS)),
+    default="csv",
+    show_default=True,
+    help="csv: item table; xlsx: workbook; json: data; html and "
+    "pdf: the report; raw: ratings in long format with a codebook (ZIP).",
+)
+@click.option("--output", type=click.Path(path_type=Path), required=True, help="The file to write.")
 @with_appcontext
 def export_command(slug: str, round_number: int | None, format_name: str, output: Path) -> None:
     """Export a study's consensus report or data."""
@@ -33,7 +43,8 @@ def export_command(slug: str, round_number: int | None, format_name: str, output
     study = study_by_slug(slug)
     try:
         total = db.session.scalar(
-            db.select(db.func.count(RoundItem.id)).join(Round).where(Round.study_id == study.id))
+            db.select(db.func.count(RoundItem.id)).join(Round).where(Round.study_id == study.id)
+        )
         if total >= PROGRESS_FROM:
             with click.progressbar(length=total, label="Reading rounds", file=sys.stderr) as bar:
                 content = export(study, format_name, round_number, on_round=bar.update)
@@ -46,4 +57,3 @@ def export_command(slug: str, round_number: int | None, format_name: str, output
     except OSError as error:
         raise CommandError(f"Cannot write {output}: {error.strerror or error}.") from error
     click.echo(f"Wrote {output} ({FORMATS[format_name].name}, {len(content):,} bytes).")
-

@@ -1,4 +1,5 @@
 """The item table as CSV: UTF-8, one header row, formulas neutralised."""
+
 from __future__ import annotations
 
 import csv

@@ -4,6 +4,7 @@ Statistics come only from ``RoundItem.summary`` (and its group and stability com
 by the consensus engine when the round closed; nothing here computes a median or a quantile. What
 is counted here is bookkeeping: invitations, responses, items per decision.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -112,18 +113,26 @@ class StudyReport:
         return [row for r in self.rounds if r.number in self.reported_rounds for row in r.items]
 
 
-PROPOSED = {"in": Decision.CONSENSUS_IN.value, "out": Decision.CONSENSUS_OUT.value,
-            "none": Decision.CARRY_FORWARD.value}
+PROPOSED = {
+    "in": Decision.CONSENSUS_IN.value,
+    "out": Decision.CONSENSUS_OUT.value,
+    "none": Decision.CARRY_FORWARD.value,
+}
 
 
-def build_report(study: Study, round_number: int | None = None,
-                 on_round: Callable[[int], None] | None = None) -> StudyReport:
+def build_report(
+    study: Study, round_number: int | None = None, on_round: Callable[[int], None] | None = None
+) -> StudyReport:
     """The report of the whole study, or of one closed round; ``on_round(items)`` is called after
     each round is read (a progress bar on large studies). Raises ReportError."""
     rounds = db.session.scalars(
-        db.select(Round).filter_by(study_id=study.id).order_by(Round.number)
-        .options(selectinload(Round.round_items).selectinload(RoundItem.section),
-                 selectinload(Round.round_items).selectinload(RoundItem.item))
+        db.select(Round)
+        .filter_by(study_id=study.id)
+        .order_by(Round.number)
+        .options(
+            selectinload(Round.round_items).selectinload(RoundItem.section),
+            selectinload(Round.round_items).selectinload(RoundItem.item),
+        )
     ).all()
     closed = [r.number for r in rounds if r.state is RoundState.CLOSED]
     if round_number is not None:
@@ -133,7 +142,8 @@ def build_report(study: Study, round_number: int | None = None,
         if known[round_number].state is not RoundState.CLOSED:
             raise ReportError(
                 f"Round {round_number} of {study.slug} is {known[round_number].state.value}; "
-                "only a closed round has a report.")
+                "only a closed round has a report."
+            )
         reported = [round_number]
     else:
         reported = closed
@@ -147,45 +157,78 @@ def build_report(study: Study, round_number: int | None = None,
     previous_items: set[int] = set()
     for round_ in rounds:
         shown = participation[round_.number].shown_groups(study.min_group_size)
-        rows = [_item_row(round_, ri, shown, comments.get(ri.id, []), study.min_group_size)
-                for ri in round_.round_items]
+        rows = [
+            _item_row(round_, ri, shown, comments.get(ri.id, []), study.min_group_size)
+            for ri in round_.round_items
+        ]
         closed_round = round_.state is RoundState.CLOSED
-        round_reports.append(RoundReport(
-            number=round_.number, state=round_.state.value, opened_at=round_.opened_at,
-            closes_at=round_.closes_at, closed_at=round_.closed_at, settings=round_.settings,
-            items=rows if closed_round else [],
-            participation=participation[round_.number],
-            flow=_flow(round_, previous_items) if closed_round else None,
-            unable_total=(sum(int(r.summary.get("n_unable", 0)) for r in rows)
-                          if closed_round else 0),
-        ))
+        round_reports.append(
+            RoundReport(
+                number=round_.number,
+                state=round_.state.value,
+                opened_at=round_.opened_at,
+                closes_at=round_.closes_at,
+                closed_at=round_.closed_at,
+                settings=round_.settings,
+                items=rows if closed_round else [],
+                participation=participation[round_.number],
+                flow=_flow(round_, previous_items) if closed_round else None,
+                unable_total=(
+                    sum(int(r.summary.get("n_unable", 0)) for r in rows) if closed_round else 0
+                ),
+            )
+        )
         previous_items = {ri.item_id for ri in round_.round_items}
         if on_round is not None:
             on_round(len(round_.round_items))
 
-    shown_groups = sorted({g for r in round_reports if r.number in reported
-                           for row in r.items for g in row.group_summaries})
+    shown_groups = sorted(
+        {
+            g
+            for r in round_reports
+            if r.number in reported
+            for row in r.items
+            for g in row.group_summaries
+        }
+    )
     return StudyReport(
-        study=study, settings=settings, settings_words=describe_settings(settings),
-        rounds=round_reports, reported_rounds=reported, groups=groups, shown_groups=shown_groups,
+        study=study,
+        settings=settings,
+        settings_words=describe_settings(settings),
+        rounds=round_reports,
+        reported_rounds=reported,
+        groups=groups,
+        shown_groups=shown_groups,
         final_items=_final_items(study, round_reports, reported),
-        rewordings=_rewordings(study, rounds, reported), generated_at=utcnow(),
+        rewordings=_rewordings(study, rounds, reported),
+        generated_at=utcnow(),
     )
 
 
-def _item_row(round_: Round, ri: RoundItem, shown: set[str], comments: list[str],
-              min_group_size: int) -> ItemRow:
+def _item_row(
+    round_: Round, ri: RoundItem, shown: set[str], comments: list[str], min_group_size: int
+) -> ItemRow:
     """One item of a closed round. A group's figures for the item are left out when the group
     is too small in the round, or when fewer than ``min_group_size`` of it rated the item on the
     scale (the rest were unable to rate or left it): a handful of ratings would show how
     individual panellists rated."""
     return ItemRow(
-        round=round_.number, section_code=ri.section.code, section_title=ri.section.title,
-        code=ri.code, text=ri.text, origin=ri.item.origin.value, summary=ri.summary or {},
-        group_summaries={g: s for g, s in sorted((ri.group_summaries or {}).items())
-                         if g in shown and int(s.get("n") or 0) >= min_group_size},
-        stability=ri.stability, status=ri.status or "none",
-        decision=ri.decision.value if ri.decision else None, decision_reason=ri.decision_reason,
+        round=round_.number,
+        section_code=ri.section.code,
+        section_title=ri.section.title,
+        code=ri.code,
+        text=ri.text,
+        origin=ri.item.origin.value,
+        summary=ri.summary or {},
+        group_summaries={
+            g: s
+            for g, s in sorted((ri.group_summaries or {}).items())
+            if g in shown and int(s.get("n") or 0) >= min_group_size
+        },
+        stability=ri.stability,
+        status=ri.status or "none",
+        decision=ri.decision.value if ri.decision else None,
+        decision_reason=ri.decision_reason,
         comments=comments,
     )
 
@@ -196,8 +239,12 @@ def _comments(study: Study) -> dict[int, list[str]]:
         db.select(Rating.round_item_id, Rating.comment)
         .join(Response, Rating.response_id == Response.id)
         .join(Round, Response.round_id == Round.id)
-        .where(Round.study_id == study.id, Response.status == ResponseStatus.SUBMITTED,
-               Rating.comment.is_not(None), Rating.comment != "")
+        .where(
+            Round.study_id == study.id,
+            Response.status == ResponseStatus.SUBMITTED,
+            Rating.comment.is_not(None),
+            Rating.comment != "",
+        )
     ).all()
     by_item: dict[int, list[str]] = defaultdict(list)
     for round_item_id, comment in rows:
@@ -215,21 +262,31 @@ def _flow(round_: Round, previous_items: set[int]) -> RoundFlow:
         round=round_.number,
         rated=len(items),
         carried_in=sum(1 for ri in items if ri.item_id in previous_items),
-        new_wordings=sum(1 for ri in items if ri.item.origin is ItemOrigin.REWORDING
-                         and ri.item.reworded_from_id in previous_items),
-        from_suggestions=sum(1 for ri in items if ri.item.origin is ItemOrigin.SUGGESTION
-                             and ri.item_id not in previous_items),
+        new_wordings=sum(
+            1
+            for ri in items
+            if ri.item.origin is ItemOrigin.REWORDING and ri.item.reworded_from_id in previous_items
+        ),
+        from_suggestions=sum(
+            1
+            for ri in items
+            if ri.item.origin is ItemOrigin.SUGGESTION and ri.item_id not in previous_items
+        ),
         status_in=sum(1 for ri in items if ri.status == "in"),
         status_out=sum(1 for ri in items if ri.status == "out"),
         status_none=sum(1 for ri in items if ri.status not in ("in", "out")),
         decided=decided,
-        overridden=sum(1 for ri in items if ri.decision is not None
-                       and ri.decision.value != PROPOSED.get(ri.status or "none")),
+        overridden=sum(
+            1
+            for ri in items
+            if ri.decision is not None and ri.decision.value != PROPOSED.get(ri.status or "none")
+        ),
     )
 
 
-def _final_items(study: Study, rounds: list[RoundReport],
-                 reported: list[int]) -> list[tuple[str, list[ItemRow]]]:
+def _final_items(
+    study: Study, rounds: list[RoundReport], reported: list[int]
+) -> list[tuple[str, list[ItemRow]]]:
     """Items whose last decision is consensus in, by section, with the wording last rated."""
     last: dict[tuple[str, str], ItemRow] = {}
     for r in rounds:
@@ -243,10 +300,13 @@ def _final_items(study: Study, rounds: list[RoundReport],
     return [(s.title, by_section[s.code]) for s in study.sections if by_section.get(s.code)]
 
 
-def _rewordings(study: Study, rounds: Sequence[Round],
-                reported: list[int]) -> list[Rewording]:
-    successors = {i.reworded_from_id: i for i in db.session.scalars(
-        db.select(Item).where(Item.study_id == study.id, Item.reworded_from_id.is_not(None)))}
+def _rewordings(study: Study, rounds: Sequence[Round], reported: list[int]) -> list[Rewording]:
+    successors = {
+        i.reworded_from_id: i
+        for i in db.session.scalars(
+            db.select(Item).where(Item.study_id == study.id, Item.reworded_from_id.is_not(None))
+        )
+    }
     history = []
     for round_ in rounds:
         if round_.number not in reported:
@@ -254,11 +314,17 @@ def _rewordings(study: Study, rounds: Sequence[Round],
         for ri in round_.round_items:
             new = successors.get(ri.item_id)
             if ri.decision is Decision.REWORDED and new is not None:
-                history.append(Rewording(
-                    round=round_.number, old_code=ri.code, old_text=ri.text, new_code=new.code,
-                    new_text=new.text, reason=new.rewording_reason or ri.decision_reason or ""))
+                history.append(
+                    Rewording(
+                        round=round_.number,
+                        old_code=ri.code,
+                        old_text=ri.text,
+                        new_code=new.code,
+                        new_text=new.text,
+                        reason=new.rewording_reason or ri.decision_reason or "",
+                    )
+                )
     return history
 
 
-__all__ = ["ItemRow", "ReportError", "RoundFlow", "RoundReport", "StudyReport",
-           "build_report"]
+__all__ = ["ItemRow", "ReportError", "RoundFlow", "RoundReport", "StudyReport", "build_report"]

@@ -1,4 +1,5 @@
 """The API token form of the reports page."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

@@ -1,5 +1,6 @@
 """The report as an HTML document (served in the console, saved by ``delphi export``) and as a
 PDF drawn from the same HTML by WeasyPrint."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,10 +39,12 @@ def stability_words(stability: dict | None) -> str:
         return "no panellist rated it in both rounds"
     verdicts: dict[bool | None, str] = {True: "stable", False: "not stable"}
     verdict = verdicts.get(stability.get("stable"), "")
-    parts = [f"{percent(stability.get('pct_changed'))} of {stability['n_paired']} "
-             "panellists rating it in both rounds changed their rating",
-             f"mean change {number(stability.get('mean_abs_change'))}",
-             f"{percent(stability.get('pct_region_changed'))} moved region"]
+    parts = [
+        f"{percent(stability.get('pct_changed'))} of {stability['n_paired']} "
+        "panellists rating it in both rounds changed their rating",
+        f"mean change {number(stability.get('mean_abs_change'))}",
+        f"{percent(stability.get('pct_region_changed'))} moved region",
+    ]
     if stability.get("wilcoxon_p") is not None:
         parts.append(f"Wilcoxon p = {number(stability['wilcoxon_p'], 3)}")
     return f"{verdict}: " + "; ".join(parts) if verdict else "; ".join(parts)
@@ -54,9 +57,13 @@ def _chart_maker(report: StudyReport):
         """An item's ratings in its round, the scale's regions shaded and the median marked."""
         settings = next((r.settings for r in report.rounds if r.number == row.round), None)
         return distribution_chart(
-            row.summary.get("counts") or {}, points, REPORT, median=row.summary.get("median"),
+            row.summary.get("counts") or {},
+            points,
+            REPORT,
+            median=row.summary.get("median"),
             regions=regions_of(settings or {}) or (),
-            name=f"Ratings of item {row.code} in round {row.round}")
+            name=f"Ratings of item {row.code} in round {row.round}",
+        )
 
     return chart
 
@@ -64,15 +71,22 @@ def _chart_maker(report: StudyReport):
 def render_html(report: StudyReport, *, stylesheet: str) -> str:
     """The report page. ``stylesheet`` is "link" in the console (the CSP forbids inline styles),
     "inline" for a saved file that needs nothing else, "none" for WeasyPrint (given it apart)."""
-    flows = [r.flow for r in report.rounds
-             if r.flow is not None and r.number in report.reported_rounds]
+    flows = [
+        r.flow for r in report.rounds if r.flow is not None and r.number in report.reported_rounds
+    ]
     css = Markup(stylesheet_path().read_text(encoding="utf-8")) if stylesheet == "inline" else None
     return render_template(
-        "reports/report.html", report=report, study=report.study, inline_css=css,
+        "reports/report.html",
+        report=report,
+        study=report.study,
+        inline_css=css,
         link_css=stylesheet == "link",
-        flow=flow_diagram(flows) if flows else None, chart=_chart_maker(report),
-        reason_words=reason_words, stability_words=stability_words,
-        decision_words=DECISION_WORDS, decisions=Decision,
+        flow=flow_diagram(flows) if flows else None,
+        chart=_chart_maker(report),
+        reason_words=reason_words,
+        stability_words=stability_words,
+        decision_words=DECISION_WORDS,
+        decisions=Decision,
     )
 
 
@@ -86,4 +100,5 @@ def export_pdf(report: StudyReport) -> bytes:
 
     page = render_html(report, stylesheet="none")
     return HTML(string=page, base_url=str(stylesheet_path().parent)).write_pdf(
-        stylesheets=[CSS(filename=str(stylesheet_path()))])
+        stylesheets=[CSS(filename=str(stylesheet_path()))]
+    )

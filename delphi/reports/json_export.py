@@ -22,6 +22,7 @@ Structure (all numbers as the engine froze them):
 sd, p30, p70, ipr, ipr_central, asymmetry, ipras, disagreement, pct_low, pct_mid, pct_high,
 status, reason). Only reported rounds (closed ones) carry items.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,10 +38,17 @@ def iso_time(value: datetime | None) -> str | None:
 
 def item_dict(row: ItemRow) -> dict:
     return {
-        "section": row.section_code, "section_title": row.section_title, "item": row.code,
-        "text": row.text, "origin": row.origin, "summary": row.summary,
-        "groups": row.group_summaries, "stability": row.stability, "consensus": row.status,
-        "decision": row.decision, "decision_reason": row.decision_reason,
+        "section": row.section_code,
+        "section_title": row.section_title,
+        "item": row.code,
+        "text": row.text,
+        "origin": row.origin,
+        "summary": row.summary,
+        "groups": row.group_summaries,
+        "stability": row.stability,
+        "consensus": row.status,
+        "decision": row.decision,
+        "decision_reason": row.decision_reason,
         "comments": row.comments,
     }
 
@@ -49,13 +57,21 @@ def _round(report: StudyReport, round_: RoundReport) -> dict:
     p = round_.participation
     reported = round_.number in report.reported_rounds
     return {
-        "number": round_.number, "state": round_.state, "opened_at": iso_time(round_.opened_at),
-        "closes_at": iso_time(round_.closes_at), "closed_at": iso_time(round_.closed_at),
+        "number": round_.number,
+        "state": round_.state,
+        "opened_at": iso_time(round_.opened_at),
+        "closes_at": iso_time(round_.closes_at),
+        "closed_at": iso_time(round_.closed_at),
         "settings": round_.settings,
         "participation": {
-            "invited": p.invited, "responded": p.responded, "response_rate": p.rate,
-            "invited_by_group": p.invited_by_group, "responded_by_group": p.responded_by_group,
-            "responded_previous": p.responded_previous, "retained": p.retained, "lost": p.lost,
+            "invited": p.invited,
+            "responded": p.responded,
+            "response_rate": p.rate,
+            "invited_by_group": p.invited_by_group,
+            "responded_by_group": p.responded_by_group,
+            "responded_previous": p.responded_previous,
+            "retained": p.retained,
+            "lost": p.lost,
         },
         "flow": asdict(round_.flow) if round_.flow is not None and reported else None,
         "items": [item_dict(row) for row in round_.items] if reported else [],
@@ -65,22 +81,42 @@ def _round(report: StudyReport, round_: RoundReport) -> dict:
 def report_dict(report: StudyReport) -> dict:
     study = report.study
     return {
-        "format": "delphi-report", "version": 1, "generated_at": iso_time(report.generated_at),
+        "format": "delphi-report",
+        "version": 1,
+        "generated_at": iso_time(report.generated_at),
         "study": {
-            "slug": study.slug, "title": study.title, "description": study.description,
-            "scale": {"min": study.scale_min, "max": study.scale_max,
-                      "labels": study.scale_labels, "unable_to_rate": study.unable_to_rate},
+            "slug": study.slug,
+            "title": study.title,
+            "description": study.description,
+            "scale": {
+                "min": study.scale_min,
+                "max": study.scale_max,
+                "labels": study.scale_labels,
+                "unable_to_rate": study.unable_to_rate,
+            },
             "min_group_size": study.min_group_size,
         },
         "settings": report.settings,
         "settings_words": report.settings_words,
         "rounds": [_round(report, r) for r in report.rounds],
-        "final_items": [{"section": title, "items": [
-            {"item": row.code, "text": row.text, "round": row.round} for row in rows]}
-            for title, rows in report.final_items],
-        "rewordings": [{"round": r.round, "old_item": r.old_code, "old_text": r.old_text,
-                        "new_item": r.new_code, "new_text": r.new_text, "reason": r.reason}
-                       for r in report.rewordings],
+        "final_items": [
+            {
+                "section": title,
+                "items": [{"item": row.code, "text": row.text, "round": row.round} for row in rows],
+            }
+            for title, rows in report.final_items
+        ],
+        "rewordings": [
+            {
+                "round": r.round,
+                "old_item": r.old_code,
+                "old_text": r.old_text,
+                "new_item": r.new_code,
+                "new_text": r.new_text,
+                "reason": r.reason,
+            }
+            for r in report.rewordings
+        ],
     }
 
 

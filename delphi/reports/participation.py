@@ -2,6 +2,7 @@
 
 These are counts of responses, not statistics of ratings, so they are computed here.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -44,8 +45,7 @@ class Participation:
         return {g for g, n in self.responded_by_group.items() if n >= min_group_size}
 
 
-def participation_by_round(study: Study,
-                           rounds: Sequence[Round]) -> dict[int, Participation]:
+def participation_by_round(study: Study, rounds: Sequence[Round]) -> dict[int, Participation]:
     """Participation of every round, read in one statement."""
     rows = db.session.execute(
         db.select(Response.round_id, Response.panellist_id, Response.status, Panellist.group)

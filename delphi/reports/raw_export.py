@@ -3,6 +3,7 @@
 One row per panellist, round and item, for every submitted response of the reported rounds.
 Panellists appear only by their pseudonymous id, stable within the study.
 """
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,17 @@ from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, Ro
 from delphi.reports.csv_export import write_csv
 from delphi.reports.data import StudyReport
 
-COLUMNS = ["panellist", "group", "round", "section", "item", "value", "unable", "missing",
-           "comment"]
+COLUMNS = [
+    "panellist",
+    "group",
+    "round",
+    "section",
+    "item",
+    "value",
+    "unable",
+    "missing",
+    "comment",
+]
 
 
 def raw_rows(report: StudyReport) -> list[list[object]]:
@@ -24,18 +34,32 @@ def raw_rows(report: StudyReport) -> list[list[object]]:
         db.select(Response.id, Round.number, Panellist.pseudonym, Panellist.group)
         .join(Round, Response.round_id == Round.id)
         .join(Panellist, Response.panellist_id == Panellist.id)
-        .where(Round.study_id == study.id, Round.number.in_(report.reported_rounds),
-               Response.status == ResponseStatus.SUBMITTED)
+        .where(
+            Round.study_id == study.id,
+            Round.number.in_(report.reported_rounds),
+            Response.status == ResponseStatus.SUBMITTED,
+        )
         .order_by(Round.number, Panellist.pseudonym)
     ).all()
-    ratings = {(r.response_id, r.round_item_id): r for r in db.session.execute(
-        db.select(Rating.response_id, Rating.round_item_id, Rating.value, Rating.unable,
-                  Rating.comment)
-        .join(Response, Rating.response_id == Response.id)
-        .join(Round, Response.round_id == Round.id)
-        .where(Round.study_id == study.id, Round.number.in_(report.reported_rounds),
-               Response.status == ResponseStatus.SUBMITTED)
-    )}
+    ratings = {
+        (r.response_id, r.round_item_id): r
+        for r in db.session.execute(
+            db.select(
+                Rating.response_id,
+                Rating.round_item_id,
+                Rating.value,
+                Rating.unable,
+                Rating.comment,
+            )
+            .join(Response, Rating.response_id == Response.id)
+            .join(Round, Response.round_id == Round.id)
+            .where(
+                Round.study_id == study.id,
+                Round.number.in_(report.reported_rounds),
+                Response.status == ResponseStatus.SUBMITTED,
+            )
+        )
+    }
     items = db.session.execute(
         db.select(RoundItem.id, Round.number, RoundItem.code, RoundItem.section_id)
         .join(Round, RoundItem.round_id == Round.id)
@@ -52,16 +76,27 @@ def raw_rows(report: StudyReport) -> list[list[object]]:
             rating = ratings.get((response_id, item_id))
             unable = bool(rating and rating.unable)
             value = rating.value if rating is not None else None
-            rows.append([pseudonym, group, number, section_code.get(section_id, ""), code, value,
-                         int(unable), int(value is None and not unable),
-                         (rating.comment or "") if rating is not None else ""])
+            rows.append(
+                [
+                    pseudonym,
+                    group,
+                    number,
+                    section_code.get(section_id, ""),
+                    code,
+                    value,
+                    int(unable),
+                    int(value is None and not unable),
+                    (rating.comment or "") if rating is not None else "",
+                ]
+            )
     return rows
 
 
 def codebook(report: StudyReport) -> str:
     study = report.study
-    labels = "\n".join(f"    {p} = {study.label_for(p)}" for p in study.scale_points
-                       if study.label_for(p))
+    labels = "\n".join(
+        f"    {p} = {study.label_for(p)}" for p in study.scale_points if study.label_for(p)
+    )
     groups = "\n".join(f"    {g}" for g in report.groups)
     rounds = ", ".join(str(n) for n in report.reported_rounds)
     return f"""Codebook for ratings.csv: {study.title} ({study.slug})

@@ -5,6 +5,7 @@ cell would run. Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a car
 leading single quote, which spreadsheets show as plain text. Numbers stay numbers: ``-3`` as an
 int or float is a value, not a formula.
 """
+
 from __future__ import annotations
 
 from typing import Any

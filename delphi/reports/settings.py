@@ -1,4 +1,5 @@
 """The consensus definition a report states: as constant columns and in words."""
+
 from __future__ import annotations
 
 from delphi.consensus import ConsensusError, ConsensusSettings
@@ -8,9 +9,9 @@ from delphi.studies.consensus import consensus_settings
 
 QUANTILE_WORDS = {
     "linear": "linear interpolation (Hyndman & Fan type 7: R's default, numpy, "
-              "Excel PERCENTILE.INC)",
+    "Excel PERCENTILE.INC)",
     "weibull": "Weibull plotting positions (Hyndman & Fan type 6: SPSS, Minitab, "
-               "Excel PERCENTILE.EXC)",
+    "Excel PERCENTILE.EXC)",
 }
 
 
@@ -52,8 +53,9 @@ def settings_columns(settings: dict) -> dict[str, object]:
         if setting.reported in ("low_region", "high_region"):
             value: object = region_text(regions.get(setting.reported))
         else:
-            value = settings.get(setting.reported,
-                                 settings.get(setting.engine, "" if setting.choices else None))
+            value = settings.get(
+                setting.reported, settings.get(setting.engine, "" if setting.choices else None)
+            )
         columns[setting.report_column] = value
     return columns
 
@@ -73,26 +75,37 @@ def describe_settings(settings: dict) -> list[str]:
         "comet": (
             f"Consensus in: at least {settings.get('agreement')}% of ratings in the high region "
             f"({high}) and {opposite} {settings.get('opposite_max')}% in the low region ({low}). "
-            f"Consensus out: the same with the regions swapped (COMET rule)."),
+            f"Consensus out: the same with the regions swapped (COMET rule)."
+        ),
         "percent": (
             f"Consensus in: at least {settings.get('percent')}% of ratings in the high region "
             f"({high}); consensus out: at least {settings.get('percent')}% in the low region "
-            f"({low})."),
+            f"({low})."
+        ),
         "iqr": (
             f"Consensus: an interquartile range of at most {settings.get('effective_iqr_max')}"
-            f" with the median in the high region ({high}, in) or the low region ({low}, out)."),
+            f" with the median in the high region ({high}, in) or the low region ({low}, out)."
+        ),
         "rand": (
             f"RAND/UCLA appropriateness method: the median in the high region ({high}, in) or the "
-            f"low region ({low}, out) without disagreement (IPR greater than IPRAS)."),
+            f"low region ({low}, out) without disagreement (IPR greater than IPRAS)."
+        ),
     }
     words = [sentences.get(rule, f"Rule {rule}.")]
-    words.append(f"Percentages are of ratings on the scale; \"unable to rate\" and missing answers "
-                 f"are counted but not rated. An item needs at least {settings.get('min_ratings')} "
-                 "ratings for any consensus.")
-    words.append("Quantiles: " + QUANTILE_WORDS.get(settings.get("quantiles", ""),
-                                                     str(settings.get("quantiles"))) + ".")
+    words.append(
+        f'Percentages are of ratings on the scale; "unable to rate" and missing answers '
+        f"are counted but not rated. An item needs at least {settings.get('min_ratings')} "
+        "ratings for any consensus."
+    )
+    words.append(
+        "Quantiles: "
+        + QUANTILE_WORDS.get(settings.get("quantiles", ""), str(settings.get("quantiles")))
+        + "."
+    )
     if settings.get("per_group"):
         words.append("Consensus must also hold within every stakeholder group.")
-    words.append(f"Stability: an item is stable when fewer than {settings.get('stability_max')}% "
-                 "of the panellists who rated it in both rounds changed their rating.")
+    words.append(
+        f"Stability: an item is stable when fewer than {settings.get('stability_max')}% "
+        "of the panellists who rated it in both rounds changed their rating."
+    )
     return words

@@ -2,16 +2,41 @@
 
 Numbers are written exactly as the consensus engine froze them (unrounded).
 """
+
 from __future__ import annotations
 
 from delphi.reports.data import ItemRow, StudyReport
 from delphi.reports.settings import SETTINGS_COLUMNS, settings_columns
 
 # The foundation issue's columns, in its order; count_<k> columns follow.
-LEADING = ["round", "section", "item", "text", "n", "n_unable", "median", "q1", "q3", "iqr",
-           "pct_low", "pct_mid", "pct_high", "consensus"]
-STATISTICS = ["n_missing", "mean", "sd", "p30", "p70", "ipr", "ipr_central", "asymmetry", "ipras",
-              "disagreement"]
+LEADING = [
+    "round",
+    "section",
+    "item",
+    "text",
+    "n",
+    "n_unable",
+    "median",
+    "q1",
+    "q3",
+    "iqr",
+    "pct_low",
+    "pct_mid",
+    "pct_high",
+    "consensus",
+]
+STATISTICS = [
+    "n_missing",
+    "mean",
+    "sd",
+    "p30",
+    "p70",
+    "ipr",
+    "ipr_central",
+    "asymmetry",
+    "ipras",
+    "disagreement",
+]
 TRAILING = ["reason", "decision", "decision_reason"]
 STABILITY_PREFIX = "stability_"
 
@@ -37,13 +62,20 @@ def _count(summary: dict, point: int) -> int:
     return int(counts.get(str(point), counts.get(point, 0)))  # JSON keys are strings
 
 
-def record(report: StudyReport, row: ItemRow, summary: dict | None = None,
-           stability: list[str] | None = None) -> dict[str, object]:
+def record(
+    report: StudyReport,
+    row: ItemRow,
+    summary: dict | None = None,
+    stability: list[str] | None = None,
+) -> dict[str, object]:
     """The row as a mapping of column to value; ``summary`` replaces the overall one (groups)."""
     summary = row.summary if summary is None else summary
     settings = next((r.settings for r in report.rounds if r.number == row.round), None) or {}
     values: dict[str, object] = {
-        "round": row.round, "section": row.section_code, "item": row.code, "text": row.text,
+        "round": row.round,
+        "section": row.section_code,
+        "item": row.code,
+        "text": row.text,
     }
     for key in LEADING[4:-1]:
         values[key] = summary.get(key)
@@ -65,5 +97,6 @@ def rows_for(report: StudyReport, rows: list[ItemRow]) -> tuple[list[str], list[
     """Header and value rows of the item table."""
     columns = header(report, rows)
     stability = stability_keys(rows)
-    return columns, [[record(report, row, stability=stability).get(c) for c in columns]
-                     for row in rows]
+    return columns, [
+        [record(report, row, stability=stability).get(c) for c in columns] for row in rows
+    ]

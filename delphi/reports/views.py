@@ -1,4 +1,5 @@
 """The reports pages of the console: download buttons, the HTML report, and the files."""
+
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
@@ -28,9 +29,14 @@ def _round_argument(study: Study) -> int | None:
 @study_required
 def index(study: Study):
     closed = [r for r in study.rounds if r.state is RoundState.CLOSED]
-    return render_template("reports/index.html", study=study, closed_rounds=closed,
-                           formats=FORMATS.values(), token_form=ApiTokenForm(),
-                           new_token=None)
+    return render_template(
+        "reports/index.html",
+        study=study,
+        closed_rounds=closed,
+        formats=FORMATS.values(),
+        token_form=ApiTokenForm(),
+        new_token=None,
+    )
 
 
 @study_required
@@ -53,10 +59,14 @@ def download(study: Study, format_name: str):
     except ReportError as error:
         abort(404, str(error))
     name = filename(study, format_name, round_number)
-    return Response(content, content_type=FORMATS[format_name].content_type, headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        content,
+        content_type=FORMATS[format_name].content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @study_required
@@ -71,9 +81,16 @@ def api_token(study: Study):
             new_token = issue_api_token(current_user, by=current_user)
         db.session.commit()
     closed = [r for r in study.rounds if r.state is RoundState.CLOSED]
-    response = Response(render_template(
-        "reports/index.html", study=study, closed_rounds=closed, formats=FORMATS.values(),
-        token_form=ApiTokenForm(formdata=None), new_token=new_token,
-        token_revoked=form.revoke.data))
+    response = Response(
+        render_template(
+            "reports/index.html",
+            study=study,
+            closed_rounds=closed,
+            formats=FORMATS.values(),
+            token_form=ApiTokenForm(formdata=None),
+            new_token=new_token,
+            token_revoked=form.revoke.data,
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

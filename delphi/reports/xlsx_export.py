@@ -2,6 +2,7 @@
 
 Numbers are stored as numbers; text that could start a formula is neutralised.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,7 +26,7 @@ def sheet_title(name: str, taken: set[str]) -> str:
     title, n = base, 2
     while title.casefold() in taken:
         suffix = f" ({n})"
-        title, n = base[:31 - len(suffix)] + suffix, n + 1
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
     taken.add(title.casefold())
     return title
 

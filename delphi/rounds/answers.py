@@ -1,4 +1,5 @@
 """Storing a panellist's answers: whole or not at all, one rating per item."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,12 +36,16 @@ def lock_response(response: Response) -> Response:
     so a save either commits before the round closes (and is counted) or sees it closed.
     """
     db.session.scalars(
-        db.select(Round).where(Round.id == response.round_id)
-        .with_for_update(read=True).execution_options(populate_existing=True)
+        db.select(Round)
+        .where(Round.id == response.round_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
     ).one()
     return db.session.scalars(
-        db.select(Response).where(Response.id == response.id)
-        .with_for_update().execution_options(populate_existing=True)
+        db.select(Response)
+        .where(Response.id == response.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one()
 
 
@@ -54,27 +59,38 @@ def validate(response: Response, answers: list[Answer]) -> dict[int, RoundItem]:
         field = f"rating-{answer.round_item_id}"
         round_item = in_round.get(answer.round_item_id)
         if round_item is None:
-            raise AnswerError(f"Item {answer.round_item_id} is not in round {round_.number}.",
-                              field)
+            raise AnswerError(
+                f"Item {answer.round_item_id} is not in round {round_.number}.", field
+            )
         if answer.round_item_id in seen:
             raise AnswerError(f"Item {round_item.code} is answered twice.", field)
         seen.add(answer.round_item_id)
         if answer.unable and answer.value is not None:
             raise AnswerError(
-                f"Item {round_item.code}: choose a rating or unable to rate, not both.", field)
+                f"Item {round_item.code}: choose a rating or unable to rate, not both.", field
+            )
         if answer.unable and not study.unable_to_rate:
             raise AnswerError(
-                f"Item {round_item.code}: this study does not offer unable to rate.", field)
+                f"Item {round_item.code}: this study does not offer unable to rate.", field
+            )
         if answer.value is not None and not study.scale_min <= answer.value <= study.scale_max:
             raise AnswerError(
                 f"Item {round_item.code}: rating {answer.value} is outside the scale "
-                f"{study.scale_min} to {study.scale_max}.", field)
+                f"{study.scale_min} to {study.scale_max}.",
+                field,
+            )
     return in_round
 
 
-def save_answers(response: Response, answers: list[Answer], *, submit: bool,
-                 section_comments: dict[int, str] | None = None, imported: bool = False,
-                 late_draft: bool = False) -> Response:
+def save_answers(
+    response: Response,
+    answers: list[Answer],
+    *,
+    submit: bool,
+    section_comments: dict[int, str] | None = None,
+    imported: bool = False,
+    late_draft: bool = False,
+) -> Response:
     """Store answers as a draft, or submit them. Raises before writing anything if one is bad.
 
     Answers for items not listed are left as they were. Submitting again while the round is
@@ -84,11 +100,16 @@ def save_answers(response: Response, answers: list[Answer], *, submit: bool,
     """
     response = lock_response(response)
     round_ = response.round
-    keeping_late_draft = (late_draft and not submit and round_.state is RoundState.CLOSED
-                          and response.status is not ResponseStatus.SUBMITTED)
+    keeping_late_draft = (
+        late_draft
+        and not submit
+        and round_.state is RoundState.CLOSED
+        and response.status is not ResponseStatus.SUBMITTED
+    )
     if round_.state is not RoundState.OPEN and not keeping_late_draft:
         raise RoundError(
-            f"Round {round_.number} is {round_.state.value}; answers can no longer be changed.")
+            f"Round {round_.number} is {round_.state.value}; answers can no longer be changed."
+        )
     panellist = response.panellist
     if not panellist.active:
         raise RoundError("This panellist has withdrawn from the study.")
@@ -96,8 +117,10 @@ def save_answers(response: Response, answers: list[Answer], *, submit: bool,
     section_ids = {ri.section_id for ri in round_.round_items}
     for section_id in section_comments or {}:
         if section_id not in section_ids:
-            raise AnswerError(f"Section {section_id} is not in round {round_.number}.",
-                              f"section-comment-{section_id}")
+            raise AnswerError(
+                f"Section {section_id} is not in round {round_.number}.",
+                f"section-comment-{section_id}",
+            )
 
     existing = {r.round_item_id: r for r in response.ratings}
     for answer in answers:
@@ -136,7 +159,8 @@ def save_answers(response: Response, answers: list[Answer], *, submit: bool,
 def response_for(round_, panellist) -> Response:
     """The panellist's response to the round, created if the panellist joined after it opened."""
     response = db.session.scalar(
-        db.select(Response).filter_by(round_id=round_.id, panellist_id=panellist.id))
+        db.select(Response).filter_by(round_id=round_.id, panellist_id=panellist.id)
+    )
     if response is None:
         response = Response(round=round_, panellist=panellist, status=ResponseStatus.INVITED)
         db.session.add(response)

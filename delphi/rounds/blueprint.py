@@ -1,4 +1,5 @@
 """Every URL of the console's round pages, on one screen."""
+
 from __future__ import annotations
 
 from flask import Blueprint

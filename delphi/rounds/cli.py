@@ -3,6 +3,7 @@
 Each command calls one lifecycle operation and commits once; a refused transition is printed as
 the operation worded it, with exit code 1 and nothing changed.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -24,8 +25,10 @@ round_group = AppGroup("round", help="Open, close, review and advance a study's 
 responses_group = AppGroup("responses", help="Import responses given on paper or by e-mail.")
 
 closes_option = click.option(
-    "--closes", type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The deadline, YYYY-MM-DD: the round closes at the end of that day (UTC).")
+    "--closes",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The deadline, YYYY-MM-DD: the round closes at the end of that day (UTC).",
+)
 DECISIONS = [d.value for d in Decision if d is not Decision.REWORDED]
 
 
@@ -43,9 +46,11 @@ def _round_item(round_: Round, code: str) -> RoundItem:
 
 def _opened_message(round_: Round) -> str:
     deadline = f", closing {round_.closes_at:%Y-%m-%d %H:%M} UTC" if round_.closes_at else ""
-    return (f"Round {round_.number} of {round_.study.slug} is open with "
-            f"{len(round_.round_items)} items{deadline}; "
-            f"{len(round_.responses)} panellists are invited.")
+    return (
+        f"Round {round_.number} of {round_.study.slug} is open with "
+        f"{len(round_.round_items)} items{deadline}; "
+        f"{len(round_.responses)} panellists are invited."
+    )
 
 
 @round_group.command("open")
@@ -67,16 +72,21 @@ def close_command(slug: str) -> None:
     with one_transaction():
         round_ = close_round(latest_round(study))
     statuses = [ri.status for ri in round_.round_items]
-    click.echo(f"Round {round_.number} of {slug} is closed: {len(statuses)} items, "
-               f"{statuses.count('in')} consensus in, {statuses.count('out')} consensus out, "
-               f"{statuses.count('none')} without consensus.")
+    click.echo(
+        f"Round {round_.number} of {slug} is closed: {len(statuses)} items, "
+        f"{statuses.count('in')} consensus in, {statuses.count('out')} consensus out, "
+        f"{statuses.count('none')} without consensus."
+    )
 
 
 @round_group.command("deadline")
 @click.argument("slug")
 @click.argument("date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD")
-@click.option("--notify", is_flag=True,
-              help="E-mail the new deadline to the active panellists who have not submitted.")
+@click.option(
+    "--notify",
+    is_flag=True,
+    help="E-mail the new deadline to the active panellists who have not submitted.",
+)
 def deadline_command(slug: str, date: datetime, notify: bool) -> None:
     """Move the open round's deadline: the round closes at the end of DATE (UTC).
 
@@ -111,8 +121,9 @@ def decide_command(slug: str, item_code: str, decision: str, reason: str | None)
     """Decide what happens to an item after the latest closed round."""
     study = study_by_slug(slug)
     with one_transaction():
-        round_item = decide(_round_item(latest_round(study), item_code), Decision(decision),
-                            reason=reason)
+        round_item = decide(
+            _round_item(latest_round(study), item_code), Decision(decision), reason=reason
+        )
     click.echo(f"Item {round_item.code}: {decision}.")
 
 
@@ -121,14 +132,16 @@ def decide_command(slug: str, item_code: str, decision: str, reason: str | None)
 @click.argument("item_code")
 @click.argument("text")
 @click.option("--reason", required=True, help="Why the item is reworded (kept in its history).")
-@click.option("--code", "new_code",
-              help="The new wording's code (default: the old code with -v2, -v3...).")
+@click.option(
+    "--code", "new_code", help="The new wording's code (default: the old code with -v2, -v3...)."
+)
 def reword_command(slug: str, item_code: str, text: str, reason: str, new_code: str | None) -> None:
     """Reword an item of the latest closed round; the new wording is rated in the next round."""
     study = study_by_slug(slug)
     with one_transaction():
-        item = reword_item(_round_item(latest_round(study), item_code), text, reason=reason,
-                           code=new_code)
+        item = reword_item(
+            _round_item(latest_round(study), item_code), text, reason=reason, code=new_code
+        )
     click.echo(f"Item {item_code} is reworded as {item.code} for the next round.")
 
 
@@ -142,24 +155,33 @@ def status_command(slug: str) -> None:
         click.echo("No round yet; open round 1 with: delphi round open " + slug)
         return
     counts: dict[tuple[int, str], int] = {
-        (round_id, status.value): n for round_id, status, n in db.session.execute(
+        (round_id, status.value): n
+        for round_id, status, n in db.session.execute(
             db.select(Response.round_id, Response.status, db.func.count())
-            .join(Round).where(Round.study_id == study.id)
-            .group_by(Response.round_id, Response.status))
+            .join(Round)
+            .where(Round.study_id == study.id)
+            .group_by(Response.round_id, Response.status)
+        )
     }
     for round_ in study.rounds:
-        responses = ", ".join(f"{counts.get((round_.id, status), 0)} {status}"
-                              for status in ("submitted", "draft", "opened", "invited"))
-        click.echo(f"Round {round_.number}: {round_.state.value}, {len(round_.round_items)} items; "
-                   f"responses: {responses}")
+        responses = ", ".join(
+            f"{counts.get((round_.id, status), 0)} {status}"
+            for status in ("submitted", "draft", "opened", "invited")
+        )
+        click.echo(
+            f"Round {round_.number}: {round_.state.value}, {len(round_.round_items)} items; "
+            f"responses: {responses}"
+        )
     latest = study.rounds[-1]
     if latest.state is RoundState.CLOSED:
         click.echo(f"Items of round {latest.number} (status, median, IQR, decision):")
         for ri in latest.round_items:
             summary = ri.summary or {}
             median, iqr = summary.get("median"), summary.get("iqr")
-            click.echo(f"  {ri.code}\t{ri.status}\t{_number(median)}\t{_number(iqr)}\t"
-                       f"{ri.decision.value if ri.decision else '-'}")
+            click.echo(
+                f"  {ri.code}\t{ri.status}\t{_number(median)}\t{_number(iqr)}\t"
+                f"{ri.decision.value if ri.decision else '-'}"
+            )
 
 
 def _number(value: float | None) -> str:
@@ -174,5 +196,7 @@ def import_responses_command(slug: str, responses_file: Path) -> None:
     study = study_by_slug(slug)
     with one_transaction():
         result = import_responses(study, responses_file.read_bytes(), str(responses_file))
-    click.echo(f"Imported {result.answers} answers from {result.panellists} panellists into "
-               f"round {result.round_number} of {slug}, as submitted.")
+    click.echo(
+        f"Imported {result.answers} answers from {result.panellists} panellists into "
+        f"round {result.round_number} of {slug}, as submitted."
+    )

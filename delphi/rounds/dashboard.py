@@ -5,6 +5,7 @@ suggestions, and takes every statistic from the consensus engine (the live summa
 round, or the summary frozen when a round closed); nothing here computes a statistic of the
 ratings, only response rates; ``delphi.charts`` places the histograms.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -84,8 +85,12 @@ class Progress:
 
 def histogram(summary: ItemSummary, points: list[int], code: str) -> DistributionChart:
     """The engine's counts per scale point as a small chart, named by its counts in words."""
-    return distribution_chart(summary.counts, points, CONSOLE,
-                              name=counts_in_words(f"Ratings of {code}", summary.counts, points))
+    return distribution_chart(
+        summary.counts,
+        points,
+        CONSOLE,
+        name=counts_in_words(f"Ratings of {code}", summary.counts, points),
+    )
 
 
 def progress(round_: Round) -> Progress:
@@ -94,10 +99,19 @@ def progress(round_: Round) -> Progress:
     Counts every active panellist, and a withdrawn one whose submitted answers still count.
     """
     rows = db.session.execute(
-        db.select(Panellist.pseudonym, Panellist.name, Panellist.group, Panellist.withdrawn_at,
-                  Panellist.erased_at, Response.status)
-        .join(Response, and_(Response.panellist_id == Panellist.id,
-                             Response.round_id == round_.id), isouter=True)
+        db.select(
+            Panellist.pseudonym,
+            Panellist.name,
+            Panellist.group,
+            Panellist.withdrawn_at,
+            Panellist.erased_at,
+            Response.status,
+        )
+        .join(
+            Response,
+            and_(Response.panellist_id == Panellist.id, Response.round_id == round_.id),
+            isouter=True,
+        )
         .where(Panellist.study_id == round_.study_id)
         .order_by(Panellist.group, Panellist.pseudonym)
     ).all()
@@ -111,13 +125,21 @@ def progress(round_: Round) -> Progress:
         overall.count(status)
         groups.setdefault(group, ResponseRate(group=group)).count(status)
         if status in NOT_STARTED:
-            waiting.append(Waiting(pseudonym=pseudonym, name=name or "(name erased)", group=group,
-                                   opened=status is ResponseStatus.OPENED))
+            waiting.append(
+                Waiting(
+                    pseudonym=pseudonym,
+                    name=name or "(name erased)",
+                    group=group,
+                    opened=status is ResponseStatus.OPENED,
+                )
+            )
         elif status is ResponseStatus.DRAFT:
-            drafting.append(Waiting(pseudonym=pseudonym, name=name or "(name erased)",
-                                    group=group, opened=True))
-    return Progress(overall=overall, groups=list(groups.values()), waiting=waiting,
-                    drafting=drafting)
+            drafting.append(
+                Waiting(pseudonym=pseudonym, name=name or "(name erased)", group=group, opened=True)
+            )
+    return Progress(
+        overall=overall, groups=list(groups.values()), waiting=waiting, drafting=drafting
+    )
 
 
 def time_left(closes_at: datetime | None, now: datetime | None = None) -> str:
@@ -161,21 +183,32 @@ def dashboard(round_: Round) -> Dashboard:
     summary = summarise(matrix.ratings, round_.recorded_settings())
     by_round_item = dict(zip(matrix.round_item_ids, summary.items, strict=True))
     rows = [
-        ItemRow(round_item=ri, section=ri.section.title, summary=by_round_item[ri.id],
-                chart=histogram(by_round_item[ri.id], study.scale_points, ri.code))
+        ItemRow(
+            round_item=ri,
+            section=ri.section.title,
+            summary=by_round_item[ri.id],
+            chart=histogram(by_round_item[ri.id], study.scale_points, ri.code),
+        )
         for ri in _round_items(round_)
     ]
-    return Dashboard(round_=round_, progress=progress(round_), items=rows,
-                     time_left=time_left(round_.closes_at),
-                     deadline_passed=deadline_passed(round_))
+    return Dashboard(
+        round_=round_,
+        progress=progress(round_),
+        items=rows,
+        time_left=time_left(round_.closes_at),
+        deadline_passed=deadline_passed(round_),
+    )
 
 
 def _round_items(round_: Round) -> list[RoundItem]:
-    return list(db.session.scalars(
-        db.select(RoundItem).where(RoundItem.round_id == round_.id)
-        .options(joinedload(RoundItem.section))
-        .order_by(RoundItem.position, RoundItem.id)
-    ))
+    return list(
+        db.session.scalars(
+            db.select(RoundItem)
+            .where(RoundItem.round_id == round_.id)
+            .options(joinedload(RoundItem.section))
+            .order_by(RoundItem.position, RoundItem.id)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -190,8 +223,12 @@ class ReviewRow(ItemRow):
         return "" if self.summary is None else self.summary.explanation
 
 
-TALLY_ORDER = (Decision.CONSENSUS_IN, Decision.CONSENSUS_OUT, Decision.CARRY_FORWARD,
-               Decision.REWORDED)
+TALLY_ORDER = (
+    Decision.CONSENSUS_IN,
+    Decision.CONSENSUS_OUT,
+    Decision.CARRY_FORWARD,
+    Decision.REWORDED,
+)
 
 
 @dataclass(frozen=True)
@@ -222,8 +259,10 @@ class Review:
     @property
     def region_labels(self) -> dict[str, str]:
         """The scale's low, middle and high regions as the frozen settings define them."""
-        (low_from, low_to), (high_from, high_to) = (self.settings.low_region,
-                                                    self.settings.high_region)
+        (low_from, low_to), (high_from, high_to) = (
+            self.settings.low_region,
+            self.settings.high_region,
+        )
         middle = f"{low_to + 1}–{high_from - 1}" if high_from - low_to > 1 else "none"
         return {"low": f"{low_from}–{low_to}", "mid": middle, "high": f"{high_from}–{high_to}"}
 
@@ -241,34 +280,60 @@ def review(round_: Round) -> Review:
     """A closed round's items with their frozen statistics, decisions and suggestions."""
     study: Study = round_.study
     round_items = _round_items(round_)
-    new_wordings = {item.reworded_from_id: item for item in db.session.scalars(
-        db.select(Item).where(Item.retired.is_(False), Item.reworded_from_id.in_(
-            db.select(RoundItem.item_id).where(RoundItem.round_id == round_.id)))
-        .order_by(Item.id)
-    )}
+    new_wordings = {
+        item.reworded_from_id: item
+        for item in db.session.scalars(
+            db.select(Item)
+            .where(
+                Item.retired.is_(False),
+                Item.reworded_from_id.in_(
+                    db.select(RoundItem.item_id).where(RoundItem.round_id == round_.id)
+                ),
+            )
+            .order_by(Item.id)
+        )
+    }
     rows = []
     for ri in round_items:
         summary = ItemSummary.from_dict(ri.summary) if ri.summary is not None else None
-        rows.append(ReviewRow(
-            round_item=ri, section=ri.section.title, summary=summary,
-            chart=histogram(summary, study.scale_points, ri.code) if summary else None,
-            proposed=PROPOSED.get(ri.status) if ri.status else None,
-            new_wording=new_wordings.get(ri.item_id),
-            stability=ItemStability.from_dict(ri.stability) if ri.stability else None,
-        ))
-    suggestions = [SuggestionRow(suggestion=s, pseudonym=p) for s, p in db.session.execute(
-        db.select(Suggestion, Panellist.pseudonym)
-        .join(Panellist, Panellist.id == Suggestion.panellist_id, isouter=True)
-        .where(Suggestion.round_id == round_.id)
-        .options(joinedload(Suggestion.section), joinedload(Suggestion.item),
-                 joinedload(Suggestion.resulting_item))
-        .order_by(Suggestion.created_at, Suggestion.id)
-    )]
+        rows.append(
+            ReviewRow(
+                round_item=ri,
+                section=ri.section.title,
+                summary=summary,
+                chart=histogram(summary, study.scale_points, ri.code) if summary else None,
+                proposed=PROPOSED.get(ri.status) if ri.status else None,
+                new_wording=new_wordings.get(ri.item_id),
+                stability=ItemStability.from_dict(ri.stability) if ri.stability else None,
+            )
+        )
+    suggestions = [
+        SuggestionRow(suggestion=s, pseudonym=p)
+        for s, p in db.session.execute(
+            db.select(Suggestion, Panellist.pseudonym)
+            .join(Panellist, Panellist.id == Suggestion.panellist_id, isouter=True)
+            .where(Suggestion.round_id == round_.id)
+            .options(
+                joinedload(Suggestion.section),
+                joinedload(Suggestion.item),
+                joinedload(Suggestion.resulting_item),
+            )
+            .order_by(Suggestion.created_at, Suggestion.id)
+        )
+    ]
     next_round = db.session.scalar(
-        db.select(Round).filter_by(study_id=round_.study_id, number=round_.number + 1))
-    sections = list(db.session.scalars(
-        db.select(Section).filter_by(study_id=study.id).order_by(Section.position, Section.id)))
+        db.select(Round).filter_by(study_id=round_.study_id, number=round_.number + 1)
+    )
+    sections = list(
+        db.session.scalars(
+            db.select(Section).filter_by(study_id=study.id).order_by(Section.position, Section.id)
+        )
+    )
     return Review(
-        round_=round_, settings=round_.recorded_settings(), items=rows,
-        suggestions=suggestions, sections=sections, next_round=next_round,
+        round_=round_,
+        settings=round_.recorded_settings(),
+        items=rows,
+        suggestions=suggestions,
+        sections=sections,
+        next_round=next_round,
     )

@@ -10,6 +10,7 @@ when the deadline changed is skipped, as one whose time came before the round op
 round keeps no column for the moment of the change: the audit event that ``change_deadline``
 records is that record (``deadline_changed_at``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,8 +29,11 @@ NOTICE_ONLY = "round.deadline_notice"  # the panel was told of a deadline that d
 
 def deadline_passed(round_: Round, now: datetime | None = None) -> bool:
     """The round is open past its deadline: answers are accepted until the team closes it."""
-    return (round_.state is RoundState.OPEN and round_.closes_at is not None
-            and round_.closes_at <= (now or utcnow()))
+    return (
+        round_.state is RoundState.OPEN
+        and round_.closes_at is not None
+        and round_.closes_at <= (now or utcnow())
+    )
 
 
 def deadline_text(closes_at: datetime | None) -> str:
@@ -40,8 +44,10 @@ def deadline_text(closes_at: datetime | None) -> str:
 def deadline_changed_at(round_: Round) -> datetime | None:
     """When the round's deadline last moved (None: it never did since the round opened)."""
     return db.session.scalar(
-        db.select(db.func.max(AuditEvent.created_at))
-        .filter_by(study_id=round_.study_id, action=CHANGED, target=f"round {round_.number}"))
+        db.select(db.func.max(AuditEvent.created_at)).filter_by(
+            study_id=round_.study_id, action=CHANGED, target=f"round {round_.number}"
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -61,22 +67,29 @@ class DeadlineChange:
     def describe(self) -> str:
         number = self.round_.number
         if self.changed:
-            text = (f"Round {number} now closes on {deadline_text(self.after)} (it was "
-                    f"{deadline_text(self.before)}).")
+            text = (
+                f"Round {number} now closes on {deadline_text(self.after)} (it was "
+                f"{deadline_text(self.before)})."
+            )
         else:
             text = f"Round {number} already closes on {deadline_text(self.after)}: unchanged."
         if self.notified:
-            text += (f" A notice of the deadline is queued for {self.notified} panellist"
-                     f"{'s' * (self.notified != 1)} who {'have' if self.notified != 1 else 'has'}"
-                     " not submitted.")
+            text += (
+                f" A notice of the deadline is queued for {self.notified} panellist"
+                f"{'s' * (self.notified != 1)} who {'have' if self.notified != 1 else 'has'}"
+                " not submitted."
+            )
         elif self.notify:
-            text += (" No notice was queued: every active panellist has submitted, or was "
-                     "already told of this deadline.")
+            text += (
+                " No notice was queued: every active panellist has submitted, or was "
+                "already told of this deadline."
+            )
         return text
 
 
-def change_deadline(round_: Round, closes_at: datetime, *, notify: bool = False,
-                    by: StaffUser | None = None) -> DeadlineChange:
+def change_deadline(
+    round_: Round, closes_at: datetime, *, notify: bool = False, by: StaffUser | None = None
+) -> DeadlineChange:
     """Move an open round's deadline to ``closes_at`` (UTC), which must be in the future.
 
     With ``notify``, every active panellist who has not submitted gets a notice of the new
@@ -85,21 +98,29 @@ def change_deadline(round_: Round, closes_at: datetime, *, notify: bool = False,
     """
     lock(round_)
     if round_.state is not RoundState.OPEN:
-        raise RoundError(f"Round {round_.number} is {round_.state.value}; only an open round's "
-                         "deadline can be changed.")
+        raise RoundError(
+            f"Round {round_.number} is {round_.state.value}; only an open round's "
+            "deadline can be changed."
+        )
     if closes_at <= utcnow():
-        raise RoundError(f"The new deadline, {deadline_text(closes_at)}, is in the past; choose "
-                         "a later date.")
+        raise RoundError(
+            f"The new deadline, {deadline_text(closes_at)}, is in the past; choose a later date."
+        )
     before = round_.closes_at
     round_.closes_at = closes_at
     notified = _notify(round_) if notify else 0
-    change = DeadlineChange(round_=round_, before=before, after=closes_at, notify=notify,
-                            notified=notified)
+    change = DeadlineChange(
+        round_=round_, before=before, after=closes_at, notify=notify, notified=notified
+    )
     if change.changed or notified:
-        audit.record(CHANGED if change.changed else NOTICE_ONLY, study=round_.study, by=by,
-                     target=f"round {round_.number}",
-                     before={"closes_at": before.isoformat() if before else None},
-                     after={"closes_at": closes_at.isoformat(), "notified": notified})
+        audit.record(
+            CHANGED if change.changed else NOTICE_ONLY,
+            study=round_.study,
+            by=by,
+            target=f"round {round_.number}",
+            before={"closes_at": before.isoformat() if before else None},
+            after={"closes_at": closes_at.isoformat(), "notified": notified},
+        )
     db.session.flush()
     return change
 
@@ -109,8 +130,13 @@ def _notify(round_: Round) -> int:
     queued = 0
     for panellist in unsubmitted(round_).panellists:
         message = queue(
-            study=round_.study, round_=round_, panellist=panellist, kind="deadline",
-            subject=DEFAULT_DEADLINE_SUBJECT, body=DEFAULT_DEADLINE_BODY,
-            dedupe_key=f"deadline:{round_.id}:{round_.closes_at:%Y%m%dT%H%M}:{panellist.id}")
+            study=round_.study,
+            round_=round_,
+            panellist=panellist,
+            kind="deadline",
+            subject=DEFAULT_DEADLINE_SUBJECT,
+            body=DEFAULT_DEADLINE_BODY,
+            dedupe_key=f"deadline:{round_.id}:{round_.closes_at:%Y%m%dT%H%M}:{panellist.id}",
+        )
         queued += message is not None
     return queued

@@ -1,4 +1,5 @@
 """Errors raised by round lifecycle operations."""
+
 from delphi.refusal import Refused
 
 

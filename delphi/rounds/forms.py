@@ -3,6 +3,7 @@
 The forms check the shape of what was typed; whether the action is allowed in the round's
 current state is the lifecycle operations' decision, and their error is shown on the form.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -28,8 +29,10 @@ END_OF_DAY = time(23, 59)
 class DeadlineForm(FlaskForm):
     """Open a round (the first or the next) with a deadline."""
 
-    deadline = DateField("Deadline (the round closes at 23:59 UTC that day)",
-                         validators=[InputRequired(message="Give the round's deadline.")])
+    deadline = DateField(
+        "Deadline (the round closes at 23:59 UTC that day)",
+        validators=[InputRequired(message="Give the round's deadline.")],
+    )
 
     def closes_at(self) -> datetime:
         return datetime.combine(self.deadline.data, END_OF_DAY)
@@ -46,8 +49,10 @@ class DeadlineForm(FlaskForm):
 class ChangeDeadlineForm(DeadlineForm):
     """Move the open round's deadline, and perhaps tell those who have not submitted."""
 
-    deadline = DateField("New deadline (the round closes at 23:59 UTC that day)",
-                         validators=[InputRequired(message="Give the new deadline.")])
+    deadline = DateField(
+        "New deadline (the round closes at 23:59 UTC that day)",
+        validators=[InputRequired(message="Give the new deadline.")],
+    )
     notify = BooleanField("E-mail the panellists who have not submitted about the new deadline")
 
 
@@ -55,15 +60,15 @@ class ReminderForm(FlaskForm):
     """Send a reminder now; ``moment`` is when the confirmation page was shown, so the same
     page submitted twice queues the reminders once."""
 
-    moment = HiddenField(validators=[DataRequired(
-        message="The confirmation page is incomplete; open it again.")])
+    moment = HiddenField(
+        validators=[DataRequired(message="The confirmation page is incomplete; open it again.")]
+    )
 
     def validate_moment(self, field) -> None:
         try:
             datetime.strptime(field.data, MOMENT_FORMAT)
         except ValueError:
-            raise ValidationError(
-                "The confirmation page is out of date; open it again.") from None
+            raise ValidationError("The confirmation page is out of date; open it again.") from None
 
     def moment_value(self) -> datetime:
         return datetime.strptime(self.moment.data, MOMENT_FORMAT)
@@ -77,19 +82,26 @@ class DecisionForm(FlaskForm):
     """Change what happens to an item after its round; the operation asks for a reason."""
 
     decision = SelectField("Decision", choices=DECISION_CHOICES)
-    reason = TextAreaField("Reason (required when changing the proposed decision)",
-                           validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(
+        "Reason (required when changing the proposed decision)",
+        validators=[Optional(), Length(max=2000)],
+    )
 
 
 class RewordForm(FlaskForm):
     """A new wording of an item for the next round, linked to the old one."""
 
-    text = TextAreaField("New wording", validators=[
-        DataRequired(message="Write the new wording."), Length(max=2000)])
-    reason = TextAreaField("Reason for the rewording", validators=[
-        DataRequired(message="Give a reason for the rewording."), Length(max=2000)])
-    code = StringField("New code (leave empty for the next version of the old code)",
-                       validators=[Optional(), Length(max=40)])
+    text = TextAreaField(
+        "New wording", validators=[DataRequired(message="Write the new wording."), Length(max=2000)]
+    )
+    reason = TextAreaField(
+        "Reason for the rewording",
+        validators=[DataRequired(message="Give a reason for the rewording."), Length(max=2000)],
+    )
+    code = StringField(
+        "New code (leave empty for the next version of the old code)",
+        validators=[Optional(), Length(max=40)],
+    )
     suggestion = HiddenField()
 
 
@@ -112,8 +124,10 @@ class SuggestionForm(FlaskForm):
             if self.section.data is None:
                 self.section.errors.append("Choose the section of the new item.")
                 return False
-            for field, message in ((self.code, "Give the new item a code."),
-                                   (self.text, "Write the new item's wording.")):
+            for field, message in (
+                (self.code, "Give the new item a code."),
+                (self.text, "Write the new item's wording."),
+            ):
                 if not (field.data or "").strip():
                     field.errors.append(message)
                     return False

@@ -3,6 +3,7 @@
 Each operation checks the transition, does its work, records an audit event and flushes; the
 caller (a view or a CLI command) commits once.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -32,12 +33,16 @@ from delphi.rounds.matrix import ratings_matrix
 from delphi.studies.consensus import consensus_settings
 from delphi.studies.locks import require_not_complete
 
-PROPOSED = {"in": Decision.CONSENSUS_IN, "out": Decision.CONSENSUS_OUT,
-            "none": Decision.CARRY_FORWARD}
+PROPOSED = {
+    "in": Decision.CONSENSUS_IN,
+    "out": Decision.CONSENSUS_OUT,
+    "none": Decision.CARRY_FORWARD,
+}
 
 
-def open_round(study: Study, *, closes_at: datetime | None = None,
-               by: StaffUser | None = None) -> Round:
+def open_round(
+    study: Study, *, closes_at: datetime | None = None, by: StaffUser | None = None
+) -> Round:
     """Open the study's next round and queue the invitations.
 
     Round 1 is created with every active item; a later round must have been prepared by
@@ -47,9 +52,7 @@ def open_round(study: Study, *, closes_at: datetime | None = None,
         raise RoundError(f"Study {study.slug} is complete; no more rounds can be opened.")
     current = current_round(study)
     if current is not None and current.state is RoundState.OPEN:
-        raise RoundError(
-            f"Round {current.number} is open; close it before opening another round."
-        )
+        raise RoundError(f"Round {current.number} is open; close it before opening another round.")
     if current is None:
         round_ = _create_round_one(study)
     elif current.state is RoundState.DRAFT:
@@ -75,9 +78,16 @@ def open_round(study: Study, *, closes_at: datetime | None = None,
     study.status = StudyStatus.RUNNING
     db.session.flush()
     invite_panel(study, round_)
-    audit.record("round.open", study=study, by=by, target=f"round {round_.number}",
-                 after={"closes_at": closes_at.isoformat() if closes_at else None,
-                        "items": len(round_.round_items)})
+    audit.record(
+        "round.open",
+        study=study,
+        by=by,
+        target=f"round {round_.number}",
+        after={
+            "closes_at": closes_at.isoformat() if closes_at else None,
+            "items": len(round_.round_items),
+        },
+    )
     db.session.flush()
     return round_
 
@@ -95,18 +105,26 @@ def add_round_items(round_: Round, items: list[Item]) -> None:
     section_order = {s.id: s.position for s in round_.study.sections}
     ordered = sorted(items, key=lambda i: (section_order.get(i.section_id, 0), i.position, i.id))
     for position, item in enumerate(ordered):
-        round_.round_items.append(RoundItem(
-            item=item, section_id=item.section_id, code=item.code, text=item.text,
-            position=position,
-        ))
+        round_.round_items.append(
+            RoundItem(
+                item=item,
+                section_id=item.section_id,
+                code=item.code,
+                text=item.text,
+                position=position,
+            )
+        )
 
 
 def active_panellists(study: Study) -> list[Panellist]:
     """The panellists a round invites: neither withdrawn nor erased."""
-    return list(db.session.scalars(
-        db.select(Panellist).filter_by(study_id=study.id, withdrawn_at=None, erased_at=None)
-        .order_by(Panellist.id)
-    ))
+    return list(
+        db.session.scalars(
+            db.select(Panellist)
+            .filter_by(study_id=study.id, withdrawn_at=None, erased_at=None)
+            .order_by(Panellist.id)
+        )
+    )
 
 
 def invite_panel(study: Study, round_: Round) -> None:
@@ -116,8 +134,11 @@ def invite_panel(study: Study, round_: Round) -> None:
     existing = {r.panellist_id for r in round_.responses}
     for panellist in panellists:
         if panellist.id not in existing:
-            db.session.add(Response(round=round_, panellist=panellist,
-                                    status=ResponseStatus.INVITED, invited_at=now))
+            db.session.add(
+                Response(
+                    round=round_, panellist=panellist, status=ResponseStatus.INVITED, invited_at=now
+                )
+            )
         queue_invitation(study, round_, panellist)
 
 
@@ -136,8 +157,12 @@ def close_round(round_: Round, *, by: StaffUser | None = None) -> Round:
     """Close an open round and freeze every item's summary; reports read only this summary."""
     # Exclusive row lock (PostgreSQL): saves in flight hold it shared, so they commit first and
     # are counted, and later saves wait, then find the round closed.
-    db.session.scalars(db.select(Round).where(Round.id == round_.id).with_for_update()
-                       .execution_options(populate_existing=True)).one()
+    db.session.scalars(
+        db.select(Round)
+        .where(Round.id == round_.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     if round_.state is not RoundState.OPEN:
         raise RoundError(
             f"Round {round_.number} is {round_.state.value}; only an open round can be closed."
@@ -161,10 +186,17 @@ def close_round(round_: Round, *, by: StaffUser | None = None) -> Round:
 
     round_.state = RoundState.CLOSED
     round_.closed_at = utcnow()
-    audit.record("round.close", study=round_.study, by=by, target=f"round {round_.number}",
-                 after={"responses": len(matrix.panellist_ids),
-                        "in": sum(1 for s in summary.items if s.status == "in"),
-                        "out": sum(1 for s in summary.items if s.status == "out")})
+    audit.record(
+        "round.close",
+        study=round_.study,
+        by=by,
+        target=f"round {round_.number}",
+        after={
+            "responses": len(matrix.panellist_ids),
+            "in": sum(1 for s in summary.items if s.status == "in"),
+            "out": sum(1 for s in summary.items if s.status == "out"),
+        },
+    )
     db.session.flush()
     return round_
 
@@ -181,9 +213,9 @@ def _stability_against_previous(round_, matrix, settings) -> dict[int, dict]:
         return {}
     before = ratings_matrix(previous)
     previous_column = {item_id: j for j, item_id in enumerate(before.item_ids)}
-    items = {i.id: i for i in db.session.scalars(
-        db.select(Item).where(Item.id.in_(matrix.item_ids))
-    )}
+    items = {
+        i.id: i for i in db.session.scalars(db.select(Item).where(Item.id.in_(matrix.item_ids)))
+    }
     pairs = []
     for j, item_id in enumerate(matrix.item_ids):
         old = item_id if item_id in previous_column else items[item_id].reworded_from_id
@@ -198,12 +230,18 @@ def _stability_against_previous(round_, matrix, settings) -> dict[int, dict]:
     current = matrix.ratings[np.ix_(now_rows, [j for j, _, _ in pairs])]
     earlier = before.ratings[np.ix_(old_rows, [k for _, k, _ in pairs])]
     results = stability(earlier, current, settings)
-    return {item_id: result.to_dict()
-            for (_, _, item_id), result in zip(pairs, results, strict=True)}
+    return {
+        item_id: result.to_dict() for (_, _, item_id), result in zip(pairs, results, strict=True)
+    }
 
 
-def decide(round_item: RoundItem, decision: Decision, *, reason: str | None = None,
-           by: StaffUser | None = None) -> RoundItem:
+def decide(
+    round_item: RoundItem,
+    decision: Decision,
+    *,
+    reason: str | None = None,
+    by: StaffUser | None = None,
+) -> RoundItem:
     """Set what happens to an item after its round; a change from the proposal needs a reason."""
     round_ = round_item.round
     require_not_complete(round_.study, "decisions")
@@ -222,8 +260,14 @@ def decide(round_item: RoundItem, decision: Decision, *, reason: str | None = No
     round_item.decision = decision
     round_item.decision_reason = reason if decision is not proposed else None
     round_item.decided_by_id = by.id if by else None
-    audit.record("item.decide", study=round_.study, by=by, target=round_item.code,
-                 before=before, after={"decision": decision.value, "reason": reason})
+    audit.record(
+        "item.decide",
+        study=round_.study,
+        by=by,
+        target=round_item.code,
+        before=before,
+        after={"decision": decision.value, "reason": reason},
+    )
     db.session.flush()
     return round_item
 
@@ -235,9 +279,13 @@ def retire_unshown_rewordings(round_item: RoundItem) -> None:
     every wording into the next round.
     """
     shown = db.select(RoundItem.item_id)
-    for item in db.session.scalars(db.select(Item).where(
-        Item.reworded_from_id == round_item.item_id, Item.retired.is_(False), Item.id.not_in(shown)
-    )):
+    for item in db.session.scalars(
+        db.select(Item).where(
+            Item.reworded_from_id == round_item.item_id,
+            Item.retired.is_(False),
+            Item.id.not_in(shown),
+        )
+    ):
         item.retired = True
 
 

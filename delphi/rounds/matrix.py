@@ -1,4 +1,5 @@
 """Building a round's ratings matrix for the consensus engine."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -86,8 +87,13 @@ def ratings_matrix(round_: Round) -> RatingsMatrix:
     )
 
 
-def place(matrix: np.ndarray, rows: np.ndarray, panellist_ids: np.ndarray,
-          sorted_item_ids: np.ndarray, item_order: np.ndarray) -> None:
+def place(
+    matrix: np.ndarray,
+    rows: np.ndarray,
+    panellist_ids: np.ndarray,
+    sorted_item_ids: np.ndarray,
+    item_order: np.ndarray,
+) -> None:
     """Put (panellist id, round item id, value) ``rows`` into ``matrix``.
 
     Rows of a panellist not among ``panellist_ids`` are left out: while a round is open (the
@@ -97,9 +103,10 @@ def place(matrix: np.ndarray, rows: np.ndarray, panellist_ids: np.ndarray,
     """
     row = np.searchsorted(panellist_ids, rows[:, 0])
     column = np.searchsorted(sorted_item_ids, rows[:, 1])
-    known = ((row < len(panellist_ids)) & (column < len(sorted_item_ids)))
-    known[known] = ((panellist_ids[row[known]] == rows[known, 0])
-                    & (sorted_item_ids[column[known]] == rows[known, 1]))
+    known = (row < len(panellist_ids)) & (column < len(sorted_item_ids))
+    known[known] = (panellist_ids[row[known]] == rows[known, 0]) & (
+        sorted_item_ids[column[known]] == rows[known, 1]
+    )
     if not known.all():
         row, column, rows = row[known], column[known], rows[known]
     matrix[row, item_order[column]] = rows[:, 2]

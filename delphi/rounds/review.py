@@ -1,5 +1,6 @@
 """Between rounds: rewording items, turning suggestions into items, preparing the next round,
 undoing a rewording or an accepted suggestion, and completing or reopening the study."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,11 +52,18 @@ def _next_code(study: Study, base: str) -> str:
 
 def _versioned(base: str, n: int) -> str:
     suffix = f"-v{n}"
-    return base[:CODE_MAX_LENGTH - len(suffix)] + suffix
+    return base[: CODE_MAX_LENGTH - len(suffix)] + suffix
 
 
-def reword_item(round_item: RoundItem, text: str, *, reason: str, code: str | None = None,
-                by: StaffUser | None = None, suggestion: Suggestion | None = None) -> Item:
+def reword_item(
+    round_item: RoundItem,
+    text: str,
+    *,
+    reason: str,
+    code: str | None = None,
+    by: StaffUser | None = None,
+    suggestion: Suggestion | None = None,
+) -> Item:
     """Replace an item by a new wording for the next round; the old wording stays in history."""
     round_ = round_item.round
     require_not_complete(round_.study, "rewordings")
@@ -74,24 +82,37 @@ def reword_item(round_item: RoundItem, text: str, *, reason: str, code: str | No
     base = old.code.split("-v")[0]
     code = (code or "").strip() or _next_code(study, base)
     _require_free_code(study, code)
-    new = Item(study=study, section_id=old.section_id, code=code, text=text,
-               position=old.position, origin=ItemOrigin.REWORDING, reworded_from=old,
-               rewording_reason=reason)
+    new = Item(
+        study=study,
+        section_id=old.section_id,
+        code=code,
+        text=text,
+        position=old.position,
+        origin=ItemOrigin.REWORDING,
+        reworded_from=old,
+        rewording_reason=reason,
+    )
     db.session.add(new)
     round_item.decision = Decision.REWORDED
     round_item.decision_reason = reason
     round_item.decided_by_id = by.id if by else None
     if suggestion is not None:
         _accept(suggestion, new)
-    audit.record("item.reword", study=study, by=by, target=old.code,
-                 before={"code": old.code, "text": round_item.text},
-                 after={"code": code, "text": text, "reason": reason})
+    audit.record(
+        "item.reword",
+        study=study,
+        by=by,
+        target=old.code,
+        before={"code": old.code, "text": round_item.text},
+        after={"code": code, "text": text, "reason": reason},
+    )
     db.session.flush()
     return new
 
 
-def add_item_from_suggestion(suggestion: Suggestion, *, text: str, section: Section, code: str,
-                             by: StaffUser | None = None) -> Item:
+def add_item_from_suggestion(
+    suggestion: Suggestion, *, text: str, section: Section, code: str, by: StaffUser | None = None
+) -> Item:
     """Turn a panellist's suggestion into a new item for the next round."""
     require_not_complete(suggestion.round.study, "the item list")
     if suggestion.status is not SuggestionStatus.PENDING:
@@ -105,12 +126,23 @@ def add_item_from_suggestion(suggestion: Suggestion, *, text: str, section: Sect
     _require_wording(text)
     _require_free_code(study, code)
     position = max((i.position for i in section.items), default=-1) + 1
-    item = Item(study=study, section=section, code=code, text=text, position=position,
-                origin=ItemOrigin.SUGGESTION)
+    item = Item(
+        study=study,
+        section=section,
+        code=code,
+        text=text,
+        position=position,
+        origin=ItemOrigin.SUGGESTION,
+    )
     db.session.add(item)
     _accept(suggestion, item)
-    audit.record("item.add_from_suggestion", study=study, by=by, target=code,
-                 after={"text": text, "suggestion": suggestion.id})
+    audit.record(
+        "item.add_from_suggestion",
+        study=study,
+        by=by,
+        target=code,
+        after={"text": text, "suggestion": suggestion.id},
+    )
     db.session.flush()
     return item
 
@@ -120,8 +152,12 @@ def decline_suggestion(suggestion: Suggestion, *, by: StaffUser | None = None) -
     if suggestion.status is not SuggestionStatus.PENDING:
         raise RoundError(f"Suggestion {suggestion.id} was already {suggestion.status.value}.")
     suggestion.status = SuggestionStatus.DECLINED
-    audit.record("suggestion.decline", study=suggestion.round.study, by=by,
-                 target=f"suggestion {suggestion.id}")
+    audit.record(
+        "suggestion.decline",
+        study=suggestion.round.study,
+        by=by,
+        target=f"suggestion {suggestion.id}",
+    )
     db.session.flush()
 
 
@@ -148,9 +184,11 @@ def _require_wording(text: str) -> None:
 def _next_items(study: Study, previous: Round) -> tuple[list[Item], list[Item]]:
     """The items the round after ``previous`` holds: those carried forward (retired ones too,
     for the count) and those never rated (new wordings, accepted suggestions, added items)."""
-    rated_ever = set(db.session.scalars(
-        db.select(RoundItem.item_id).join(Round).where(Round.study_id == study.id)
-    ))
+    rated_ever = set(
+        db.session.scalars(
+            db.select(RoundItem.item_id).join(Round).where(Round.study_id == study.id)
+        )
+    )
     carried = [ri.item for ri in previous.round_items if ri.decision is Decision.CARRY_FORWARD]
     fresh = [i for i in study.items if i.id not in rated_ever and not i.retired]
     return carried, fresh
@@ -178,14 +216,14 @@ def launch_plan(study: Study) -> LaunchPlan:
         raise RoundError(f"Study {study.slug} is complete; no more rounds can be opened.")
     current = current_round(study)
     if current is not None and current.state is RoundState.OPEN:
-        raise RoundError(
-            f"Round {current.number} is open; close it before opening another round.")
+        raise RoundError(f"Round {current.number} is open; close it before opening another round.")
     if current is None:
         number, carried, fresh = 1, [], [i for i in study.items if not i.retired]
     elif current.state is RoundState.DRAFT:
         number = current.number
-        previous = {ri.item_id for r in study.rounds if r.number == number - 1
-                    for ri in r.round_items}
+        previous = {
+            ri.item_id for r in study.rounds if r.number == number - 1 for ri in r.round_items
+        }
         items = [ri.item for ri in current.round_items]
         carried = [i for i in items if i.id in previous]
         fresh = [i for i in items if i.id not in previous]
@@ -194,10 +232,12 @@ def launch_plan(study: Study) -> LaunchPlan:
         carried, fresh = _next_items(study, current)
         carried = [i for i in carried if not i.retired]
     if not carried and not fresh:
-        raise RoundError("Round 1 has no items to rate." if number == 1
-                         else _nothing_to_rate(number - 1))
+        raise RoundError(
+            "Round 1 has no items to rate." if number == 1 else _nothing_to_rate(number - 1)
+        )
     return LaunchPlan(
-        number=number, carried_forward=carried,
+        number=number,
+        carried_forward=carried,
         reworded=[i for i in fresh if i.origin is ItemOrigin.REWORDING],
         new=[i for i in fresh if i.origin is not ItemOrigin.REWORDING],
         panellists=len(active_panellists(study)),
@@ -205,16 +245,21 @@ def launch_plan(study: Study) -> LaunchPlan:
 
 
 def _nothing_to_rate(previous: int) -> str:
-    return (f"No item is carried forward from round {previous} and none was added; "
-            "mark the study complete instead.")
+    return (
+        f"No item is carried forward from round {previous} and none was added; "
+        "mark the study complete instead."
+    )
 
 
 def prepare_next_round(study: Study, *, by: StaffUser | None = None) -> Round:
     """Create the next round as a draft: carried-forward items, new wordings and new items."""
     previous = current_round(study)
     if previous is None or previous.state is not RoundState.CLOSED:
-        state = ("not started" if previous is None
-                 else f"round {previous.number} is {previous.state.value}")
+        state = (
+            "not started"
+            if previous is None
+            else f"round {previous.number} is {previous.state.value}"
+        )
         raise RoundError(f"The next round is prepared after a round closes; {state}.")
     carried, fresh = _next_items(study, previous)
     items = [i for i in carried if not i.retired] + fresh
@@ -223,8 +268,13 @@ def prepare_next_round(study: Study, *, by: StaffUser | None = None) -> Round:
     round_ = Round(study=study, number=previous.number + 1)
     db.session.add(round_)
     add_round_items(round_, items)
-    audit.record("round.prepare", study=study, by=by, target=f"round {round_.number}",
-                 after={"carried_forward": len(carried), "new": len(fresh)})
+    audit.record(
+        "round.prepare",
+        study=study,
+        by=by,
+        target=f"round {round_.number}",
+        after={"carried_forward": len(carried), "new": len(fresh)},
+    )
     db.session.flush()
     return round_
 
@@ -261,19 +311,26 @@ def reopen_study(study: Study, *, reason: str, by: StaffUser | None = None) -> N
     if by is not None and not by.is_admin:
         raise RoundError("Only an administrator can reopen a complete study.")
     if study.status is not StudyStatus.COMPLETE:
-        raise RoundError(f"Study {study.slug} is {study.status.value}, not complete; "
-                         "there is nothing to reopen.")
+        raise RoundError(
+            f"Study {study.slug} is {study.status.value}, not complete; there is nothing to reopen."
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise RoundError(f"Give a reason for reopening study {study.slug}; it is kept in the "
-                         "audit trail.")
+        raise RoundError(
+            f"Give a reason for reopening study {study.slug}; it is kept in the audit trail."
+        )
     problem = text_problem(reason, max_length=COMMENT_MAX_LENGTH, multiline=True)
     if problem:
         raise RoundError(f"The reason {problem}")
     study.status = StudyStatus.RUNNING if study.consensus_locked else StudyStatus.SETUP
-    audit.record("study.reopen", study=study, by=by, target=study.slug,
-                 before={"status": StudyStatus.COMPLETE.value},
-                 after={"status": study.status.value, "reason": reason})
+    audit.record(
+        "study.reopen",
+        study=study,
+        by=by,
+        target=study.slug,
+        before={"status": StudyStatus.COMPLETE.value},
+        after={"status": study.status.value, "reason": reason},
+    )
     db.session.flush()
 
 
@@ -290,10 +347,15 @@ def undo_rewording(round_item: RoundItem, *, by: StaffUser | None = None) -> Ite
     require_not_complete(round_.study, "rewordings")
     require_review(round_)
     new = db.session.scalar(
-        db.select(Item).where(Item.reworded_from_id == round_item.item_id,
-                              Item.retired.is_(False),
-                              Item.id.not_in(db.select(RoundItem.item_id)))
-        .order_by(Item.id.desc()).limit(1))
+        db.select(Item)
+        .where(
+            Item.reworded_from_id == round_item.item_id,
+            Item.retired.is_(False),
+            Item.id.not_in(db.select(RoundItem.item_id)),
+        )
+        .order_by(Item.id.desc())
+        .limit(1)
+    )
     if round_item.decision is not Decision.REWORDED or new is None:
         raise RoundError(f"Item {round_item.code} is not reworded; there is no rewording to undo.")
     for suggestion in db.session.scalars(db.select(Suggestion).filter_by(resulting_item_id=new.id)):
@@ -302,9 +364,14 @@ def undo_rewording(round_item: RoundItem, *, by: StaffUser | None = None) -> Ite
     round_item.decision = Decision.CARRY_FORWARD
     round_item.decision_reason = None if carried_as_proposed else UNDONE_REASON
     round_item.decided_by_id = by.id if by else None
-    audit.record("item.reword.undo", study=round_.study, by=by, target=round_item.code,
-                 before={"code": new.code, "text": new.text, "reason": new.rewording_reason},
-                 after={"decision": Decision.CARRY_FORWARD.value})
+    audit.record(
+        "item.reword.undo",
+        study=round_.study,
+        by=by,
+        target=round_item.code,
+        before={"code": new.code, "text": new.text, "reason": new.rewording_reason},
+        after={"decision": Decision.CARRY_FORWARD.value},
+    )
     db.session.delete(new)
     db.session.flush()
     return new
@@ -317,18 +384,27 @@ def undo_item_from_suggestion(suggestion: Suggestion, *, by: StaffUser | None = 
     require_review(round_)
     item = suggestion.resulting_item
     if suggestion.status is not SuggestionStatus.ACCEPTED or item is None:
-        raise RoundError(f"Suggestion {suggestion.id} is {suggestion.status.value}; only a "
-                         "suggestion accepted as an item can be undone.")
+        raise RoundError(
+            f"Suggestion {suggestion.id} is {suggestion.status.value}; only a "
+            "suggestion accepted as an item can be undone."
+        )
     if item.origin is ItemOrigin.REWORDING:
         old = item.reworded_from.code if item.reworded_from else "an item"
-        raise RoundError(f"Suggestion {suggestion.id} became {item.code}, a new wording of "
-                         f"{old}; undo that rewording instead.")
+        raise RoundError(
+            f"Suggestion {suggestion.id} became {item.code}, a new wording of "
+            f"{old}; undo that rewording instead."
+        )
     if db.session.scalar(db.select(RoundItem.id).filter_by(item_id=item.id).limit(1)):
         raise RoundError(f"Item {item.code} has been shown in a round; it stays.")
     _make_pending(suggestion)
-    audit.record("item.add_from_suggestion.undo", study=round_.study, by=by, target=item.code,
-                 before={"code": item.code, "text": item.text, "section": item.section.code},
-                 after={"suggestion": suggestion.id, "status": SuggestionStatus.PENDING.value})
+    audit.record(
+        "item.add_from_suggestion.undo",
+        study=round_.study,
+        by=by,
+        target=item.code,
+        before={"code": item.code, "text": item.text, "section": item.section.code},
+        after={"suggestion": suggestion.id, "status": SuggestionStatus.PENDING.value},
+    )
     db.session.delete(item)
     db.session.flush()
     return item
@@ -337,4 +413,3 @@ def undo_item_from_suggestion(suggestion: Suggestion, *, by: StaffUser | None = 
 def _make_pending(suggestion: Suggestion) -> None:
     suggestion.status = SuggestionStatus.PENDING
     suggestion.resulting_item = None
-

@@ -4,6 +4,7 @@ Views are thin: they read the form, call one lifecycle or review operation (whic
 transition and records the audit event), commit once, and show the operation's refusal on the
 page when there is one.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -73,8 +74,7 @@ def _failed(error: RoundError, form) -> None:
 
 def _problems(*forms) -> list[str]:
     """Every message of the submitted forms, for the summary at the top of the page."""
-    return [message for form in forms for messages in form.errors.values()
-            for message in messages]
+    return [message for form in forms for messages in form.errors.values() for message in messages]
 
 
 @study_required
@@ -82,22 +82,32 @@ def dashboard(study: Study):
     return _render_dashboard(study)
 
 
-def _render_dashboard(study: Study, open_form: DeadlineForm | None = None, status: int = 200,
-                      deadline_form: ChangeDeadlineForm | None = None):
+def _render_dashboard(
+    study: Study,
+    open_form: DeadlineForm | None = None,
+    status: int = 200,
+    deadline_form: ChangeDeadlineForm | None = None,
+):
     """The open round's dashboard; without one, where the study stands and what comes next."""
     latest = current_round(study)
     board = pages.dashboard(latest) if latest and latest.state is RoundState.OPEN else None
     open_form = open_form or DeadlineForm(formdata=None)
     deadline_form = deadline_form or ChangeDeadlineForm(formdata=None)
     return render_template(
-        "rounds/dashboard.html", study=study, latest=latest, board=board, open_form=open_form,
-        deadline_form=deadline_form, rounds=study.rounds,
+        "rounds/dashboard.html",
+        study=study,
+        latest=latest,
+        board=board,
+        open_form=open_form,
+        deadline_form=deadline_form,
+        rounds=study.rounds,
         problems=_problems(open_form, deadline_form),
     ), status
 
 
-def _render_open(study: Study, form: DeadlineForm, *, action: str, back: str,
-                 refusal: str | None = None):
+def _render_open(
+    study: Study, form: DeadlineForm, *, action: str, back: str, refusal: str | None = None
+):
     """The confirmation of opening a round: what it puts in front of whom, until when; or, when
     no round can open now, why (in the words opening would refuse with)."""
     plan = None
@@ -107,9 +117,17 @@ def _render_open(study: Study, form: DeadlineForm, *, action: str, back: str,
         except RoundError as error:
             refusal = str(error)
     chosen = form.deadline.data if request.method == "GET" else None
-    return render_template("rounds/open.html", study=study, plan=plan, refusal=refusal,
-                           form=form, chosen=chosen, action=action, back=back,
-                           problems=_problems(form)), 400 if form.errors else 200
+    return render_template(
+        "rounds/open.html",
+        study=study,
+        plan=plan,
+        refusal=refusal,
+        form=form,
+        chosen=chosen,
+        action=action,
+        back=back,
+        problems=_problems(form),
+    ), 400 if form.errors else 200
 
 
 @study_required
@@ -125,9 +143,13 @@ def open_first(study: Study):
             db.session.commit()
             flash(f"Round {round_.number} is open; the invitations are queued.", "success")
             return redirect(url_for("rounds.dashboard", slug=study.slug))
-    return _render_open(study, form, action=url_for("rounds.open_first", slug=study.slug),
-                        back=url_for("rounds.dashboard", slug=study.slug),
-                        refusal="Round 1 has already opened." if study.rounds else None)
+    return _render_open(
+        study,
+        form,
+        action=url_for("rounds.open_first", slug=study.slug),
+        back=url_for("rounds.dashboard", slug=study.slug),
+        refusal="Round 1 has already opened." if study.rounds else None,
+    )
 
 
 @study_required
@@ -145,35 +167,54 @@ def close(study: Study, number: int):
             flash(f"Round {number} is closed and its summary is frozen.", "success")
             return redirect(url_for("rounds.review", slug=study.slug, number=number))
     status = 400 if form.errors else 200
-    return render_template("rounds/close.html", study=study, round_=round_, form=form,
-                           progress=pages.progress(round_), problems=_problems(form)), status
+    return render_template(
+        "rounds/close.html",
+        study=study,
+        round_=round_,
+        form=form,
+        progress=pages.progress(round_),
+        problems=_problems(form),
+    ), status
 
 
 def _render_review(study: Study, round_: Round, *, failed: dict | None = None, status=200):
     """The review page; ``failed`` holds a submitted form with its errors, keyed by target."""
     if round_.state is not RoundState.CLOSED:
-        flash(f"Round {round_.number} is {round_.state.value}; it is reviewed once it closes.",
-              "error")
+        flash(
+            f"Round {round_.number} is {round_.state.value}; it is reviewed once it closes.",
+            "error",
+        )
         return redirect(url_for("rounds.dashboard", slug=study.slug))
     view = pages.review(round_)
     failed = failed or {}
     decision_forms = {
-        row.round_item.id: failed.get(("decide", row.round_item.id)) or DecisionForm(
-            prefix=f"item-{row.round_item.id}", formdata=None,
-            data={"decision": row.round_item.decision.value if row.round_item.decision else None})
+        row.round_item.id: failed.get(("decide", row.round_item.id))
+        or DecisionForm(
+            prefix=f"item-{row.round_item.id}",
+            formdata=None,
+            data={"decision": row.round_item.decision.value if row.round_item.decision else None},
+        )
         for row in view.items
     }
     suggestion_forms = {
-        row.suggestion.id: failed.get(("suggestion", row.suggestion.id)) or SuggestionForm(
-            prefix=f"suggestion-{row.suggestion.id}", formdata=None, sections=view.sections,
-            data={"text": row.suggestion.text, "section": row.suggestion.section_id})
+        row.suggestion.id: failed.get(("suggestion", row.suggestion.id))
+        or SuggestionForm(
+            prefix=f"suggestion-{row.suggestion.id}",
+            formdata=None,
+            sections=view.sections,
+            data={"text": row.suggestion.text, "section": row.suggestion.section_id},
+        )
         for row in view.suggestions
     }
     return render_template(
-        "rounds/review.html", study=study, view=view, problems=_problems(*failed.values()),
+        "rounds/review.html",
+        study=study,
+        view=view,
+        problems=_problems(*failed.values()),
         decision_forms=decision_forms,
         suggestion_forms=suggestion_forms,
-        next_form=DeadlineForm(formdata=None), undo_form=ConfirmForm(formdata=None),
+        next_form=DeadlineForm(formdata=None),
+        undo_form=ConfirmForm(formdata=None),
     ), status
 
 
@@ -189,15 +230,19 @@ def decide(study: Study, number: int, round_item_id: int):
     form = DecisionForm(prefix=f"item-{round_item.id}")
     if form.validate_on_submit():
         try:
-            decide_item(round_item, Decision(form.decision.data), reason=form.reason.data,
-                        by=current_user)
+            decide_item(
+                round_item, Decision(form.decision.data), reason=form.reason.data, by=current_user
+            )
         except RoundError as error:
             _failed(error, form)
         else:
             db.session.commit()
             flash(f"Item {round_item.code}: decision saved.", "success")
-            return redirect(url_for("rounds.review", slug=study.slug, number=number,
-                                    _anchor=f"item-{round_item.id}"))
+            return redirect(
+                url_for(
+                    "rounds.review", slug=study.slug, number=number, _anchor=f"item-{round_item.id}"
+                )
+            )
     return _render_review(study, round_, failed={("decide", round_item.id): form}, status=400)
 
 
@@ -207,9 +252,10 @@ def reword(study: Study, number: int, round_item_id: int):
     round_ = _round(study, number)
     round_item = _round_item(round_, round_item_id)
     suggestions = db.session.scalars(
-        db.select(Suggestion).filter_by(round_id=round_.id, item_id=round_item.item_id,
-                                        kind=SuggestionKind.REWORDING)
-        .order_by(Suggestion.id)).all()
+        db.select(Suggestion)
+        .filter_by(round_id=round_.id, item_id=round_item.item_id, kind=SuggestionKind.REWORDING)
+        .order_by(Suggestion.id)
+    ).all()
     form = RewordForm()
     if request.method == "GET" and "suggestion" in request.args:
         # Matched as text, so no number of any length or script reaches int().
@@ -219,20 +265,36 @@ def reword(study: Study, number: int, round_item_id: int):
     if form.validate_on_submit():
         chosen = next((s for s in suggestions if str(s.id) == form.suggestion.data), None)
         try:
-            new = reword_item(round_item, form.text.data, reason=form.reason.data,
-                              code=form.code.data, by=current_user, suggestion=chosen)
+            new = reword_item(
+                round_item,
+                form.text.data,
+                reason=form.reason.data,
+                code=form.code.data,
+                by=current_user,
+                suggestion=chosen,
+            )
         except RoundError as error:
             _failed(error, form)
         else:
             db.session.commit()
-            flash(f"Item {round_item.code} is reworded as {new.code} for the next round.",
-                  "success")
-            return redirect(url_for("rounds.review", slug=study.slug, number=number,
-                                    _anchor=f"item-{round_item.id}"))
+            flash(
+                f"Item {round_item.code} is reworded as {new.code} for the next round.", "success"
+            )
+            return redirect(
+                url_for(
+                    "rounds.review", slug=study.slug, number=number, _anchor=f"item-{round_item.id}"
+                )
+            )
     status = 400 if form.errors else 200
-    return render_template("rounds/reword.html", study=study, round_=round_,
-                           round_item=round_item, suggestions=suggestions, form=form,
-                           problems=_problems(form)), status
+    return render_template(
+        "rounds/reword.html",
+        study=study,
+        round_=round_,
+        round_item=round_item,
+        suggestions=suggestions,
+        form=form,
+        problems=_problems(form),
+    ), status
 
 
 @study_required
@@ -245,8 +307,13 @@ def suggestion(study: Study, number: int, suggestion_id: int):
         try:
             if form.action.data == "accept":
                 section = next(s for s in study.sections if s.id == form.section.data)
-                item = add_item_from_suggestion(found, text=form.text.data, section=section,
-                                                code=form.code.data, by=current_user)
+                item = add_item_from_suggestion(
+                    found,
+                    text=form.text.data,
+                    section=section,
+                    code=form.code.data,
+                    by=current_user,
+                )
                 message = f"Item {item.code} is added for the next round."
             else:
                 decline_suggestion(found, by=current_user)
@@ -256,8 +323,9 @@ def suggestion(study: Study, number: int, suggestion_id: int):
         else:
             db.session.commit()
             flash(message, "success")
-            return redirect(url_for("rounds.review", slug=study.slug, number=number,
-                                    _anchor="suggestions"))
+            return redirect(
+                url_for("rounds.review", slug=study.slug, number=number, _anchor="suggestions")
+            )
     return _render_review(study, round_, failed={("suggestion", found.id): form}, status=400)
 
 
@@ -274,10 +342,16 @@ def undo_reword(study: Study, number: int, round_item_id: int):
             _failed(error, form)
         else:
             db.session.commit()
-            flash(f"The rewording {removed.code} is removed; item {round_item.code} is carried "
-                  "forward again.", "success")
-            return redirect(url_for("rounds.review", slug=study.slug, number=number,
-                                    _anchor=f"item-{round_item.id}"))
+            flash(
+                f"The rewording {removed.code} is removed; item {round_item.code} is carried "
+                "forward again.",
+                "success",
+            )
+            return redirect(
+                url_for(
+                    "rounds.review", slug=study.slug, number=number, _anchor=f"item-{round_item.id}"
+                )
+            )
     return _render_review(study, round_, failed={"undo": form}, status=400)
 
 
@@ -295,8 +369,9 @@ def undo_suggestion(study: Study, number: int, suggestion_id: int):
         else:
             db.session.commit()
             flash(f"Item {removed.code} is removed; the suggestion is pending again.", "success")
-            return redirect(url_for("rounds.review", slug=study.slug, number=number,
-                                    _anchor="suggestions"))
+            return redirect(
+                url_for("rounds.review", slug=study.slug, number=number, _anchor="suggestions")
+            )
     return _render_review(study, round_, failed={"undo": form}, status=400)
 
 
@@ -321,10 +396,13 @@ def open_next(study: Study, number: int):
         _require_next_of(study, number)
     except RoundError as error:
         refusal = str(error)
-    return _render_open(study, form,
-                        action=url_for("rounds.open_next", slug=study.slug, number=number),
-                        back=url_for("rounds.review", slug=study.slug, number=round_.number),
-                        refusal=refusal)
+    return _render_open(
+        study,
+        form,
+        action=url_for("rounds.open_next", slug=study.slug, number=number),
+        back=url_for("rounds.review", slug=study.slug, number=round_.number),
+        refusal=refusal,
+    )
 
 
 def _require_next_of(study: Study, number: int) -> None:
@@ -332,7 +410,8 @@ def _require_next_of(study: Study, number: int) -> None:
     latest = current_round(study)
     assert latest is not None  # round ``number`` is under review
     if latest.number > number + 1 or (
-            latest.number == number + 1 and latest.state is not RoundState.DRAFT):
+        latest.number == number + 1 and latest.state is not RoundState.DRAFT
+    ):
         raise RoundError(f"Round {number + 1} has already opened.")
 
 
@@ -356,11 +435,16 @@ def complete(study: Study, number: int):
         final = build_report(study).final_items
     except (RoundError, ReportError) as error:
         refusal = str(error)
-    return render_template("rounds/complete.html", study=study, round_=round_, form=form,
-                           refusal=refusal, final=final,
-                           final_count=sum(len(rows) for _, rows in final),
-                           problems=_problems(form)), 400 if form.errors else 200
-
+    return render_template(
+        "rounds/complete.html",
+        study=study,
+        round_=round_,
+        form=form,
+        refusal=refusal,
+        final=final,
+        final_count=sum(len(rows) for _, rows in final),
+        problems=_problems(form),
+    ), 400 if form.errors else 200
 
 
 @study_required
@@ -370,8 +454,9 @@ def deadline(study: Study, number: int):
     form = ChangeDeadlineForm()
     if form.validate_on_submit():
         try:
-            change = change_deadline(round_, form.closes_at(), notify=form.notify.data,
-                                     by=current_user)
+            change = change_deadline(
+                round_, form.closes_at(), notify=form.notify.data, by=current_user
+            )
         except RoundError as error:
             _failed(error, form)
         else:
@@ -399,7 +484,12 @@ def remind(study: Study, number: int):
         form.moment.data = f"{utcnow():{MOMENT_FORMAT}}"
     refusal = reminder_refusal(round_)
     return render_template(
-        "rounds/remind.html", study=study, round_=round_, form=form, refusal=refusal,
-        waiting=None if refusal else unsubmitted(round_), last_reminder=last_reminder_at(round_),
+        "rounds/remind.html",
+        study=study,
+        round_=round_,
+        form=form,
+        refusal=refusal,
+        waiting=None if refusal else unsubmitted(round_),
+        last_reminder=last_reminder_at(round_),
         problems=_problems(form),
     ), 400 if form.errors else 200

@@ -4,6 +4,7 @@ never opened a round. Each GET says what will happen; the POST acts, commits onc
 Only administrators reach them (403 for coordinators); the operations check it again, so no
 other caller can skip it.
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -24,17 +25,25 @@ from delphi.validation import COMMENT_MAX_LENGTH, SLUG_MAX_LENGTH
 class ReopenForm(FlaskForm):
     """Why a complete study is reopened; the operation checks the words themselves."""
 
-    reason = TextAreaField("Reason for reopening (kept in the audit trail)", validators=[
-        DataRequired(message="Give a reason for reopening the study."),
-        Length(max=COMMENT_MAX_LENGTH)])
+    reason = TextAreaField(
+        "Reason for reopening (kept in the audit trail)",
+        validators=[
+            DataRequired(message="Give a reason for reopening the study."),
+            Length(max=COMMENT_MAX_LENGTH),
+        ],
+    )
 
 
 class DeleteStudyForm(FlaskForm):
     """The study's slug typed again: a deletion is not undone."""
 
-    confirm = StringField("Type the study's slug to confirm", validators=[
-        DataRequired(message="Type the study's slug to confirm the deletion."),
-        Length(max=SLUG_MAX_LENGTH)])
+    confirm = StringField(
+        "Type the study's slug to confirm",
+        validators=[
+            DataRequired(message="Type the study's slug to confirm the deletion."),
+            Length(max=SLUG_MAX_LENGTH),
+        ],
+    )
 
 
 def _problems(form: FlaskForm) -> list[str]:
@@ -58,12 +67,16 @@ def reopen(slug: str):
             _refused(form, error)
         else:
             db.session.commit()
-            flash(f"Study {study.slug} is reopened: decisions, rewordings and the item list can "
-                  "change again.", "success")
+            flash(
+                f"Study {study.slug} is reopened: decisions, rewordings and the item list can "
+                "change again.",
+                "success",
+            )
             return redirect(_latest_review(study))
     status = 400 if form.errors else 200
-    return render_template("console/reopen_study.html", study=study, form=form,
-                           problems=_problems(form)), status
+    return render_template(
+        "console/reopen_study.html", study=study, form=form, problems=_problems(form)
+    ), status
 
 
 def _latest_review(study: Study) -> str:
@@ -95,6 +108,11 @@ def delete(slug: str):
     except RoundError as error:
         refusal = str(error)
     status = 400 if form.errors else 200
-    return render_template("console/delete_study.html", study=study, form=form,
-                           contents=study_contents(study), refusal=refusal,
-                           problems=_problems(form)), status
+    return render_template(
+        "console/delete_study.html",
+        study=study,
+        form=form,
+        contents=study_contents(study),
+        refusal=refusal,
+        problems=_problems(form),
+    ), status

@@ -4,6 +4,7 @@ Study pages live under ``/console/studies/<slug>/``; ``study_required`` turns th
 study the signed-in staff member may access (404 otherwise). Buttons that change something are
 POSTs, checked for CSRF by the app-wide CSRFProtect.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint

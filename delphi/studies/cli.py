@@ -1,5 +1,6 @@
 """``delphi study ...``: create a study from a study file, list studies, export, complete,
 reopen and delete; ``delphi items import``: add sections and items from a file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,8 +42,11 @@ def list_command() -> None:
 
 @study_group.command("export")
 @click.argument("slug")
-@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write the study file here instead of printing it.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the study file here instead of printing it.",
+)
 def export_command(slug: str, output: Path | None) -> None:
     """Write a study's settings and current items as a study file."""
     text = export_study_file(study_by_slug(slug))
@@ -65,21 +69,29 @@ def complete_command(slug: str) -> None:
 
 @study_group.command("reopen")
 @click.argument("slug")
-@click.option("--reason", required=True,
-              help="Why the complete study is reopened (kept in the audit trail).")
+@click.option(
+    "--reason", required=True, help="Why the complete study is reopened (kept in the audit trail)."
+)
 def reopen_command(slug: str, reason: str) -> None:
     """Reopen a complete study so its latest decisions, rewordings and items can change."""
     study = study_by_slug(slug)
     with one_transaction():
         reopen_study(study, reason=reason)
-    click.echo(f"Study {slug} is reopened ({study.status.value}): decisions, rewordings and the "
-               "item list can change again.")
+    click.echo(
+        f"Study {slug} is reopened ({study.status.value}): decisions, rewordings and the "
+        "item list can change again."
+    )
 
 
 @study_group.command("delete")
 @click.argument("slug")
-@click.option("--confirm", "confirm", required=True, metavar="SLUG",
-              help="The study's slug again, to confirm.")
+@click.option(
+    "--confirm",
+    "confirm",
+    required=True,
+    metavar="SLUG",
+    help="The study's slug again, to confirm.",
+)
 def delete_command(slug: str, confirm: str) -> None:
     """Delete a study that never opened a round, with its panel, items and messages."""
     study = study_by_slug(slug)
@@ -87,9 +99,15 @@ def delete_command(slug: str, confirm: str) -> None:
     with one_transaction():
         files = delete_study(study, confirm=confirm)
     remove_files(files)
-    counted = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in (
-        (contents.sections, "section"), (contents.items, "item"),
-        (contents.panellists, "panellist"), (contents.messages, "message"))]
+    counted = [
+        f"{n} {word}{'' if n == 1 else 's'}"
+        for n, word in (
+            (contents.sections, "section"),
+            (contents.items, "item"),
+            (contents.panellists, "panellist"),
+            (contents.messages, "message"),
+        )
+    ]
     click.echo(f"Study {slug} is deleted with its {', '.join(counted[:-1])} and {counted[-1]}.")
 
 

@@ -3,6 +3,7 @@
 Both are built from the declared settings (delphi/consensus/definition.py): the only difference
 between a column and the engine's value is that a choice is stored as an enum member.
 """
+
 from __future__ import annotations
 
 import enum
@@ -15,8 +16,9 @@ from delphi.models import Study
 
 def consensus_settings(study: Study) -> ConsensusSettings:
     """The study's consensus definition as the engine takes it (raises ConsensusError)."""
-    values: dict[str, Any] = {setting.engine: engine_value(getattr(study, setting.column))
-                              for setting in SETTINGS}
+    values: dict[str, Any] = {
+        setting.engine: engine_value(getattr(study, setting.column)) for setting in SETTINGS
+    }
     return ConsensusSettings(**values)
 
 

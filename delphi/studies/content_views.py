@@ -1,4 +1,5 @@
 """Console pages for a study's sections and items: add, import, edit, reorder, retire, restore."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -44,16 +45,28 @@ def _section_choices(study: Study) -> list[SelectChoice]:
     return [SelectChoice(str(s.id), f"{s.code} {s.title}") for s in study.sections]
 
 
-def _page(study: Study, *, section_form=None, item_form=None, items_form=None,
-          problems: list[str] | None = None, status: int = 200):
-    shown = set(db.session.scalars(
-        db.select(RoundItem.item_id).join(Item).where(Item.study_id == study.id)))
+def _page(
+    study: Study,
+    *,
+    section_form=None,
+    item_form=None,
+    items_form=None,
+    problems: list[str] | None = None,
+    status: int = 200,
+):
+    shown = set(
+        db.session.scalars(db.select(RoundItem.item_id).join(Item).where(Item.study_id == study.id))
+    )
     return render_template(
-        "console/content.html", study=study, shown=shown,
+        "console/content.html",
+        study=study,
+        shown=shown,
         section_form=section_form or SectionForm(prefix="section"),
         item_form=item_form or ItemForm(prefix="item", sections=_section_choices(study)),
-        items_form=items_form or ItemsImportForm(prefix="items"), items_problems=problems or [],
-        items_columns=COLUMNS + OPTIONAL_COLUMNS, items_example=EXAMPLE,
+        items_form=items_form or ItemsImportForm(prefix="items"),
+        items_problems=problems or [],
+        items_columns=COLUMNS + OPTIONAL_COLUMNS,
+        items_example=EXAMPLE,
     ), status
 
 
@@ -73,8 +86,9 @@ def new_section(study: Study):
     form = SectionForm(prefix="section")
     if form.validate_on_submit():
         try:
-            add_section(study, code=form.code.data.strip(), title=form.title.data.strip(),
-                        by=current_user)
+            add_section(
+                study, code=form.code.data.strip(), title=form.title.data.strip(), by=current_user
+            )
         except SetupError as error:
             _refused(form, error)
         else:
@@ -90,8 +104,9 @@ def edit_section(study: Study, section_id: int):
     form = SectionForm(data={"code": section.code, "title": section.title})
     if form.validate_on_submit():
         try:
-            update_section(section, code=form.code.data.strip(), title=form.title.data.strip(),
-                           by=current_user)
+            update_section(
+                section, code=form.code.data.strip(), title=form.title.data.strip(), by=current_user
+            )
         except SetupError as error:
             _refused(form, error)
         else:
@@ -99,8 +114,13 @@ def edit_section(study: Study, section_id: int):
             flash(f"Section {section.code} saved.", "info")
             return redirect(url_for("studies.content", slug=study.slug))
     status = 400 if form.errors else 200
-    return render_template("console/section_form.html", study=study, section=section, form=form,
-                           shown=section_shown(section)), status
+    return render_template(
+        "console/section_form.html",
+        study=study,
+        section=section,
+        form=form,
+        shown=section_shown(section),
+    ), status
 
 
 @study_required
@@ -108,8 +128,12 @@ def new_item(study: Study):
     form = ItemForm(prefix="item", sections=_section_choices(study))
     if form.validate_on_submit():
         try:
-            add_item(_section(study, form.section.data), code=form.code.data.strip(),
-                     text=form.text.data.strip(), by=current_user)
+            add_item(
+                _section(study, form.section.data),
+                code=form.code.data.strip(),
+                text=form.text.data.strip(),
+                by=current_user,
+            )
         except SetupError as error:
             _refused(form, error)
         else:
@@ -138,8 +162,11 @@ def import_items_view(study: Study):
         return _page(study, items_form=form, problems=problems, status=400)
     db.session.commit()
     created = ", ".join(section.code for section in imported.new_sections)
-    flash(f"{len(imported.items)} items imported from {filename}"
-          + (f"; new sections: {created}." if created else "."), "info")
+    flash(
+        f"{len(imported.items)} items imported from {filename}"
+        + (f"; new sections: {created}." if created else "."),
+        "info",
+    )
     return redirect(url_for("studies.content", slug=study.slug))
 
 
@@ -148,12 +175,19 @@ def edit_item(study: Study, item_id: int):
     """Edit an item never shown in a round; a shown one is reworded on the review page."""
     item = _item(study, item_id)
     shown = item_shown(item)
-    form = ItemForm(sections=_section_choices(study),
-                    data={"section": item.section_id, "code": item.code, "text": item.text})
+    form = ItemForm(
+        sections=_section_choices(study),
+        data={"section": item.section_id, "code": item.code, "text": item.text},
+    )
     if form.validate_on_submit():
         try:
-            update_item(item, code=form.code.data.strip(), text=form.text.data.strip(),
-                        section=_section(study, form.section.data), by=current_user)
+            update_item(
+                item,
+                code=form.code.data.strip(),
+                text=form.text.data.strip(),
+                section=_section(study, form.section.data),
+                by=current_user,
+            )
         except SetupError as error:
             _refused(form, error)
         else:
@@ -161,8 +195,9 @@ def edit_item(study: Study, item_id: int):
             flash(f"Item {item.code} saved.", "info")
             return redirect(url_for("studies.content", slug=study.slug))
     status = 400 if form.errors else 200
-    return render_template("console/item_form.html", study=study, item=item, form=form,
-                           shown=shown), status
+    return render_template(
+        "console/item_form.html", study=study, item=item, form=form, shown=shown
+    ), status
 
 
 # Buttons that change something need no form class: CSRFProtect checks every POST app-wide.

@@ -8,6 +8,7 @@ outlives what it removed. Message files written without an SMTP server are named
 study's and the message's ids: they are found from the messages in the database and removed
 once the deletion is committed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,30 +43,43 @@ class StudyContents:
     messages: int
 
     def as_dict(self) -> dict[str, int]:
-        return {"sections": self.sections, "items": self.items, "panellists": self.panellists,
-                "messages": self.messages}
+        return {
+            "sections": self.sections,
+            "items": self.items,
+            "panellists": self.panellists,
+            "messages": self.messages,
+        }
 
 
 def _count(model, study: Study) -> int:
-    return db.session.scalar(
-        db.select(db.func.count(model.id)).where(model.study_id == study.id)) or 0
+    return (
+        db.session.scalar(db.select(db.func.count(model.id)).where(model.study_id == study.id)) or 0
+    )
 
 
 def study_contents(study: Study) -> StudyContents:
-    return StudyContents(sections=_count(Section, study), items=_count(Item, study),
-                         panellists=_count(Panellist, study), messages=_count(OutboxMessage, study))
+    return StudyContents(
+        sections=_count(Section, study),
+        items=_count(Item, study),
+        panellists=_count(Panellist, study),
+        messages=_count(OutboxMessage, study),
+    )
 
 
 def require_deletable(study: Study) -> None:
     """Refuse once a round has opened: the study then has a record to keep."""
     opened = db.session.scalar(
-        db.select(Round).where(Round.study_id == study.id, Round.opened_at.is_not(None))
-        .order_by(Round.number).limit(1))
+        db.select(Round)
+        .where(Round.study_id == study.id, Round.opened_at.is_not(None))
+        .order_by(Round.number)
+        .limit(1)
+    )
     if opened is not None:
         raise RoundError(
             f"Study {study.slug} cannot be deleted: round {opened.number} opened on "
             f"{opened.opened_at:%d %B %Y}, so its panel was invited and its record is kept. "
-            "Mark it complete instead.")
+            "Mark it complete instead."
+        )
 
 
 def delete_study(study: Study, *, confirm: str, by: StaffUser | None = None) -> list[Path]:
@@ -80,13 +94,18 @@ def delete_study(study: Study, *, confirm: str, by: StaffUser | None = None) -> 
     if (confirm or "").strip() != study.slug:
         raise RoundError(f"Type the study's slug, {study.slug}, to confirm the deletion.")
     slug, contents = study.slug, study_contents(study)
-    files = [message_file(study.id, message_id) for message_id in db.session.scalars(
-        db.select(OutboxMessage.id).where(OutboxMessage.study_id == study.id))]
+    files = [
+        message_file(study.id, message_id)
+        for message_id in db.session.scalars(
+            db.select(OutboxMessage.id).where(OutboxMessage.study_id == study.id)
+        )
+    ]
     for model in (OutboxMessage, AuditEvent, Panellist):
         db.session.execute(db.delete(model).where(model.study_id == study.id))
     db.session.delete(study)  # its sections, items, rounds and staff assignments with it
-    audit.record("study.delete", by=by, target=slug,
-                 before={"title": study.title, **contents.as_dict()})
+    audit.record(
+        "study.delete", by=by, target=slug, before={"title": study.title, **contents.as_dict()}
+    )
     db.session.flush()
     logger.info("Study %s deleted by %s.", slug, by.email if by else audit.COMMAND_LINE)
     return files

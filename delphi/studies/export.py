@@ -3,6 +3,7 @@
 The file holds the study's settings and its current guidance: every item that is not retired, in
 its latest wording (an item replaced by a rewording is left out, its new wording kept).
 """
+
 from __future__ import annotations
 
 import enum
@@ -10,8 +11,15 @@ import enum
 from delphi.models import Study
 from delphi.studies.study_file import TABLES
 
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
-            "\r": "\\r"}
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
 
 
 def toml_string(value: str) -> str:
@@ -52,8 +60,10 @@ def _toml_value(value: object) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, dict):
-        cells = ", ".join(f"{toml_string(str(k))} = {toml_string(str(v))}"
-                          for k, v in sorted(value.items(), key=lambda kv: int(kv[0])))
+        cells = ", ".join(
+            f"{toml_string(str(k))} = {toml_string(str(v))}"
+            for k, v in sorted(value.items(), key=lambda kv: int(kv[0]))
+        )
         return "{ " + cells + " }" if cells else "{}"
     text = str(value)
     return _multiline_string(text) if "\n" in text else toml_string(text)
@@ -78,11 +88,16 @@ def export_study_file(study: Study) -> str:
             if value is not None:
                 lines.append(f"{key} = {value}")
         lines.append("")
-    replaced = {item.reworded_from_id for item in study.items
-                if item.reworded_from_id and not item.retired}
+    replaced = {
+        item.reworded_from_id for item in study.items if item.reworded_from_id and not item.retired
+    }
     for section in study.sections:
-        lines += ["[[sections]]", f"code = {toml_string(section.code)}",
-                  f"title = {toml_string(section.title)}", "items = ["]
+        lines += [
+            "[[sections]]",
+            f"code = {toml_string(section.code)}",
+            f"title = {toml_string(section.title)}",
+            "items = [",
+        ]
         for item in section.items:
             if item.retired or item.id in replaced:
                 continue

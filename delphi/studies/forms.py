@@ -2,6 +2,7 @@
 
 Each validates its own input.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,14 +47,23 @@ def consensus_field(setting: Setting):
     if setting.kind is bool:
         return BooleanField(setting.label, description=setting.help)
     if setting.choices:
-        return SelectField(setting.label, description=setting.help,
-                           choices=[SelectChoice(value, label) for value, label in setting.choices])
+        return SelectField(
+            setting.label,
+            description=setting.help,
+            choices=[SelectChoice(value, label) for value, label in setting.choices],
+        )
     presence = Optional() if setting.optional else InputRequired()
     if setting.kind is float:
-        return FloatField(setting.label, description=setting.help, validators=[
-            presence, NumberRange(setting.minimum, setting.maximum)])
-    return IntegerField(setting.label, description=setting.help, validators=[
-        presence, WholeNumber(setting.minimum, setting.maximum)])
+        return FloatField(
+            setting.label,
+            description=setting.help,
+            validators=[presence, NumberRange(setting.minimum, setting.maximum)],
+        )
+    return IntegerField(
+        setting.label,
+        description=setting.help,
+        validators=[presence, WholeNumber(setting.minimum, setting.maximum)],
+    )
 
 
 class _ConsensusFields(FlaskForm):
@@ -81,16 +91,20 @@ def parse_scale_labels(text: str) -> dict[str, str]:
 
 
 def format_scale_labels(labels: dict[str, str]) -> str:
-    return "\n".join(f"{point} = {label}" for point, label in
-                     sorted(labels.items(), key=lambda pair: int(pair[0])))
+    return "\n".join(
+        f"{point} = {label}"
+        for point, label in sorted(labels.items(), key=lambda pair: int(pair[0]))
+    )
 
 
 def parse_reminder_days(text: str) -> str:
     """Normalise "7, 2" to "7,2"; raise ValueError when a part is not a whole number of days."""
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if not all(_DIGITS.fullmatch(part) for part in parts):
-        raise ValueError("Give whole numbers of days before the deadline, separated by commas, "
-                         "like 7,2 (or leave empty for no reminders).")
+        raise ValueError(
+            "Give whole numbers of days before the deadline, separated by commas, "
+            "like 7,2 (or leave empty for no reminders)."
+        )
     days = [int(part) for part in parts]
     problem = reminder_days_problem(days)
     if problem:
@@ -103,18 +117,22 @@ class StudyForm(_ConsensusFields):
 
     # The title is a header value too: it is part of the invitation's subject.
     title = StringField("Title", validators=[DataRequired(), Rule(header_problem)])
-    slug = StringField("Short name in addresses (slug)",
-                       validators=[DataRequired(), Rule(slug_problem)])
-    description = TextAreaField("Description shown to panellists", validators=[
-        Rule(partial(text_problem, max_length=LONG_TEXT_MAX_LENGTH, multiline=True))])
+    slug = StringField(
+        "Short name in addresses (slug)", validators=[DataRequired(), Rule(slug_problem)]
+    )
+    description = TextAreaField(
+        "Description shown to panellists",
+        validators=[Rule(partial(text_problem, max_length=LONG_TEXT_MAX_LENGTH, multiline=True))],
+    )
     contact = StringField("Contact for panellists", validators=[Rule(_line_text)])
     scale_labels = TextAreaField("Labels of scale points (one per line: 1 = Not important)")
     unable_to_rate = BooleanField("Offer “unable to rate”")
     preselect_previous = BooleanField("Preselect the panellist's previous rating")
     reason_outside_iqr = BooleanField("Ask for a reason when a rating lies outside the IQR")
     group_feedback = BooleanField("Show feedback per stakeholder group")
-    min_group_size = IntegerField("Smallest group shown separately", validators=[
-        InputRequired(), WholeNumber(1)])
+    min_group_size = IntegerField(
+        "Smallest group shown separately", validators=[InputRequired(), WholeNumber(1)]
+    )
     reminder_days = StringField("Reminders, days before the deadline (e.g. 7,2)")
     auto_close = BooleanField("Close the round automatically at its deadline")
 
@@ -136,11 +154,25 @@ class StudyForm(_ConsensusFields):
 
     def values(self) -> dict:
         """The study's column values from the form."""
-        values = {name: self[name].data for name in (
-            "title", "slug", "description", "contact", "unable_to_rate", "preselect_previous",
-            "reason_outside_iqr", "group_feedback", "min_group_size", "auto_close")}
-        values |= {setting.column: column_value(setting, self[setting.column].data)
-                   for setting in CONSENSUS_SETTINGS}
+        values = {
+            name: self[name].data
+            for name in (
+                "title",
+                "slug",
+                "description",
+                "contact",
+                "unable_to_rate",
+                "preselect_previous",
+                "reason_outside_iqr",
+                "group_feedback",
+                "min_group_size",
+                "auto_close",
+            )
+        }
+        values |= {
+            setting.column: column_value(setting, self[setting.column].data)
+            for setting in CONSENSUS_SETTINGS
+        }
         values["description"] = values["description"] or ""
         values["contact"] = values["contact"] or ""
         values["scale_labels"] = parse_scale_labels(self.scale_labels.data or "")
@@ -158,8 +190,13 @@ class ItemForm(FlaskForm):
 
     section = SelectField("Section", coerce=int)
     code = StringField("Item code", validators=[DataRequired(), Rule(code_problem)])
-    text = TextAreaField("Wording", validators=[DataRequired(), Rule(
-        partial(text_problem, max_length=ITEM_TEXT_MAX_LENGTH, multiline=True))])
+    text = TextAreaField(
+        "Wording",
+        validators=[
+            DataRequired(),
+            Rule(partial(text_problem, max_length=ITEM_TEXT_MAX_LENGTH, multiline=True)),
+        ],
+    )
 
     def __init__(self, *args, sections: list[SelectChoice], **kwargs):
         super().__init__(*args, **kwargs)

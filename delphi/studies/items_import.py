@@ -9,6 +9,7 @@ review page, so that every round keeps the wording panellists rated.
 
 Items have no explanation column: explanations are checked like wordings, then not stored.
 """
+
 from __future__ import annotations
 
 import re
@@ -80,7 +81,8 @@ def require_items_importable(study: Study) -> None:
     if study.status is not StudyStatus.SETUP:
         raise ItemsLocked(
             f"Round 1 of {study.slug} has opened, so items are no longer imported: between "
-            "rounds, reword items and add items from suggestions on the review page.")
+            "rounds, reword items and add items from suggestions on the review page."
+        )
 
 
 def read_items_file(data: bytes, filename: str) -> list[CsvRow]:
@@ -88,17 +90,26 @@ def read_items_file(data: bytes, filename: str) -> list[CsvRow]:
     copied from a spreadsheet are), with the header checked."""
     columns = {"required": COLUMNS, "optional": OPTIONAL_COLUMNS}
     if filename.lower().endswith(".xls") or data.startswith(_OLE):
-        raise InvalidFile(filename, [Problem(
-            None, None, "this is an Excel 97-2003 workbook (.xls); save it as an Excel workbook "
-            "(.xlsx) or as CSV UTF-8")])
+        raise InvalidFile(
+            filename,
+            [
+                Problem(
+                    None,
+                    None,
+                    "this is an Excel 97-2003 workbook (.xls); save it as an Excel workbook "
+                    "(.xlsx) or as CSV UTF-8",
+                )
+            ],
+        )
     if filename.lower().endswith(".xlsx") or data.startswith(_ZIP):
         return read_xlsx(data, filename, **columns)
     header = data.split(b"\n", 1)[0]
     return read_csv(data, filename, delimiter="\t" if b"\t" in header else ",", **columns)
 
 
-def import_items(study: Study, data: bytes, filename: str, *,
-                 by: StaffUser | None = None) -> ImportedItems:
+def import_items(
+    study: Study, data: bytes, filename: str, *, by: StaffUser | None = None
+) -> ImportedItems:
     """Add the file's sections and items to the study (flushed) and record it; raises
     ItemsLocked after round 1 opened, InvalidFile listing every problem before any write."""
     require_items_importable(study)
@@ -112,8 +123,9 @@ def import_items(study: Study, data: bytes, filename: str, *,
         planned = plan.section
         if planned.existing is None:
             section_position += 1
-            planned.existing = Section(study=study, code=planned.code, title=planned.title,
-                                       position=section_position)
+            planned.existing = Section(
+                study=study, code=planned.code, title=planned.title, position=section_position
+            )
             db.session.add(planned.existing)
             new_sections.append(planned.existing)
         section = planned.existing
@@ -121,14 +133,27 @@ def import_items(study: Study, data: bytes, filename: str, *,
         if key not in item_positions:
             item_positions[key] = max((i.position for i in section.items), default=0)
         item_positions[key] += 1
-        item = Item(study=study, section=section, code=plan.code, text=plan.text,
-                    position=item_positions[key])
+        item = Item(
+            study=study,
+            section=section,
+            code=plan.code,
+            text=plan.text,
+            position=item_positions[key],
+        )
         db.session.add(item)
         added.append(item)
     db.session.flush()
-    audit.record("items.import", study=study, by=by, target=filename, after={
-        "items": len(added), "codes": [item.code for item in added],
-        "new_sections": [section.code for section in new_sections]})
+    audit.record(
+        "items.import",
+        study=study,
+        by=by,
+        target=filename,
+        after={
+            "items": len(added),
+            "codes": [item.code for item in added],
+            "new_sections": [section.code for section in new_sections],
+        },
+    )
     db.session.flush()
     return ImportedItems(added, new_sections)
 
@@ -137,8 +162,10 @@ def _plan(study: Study, rows: list[CsvRow], filename: str) -> list[_ItemPlan]:
     """Each row's section, code and text, once every row is valid; raises InvalidFile."""
     problems = Problems(filename)
     sections = _SectionFinder(study)
-    taken = {code.lower(): code for code in db.session.scalars(
-        db.select(Item.code).filter_by(study_id=study.id))}
+    taken = {
+        code.lower(): code
+        for code in db.session.scalars(db.select(Item.code).filter_by(study_id=study.id))
+    }
     first_line: dict[str, int] = {}
     plans: list[_ItemPlan] = []
     for row in rows:
@@ -156,17 +183,24 @@ def _plan(study: Study, rows: list[CsvRow], filename: str) -> list[_ItemPlan]:
                 problems.add(row.line, "column code", f"the code {problem}")
                 valid = False
             elif key in first_line:
-                problems.add(row.line, "column code", f"{code} appears twice in the file (first "
-                             f"on line {first_line[key]})")
+                problems.add(
+                    row.line,
+                    "column code",
+                    f"{code} appears twice in the file (first on line {first_line[key]})",
+                )
                 valid = False
             elif key in taken:
-                problems.add(row.line, "column code",
-                             f"{code} is already used by item {taken[key]} of {study.slug}")
+                problems.add(
+                    row.line,
+                    "column code",
+                    f"{code} is already used by item {taken[key]} of {study.slug}",
+                )
                 valid = False
             first_line.setdefault(key, row.line)
         if valid:
-            plans.append(_ItemPlan(row.line, sections.find(row.cells["section"]),
-                                   code, row.cells["text"]))
+            plans.append(
+                _ItemPlan(row.line, sections.find(row.cells["section"]), code, row.cells["text"])
+            )
     if not rows:
         problems.add(None, None, "the file has a header but no items")
     sections.number_new_sections()
@@ -206,8 +240,9 @@ class _SectionFinder:
     def number_new_sections(self) -> None:
         codes = [s.code for s in self.sections] + [p.code for p in self.plans.values() if p.code]
         taken = {code.lower() for code in codes}
-        number = max((int(m.group(1)) for code in codes if (m := _SECTION_NUMBER.match(code))),
-                     default=0)
+        number = max(
+            (int(m.group(1)) for code in codes if (m := _SECTION_NUMBER.match(code))), default=0
+        )
         for plan in self.plans.values():
             if plan.code is None:
                 number += 1
@@ -233,9 +268,12 @@ def _number_blank_codes(plans: list[_ItemPlan], taken: set[str], problems: Probl
             numbers[key] += 1
         code = f"{section.code}.{numbers[key]}"
         if len(code) > CODE_MAX_LENGTH:
-            problems.add(plan.line, "column code",
-                         f"the code is empty, and the one made from section {section.code}'s "
-                         f"code would be longer than {CODE_MAX_LENGTH} characters; give one")
+            problems.add(
+                plan.line,
+                "column code",
+                f"the code is empty, and the one made from section {section.code}'s "
+                f"code would be longer than {CODE_MAX_LENGTH} characters; give one",
+            )
             continue
         plan.code = code
         taken.add(code.lower())
@@ -246,5 +284,7 @@ def _highest_number(section: _SectionPlan) -> int:
     if section.existing is None:
         return 0
     numbered = re.compile(rf"^{re.escape(section.code or '')}\.(\d+)$", re.IGNORECASE)
-    return max((int(m.group(1)) for item in section.existing.items
-                if (m := numbered.match(item.code))), default=0)
+    return max(
+        (int(m.group(1)) for item in section.existing.items if (m := numbered.match(item.code))),
+        default=0,
+    )

@@ -2,6 +2,7 @@
 
 Each operation checks what it may change, records an audit event and flushes; the view commits.
 """
+
 from __future__ import annotations
 
 import enum
@@ -37,8 +38,13 @@ def create_study(values: dict, *, by: StaffUser | None = None) -> Study:
     if by is not None and not by.is_admin:
         study.staff.append(by)
     db.session.flush()
-    audit.record("study.create", study=study, by=by, target=study.slug,
-                 after={key: _plain(value) for key, value in values.items()})
+    audit.record(
+        "study.create",
+        study=study,
+        by=by,
+        target=study.slug,
+        after={key: _plain(value) for key, value in values.items()},
+    )
     return study
 
 
@@ -48,23 +54,32 @@ def update_study(study: Study, values: dict, *, by: StaffUser | None = None) -> 
     Once round 1 has opened, a change to the consensus definition is refused, whatever the form
     sent: the definition was stated in advance.
     """
-    changed = {key: (getattr(study, key), value) for key, value in values.items()
-               if getattr(study, key) != value}
-    if "slug" in changed and db.session.scalar(
-            db.select(Study.id).filter_by(slug=values["slug"])):
+    changed = {
+        key: (getattr(study, key), value)
+        for key, value in values.items()
+        if getattr(study, key) != value
+    }
+    if "slug" in changed and db.session.scalar(db.select(Study.id).filter_by(slug=values["slug"])):
         raise SetupError(f"The slug {values['slug']} is already used by another study.", "slug")
     if study.consensus_locked:
         locked = [key for key in changed if key in LOCKED_FIELDS]
         if locked:
             raise SetupError(
                 "The consensus definition was stated in advance and cannot change after round 1 "
-                f"opened; refused change to {', '.join(locked)}.", locked[0])
+                f"opened; refused change to {', '.join(locked)}.",
+                locked[0],
+            )
     for key, (_, value) in changed.items():
         setattr(study, key, value)
     if changed:
-        audit.record("study.update", study=study, by=by, target=study.slug,
-                     before={key: _plain(old) for key, (old, _) in changed.items()},
-                     after={key: _plain(new) for key, (_, new) in changed.items()})
+        audit.record(
+            "study.update",
+            study=study,
+            by=by,
+            target=study.slug,
+            before={key: _plain(old) for key, (old, _) in changed.items()},
+            after={key: _plain(new) for key, (_, new) in changed.items()},
+        )
     db.session.flush()
     return changed
 
@@ -97,8 +112,7 @@ def add_section(study: Study, *, code: str, title: str, by: StaffUser | None = N
     return section
 
 
-def update_section(section: Section, *, code: str, title: str,
-                   by: StaffUser | None = None) -> None:
+def update_section(section: Section, *, code: str, title: str, by: StaffUser | None = None) -> None:
     """Rename a section; its code may change only while no round has shown it."""
     _require_open_items(section.study)
     if code != section.code and section_shown(section):
@@ -106,20 +120,29 @@ def update_section(section: Section, *, code: str, title: str,
     _require_free_section_code(section.study, code, section)
     before = {"code": section.code, "title": section.title}
     section.code, section.title = code, title
-    audit.record("section.update", study=section.study, by=by, target=code, before=before,
-                 after={"code": code, "title": title})
+    audit.record(
+        "section.update",
+        study=section.study,
+        by=by,
+        target=code,
+        before=before,
+        after={"code": code, "title": title},
+    )
     db.session.flush()
 
 
 def item_shown(item: Item) -> bool:
     """Whether a round has shown this wording; a shown item is only reworded, never edited."""
-    return db.session.scalar(
-        db.select(RoundItem.id).filter_by(item_id=item.id).limit(1)) is not None
+    return (
+        db.session.scalar(db.select(RoundItem.id).filter_by(item_id=item.id).limit(1)) is not None
+    )
 
 
 def section_shown(section: Section) -> bool:
-    return db.session.scalar(
-        db.select(RoundItem.id).filter_by(section_id=section.id).limit(1)) is not None
+    return (
+        db.session.scalar(db.select(RoundItem.id).filter_by(section_id=section.id).limit(1))
+        is not None
+    )
 
 
 def add_item(section: Section, *, code: str, text: str, by: StaffUser | None = None) -> Item:
@@ -129,20 +152,24 @@ def add_item(section: Section, *, code: str, text: str, by: StaffUser | None = N
     position = max((i.position for i in section.items), default=0) + 1
     item = Item(study=study, section=section, code=code, text=text, position=position)
     db.session.add(item)
-    audit.record("item.add", study=study, by=by, target=code,
-                 after={"section": section.code, "text": text})
+    audit.record(
+        "item.add", study=study, by=by, target=code, after={"section": section.code, "text": text}
+    )
     db.session.flush()
     return item
 
 
-def update_item(item: Item, *, code: str, text: str, section: Section,
-                by: StaffUser | None = None) -> None:
+def update_item(
+    item: Item, *, code: str, text: str, section: Section, by: StaffUser | None = None
+) -> None:
     """Edit an item in place, allowed only while no round has shown it (invariant 3)."""
     _require_open_items(item.study)
     if item_shown(item):
         raise SetupError(
             f"Item {item.code} was shown in a round, so its wording is kept as rated; "
-            "reword it between rounds on the review page.", "text")
+            "reword it between rounds on the review page.",
+            "text",
+        )
     if section.study_id != item.study_id:
         raise SetupError("The section belongs to another study.", "section")
     _require_free_item_code(item.study, code, item)
@@ -150,8 +177,14 @@ def update_item(item: Item, *, code: str, text: str, section: Section,
     if section is not item.section:
         item.position = max((i.position for i in section.items), default=0) + 1
     item.code, item.text, item.section = code, text, section
-    audit.record("item.update", study=item.study, by=by, target=code, before=before,
-                 after={"code": code, "text": text, "section": section.code})
+    audit.record(
+        "item.update",
+        study=item.study,
+        by=by,
+        target=code,
+        before=before,
+        after={"code": code, "text": text, "section": section.code},
+    )
     db.session.flush()
 
 
@@ -172,8 +205,13 @@ def move_section(section: Section, direction: str, *, by: StaffUser | None = Non
     rows = sorted(section.study.sections, key=lambda s: (s.position, s.id))
     moved = _swap(rows, section, direction)
     if moved:
-        audit.record("section.move", study=section.study, by=by, target=section.code,
-                     after={"direction": direction})
+        audit.record(
+            "section.move",
+            study=section.study,
+            by=by,
+            target=section.code,
+            after={"direction": direction},
+        )
     db.session.flush()
     return moved
 
@@ -183,8 +221,9 @@ def move_item(item: Item, direction: str, *, by: StaffUser | None = None) -> boo
     rows = sorted(item.section.items, key=lambda i: (i.position, i.id))
     moved = _swap(rows, item, direction)
     if moved:
-        audit.record("item.move", study=item.study, by=by, target=item.code,
-                     after={"direction": direction})
+        audit.record(
+            "item.move", study=item.study, by=by, target=item.code, after={"direction": direction}
+        )
     db.session.flush()
     return moved
 
@@ -195,6 +234,12 @@ def set_retired(item: Item, retired: bool, *, by: StaffUser | None = None) -> No
     if item.retired == retired:
         return
     item.retired = retired
-    audit.record("item.retire" if retired else "item.restore", study=item.study, by=by,
-                 target=item.code, before={"retired": not retired}, after={"retired": retired})
+    audit.record(
+        "item.retire" if retired else "item.restore",
+        study=item.study,
+        by=by,
+        target=item.code,
+        before={"retired": not retired},
+        after={"retired": retired},
+    )
     db.session.flush()

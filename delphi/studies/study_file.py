@@ -4,6 +4,7 @@
 the file name, the line and the key; ``import_study_file`` then builds the study from the checked
 result. ``export_study_file`` writes a study back as a study file that imports again unchanged.
 """
+
 from __future__ import annotations
 
 import enum
@@ -133,8 +134,12 @@ def _column_default(attribute: str) -> object:
 
 
 def _type_name(kind: type | tuple[type, ...] | str) -> str:
-    names = {str: "text in quotes", int: "a whole number", bool: "true or false",
-             (int, float): "a number"}
+    names = {
+        str: "text in quotes",
+        int: "a whole number",
+        bool: "true or false",
+        (int, float): "a number",
+    }
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return "one of " + ", ".join(f'"{m.value}"' for m in kind)
     return names.get(kind, str(kind))
@@ -169,13 +174,19 @@ class _Checker:
         content = document.get(name, {})
         table_line = self.source.table_line(name)
         if not isinstance(content, dict):
-            self.problem(self.source.key_line(None, name), name,
-                         f"found {_found(content)}, expected a table [{name}]")
+            self.problem(
+                self.source.key_line(None, name),
+                name,
+                f"found {_found(content)}, expected a table [{name}]",
+            )
             return
         for key in content:
             if key not in spec:
-                self.problem(self.source.key_line(name, key) or table_line, f"[{name}] {key}",
-                             f"unknown key {key!r}; expected one of: {', '.join(spec)}")
+                self.problem(
+                    self.source.key_line(name, key) or table_line,
+                    f"[{name}] {key}",
+                    f"unknown key {key!r}; expected one of: {', '.join(spec)}",
+                )
         for key, rule in spec.items():
             line = self.source.key_line(name, key) or table_line
             where = f"[{name}] {key}"
@@ -206,10 +217,16 @@ class _Checker:
             return None
         if isinstance(value, str):
             return self.text(value, rule, line, where)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) \
-                and not rule.low <= value <= rule.high:
-            self.problem(line, where, f"found {_found(value)}, expected a number from "
-                                      f"{rule.low:,} to {rule.high:,}")
+        if (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and not rule.low <= value <= rule.high
+        ):
+            self.problem(
+                line,
+                where,
+                f"found {_found(value)}, expected a number from {rule.low:,} to {rule.high:,}",
+            )
             return None
         return value
 
@@ -226,17 +243,23 @@ class _Checker:
 
     def labels(self, value: object, line: int | None, where: str) -> dict[str, str] | None:
         if not isinstance(value, dict):
-            self.problem(line, where, f"found {_found(value)}, expected a table such as "
-                                      '{ 1 = "Not important", 9 = "Critical" }')
+            self.problem(
+                line,
+                where,
+                f"found {_found(value)}, expected a table such as "
+                '{ 1 = "Not important", 9 = "Critical" }',
+            )
             return None
         labels: dict[str, str] = {}
         for point, label in value.items():
             if not _SCALE_POINT.fullmatch(point):
-                self.problem(line, f"{where} {point[:20]}",
-                             "expected a point of the scale (a whole number)")
+                self.problem(
+                    line, f"{where} {point[:20]}", "expected a point of the scale (a whole number)"
+                )
             elif not isinstance(label, str) or not label.strip():
-                self.problem(line, f"{where} {point}",
-                             f"found {_found(label)}, expected a label in quotes")
+                self.problem(
+                    line, f"{where} {point}", f"found {_found(label)}, expected a label in quotes"
+                )
             elif problem := _line_text(label.strip()):
                 self.problem(line, f"{where} {point}", problem)
             else:
@@ -245,8 +268,12 @@ class _Checker:
 
     def days(self, value: object, line: int | None, where: str) -> str | None:
         if not isinstance(value, list):
-            self.problem(line, where, f"found {_found(value)}, expected a list of whole numbers "
-                                      "of days before the deadline, such as [7, 2]")
+            self.problem(
+                line,
+                where,
+                f"found {_found(value)}, expected a list of whole numbers "
+                "of days before the deadline, such as [7, 2]",
+            )
             return None
         problem = reminder_days_problem(value)
         if problem:
@@ -258,16 +285,20 @@ class _Checker:
         low, high = settings["scale_min"], settings["scale_max"]
         assert isinstance(low, int) and isinstance(high, int)
         if high - low < 2:
-            self.problem(self.source.key_line("scale", "max") or self.source.table_line("scale"),
-                         "[scale] max", f"the scale {low} to {high} has fewer than three points")
+            self.problem(
+                self.source.key_line("scale", "max") or self.source.table_line("scale"),
+                "[scale] max",
+                f"the scale {low} to {high} has fewer than three points",
+            )
             return
         line = self.source.key_line("scale", "labels")
         labels = settings["scale_labels"]
         assert isinstance(labels, dict)
         for point in labels:
             if not low <= int(point) <= high:
-                self.problem(line, f"[scale] labels {point}",
-                             f"{point} is not on the scale {low} to {high}")
+                self.problem(
+                    line, f"[scale] labels {point}", f"{point} is not on the scale {low} to {high}"
+                )
 
     def consensus(self, settings: dict[str, object]) -> None:
         """Let the consensus engine judge the definition; point at the setting it faults."""
@@ -277,15 +308,19 @@ class _Checker:
             setting = BY_ENGINE.get(error.setting or "")
             table, key = (setting.table, setting.key) if setting else ("consensus", None)
             where = f"[{table}] {key}" if key else f"[{table}]"
-            line = (self.source.key_line(table, key) if key else None) \
-                or self.source.table_line(table)
+            line = (self.source.key_line(table, key) if key else None) or self.source.table_line(
+                table
+            )
             self.problem(line or self.source.table_line("scale"), where, str(error))
 
     def sections(self, document: dict) -> list[ParsedSection]:
         raw = document.get("sections")
         if not isinstance(raw, list) or not raw or not all(isinstance(s, dict) for s in raw):
-            self.problem(self.source.table_line("sections"), "[[sections]]",
-                         "expected one or more [[sections]], each with a code, a title and items")
+            self.problem(
+                self.source.table_line("sections"),
+                "[[sections]]",
+                "expected one or more [[sections]], each with a code, a title and items",
+            )
             return []
         sections: list[ParsedSection] = []
         section_codes: dict[str, int] = {}
@@ -295,23 +330,31 @@ class _Checker:
             where = f"section {index + 1}"
             for key in content:
                 if key not in SECTION_KEYS:
-                    self.problem(self.source.key_line("sections", key, index) or line,
-                                 f"{where} {key}",
-                                 f"unknown key {key!r}; expected: {', '.join(SECTION_KEYS)}")
+                    self.problem(
+                        self.source.key_line("sections", key, index) or line,
+                        f"{where} {key}",
+                        f"unknown key {key!r}; expected: {', '.join(SECTION_KEYS)}",
+                    )
             code = self.code(content.get("code"), line, where, section_codes)
             title = content.get("title")
             title_line = self.source.key_line("sections", "title", index) or line
             if not isinstance(title, str) or not title.strip():
-                self.problem(title_line, f"{where} title",
-                             f"found {_found(title)}, expected a title in quotes")
+                self.problem(
+                    title_line,
+                    f"{where} title",
+                    f"found {_found(title)}, expected a title in quotes",
+                )
             elif problem := _line_text(title.strip()):
                 self.problem(title_line, f"{where} title", problem)
             section = ParsedSection(code or "", title.strip() if isinstance(title, str) else "")
             section.items = self.items(content.get("items", []), line, code or where, item_codes)
             sections.append(section)
         if sections and not any(s.items for s in sections):
-            self.problem(self.source.table_line("sections"), "[[sections]]",
-                         "the study has no items; add items = [{ code = ..., text = ... }]")
+            self.problem(
+                self.source.table_line("sections"),
+                "[[sections]]",
+                "the study has no items; add items = [{ code = ..., text = ... }]",
+            )
         return sections
 
     def code(self, code: object, line: int | None, where: str, seen: dict[str, int]) -> str | None:
@@ -327,16 +370,23 @@ class _Checker:
             return None
         if seen[code] > 1:
             first = self.source.string_line(code, 1)
-            self.problem(code_line, f"{where} code",
-                         f"duplicate code {code!r}; it is already used"
-                         + (f" on line {first}" if first else ""))
+            self.problem(
+                code_line,
+                f"{where} code",
+                f"duplicate code {code!r}; it is already used"
+                + (f" on line {first}" if first else ""),
+            )
         return code
 
-    def items(self, raw: object, section_line: int | None, section: str,
-              seen: dict[str, int]) -> list[ParsedItem]:
+    def items(
+        self, raw: object, section_line: int | None, section: str, seen: dict[str, int]
+    ) -> list[ParsedItem]:
         if not isinstance(raw, list) or not all(isinstance(i, dict) for i in raw):
-            self.problem(section_line, f"section {section} items",
-                         f"found {_found(raw)}, expected a list of {{ code = ..., text = ... }}")
+            self.problem(
+                section_line,
+                f"section {section} items",
+                f"found {_found(raw)}, expected a list of {{ code = ..., text = ... }}",
+            )
             return []
         items = []
         for number, content in enumerate(raw, start=1):
@@ -347,12 +397,16 @@ class _Checker:
                 where = f"item {code}"
             for key in content:
                 if key not in ITEM_KEYS:
-                    self.problem(line, f"{where} {key}",
-                                 f"unknown key {key!r}; expected: {', '.join(ITEM_KEYS)}")
+                    self.problem(
+                        line,
+                        f"{where} {key}",
+                        f"unknown key {key!r}; expected: {', '.join(ITEM_KEYS)}",
+                    )
             text = content.get("text")
             if not isinstance(text, str) or not text.strip():
-                self.problem(line, f"{where} text",
-                             f"found {_found(text)}, expected the item's text")
+                self.problem(
+                    line, f"{where} text", f"found {_found(text)}, expected the item's text"
+                )
                 continue
             if problem := _item_text(text.strip()):
                 self.problem(line, f"{where} text", problem)
@@ -380,12 +434,16 @@ def parse_study_file(data: bytes, filename: str) -> StudyFile:
     checker = _Checker(source, problems)
     for key in document:
         if key not in TABLES and key != "sections":
-            checker.problem(source.key_line(None, key), key,
-                            f"unknown table or key {key!r}; expected: "
-                            f"{', '.join(f'[{t}]' for t in TABLES)}, [[sections]]")
+            checker.problem(
+                source.key_line(None, key),
+                key,
+                f"unknown table or key {key!r}; expected: "
+                f"{', '.join(f'[{t}]' for t in TABLES)}, [[sections]]",
+            )
     settings: dict[str, object] = {
         rule.attribute: _column_default(rule.attribute)
-        for spec in TABLES.values() for rule in spec.values()
+        for spec in TABLES.values()
+        for rule in spec.values()
     }
     for name in TABLES:
         checker.table(document, name, settings)
@@ -406,8 +464,11 @@ def _check_slug(settings: dict[str, object], source: TomlSource, problems: Probl
         return
     line = source.key_line("study", "slug")
     if db.session.scalar(db.select(Study.id).filter_by(slug=slug)) is not None:
-        problems.add(line, "[study] slug",
-                     f"a study with the slug {slug!r} already exists; choose another slug")
+        problems.add(
+            line,
+            "[study] slug",
+            f"a study with the slug {slug!r} already exists; choose another slug",
+        )
 
 
 def import_study_file(parsed: StudyFile, *, by: StaffUser | None = None) -> Study:
@@ -415,15 +476,29 @@ def import_study_file(parsed: StudyFile, *, by: StaffUser | None = None) -> Stud
     study = Study(**parsed.settings)
     db.session.add(study)
     for position, parsed_section in enumerate(parsed.sections, start=1):
-        section = Section(study=study, code=parsed_section.code, title=parsed_section.title,
-                          position=position)
+        section = Section(
+            study=study, code=parsed_section.code, title=parsed_section.title, position=position
+        )
         db.session.add(section)
         for item_position, parsed_item in enumerate(parsed_section.items, start=1):
-            db.session.add(Item(study=study, section=section, code=parsed_item.code,
-                                text=parsed_item.text, position=item_position))
-    audit.record("study.create", study=study, by=by, target=study.slug,
-                 after={"sections": len(parsed.sections),
-                        "items": sum(len(s.items) for s in parsed.sections)})
+            db.session.add(
+                Item(
+                    study=study,
+                    section=section,
+                    code=parsed_item.code,
+                    text=parsed_item.text,
+                    position=item_position,
+                )
+            )
+    audit.record(
+        "study.create",
+        study=study,
+        by=by,
+        target=study.slug,
+        after={
+            "sections": len(parsed.sections),
+            "items": sum(len(s.items) for s in parsed.sections),
+        },
+    )
     db.session.flush()
     return study
-

@@ -4,6 +4,7 @@
 of the key or item code at fault. It reads headers and ``key =`` lines, which covers the study file
 format; when a line cannot be found the error simply names the key without a line.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,8 @@ _KEY = re.compile(r"^\s*(?:\"([^\"\\]*)\"|([A-Za-z0-9_-]+))\s*=")
 # A string on one line: "basic" (with backslash escapes) or 'literal'.
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
 _SYNTAX_POSITION = re.compile(
-    r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+    r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$"
+)
 
 
 class TomlSource:
@@ -71,8 +73,10 @@ class TomlSource:
 
     def string_line(self, value: str, occurrence: int = 1) -> int | None:
         """The line of the ``occurrence``-th quoted appearance of a string value."""
-        lines = sorted(self._strings.get(json.dumps(value, ensure_ascii=False), [])
-                       + self._strings.get(f"'{value}'", []))
+        lines = sorted(
+            self._strings.get(json.dumps(value, ensure_ascii=False), [])
+            + self._strings.get(f"'{value}'", [])
+        )
         return lines[occurrence - 1] if 0 < occurrence <= len(lines) else None
 
 
@@ -81,8 +85,11 @@ def toml_syntax_problem(error: tomllib.TOMLDecodeError, text: str) -> Problem:
     message = str(error)
     match = _SYNTAX_POSITION.match(message)
     if match:
-        return Problem(int(match["line"]), f"column {match['column']}",
-                       f"TOML syntax error: {match['message']}")
+        return Problem(
+            int(match["line"]),
+            f"column {match['column']}",
+            f"TOML syntax error: {match['message']}",
+        )
     message = message.replace(" (at end of document)", "")
     return Problem(text.count("\n") + 1, "end of file", f"TOML syntax error: {message}")
 
@@ -96,12 +103,14 @@ def unreadable_toml_problem(error: RecursionError | ValueError, text: str) -> Pr
     """A file tomllib could not read without a syntax error: lists or tables nested too deep,
     or a number too long to convert; the problem names the line where that starts."""
     if isinstance(error, RecursionError):
-        return Problem(_nesting_line(text), None,
-                       f"lists or tables are nested more than {_NESTING_SHOWN} levels deep")
+        return Problem(
+            _nesting_line(text),
+            None,
+            f"lists or tables are nested more than {_NESTING_SHOWN} levels deep",
+        )
     number = _LONG_NUMBER.search(text)
     line = text.count("\n", 0, number.start()) + 1 if number else None
-    return Problem(line, None, "a number with thousands of digits; write a whole number "
-                               "such as 5")
+    return Problem(line, None, "a number with thousands of digits; write a whole number such as 5")
 
 
 def _nesting_line(text: str) -> int | None:

@@ -1,4 +1,5 @@
 """Console pages for studies: creating one, its settings, and the study file."""
+
 from __future__ import annotations
 
 import enum
@@ -113,8 +114,7 @@ def setup(study: Study):
                 return redirect(url_for("studies.setup", slug=study.slug))
     if form.errors:
         status = 400
-    return render_template("console/study_form.html", form=form, study=study,
-                           locked=locked), status
+    return render_template("console/study_form.html", form=form, study=study, locked=locked), status
 
 
 @login_required
@@ -143,5 +143,8 @@ def import_study():
 @study_required
 def export_study(study: Study):
     """Download the study as a study file that imports again unchanged."""
-    return Response(export_study_file(study), mimetype="application/toml",
-                    headers={"Content-Disposition": f'attachment; filename="{study.slug}.toml"'})
+    return Response(
+        export_study_file(study),
+        mimetype="application/toml",
+        headers={"Content-Disposition": f'attachment; filename="{study.slug}.toml"'},
+    )
