@@ -52,9 +52,8 @@ from delphi.rounds.review import (
     launch_plan,
     require_completable,
     reword_item,
-    undo_item_from_suggestion,
-    undo_rewording,
 )
+from delphi.rounds.undo import undo_item_from_suggestion, undo_rewording
 
 
 def _round(study: Study, number: int) -> Round:
