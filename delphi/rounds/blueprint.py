@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from delphi.rounds import views
+from delphi.rounds import review_views, views
 from delphi.routing import BOTH, GET, POST, add_rules
 
 blueprint = Blueprint("rounds", __name__, url_prefix="/console/studies/<slug>/rounds")
@@ -19,14 +19,14 @@ RULES = [
     (ROUND + "/close", "close", views.close, BOTH),
     (ROUND + "/deadline", "deadline", views.deadline, POST),
     (ROUND + "/remind", "remind", views.remind, BOTH),
-    (ROUND + "/review", "review", views.review, GET),
-    (ITEM + "/decision", "decide", views.decide, POST),
-    (ITEM + "/reword", "reword", views.reword, BOTH),
-    (ITEM + "/reword/undo", "undo_reword", views.undo_reword, POST),
-    (SUGGESTION, "suggestion", views.suggestion, POST),
-    (SUGGESTION + "/undo", "undo_suggestion", views.undo_suggestion, POST),
-    (ROUND + "/next", "open_next", views.open_next, BOTH),
-    (ROUND + "/complete", "complete", views.complete, BOTH),
+    (ROUND + "/review", "review", review_views.review, GET),
+    (ITEM + "/decision", "decide", review_views.decide, POST),
+    (ITEM + "/reword", "reword", review_views.reword, BOTH),
+    (ITEM + "/reword/undo", "undo_reword", review_views.undo_reword, POST),
+    (SUGGESTION, "suggestion", review_views.suggestion, POST),
+    (SUGGESTION + "/undo", "undo_suggestion", review_views.undo_suggestion, POST),
+    (ROUND + "/next", "open_next", review_views.open_next, BOTH),
+    (ROUND + "/complete", "complete", review_views.complete, BOTH),
 ]
 
 add_rules(blueprint, RULES)
