@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 
 from delphi.models import Study
-from delphi.studies.study_file import TABLES
+from delphi.studies.study_file_format import TABLES
 
 _ESCAPES = {
     '"': '\\"',
