@@ -22,6 +22,7 @@ from delphi.models import (Item, Panellist, Response, ResponseStatus, Section, S
                            utcnow)
 from delphi.panel.tokens import issue_token
 from delphi.rounds.answers import Answer, response_for, save_answers
+from tests.support.limiter import fresh_limiter
 
 PG_URL_VARIABLE = "DELPHI_TEST_DATABASE_URL"
 
@@ -91,6 +92,7 @@ def app(app_config):
     if app is None:
         app = _apps[key] = create_app(app_config)
     saved_config = dict(app.config)
+    fresh_limiter(app)
     with app.app_context():
         try:
             yield app
@@ -98,10 +100,6 @@ def app(app_config):
             _db.session.remove()
             _empty_tables()
             _db.engine.dispose()
-            from delphi.extensions import limiter
-
-            if app.config.get("RATELIMIT_ENABLED"):
-                limiter.reset()
             app.config.clear()
             app.config.update(saved_config)
             _empty_folder(app.config["INSTANCE_PATH"])
