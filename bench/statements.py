@@ -8,10 +8,9 @@ must not depend on the number of items. ``tests/scale`` asserts this; ``make ben
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import url_for
 from flask.testing import FlaskClient
 
@@ -22,25 +21,11 @@ from delphi.panel.tokens import issue_token, token_for
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
+from tests.support.statements import counting
 
 SIZES = (10, 200)
 SPREAD = (1, 3, 5, 7, 9)  # one rating per panellist: no consensus, every item carried forward
 Counting = Callable[[], AbstractContextManager[list[str]]]
-
-
-@contextmanager
-def counting() -> list[str]:
-    """Collect every SQL statement the app's engine runs inside the block."""
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
 
 
 def sign_in_admin(client: FlaskClient) -> None:

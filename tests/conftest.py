@@ -146,7 +146,7 @@ def count_queries(db):
 
     The same counter ``make bench`` uses for its statements-per-page figures.
     """
-    from bench.statements import counting
+    from tests.support.statements import counting
 
     return counting
 

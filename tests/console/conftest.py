@@ -4,12 +4,16 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from delphi.models import utcnow
+from delphi.rounds.lifecycle import open_round
 
 STUDY_FILE = Path(__file__).parent.parent / "foundation" / "study.toml"
 
@@ -76,3 +80,13 @@ def table_rows(db) -> Callable[[], dict[str, list[tuple]]]:
 @pytest.fixture
 def study_file_bytes() -> bytes:
     return STUDY_FILE.read_bytes()
+
+
+@pytest.fixture
+def invited(db, make_study, make_panel):
+    """A study with three panellists, round 1 open: three invitations queued."""
+    study = make_study(sections=1, items_per_section=2)
+    panel = make_panel(study, n=3)
+    open_round(study, closes_at=utcnow() + timedelta(days=10))
+    db.session.commit()
+    return study, panel

@@ -9,26 +9,12 @@ from datetime import timedelta
 import pytest
 
 from delphi.mail.sender import MAX_ATTEMPTS, send_pending
-from delphi.models import MessageStatus, OutboxMessage, utcnow
+from delphi.models import MessageStatus, utcnow
 from delphi.panel.tokens import find_panellist
 from delphi.rounds.lifecycle import open_round
+from tests.support.outbox import outbox_messages
 
 LINK = re.compile(r"http://delphi\.test/p/([A-Za-z0-9_-]+)")
-
-
-@pytest.fixture
-def invited(db, make_study, make_panel):
-    """A study with three panellists, round 1 open: three invitations queued."""
-    study = make_study(sections=1, items_per_section=2)
-    panel = make_panel(study, n=3)
-    open_round(study, closes_at=utcnow() + timedelta(days=10))
-    db.session.commit()
-    return study, panel
-
-
-def _messages(db):
-    db.session.expire_all()
-    return db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
 
 
 def test_invitations_arrive_with_each_panellists_own_link(smtp_config, app, db, invited,
@@ -46,7 +32,7 @@ def test_invitations_arrive_with_each_panellists_own_link(smtp_config, app, db, 
         assert f"Dear {panellist.name}," in body
         token = LINK.search(body).group(1)
         assert find_panellist(token).id == panellist.id
-    stored = _messages(db)
+    stored = outbox_messages(db)
     assert {m.status for m in stored} == {MessageStatus.SENT}
     assert all("{link}" in m.body and "/p/" not in m.body for m in stored)  # never the token
 
@@ -56,7 +42,7 @@ def test_a_failing_server_keeps_messages_queued_then_each_is_delivered_once(
     smtp_server.refuse = True
     report = send_pending()
     assert (report.sent, report.retrying) == (0, 3)
-    messages = _messages(db)
+    messages = outbox_messages(db)
     assert {m.status for m in messages} == {MessageStatus.PENDING}
     assert all("451" in m.last_error and m.attempts == 1 for m in messages)
     assert all(m.next_attempt_at > utcnow() for m in messages)
@@ -69,7 +55,7 @@ def test_a_failing_server_keeps_messages_queued_then_each_is_delivered_once(
     assert send_pending(now=later + timedelta(days=1)).sent == 0
     assert sorted(m["To"] for m in smtp_server.received) == sorted(
         p.email for p in invited[1])
-    assert all(m.status is MessageStatus.SENT and m.last_error is None for m in _messages(db))
+    assert all(m.status is MessageStatus.SENT and m.last_error is None for m in outbox_messages(db))
 
 
 def test_the_back_off_doubles_and_gives_up_after_the_last_attempt(smtp_config, app, db, invited,
@@ -79,11 +65,11 @@ def test_the_back_off_doubles_and_gives_up_after_the_last_attempt(smtp_config, a
     waits = []
     for _ in range(MAX_ATTEMPTS):
         send_pending(now=now)
-        message = _messages(db)[0]
+        message = outbox_messages(db)[0]
         if message.status is MessageStatus.PENDING:
             waits.append(message.next_attempt_at - now)
             now = message.next_attempt_at
-    message = _messages(db)[0]
+    message = outbox_messages(db)[0]
     assert message.status is MessageStatus.FAILED and message.attempts == MAX_ATTEMPTS
     assert waits == [timedelta(minutes=5), timedelta(minutes=10), timedelta(minutes=20),
                      timedelta(minutes=40)]
@@ -103,7 +89,7 @@ def test_a_server_that_cannot_be_reached_is_recorded_on_each_message(unreachable
     report = send_pending()
     assert (report.sent, report.retrying) == (0, 3)
     assert all(m.status is MessageStatus.PENDING and "ConnectionRefusedError" in m.last_error
-               for m in _messages(db))
+               for m in outbox_messages(db))
 
 
 def test_two_senders_at_once_send_each_message_once(smtp_config, app, db, invited, smtp_server):
@@ -125,11 +111,11 @@ def test_two_senders_at_once_send_each_message_once(smtp_config, app, db, invite
 
 def test_a_message_claimed_by_another_sender_is_left_alone(smtp_config, app, db, invited,
                                                            smtp_server):
-    first = _messages(db)[0]
+    first = outbox_messages(db)[0]
     first.status = MessageStatus.SENDING
     db.session.commit()
     assert send_pending().sent == 2
-    assert _messages(db)[0].status is MessageStatus.SENDING
+    assert outbox_messages(db)[0].status is MessageStatus.SENDING
 
 
 def test_without_smtp_messages_become_files_listed_on_the_messages_page(app, db, client,

@@ -4,19 +4,13 @@ from __future__ import annotations
 import re
 
 from delphi.models import Response, ResponseStatus
-
-
-def _item_block(page: str, code: str) -> str:
-    """The HTML of one item's fieldset on a section page."""
-    start = page.index(f'<span class="code">{code}</span>')
-    end = page.find("</fieldset>", start)
-    return page[start:end]
+from tests.support.pages import item_block
 
 
 def test_feedback_shows_own_rating_distribution_median_iqr_and_comments(client, db, round_two):
     setting = round_two()
     page = client.get(setting.section_url(1)).get_data(as_text=True)
-    s11 = _item_block(page, "S1.1")
+    s11 = item_block(page, "S1.1")
     assert "How the panel rated this item in round 1" in s11
     assert "Your rating in round 1:\n    <strong>7</strong>" in s11
     # By hand from 7 8 8 9 5 2: median 7.5, Q1 5.5, Q3 8, 4 of 6 (67%) in 7-9.
@@ -36,7 +30,7 @@ def test_feedback_shows_own_rating_distribution_median_iqr_and_comments(client, 
 def test_a_reworded_item_shows_the_feedback_of_the_wording_it_replaced(client, round_two):
     setting = round_two()
     page = client.get(setting.section_url(1)).get_data(as_text=True)
-    block = _item_block(page, "S1.2-v2")
+    block = item_block(page, "S1.2-v2")
     assert "Guidance item 1.2, said more clearly." in block
     assert "This item has been reworded. The results are for the earlier wording" in block
     assert "(S1.2): “Guidance item 1.2.”" in block
@@ -95,7 +89,7 @@ def test_a_rating_outside_the_iqr_needs_a_reason_before_submitting(client, db, r
 def test_group_feedback_shows_only_groups_large_enough_with_own_group_marked(client, round_two):
     # Three panellists per group: shown when the minimum is 3, hidden when it is 4.
     shown = round_two(group_feedback=True, min_group_size=3)
-    block = _item_block(client.get(shown.section_url(1)).get_data(as_text=True), "S1.1")
+    block = item_block(client.get(shown.section_url(1)).get_data(as_text=True), "S1.1")
     assert "<strong>Whole panel</strong> (6 ratings)" in block
     assert "<strong>Social workers</strong> (your group) (3 ratings)" in block
     assert "<strong>People who use services</strong> (3 ratings)" in block
@@ -109,6 +103,6 @@ def test_group_feedback_shows_only_groups_large_enough_with_own_group_marked(cli
 
 def test_groups_smaller_than_the_minimum_are_not_shown_apart(client, round_two):
     setting = round_two(group_feedback=True, min_group_size=4)
-    block = _item_block(client.get(setting.section_url(1)).get_data(as_text=True), "S1.1")
+    block = item_block(client.get(setting.section_url(1)).get_data(as_text=True), "S1.1")
     assert "Whole panel" not in block and "Social workers" not in block
     assert "6 ratings · Median 7.5" in block

@@ -6,7 +6,7 @@ import re
 
 from delphi.panel.erasure import erase_panellist
 from tests.questionnaire.conftest import S11_RATINGS
-from tests.questionnaire.test_questionnaire_feedback import _item_block
+from tests.support.pages import item_block
 
 OWN_BAR = re.compile(r'<rect class="bar own" x="([\d.]+)"')
 ANY_BAR = re.compile(r'<rect class="bar(?: own)?" x="([\d.]+)"')
@@ -24,7 +24,7 @@ def test_each_panellist_sees_their_own_rating_on_the_same_chart(client, round_tw
     blocks = []
     for k in (0, 4, 5):  # rated S1.1 as 7, 5 and 2 in round 1
         page = client.get(setting.section_url(1, setting.panel[k])).get_data(as_text=True)
-        block = _item_block(page, "S1.1")
+        block = item_block(page, "S1.1")
         assert _own_point(block) == S11_RATINGS[k]
         assert f"Your rating in round 1:\n    <strong>{S11_RATINGS[k]}</strong>" in block
         blocks.append(block)
@@ -37,13 +37,13 @@ def test_each_panellist_sees_their_own_rating_on_the_same_chart(client, round_tw
 def test_an_erasure_removes_the_comments_from_feedback_already_drawn(client, db, round_two):
     setting = round_two()
     url = setting.section_url(1)
-    before = _item_block(client.get(url).get_data(as_text=True), "S1.1")
+    before = item_block(client.get(url).get_data(as_text=True), "S1.1")
     assert "Comments from round 1 (2)" in before and "Aardvark remark 1" in before
 
     erase_panellist(setting.panel[1])  # wrote "Aardvark remark 1"
     db.session.commit()
 
-    after = _item_block(client.get(url).get_data(as_text=True), "S1.1")
+    after = item_block(client.get(url).get_data(as_text=True), "S1.1")
     assert "Aardvark remark 1" not in after
     assert "Comments from round 1 (1)" in after and "Zebra remark 0" in after
 
@@ -51,11 +51,11 @@ def test_an_erasure_removes_the_comments_from_feedback_already_drawn(client, db,
 def test_a_changed_group_setting_is_seen_on_the_next_request(client, db, round_two):
     setting = round_two(group_feedback=True, min_group_size=3)  # three panellists per group
     url = setting.section_url(1)
-    assert 'class="chart own-group"' in _item_block(client.get(url).get_data(as_text=True), "S1.1")
+    assert 'class="chart own-group"' in item_block(client.get(url).get_data(as_text=True), "S1.1")
 
     setting.study.min_group_size = 4
     db.session.commit()
-    block = _item_block(client.get(url).get_data(as_text=True), "S1.1")
+    block = item_block(client.get(url).get_data(as_text=True), "S1.1")
     assert "own-group" not in block and "Whole panel" not in block
 
 
@@ -93,7 +93,7 @@ def test_a_draft_never_submitted_is_not_shown_as_the_panellists_rating(client, d
     db.session.commit()
 
     page = client.get(setting.url(f"/round/{round2.number}/section/1")).get_data(as_text=True)
-    block = _item_block(page, "S1.1")
+    block = item_block(page, "S1.1")
     assert "Your rating in round 1:\n    <strong>not rated</strong>" in block
     assert 'class="bar own"' not in block
     assert "5 ratings" in block  # the five submitted, not the draft

@@ -2,8 +2,6 @@
 back each panellist gets exactly one invitation, however often the sender runs."""
 from __future__ import annotations
 
-import socket
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,33 +11,14 @@ from aiosmtpd.controller import Controller
 from delphi.mail.sender import send_pending
 from delphi.models import MessageStatus, OutboxMessage, utcnow
 from tests.reliability.stack import record_figures
+from tests.support.mail import Inbox, free_port
 
 PANELLISTS = 12
 
 
-class Inbox:
-    """What the SMTP server received: one entry per recipient of each message."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.received: list[tuple[str, str]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            for recipient in envelope.rcpt_tos:
-                self.received.append((recipient, envelope.content.decode("utf-8", "replace")))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def mail_port() -> int:
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from delphi.mail.sender import MailConfigError, send_pending
 from delphi.models import MessageStatus, OutboxMessage
-from tests.reliability.test_mail_outage import Inbox, _free_port
+from tests.support.mail import Inbox, free_port
 
 USER, PASSWORD = "delphi-relay", "relay password 7"
 
@@ -56,7 +56,7 @@ def smtp_server(certificate):
     running = []
 
     def start(mode: str):
-        inbox, logins, port = Inbox(), Logins(), _free_port()
+        inbox, logins, port = Inbox(), Logins(), free_port()
         if mode == "starttls":  # plain at first; TLS and a login before any mail
             controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=context,
                                     require_starttls=True, authenticator=logins,
@@ -159,7 +159,7 @@ def test_without_starttls_a_server_that_requires_it_gets_no_password(db, open_st
 def test_a_missing_ca_file_is_a_configuration_error_naming_the_setting(db, open_study,
                                                                         mail_config, tmp_path):
     open_study(n=1)
-    mail_config(_free_port(), "starttls", ca_file=tmp_path / "nowhere.pem")
+    mail_config(free_port(), "starttls", ca_file=tmp_path / "nowhere.pem")
     with pytest.raises(MailConfigError, match="MAIL_CA_FILE"):
         send_pending()
     db.session.rollback()
