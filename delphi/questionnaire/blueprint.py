@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 
 from delphi import request_logging
 from delphi.extensions import limiter
-from delphi.questionnaire import views
+from delphi.questionnaire import review_views, views
 from delphi.routing import BOTH, GET, POST, add_rules
 
 blueprint = Blueprint("questionnaire", __name__, url_prefix="/p/<token>")
@@ -36,11 +36,11 @@ RULES = [
     ("", "welcome", views.welcome, GET),
     (f"{ROUND}/section/<int:index>", "section", views.section, BOTH),
     (f"{ROUND}/autosave", "autosave", views.autosave, POST),
-    (f"{ROUND}/review", "review", views.review, GET),
-    (f"{ROUND}/submit", "submit", views.submit, POST),
-    (f"{ROUND}/done", "done", views.done, GET),
-    (f"{ROUND}/suggest", "suggest", views.suggest, BOTH),
-    ("/answers", "my_answers", views.my_answers, GET),
+    (f"{ROUND}/review", "review", review_views.review, GET),
+    (f"{ROUND}/submit", "submit", review_views.submit, POST),
+    (f"{ROUND}/done", "done", review_views.done, GET),
+    (f"{ROUND}/suggest", "suggest", review_views.suggest, BOTH),
+    ("/answers", "my_answers", review_views.my_answers, GET),
 ]
 
 add_rules(blueprint, RULES)

@@ -1,4 +1,7 @@
-"""The panellist's pages: thin views that load the questionnaire, call an operation, commit once."""
+"""The panellist's answering pages: thin views that load the questionnaire, call an operation,
+commit once. Here: resolving a link (``with_round``), the welcome page, the sections, autosave, and
+the pages shown instead when the link, the panellist or the round refuses; reviewing, submitting
+and suggesting are in ``review_views``."""
 
 from __future__ import annotations
 
@@ -9,17 +12,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from delphi.extensions import db
-from delphi.models import ResponseStatus, RoundState, StudyStatus, SuggestionKind
+from delphi.models import RoundState, StudyStatus
 from delphi.questionnaire.fieldsets import Fieldsets
-from delphi.questionnaire.forms import (
-    PostedAnswers,
-    SuggestionForm,
-    TamperedInput,
-    missing_reasons,
-    parse_answers,
-)
-from delphi.questionnaire.history import answered_items, answers_history
-from delphi.questionnaire.suggestions import suggest as store_suggestion
+from delphi.questionnaire.forms import PostedAnswers, TamperedInput, missing_reasons, parse_answers
+from delphi.questionnaire.history import answered_items
 from delphi.questionnaire.unknown_links import count_unknown_link
 from delphi.questionnaire.visit import (
     Questionnaire,
@@ -209,11 +205,11 @@ def _save(questionnaire: Questionnaire, posted: PostedAnswers):
     except AnswerError as error:
         abort(400, description=str(error))
     except RoundError:
-        return _refused(questionnaire, posted)
+        return refuse_answers(questionnaire, posted)
     return None
 
 
-def _refused(questionnaire: Questionnaire, posted: PostedAnswers | None):
+def refuse_answers(questionnaire: Questionnaire, posted: PostedAnswers | None):
     """The round closed (or the panellist withdrew) while answering: refuse, keep a late draft."""
     db.session.rollback()
     if not questionnaire.panellist.active:
@@ -337,92 +333,6 @@ def autosave(questionnaire: Questionnaire, token: str):
         message=f"Draft saved at {response.saved_at:%H:%M} UTC.",
         progress=f"Rated {len(rated_ids)} of {questionnaire.total}",
         sections=sections,
-    )
-
-
-@with_round
-def review(questionnaire: Questionnaire, token: str):
-    return _render_review(questionnaire, token)
-
-
-def _render_review(questionnaire: Questionnaire, token: str, status: int = 200):
-    return render_template(
-        "questionnaire/review.html",
-        q=questionnaire,
-        token=token,
-        unrated=questionnaire.unrated(),
-        needing_reason=missing_reasons(questionnaire),
-    ), status
-
-
-@with_round
-def submit(questionnaire: Questionnaire, token: str):
-    if missing_reasons(questionnaire):
-        return _render_review(questionnaire, token, status=422)
-    try:
-        save_answers(questionnaire.response, [], submit=True)
-    except RoundError:
-        return _refused(questionnaire, None)
-    db.session.commit()
-    return redirect(url_for("questionnaire.done", token=token, number=questionnaire.round.number))
-
-
-@with_round
-def done(questionnaire: Questionnaire, token: str):
-    if not questionnaire.submitted:
-        return redirect(
-            url_for("questionnaire.review", token=token, number=questionnaire.round.number)
-        )
-    return render_template("questionnaire/done.html", q=questionnaire, token=token)
-
-
-@with_round
-def suggest(questionnaire: Questionnaire, token: str):
-    back = request.args.get("back", default=1, type=int)
-    part = questionnaire.part(back)
-    if part is None:
-        back, part = 1, questionnaire.part(1)
-    form = SuggestionForm(questionnaire)
-    if request.method == "GET" and part is not None:
-        form.section.data = part.section.id
-    if form.validate_on_submit():
-        try:
-            store_suggestion(
-                questionnaire,
-                SuggestionKind(form.kind.data),
-                form.text.data,
-                section_id=form.section.data,
-                item_id=form.item.data,
-            )
-        except AnswerError as error:
-            abort(400, description=str(error))
-        except RoundError:
-            return _refused(questionnaire, None)
-        db.session.commit()
-        flash("Thank you: your suggestion has been passed to the research team.", "success")
-        return redirect(
-            url_for(
-                "questionnaire.section", token=token, number=questionnaire.round.number, index=back
-            )
-        )
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "questionnaire/suggest.html", q=questionnaire, token=token, form=form, back=back
-    ), status
-
-
-def my_answers(token: str):
-    visit = visit_for(token)
-    if visit is None:
-        return invalid_link()
-    if not visit.panellist.active:
-        return withdrawn(visit)
-    return render_template(
-        "questionnaire/my_answers.html",
-        visit=visit,
-        token=token,
-        rounds=answers_history(visit.panellist),
-        ResponseStatus=ResponseStatus,
     )
 
 
