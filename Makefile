@@ -46,10 +46,10 @@ bench: install
 VERIFY_RESULTS := instance/verify
 verify: install
 	rm -rf $(VERIFY_RESULTS) && mkdir -p $(VERIFY_RESULTS)
-	-DELPHI_HEAVY=1 DELPHI_VERIFY_RESULTS=$(VERIFY_RESULTS) $(BIN)/pytest tests/reliability \
-		tests/security $$($(BIN)/python -m tests.reliability.report --modules) \
+	-DELPHI_HEAVY=1 DELPHI_VERIFY_RESULTS=$(VERIFY_RESULTS) $(BIN)/pytest tests/system/reliability \
+		tests/system/security $$($(BIN)/python -m tests.system.reliability.report --modules) \
 		-p no:cacheprovider -s --junitxml=$(VERIFY_RESULTS)/junit.xml
-	DELPHI_HEAVY=1 $(BIN)/python -m tests.reliability.report $(VERIFY_RESULTS) docs/reliability.md
+	DELPHI_HEAVY=1 $(BIN)/python -m tests.system.reliability.report $(VERIFY_RESULTS) docs/reliability.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache

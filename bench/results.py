@@ -91,7 +91,7 @@ def _statements(counts: dict) -> list[str]:
     small, large = (counts[size] for size in statements.SIZES)
     lines = [f"## 3. SQL statements per request at {statements.SIZES[0]} and "
              f"{statements.SIZES[1]} items", "",
-             "| Page | 10 items | 200 items | equal (asserted by tests/scale) |", "|---|---|---|---|"]
+             "| Page | 10 items | 200 items | equal (asserted by tests/system/scale) |", "|---|---|---|---|"]
     lines += [f"| {page} | {small[page]} | {large[page]} | {_met(small[page] == large[page])} |"
               for page in small]
     return lines + [""]

@@ -3,7 +3,7 @@
 The same study is built at two sizes (10 and 200 items, five panellists, ratings spread so no
 item reaches consensus); the open round's dashboard, the closed round's review and the round-2
 questionnaire pages (with feedback) are requested and their statements counted. The counts
-must not depend on the number of items. ``tests/scale`` asserts this; ``make bench`` prints it.
+must not depend on the number of items. ``tests/system/scale`` asserts this; ``make bench`` prints it.
 """
 from __future__ import annotations
 

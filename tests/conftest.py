@@ -251,11 +251,11 @@ def days_from_now(days: int):
 __all__ = ["Response", "ResponseStatus", "days_from_now"]
 
 
-# Whole folders of slow tests: a browser (browser/), the installed delphi command run in
-# subprocesses (cli/), several gunicorn servers (scale/). Slow modules and tests elsewhere carry
-# their own pytest.mark.slow. `make check` leaves them out (-m "not slow"); `make test` and CI
+# Whole folders of slow tests: a browser (system/browser/), the installed delphi command run
+# in subprocesses (system/cli/), several gunicorn servers (system/scale/). Slow modules and
+# tests elsewhere carry their own pytest.mark.slow. `make check` leaves them out (-m "not slow"); `make test` and CI
 # run everything.
-SLOW_FOLDERS = ("browser", "cli", "scale")
+SLOW_FOLDERS = ("system/browser", "system/cli", "system/scale")
 
 
 def pytest_collection_modifyitems(config, items):

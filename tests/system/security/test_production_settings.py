@@ -13,7 +13,7 @@ import pytest
 
 import config
 from delphi import create_app
-from tests.reliability.stack import ROOT, free_port
+from tests.system.reliability.stack import ROOT, free_port
 
 LONG_KEY = secrets.token_urlsafe(48)
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2] / "delphi"
+PACKAGE = Path(__file__).resolve().parents[3] / "delphi"
 
 
 def _module_name(path: Path) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from delphi import create_app
-from tests.reliability.stack import free_port
+from tests.system.reliability.stack import free_port
 
 UNREACHABLE = f"postgresql+psycopg://delphi:secret-password@127.0.0.1:{free_port()}/gone"
 

@@ -1,4 +1,4 @@
-"""A simulated panel, run in its own process: ``python -m tests.reliability.simulate ...``.
+"""A simulated panel, run in its own process: ``python -m tests.system.reliability.simulate ...``.
 
 Every panellist is a thread that goes through round 2 as a person would, on loopback only: open
 the link, open section 1, save half of it as a draft, autosave the rest, then rate every item of

@@ -22,7 +22,7 @@ import pytest
 
 from delphi.models import Item, ItemOrigin, Panellist, Round, RoundState, Study
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 STUDY_FILE = ROOT / "tests" / "foundation" / "study.toml"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PASSWORD = "correct horse battery staple"

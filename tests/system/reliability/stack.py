@@ -31,7 +31,7 @@ from delphi.panel.tokens import token_for
 from delphi.rounds.lifecycle import close_round
 from delphi.rounds.review import launch_next_round
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 SECRET_KEY = "stack-test-secret-key-not-for-production"
 STAFF_EMAIL = "coordinator@example.org"
 STAFF_PASSWORD = "a long stack-test password"
@@ -195,7 +195,7 @@ def start_panellists(server: Server, built: Built, workdir: Path, *, count: int,
     tokens_file.write_text(json.dumps(built.tokens[:count]))
     out = workdir / f"panel-{secrets.token_hex(3)}.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.simulate", "--port", str(server.port),
+        [sys.executable, "-m", "tests.system.reliability.simulate", "--port", str(server.port),
          "--tokens", str(tokens_file), "--slug", built.slug, "--staff", str(staff),
          "--staff-email", STAFF_EMAIL, "--staff-password", STAFF_PASSWORD,
          "--output", str(out), *extra],

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.reliability.stack import Server, build, wait_for_log
+from tests.system.reliability.stack import Server, build, wait_for_log
 
 pytestmark = pytest.mark.slow  # starts gunicorn
 

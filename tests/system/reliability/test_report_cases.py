@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.report import REVIEW_CASES, review_modules
+from tests.system.reliability.report import REVIEW_CASES, review_modules
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("case, modules", REVIEW_CASES, ids=[c for c, _ in REVIEW_CASES])
@@ -20,5 +20,5 @@ def test_every_case_names_test_modules_that_exist(case, modules):
 
 def test_make_verify_runs_the_modules_outside_its_two_folders():
     makefile = (ROOT / "Makefile").read_text()
-    assert "tests.reliability.report --modules" in makefile
-    assert "tests/cli/test_entry_point.py" in review_modules()
+    assert "tests.system.reliability.report --modules" in makefile
+    assert "tests/system/cli/test_entry_point.py" in review_modules()

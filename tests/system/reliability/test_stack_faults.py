@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 from delphi.extensions import db
 from delphi.models import Round, RoundItem
-from tests.reliability.simulate import comment_for, value_for
-from tests.reliability.stack import (Server, app_for, build, check_every_rating,
+from tests.system.reliability.simulate import comment_for, value_for
+from tests.system.reliability.stack import (Server, app_for, build, check_every_rating,
                                      finish_panellists, record_figures, stack_database,
                                      start_panellists, stored_round_two, wait_for_log)
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from delphi.extensions import db as _db
 from delphi.models import Panellist, Round
 from delphi.rounds.answers import Answer, response_for, save_answers
-from tests.reliability.conftest import expected_value, restored
+from tests.system.reliability.conftest import expected_value, restored
 
 RATINGS_IN_COPY = sa.text("""
     SELECT p.pseudonym, ri.position, r.value, r.comment, resp.status

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from delphi import create_app
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DELPHI = Path(sys.executable).with_name("delphi")  # the installed entry point
 DEMO = ROOT / "delphi" / "demo"  # a study file and a panel of 30
 

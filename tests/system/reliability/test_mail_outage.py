@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 
 from delphi.mail.sender import send_pending
 from delphi.models import MessageStatus, OutboxMessage, utcnow
-from tests.reliability.stack import record_figures
+from tests.system.reliability.stack import record_figures
 from tests.support.mail import Inbox, free_port
 
 PANELLISTS = 12

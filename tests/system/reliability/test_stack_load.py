@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.stack import (HEAVY, Server, build, check_every_rating, record_figures,
+from tests.system.reliability.stack import (HEAVY, Server, build, check_every_rating, record_figures,
                                      run_panellists, stack_database, stored_round_two)
 
 pytestmark = pytest.mark.slow  # starts gunicorn and sends a whole panel at it

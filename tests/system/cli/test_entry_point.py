@@ -34,7 +34,7 @@ from delphi.models import (AuditEvent, Item, MessageStatus, OutboxMessage, Panel
                            Response, ResponseStatus, Round, RoundItem, RoundState, StaffUser,
                            Study, utcnow)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DELPHI = Path(sys.executable).with_name("delphi")
 BASE_URL = "http://delphi.test"
 PASSWORD = "Quartz lantern orbit 1917"

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from delphi.models import MessageStatus, OutboxMessage
 from delphi.rounds.lifecycle import open_round
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DELPHI = Path(sys.executable).with_name("delphi")
 PANEL = 150
 

@@ -1,4 +1,4 @@
-"""Write ``docs/reliability.md`` from one ``make verify`` run: ``python -m tests.reliability.report
+"""Write ``docs/reliability.md`` from one ``make verify`` run: ``python -m tests.system.reliability.report
 RESULTS_DIR OUTPUT``.
 
 RESULTS_DIR holds the figures each heavy test wrote (``record_figures``) and pytest's JUnit XML
@@ -15,8 +15,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.reliability import test_bad_files
-from tests.reliability.test_importer_properties import EXAMPLES
+from tests.system.reliability import test_bad_files
+from tests.system.reliability.test_importer_properties import EXAMPLES
 
 FAULTS = {
     "fault-sigkill": "Every gunicorn worker killed with SIGKILL while panellists submit",
@@ -29,47 +29,47 @@ FAULTS = {
 
 
 # The cases an outside security and fault review tried, each with the test modules that try them
-# again in this run (``make verify`` runs these modules beside tests/reliability and
-# tests/security). A module is named by its path from the project root.
+# again in this run (``make verify`` runs these modules beside tests/system/reliability and
+# tests/system/security). A module is named by its path from the project root.
 REVIEW_CASES = [
     ("Another study's e-mail files on the Messages page (slug prefixes, renames, erasure)",
-     ["tests/security/test_mail_files.py"]),
+     ["tests/system/security/test_mail_files.py"]),
     ("`delphi tick` and every other command run through the installed entry point",
-     ["tests/cli/test_entry_point.py", "tests/console/test_console_tick.py"]),
+     ["tests/system/cli/test_entry_point.py", "tests/console/test_console_tick.py"]),
     ("A line break in an e-mail header value (title, subjects): refused at input; the sender "
      "fails that message alone", ["tests/console/test_console_mail_unsendable.py",
                                   "tests/console/test_console_input_rules.py",
                                   "tests/foundation/test_study_file_rules.py"]),
     ("Staff account enumeration by timing; password spraying from one address",
-     ["tests/security/test_sign_in_timing.py", "tests/security/test_rate_limits.py"]),
+     ["tests/system/security/test_sign_in_timing.py", "tests/system/security/test_rate_limits.py"]),
     ("A study file of thousands of items checked in linear time",
      ["tests/foundation/test_study_file_rules.py"]),
     ("Staff sessions replayed after sign-out, a password or role change, sign-out everywhere",
-     ["tests/security/test_staff_sessions.py"]),
+     ["tests/system/security/test_staff_sessions.py"]),
     ("Derived text longer than its column (a 300-character title, long codes, audit targets)",
      ["tests/console/test_console_input_rules.py", "tests/console/test_console_staff.py"]),
     ("Rate limits behind a proxy, unknown links against valid ones, several workers on "
-     "in-memory counts", ["tests/security/test_rate_limits.py",
-                          "tests/security/test_production_settings.py"]),
+     "in-memory counts", ["tests/system/security/test_rate_limits.py",
+                          "tests/system/security/test_production_settings.py"]),
     ("Percent-encoded personal-link paths in gunicorn's access log",
-     ["tests/reliability/test_gunicorn_http.py",
+     ["tests/system/reliability/test_gunicorn_http.py",
       "tests/questionnaire/test_questionnaire_logging.py"]),
     ("Ids of 2^31 and 2^63 in URLs; huge numbers in query strings, forms, study files and "
      "responses files; 5,000-deep TOML",
-     ["tests/security/test_url_ids.py", "tests/rounds_console/test_query_numbers.py",
+     ["tests/system/security/test_url_ids.py", "tests/rounds_console/test_query_numbers.py",
       "tests/foundation/test_study_file_rules.py", "tests/foundation/test_responses_import.py"]),
     ("NUL and control characters in comments, suggestions, titles and group names; the error "
      "page of a failed request for signed-in staff",
      ["tests/questionnaire/test_questionnaire_text_problems.py",
-      "tests/reliability/test_error_page.py", "tests/console/test_console_input_rules.py"]),
+      "tests/system/reliability/test_error_page.py", "tests/console/test_console_input_rules.py"]),
     ("Study files held to the forms' rules (codes like =cmd, reminder days, {link}, lengths)",
      ["tests/foundation/test_study_file_rules.py"]),
-    ("A 300 MB anonymous request body", ["tests/reliability/test_request_size.py"]),
+    ("A 300 MB anonymous request body", ["tests/system/reliability/test_request_size.py"]),
     ("Cache-Control: no-store on pages with a personal link or answers",
-     ["tests/security/test_cache_control.py"]),
-    ("A short SECRET_KEY and HSTS in production", ["tests/security/test_production_settings.py"]),
-    ("Weak staff passwords", ["tests/security/test_staff_passwords.py"]),
-    ("Instance files readable by other users", ["tests/security/test_instance_files.py"]),
+     ["tests/system/security/test_cache_control.py"]),
+    ("A short SECRET_KEY and HSTS in production", ["tests/system/security/test_production_settings.py"]),
+    ("Weak staff passwords", ["tests/system/security/test_staff_passwords.py"]),
+    ("Instance files readable by other users", ["tests/system/security/test_instance_files.py"]),
     ("A withdrawn panellist's answers page; doubled charset on downloads; non-ASCII digits "
      "and over-long comments in a responses file; a 412-character staff e-mail",
      ["tests/questionnaire/test_questionnaire_access.py",
@@ -79,10 +79,10 @@ REVIEW_CASES = [
 
 
 def review_modules() -> list[str]:
-    """The test modules of the review's cases outside tests/reliability and tests/security."""
+    """The test modules of the review's cases outside tests/system/reliability and tests/system/security."""
     modules = {module for _, modules in REVIEW_CASES for module in modules}
     return sorted(m for m in modules
-                  if not m.startswith(("tests/reliability/", "tests/security/")))
+                  if not m.startswith(("tests/system/reliability/", "tests/system/security/")))
 
 
 def _commit() -> str:
@@ -197,7 +197,7 @@ def write(folder: Path, output: Path) -> bool:
         "",
         f"Run at commit {_commit()} on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
         f"{platform.machine()}; gunicorn with 2 sync workers on loopback (`gunicorn.conf.py`), "
-        "the panel simulated by `tests/reliability/simulate.py` in its own process. "
+        "the panel simulated by `tests/system/reliability/simulate.py` in its own process. "
         "Regenerate with `make verify` (needs `DELPHI_TEST_DATABASE_URL` for PostgreSQL).",
         "",
         f"**What was lost: {'nothing' if lost == 0 and not failed else 'see below'}.** {verdict}",
@@ -221,7 +221,7 @@ def write(folder: Path, output: Path) -> bool:
         "Hostile text (script and markup, spreadsheet formulas) in names, comments, suggestions "
         "and study texts, tampered forms and URLs, missing or wrong CSRF tokens, every route "
         "against six kinds of visitor, rate limits, security headers, cookies and logs: see "
-        "`tests/security/`.",
+        "`tests/system/security/`.",
         "",
         "Cases an outside security and fault review tried, each tried again in this run (a "
         "skipped test counts as failed here):",

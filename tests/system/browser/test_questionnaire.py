@@ -16,7 +16,7 @@ from delphi.panel.tokens import token_for
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 OTHERS = [[8, 8, 9, 6, 7, 8], [2, 5, 9, 7, 8, 4], [7, 9, 8, 3, 6, 9], [9, 7, 7, 5, 8, 6],
           [5, 8, 6, 8, 9, 7]]  # round 1 ratings of the five other panellists, items in order
 
