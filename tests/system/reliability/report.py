@@ -56,7 +56,7 @@ REVIEW_CASES = [
       "tests/questionnaire/test_questionnaire_logging.py"]),
     ("Ids of 2^31 and 2^63 in URLs; huge numbers in query strings, forms, study files and "
      "responses files; 5,000-deep TOML",
-     ["tests/system/security/test_url_ids.py", "tests/rounds_console/test_query_numbers.py",
+     ["tests/system/security/test_url_ids.py", "tests/rounds/test_query_numbers.py",
       "tests/foundation/test_study_file_rules.py", "tests/foundation/test_responses_import.py"]),
     ("NUL and control characters in comments, suggestions, titles and group names; the error "
      "page of a failed request for signed-in staff",
