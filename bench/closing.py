@@ -11,12 +11,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import data
 from bench.timing import best, max_rss_mb, middle, peak_traced_mb, side_by_side
 from delphi.extensions import db
 from delphi.models import Round
 from delphi.rounds.lifecycle import close_round
 from delphi.rounds.matrix import ratings_statement
+from tests.support import data
 
 ITEMS, PANELLISTS, UNABLE_SHARE = 200, 5_000, 0.10
 TARGET = 1.5

@@ -20,12 +20,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench import data
 from delphi.extensions import db
 from delphi.models import Panellist
 from delphi.panel.tokens import token_for
 from delphi.rounds.lifecycle import close_round
 from delphi.rounds.review import launch_next_round
+from tests.support import data
 
 ROOT = Path(__file__).resolve().parent.parent
 ITEMS, PANELLISTS, CLIENTS, WORKERS = 60, 200, 50, 2

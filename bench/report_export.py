@@ -10,7 +10,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import data
 from bench.closing import close_and_undo
 from bench.timing import best, side_by_side, timed
 from delphi.extensions import db
@@ -18,6 +17,7 @@ from delphi.models import Round, Study
 from delphi.reports import export
 from delphi.rounds.lifecycle import close_round
 from delphi.rounds.review import launch_next_round
+from tests.support import data
 
 ROUNDS, ITEMS, PANELLISTS = 3, 200, 1_000
 FORMATS = ("html", "xlsx", "csv")

@@ -24,10 +24,9 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from bench import (bench_engine, closing, http_load, report_export, statements,  # noqa: E402
-                   study_file)
-from bench.data import bench_app, fresh_database  # noqa: E402
+from bench import bench_engine, closing, http_load, report_export, statements, study_file  # noqa: E402
 from bench.results import write_results  # noqa: E402
+from tests.support.data import bench_app, fresh_database  # noqa: E402
 
 URL_VARIABLE = "DELPHI_BENCH_DATABASE_URL"
 

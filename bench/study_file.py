@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench import data
 from bench.timing import best, timed
 from delphi.studies.study_file import parse_study_file
+from tests.support import data
 
 SIZES = (1_000, 5_000)
 TARGET_SECONDS = 2.0  # for the larger file

@@ -3,8 +3,8 @@ with two workers serving the app on loopback, as in production.
 
 The PostgreSQL database is a new one next to ``DELPHI_TEST_DATABASE_URL`` (created and dropped
 here), so the heavy tests never disturb the database the other tests share. The study reuses the
-benchmark's bulk builders (``bench.data``): round 1 rated by every panellist and closed, round 2
-open, so staff have a report to export while the panel answers round 2.
+benchmark's bulk builders (``tests/support/data.py``): round 1 rated by every panellist and
+closed, round 2 open, so staff have a report to export while the panel answers round 2.
 """
 from __future__ import annotations
 
@@ -24,12 +24,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import data
 from delphi.extensions import db
 from delphi.models import Panellist, Role, StaffUser
 from delphi.panel.tokens import token_for
 from delphi.rounds.lifecycle import close_round
 from delphi.rounds.review import launch_next_round
+from tests.support import data
 
 ROOT = Path(__file__).resolve().parents[3]
 SECRET_KEY = "stack-test-secret-key-not-for-production"

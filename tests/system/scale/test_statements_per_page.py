@@ -5,7 +5,7 @@ The questionnaire, dashboard and review owners test 10 against 100 items; this e
 """
 from __future__ import annotations
 
-from bench.statements import SIZES, sign_in_admin, statements_per_page
+from tests.support.statements import SIZES, sign_in_admin, statements_per_page
 
 PAGES = {"dashboard", "review", "welcome", "questionnaire section", "questionnaire review",
          "my answers"}

@@ -18,8 +18,7 @@ from flask_migrate import upgrade
 from delphi import create_app
 from delphi.consensus import UNABLE
 from delphi.extensions import db
-from delphi.models import (Item, Round, RoundItem, RoundState, Section, Study, StudyStatus,
-                           utcnow)
+from delphi.models import Item, Round, RoundItem, RoundState, Section, Study, StudyStatus, utcnow
 from delphi.panel.tokens import issue_token
 from delphi.studies.consensus import consensus_settings
 
