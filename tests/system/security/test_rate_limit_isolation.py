@@ -12,6 +12,7 @@ import pytest
 
 from delphi import create_app
 from delphi.auth.views import FAILED_LOGIN_ADDRESS_LIMIT
+from delphi.extensions import db
 
 ALLOWED = int(FAILED_LOGIN_ADDRESS_LIMIT.split("/")[0])
 
@@ -19,6 +20,21 @@ ALLOWED = int(FAILED_LOGIN_ADDRESS_LIMIT.split("/")[0])
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "RATELIMIT_ENABLED": True}
+
+
+@pytest.fixture
+def build_app(app):
+    """Build an app the way a test calling create_app does; its connections closed afterwards."""
+    built = []
+
+    def build(config: dict):
+        built.append(create_app(config))
+        return built[-1]
+
+    yield build
+    for own_app in built:
+        with own_app.app_context():
+            db.engine.dispose()
 
 
 def _failed_sign_in(client, n: int = 0):
@@ -30,8 +46,8 @@ def _failed_sign_ins(client) -> list[int]:
     return [_failed_sign_in(client, n).status_code for n in range(ALLOWED + 1)]
 
 
-def test_1_an_app_built_by_a_test_exhausts_the_limit_of_its_address(app, app_config):
-    own_app = create_app(dict(app_config))
+def test_1_an_app_built_by_a_test_exhausts_the_limit_of_its_address(build_app, app_config):
+    own_app = build_app(dict(app_config))
 
     assert _failed_sign_ins(own_app.test_client()) == [200] * ALLOWED + [429]
 
@@ -43,8 +59,8 @@ def test_2_the_next_test_starts_with_no_failed_sign_ins_counted(client):
     assert "The e-mail or password is not right" in response.get_data(as_text=True)
 
 
-def test_3_an_app_built_by_a_test_with_limits_off_is_not_limited(app, app_config):
-    own_app = create_app({**app_config, "RATELIMIT_ENABLED": False})
+def test_3_an_app_built_by_a_test_with_limits_off_is_not_limited(build_app, app_config):
+    own_app = build_app({**app_config, "RATELIMIT_ENABLED": False})
 
     assert _failed_sign_ins(own_app.test_client()) == [200] * (ALLOWED + 1)
 
