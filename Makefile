@@ -46,6 +46,7 @@ bench: install
 VERIFY_RESULTS := instance/verify
 verify: install
 	rm -rf $(VERIFY_RESULTS) && mkdir -p $(VERIFY_RESULTS)
+	$(BIN)/python -m tests.system.reliability.report --commit > $(VERIFY_RESULTS)/commit.txt
 	-DELPHI_HEAVY=1 DELPHI_VERIFY_RESULTS=$(VERIFY_RESULTS) $(BIN)/pytest tests/system/reliability \
 		tests/system/security $$($(BIN)/python -m tests.system.reliability.report --modules) \
 		-p no:cacheprovider -s --junitxml=$(VERIFY_RESULTS)/junit.xml

@@ -85,8 +85,19 @@ def review_modules() -> list[str]:
                   if not m.startswith(("tests/system/reliability/", "tests/system/security/")))
 
 
-def _commit() -> str:
-    """The commit the run was made at, marked when the work tree held other changes."""
+def _module_of(classname: str) -> str:
+    """The test module's name in a JUnit class name (``tests.system.security.test_x`` or
+    ``tests.rounds.test_y.TestZ``): its last part that starts with ``test_``."""
+    parts = classname.split(".")
+    return next((part for part in reversed(parts) if part.startswith("test_")), parts[-1])
+
+
+def _commit(folder: Path | None = None) -> str:
+    """The commit the run was made at (written by ``make verify`` before the tests start, so a
+    report written later still names it), marked when the work tree held other changes."""
+    recorded = folder / "commit.txt" if folder is not None else None
+    if recorded is not None and recorded.is_file():
+        return recorded.read_text().strip()
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], capture_output=True, text=True,
                               check=False).stdout.strip()
@@ -105,8 +116,7 @@ def _outcomes(junit: Path) -> tuple[Counter, list[str]]:
     counts: Counter = Counter()
     failed = []
     for case in ElementTree.parse(junit).iter("testcase"):
-        module = case.get("classname", "").split(".")[2] if "." in case.get("classname", "") \
-            else case.get("classname", "")
+        module = _module_of(case.get("classname", ""))
         if case.find("failure") is not None or case.find("error") is not None:
             counts[(module, "failed")] += 1
             failed.append(f"{case.get('classname')}::{case.get('name')}")
@@ -195,7 +205,7 @@ def write(folder: Path, output: Path) -> bool:
     text = "\n".join([
         "# Reliability and security: figures from the last `make verify`",
         "",
-        f"Run at commit {_commit()} on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
+        f"Run at commit {_commit(folder)} on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
         f"{platform.machine()}; gunicorn with 2 sync workers on loopback (`gunicorn.conf.py`), "
         "the panel simulated by `tests/system/reliability/simulate.py` in its own process. "
         "Regenerate with `make verify` (needs `DELPHI_TEST_DATABASE_URL` for PostgreSQL).",
@@ -240,6 +250,9 @@ def write(folder: Path, output: Path) -> bool:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--modules"]:
         print(" ".join(review_modules()))
+        sys.exit(0)
+    if sys.argv[1:2] == ["--commit"]:
+        print(_commit())
         sys.exit(0)
     ok = write(Path(sys.argv[1]), Path(sys.argv[2]))
     print(f"Wrote {sys.argv[2]}" + ("." if ok else ": a test failed or something was lost."))
