@@ -2,41 +2,13 @@
 a process of its own, against the test database."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 
 from delphi.models import AuditEvent, MessageStatus, OutboxMessage, Round, utcnow
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.lifecycle import close_round, open_round
-
-DELPHI = Path(sys.executable).with_name("delphi")  # the installed entry point
-
-
-@pytest.fixture
-def delphi(app_config, db, tmp_path):
-    """Run the command on the test app's database (mail written to files in its instance
-    folder); the test's session is committed first, so the command sees what the test built."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("DELPHI_", "DATABASE_", "MAIL_", "SECRET_KEY"))}
-    env.update(DATABASE_URL=app_config["SQLALCHEMY_DATABASE_URI"],
-               DELPHI_INSTANCE=str(tmp_path / "instance"), DELPHI_ENV="development",
-               DELPHI_BASE_URL=app_config["BASE_URL"], SECRET_KEY=app_config["SECRET_KEY"],
-               MAIL_HOST="")
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        db.session.commit()
-        result = subprocess.run([str(DELPHI), *args], cwd=tmp_path, env=env, capture_output=True,
-                                text=True, timeout=120, check=False)
-        assert "Traceback" not in result.stderr, result.stderr
-        db.session.expire_all()
-        return result
-
-    return run
 
 
 @pytest.fixture

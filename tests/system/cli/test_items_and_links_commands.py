@@ -4,40 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import stat
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 
 from delphi.models import AuditEvent, Item, Section
 from delphi.rounds.lifecycle import open_round
-
-DELPHI = Path(sys.executable).with_name("delphi")  # the installed entry point
-
-
-@pytest.fixture
-def delphi(app_config, db, tmp_path):
-    """Run the command on the test app's database, with its secret key and address (so the links
-    it writes are the ones the test app opens); the test commits what the command should see."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("DELPHI_", "DATABASE_", "MAIL_", "SECRET_KEY"))}
-    env.update(DATABASE_URL=app_config["SQLALCHEMY_DATABASE_URI"],
-               DELPHI_INSTANCE=str(tmp_path / "instance"), DELPHI_ENV="development",
-               DELPHI_BASE_URL=app_config["BASE_URL"], SECRET_KEY=app_config["SECRET_KEY"],
-               MAIL_HOST="")
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        db.session.commit()
-        result = subprocess.run([str(DELPHI), *args], cwd=tmp_path, env=env, capture_output=True,
-                                text=True, timeout=120, check=False, umask=0o022)
-        assert "Traceback" not in result.stderr, result.stderr
-        db.session.expire_all()
-        return result
-
-    return run
 
 
 def _contents(db, study) -> list[tuple[str, str, str, int]]:

@@ -3,9 +3,6 @@ command line, run through the installed entry point in a process of its own agai
 database."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,29 +24,11 @@ from delphi.models import (
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import complete_study
 
-DELPHI = Path(sys.executable).with_name("delphi")  # the installed entry point
-
 
 @pytest.fixture
-def delphi(app_config, db, tmp_path):
-    """Run the command on the test app's database and instance folder; the test commits what
-    the command should see."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("DELPHI_", "DATABASE_", "MAIL_", "SECRET_KEY"))}
-    env.update(DATABASE_URL=app_config["SQLALCHEMY_DATABASE_URI"],
-               DELPHI_INSTANCE=app_config["INSTANCE_PATH"], DELPHI_ENV="development",
-               DELPHI_BASE_URL=app_config["BASE_URL"], SECRET_KEY=app_config["SECRET_KEY"],
-               MAIL_HOST="")
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        db.session.commit()
-        result = subprocess.run([str(DELPHI), *args], cwd=tmp_path, env=env, capture_output=True,
-                                text=True, timeout=120, check=False)
-        assert "Traceback" not in result.stderr, result.stderr
-        db.session.expire_all()
-        return result
-
-    return run
+def cli_instance(app_config) -> Path:
+    """The command shares the test app's instance folder, where the app writes mail files."""
+    return Path(app_config["INSTANCE_PATH"])
 
 
 @pytest.fixture
