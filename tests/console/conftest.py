@@ -1,7 +1,6 @@
 """Fixtures for the console tests: a real SMTP server on loopback, row snapshots, a study file."""
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 
 from delphi.models import utcnow
 from delphi.rounds.lifecycle import open_round
+from tests.support.mail import free_port
 
 STUDY_FILE = Path(__file__).parent.parent / "foundation" / "study.toml"
 
@@ -33,18 +33,12 @@ class SmtpSink:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     """An aiosmtpd server on a free loopback port, for the test's duration."""
     from aiosmtpd.controller import Controller
 
-    sink = SmtpSink(port=_free_port())
+    sink = SmtpSink(port=free_port())
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
     try:

@@ -7,7 +7,6 @@ import ast
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -18,17 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.mail import free_port
+
 pytestmark = pytest.mark.slow  # builds a wheel, installs it into a new venv and starts gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 # Everything a build needs is the package, its two top-level modules, pyproject.toml and README.
 SOURCE_FILES = ("pyproject.toml", "README.md", "config.py", "wsgi.py")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
@@ -77,7 +72,7 @@ def test_the_installed_wheel_initialises_loads_the_demo_and_serves_a_panellist_p
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(("DELPHI_", "DATABASE_", "MAIL_", "SECRET_KEY", "PYTHON",
                                    "FLASK_"))}
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env.update(DATABASE_URL=f"sqlite:///{workdir / 'wheel.sqlite3'}", DELPHI_BASE_URL=base,
                DELPHI_ENV="development", SECRET_KEY="wheel-test-secret-key", MAIL_HOST="",

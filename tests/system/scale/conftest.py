@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,13 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.mail import free_port
+
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_until_up(server: subprocess.Popen, port: int, log: Path) -> None:
@@ -45,7 +40,7 @@ def app_servers(app, app_config, tmp_path):
     def start(count: int) -> list[str]:
         urls = []
         for k in range(count):
-            port = _free_port()
+            port = free_port()
             log = tmp_path / f"server-{k}.log"
             env = dict(os.environ, DATABASE_URL=app_config["SQLALCHEMY_DATABASE_URI"],
                        SECRET_KEY=app_config["SECRET_KEY"], DELPHI_ENV="development",
