@@ -19,6 +19,7 @@ from delphi.models.rounds import (
 )
 from delphi.models.staff import Role, StaffUser
 from delphi.models.study import (
+    CommentFeedback,
     ConsensusRule,
     Item,
     ItemOrigin,
@@ -31,6 +32,7 @@ from delphi.models.study import (
 
 __all__ = [
     "AuditEvent",
+    "CommentFeedback",
     "ConsensusRule",
     "Decision",
     "Item",

@@ -181,6 +181,9 @@ class RoundItem(Model):
     decision: Mapped[Decision | None] = mapped_column(enum_column(Decision, "decision"))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # The team's short summary of the arguments in the comments, written during the review and
+    # shown as feedback in the next round; fixed once the next round is prepared.
+    argument_summary: Mapped[str | None] = mapped_column(Text)
 
     round: Mapped[Round] = relationship(back_populates="round_items")
     item: Mapped[Item] = relationship()

@@ -36,6 +36,26 @@ class QuantileMethod(enum.Enum):
     WEIBULL = "weibull"  # Hyndman & Fan type 6: SPSS, Minitab, Excel PERCENTILE.EXC
 
 
+class CommentFeedback(enum.Enum):
+    """What panellists see of the previous round's comments from round 2 on."""
+
+    COMMENTS = "comments"  # the comments as written, anonymised
+    SUMMARY = "summary"  # the research team's summary of the arguments
+    BOTH = "both"
+
+    @property
+    def label(self) -> str:
+        """Its words on the study form and in the study file's description."""
+        return COMMENT_FEEDBACK_WORDS[self]
+
+
+COMMENT_FEEDBACK_WORDS = {
+    CommentFeedback.COMMENTS: "The comments as written (anonymised)",
+    CommentFeedback.SUMMARY: "The research team's summary of the arguments",
+    CommentFeedback.BOTH: "Both the summary and the comments",
+}
+
+
 class ItemOrigin(enum.Enum):
     GUIDANCE = "guidance"  # written by the research team
     SUGGESTION = "suggestion"  # proposed by a panellist
@@ -122,6 +142,11 @@ class Study(Model):
     reason_outside_iqr: Mapped[bool] = mapped_column(Boolean, default=False)
     group_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
     min_group_size: Mapped[int] = mapped_column(Integer, default=5)  # smallest group shown apart
+    comment_feedback: Mapped[CommentFeedback] = mapped_column(
+        enum_column(CommentFeedback, "comment_feedback"),
+        default=CommentFeedback.COMMENTS,
+        server_default=CommentFeedback.COMMENTS.value,
+    )
 
     # Scheduling and messages.
     reminder_days: Mapped[str] = mapped_column(String(50), default="7,2")  # days before deadline
