@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 import config as delphi_config
 from delphi import formatting
-from delphi.extensions import csrf, db, limiter, login_manager, migrate
+from delphi.extensions import compress, csrf, db, limiter, login_manager, migrate
 from delphi.instance import prepare as prepare_instance
 
 # The package's own folder: its templates, static files and migrations are shipped inside it.
@@ -78,6 +78,8 @@ def register_extensions(app: Flask) -> None:
     import delphi.auth.access  # noqa: F401  (registers the staff user loader)
 
     limiter.init_app(app)
+    if app.config["COMPRESS_RESPONSES"]:
+        compress.init_app(app)
 
 
 def _end_session(error: BaseException | None) -> None:
