@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Sequence
+from functools import cache
 
 # An e-mail address: one @, a dot in the domain, no spaces or characters that split address
 # lists (, ; < >). 254 characters is the longest address SMTP can carry (RFC 5321).
@@ -145,6 +147,32 @@ def reminder_days_problem(days: Sequence[object]) -> str | None:
             "14,10,7,5,3,2,1."
         )
     return None
+
+
+# The time zone a study shows its deadlines in when it names none.
+DEFAULT_TIME_ZONE = "Europe/London"
+TIME_ZONE_MAX_LENGTH = 64  # Study.time_zone; the longest IANA name has 32 characters
+
+
+def time_zone_problem(value: str) -> str | None:
+    """What is wrong with the name of a time zone, or None: it must be an IANA time zone
+    known to ``zoneinfo``, written as the database writes it ("Europe/London")."""
+    if value not in _time_zones():
+        return (
+            f"is not a known time zone ({value[:TIME_ZONE_MAX_LENGTH]!r}); write a name from "
+            "the IANA time zone database, like Europe/London or America/New_York."
+        )
+    return None
+
+
+def time_zone_names() -> list[str]:
+    """Every time zone ``time_zone_problem`` accepts, in alphabetical order."""
+    return sorted(_time_zones())
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def message_body_problem(value: str) -> str | None:

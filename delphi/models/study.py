@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from delphi.consensus.definition import BY_COLUMN
 from delphi.extensions import db
 from delphi.models.base import Model, UTCDateTime, check, enum_column, utcnow
+from delphi.validation import DEFAULT_TIME_ZONE
 
 if TYPE_CHECKING:
     from delphi.models.rounds import Round
@@ -151,6 +152,10 @@ class Study(Model):
     # Scheduling and messages.
     reminder_days: Mapped[str] = mapped_column(String(50), default="7,2")  # days before deadline
     auto_close: Mapped[bool] = mapped_column(Boolean, default=False)  # close at the deadline
+    # The IANA time zone panellists read deadlines in ("Europe/London"); times are stored in UTC.
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
     invitation_subject: Mapped[str | None] = mapped_column(String(300))
     invitation_body: Mapped[str | None] = mapped_column(Text)
     reminder_subject: Mapped[str | None] = mapped_column(String(300))
