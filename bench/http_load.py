@@ -76,6 +76,17 @@ def in_process_cost(url: str, workdir: Path, token: str, requests: int = 20) -> 
             client.get(path)
         costs[f"{name}_cpu_ms"] = (time.process_time() - started) / requests * 1000
         costs[f"{name}_bytes"] = len(response.data)
+    # The page as browsers fetch it: compressed, and what compressing costs.
+    for encoding in ("br", "gzip"):
+        headers = {"Accept-Encoding": encoding}
+        response = client.get(page, headers=headers)
+        if response.headers.get("Content-Encoding") != encoding:
+            raise RuntimeError(f"GET {page} with Accept-Encoding {encoding} was not compressed")
+        started = time.process_time()
+        for _ in range(requests):
+            client.get(page, headers=headers)
+        costs[f"page_{encoding}_cpu_ms"] = (time.process_time() - started) / requests * 1000
+        costs[f"page_{encoding}_bytes"] = len(response.data)
     with app.app_context():
         db.engine.dispose()
     return costs

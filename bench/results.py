@@ -65,6 +65,16 @@ def _http(f: dict) -> list[str]:
               f"client): `/healthz` costs {cost['trivial_cpu_ms']:.1f} ms of CPU, the page "
               f"{cost['page_cpu_ms']:.1f} ms for {cost['page_bytes'] / 1e3:.0f} kB of HTML "
               f"(ratio {cost['trivial_cpu_ms'] / cost['page_cpu_ms']:.3f}).", ""]
+    if "page_br_bytes" in cost:
+        wire = max(cost["page_br_bytes"], cost["page_gzip_bytes"])
+        lines += ["Page weight: the page's "
+                  f"{cost['page_bytes'] / 1e3:.0f} kB of HTML travel as "
+                  f"{cost['page_br_bytes'] / 1e3:.0f} kB with Brotli "
+                  f"({cost['page_br_cpu_ms']:.1f} ms of CPU) or "
+                  f"{cost['page_gzip_bytes'] / 1e3:.0f} kB with gzip "
+                  f"({cost['page_gzip_cpu_ms']:.1f} ms); target at most 60 kB: "
+                  f"{_met(wire <= 60_000)}. The load generator above asks for no compression, "
+                  "as the figures before compression did.", ""]
     lines += _cpu_split(f)
     return lines
 
