@@ -10,4 +10,12 @@ from __future__ import annotations
 
 
 class Refused(Exception):
-    """An operation refused to act; the message says why, worded for the user."""
+    """An operation refused to act; the message says why, worded for the user.
+
+    ``field`` names the form field (or file column) at fault when there is one, so a page can
+    show the message beside it without reading the message's words.
+    """
+
+    def __init__(self, message: str = "", field: str | None = None):
+        super().__init__(message)
+        self.field = field

@@ -13,12 +13,13 @@ from delphi import audit
 from delphi.auth.passwords import password_problem
 from delphi.extensions import db
 from delphi.models import Role, StaffUser, Study
+from delphi.refusal import Refused
 from delphi.validation import email_problem
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A staff account cannot be created or changed; the message says why."""
 
 

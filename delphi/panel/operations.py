@@ -14,15 +14,12 @@ from delphi.extensions import db
 from delphi.models import Panellist, Response, Round, StaffUser, Study, utcnow
 from delphi.panel.importer import next_pseudonym_number
 from delphi.panel.tokens import issue_token
+from delphi.refusal import Refused
 from delphi.rounds.lifecycle import invite_panel, open_round_of
 
 
-class PanelError(Exception):
+class PanelError(Refused):
     """A change to the panel is refused; ``field`` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _require_free_email(study: Study, email: str, panellist: Panellist | None = None) -> None:

@@ -12,7 +12,3 @@ class AnswerError(RoundError):
 
     ``field`` names the form field or file column at fault when there is one.
     """
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field

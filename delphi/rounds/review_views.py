@@ -14,6 +14,7 @@ from flask_login import current_user
 from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.models import Decision, Round, RoundItem, RoundState, Study, Suggestion, SuggestionKind
+from delphi.page_actions import carry_out
 from delphi.reports.data import ReportError, build_report
 from delphi.rounds import dashboard as pages
 from delphi.rounds.errors import RoundError
@@ -29,12 +30,17 @@ from delphi.rounds.review import (
     reword_item,
 )
 from delphi.rounds.undo import undo_item_from_suggestion, undo_rewording
-from delphi.rounds.views import form_problems, refuse, render_open, round_or_404
+from delphi.rounds.views import form_problems, render_open, round_or_404
 
 
 def _round_item(round_: Round, round_item_id: int) -> RoundItem:
     """The round's item; 404 for an item of another round (or study), however the form says."""
     return db.first_or_404(db.select(RoundItem).filter_by(id=round_item_id, round_id=round_.id))
+
+
+def _at_item(study: Study, number: int, round_item: RoundItem) -> str:
+    """The review page of round ``number``, scrolled to the item."""
+    return url_for("rounds.review", slug=study.slug, number=number, _anchor=f"item-{round_item.id}")
 
 
 def _render_review(study: Study, round_: Round, *, failed: dict | None = None, status=200):
@@ -89,20 +95,17 @@ def decide(study: Study, number: int, round_item_id: int):
     round_item = _round_item(round_, round_item_id)
     form = DecisionForm(prefix=f"item-{round_item.id}")
     if form.validate_on_submit():
-        try:
-            decide_item(
+        redirected = carry_out(
+            lambda: decide_item(
                 round_item, Decision(form.decision.data), reason=form.reason.data, by=current_user
-            )
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash(f"Item {round_item.code}: decision saved.", "success")
-            return redirect(
-                url_for(
-                    "rounds.review", slug=study.slug, number=number, _anchor=f"item-{round_item.id}"
-                )
-            )
+            ),
+            done=f"Item {round_item.code}: decision saved.",
+            to=_at_item(study, number, round_item),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     return _render_review(study, round_, failed={("decide", round_item.id): form}, status=400)
 
 
@@ -124,27 +127,24 @@ def reword(study: Study, number: int, round_item_id: int):
             form.text.data, form.suggestion.data = chosen.text, str(chosen.id)
     if form.validate_on_submit():
         chosen = next((s for s in suggestions if str(s.id) == form.suggestion.data), None)
-        try:
-            new = reword_item(
+        redirected = carry_out(
+            lambda: reword_item(
                 round_item,
                 form.text.data,
                 reason=form.reason.data,
                 code=form.code.data,
                 by=current_user,
                 suggestion=chosen,
-            )
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash(
-                f"Item {round_item.code} is reworded as {new.code} for the next round.", "success"
-            )
-            return redirect(
-                url_for(
-                    "rounds.review", slug=study.slug, number=number, _anchor=f"item-{round_item.id}"
-                )
-            )
+            ),
+            done=lambda new: (
+                f"Item {round_item.code} is reworded as {new.code} for the next round."
+            ),
+            to=_at_item(study, number, round_item),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     status = 400 if form.errors else 200
     return render_template(
         "rounds/reword.html",
@@ -164,7 +164,8 @@ def suggestion(study: Study, number: int, suggestion_id: int):
     found = db.first_or_404(db.select(Suggestion).filter_by(id=suggestion_id, round_id=round_.id))
     form = SuggestionForm(prefix=f"suggestion-{found.id}", sections=study.sections)
     if form.validate_on_submit():
-        try:
+
+        def accept_or_decline() -> str:
             if form.action.data == "accept":
                 section = next(s for s in study.sections if s.id == form.section.data)
                 item = add_item_from_suggestion(
@@ -174,18 +175,19 @@ def suggestion(study: Study, number: int, suggestion_id: int):
                     code=form.code.data,
                     by=current_user,
                 )
-                message = f"Item {item.code} is added for the next round."
-            else:
-                decline_suggestion(found, by=current_user)
-                message = "The suggestion is declined."
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(
-                url_for("rounds.review", slug=study.slug, number=number, _anchor="suggestions")
-            )
+                return f"Item {item.code} is added for the next round."
+            decline_suggestion(found, by=current_user)
+            return "The suggestion is declined."
+
+        redirected = carry_out(
+            accept_or_decline,
+            done=lambda message: message,
+            to=url_for("rounds.review", slug=study.slug, number=number, _anchor="suggestions"),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     return _render_review(study, round_, failed={("suggestion", found.id): form}, status=400)
 
 
@@ -196,22 +198,18 @@ def undo_reword(study: Study, number: int, round_item_id: int):
     round_item = _round_item(round_, round_item_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            removed = undo_rewording(round_item, by=current_user)
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash(
+        redirected = carry_out(
+            lambda: undo_rewording(round_item, by=current_user),
+            done=lambda removed: (
                 f"The rewording {removed.code} is removed; item {round_item.code} is carried "
-                "forward again.",
-                "success",
-            )
-            return redirect(
-                url_for(
-                    "rounds.review", slug=study.slug, number=number, _anchor=f"item-{round_item.id}"
-                )
-            )
+                "forward again."
+            ),
+            to=_at_item(study, number, round_item),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     return _render_review(study, round_, failed={"undo": form}, status=400)
 
 
@@ -222,16 +220,17 @@ def undo_suggestion(study: Study, number: int, suggestion_id: int):
     found = db.first_or_404(db.select(Suggestion).filter_by(id=suggestion_id, round_id=round_.id))
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            removed = undo_item_from_suggestion(found, by=current_user)
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash(f"Item {removed.code} is removed; the suggestion is pending again.", "success")
-            return redirect(
-                url_for("rounds.review", slug=study.slug, number=number, _anchor="suggestions")
-            )
+        redirected = carry_out(
+            lambda: undo_item_from_suggestion(found, by=current_user),
+            done=lambda removed: (
+                f"Item {removed.code} is removed; the suggestion is pending again."
+            ),
+            to=url_for("rounds.review", slug=study.slug, number=number, _anchor="suggestions"),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     return _render_review(study, round_, failed={"undo": form}, status=400)
 
 
@@ -242,15 +241,22 @@ def open_next(study: Study, number: int):
     round_ = round_or_404(study, number)
     form = DeadlineForm.from_query(request.args) if request.method == "GET" else DeadlineForm()
     if form.validate_on_submit():
-        try:
+
+        def launch() -> Round:
             _require_next_of(study, number)
-            next_round = launch_next_round(study, closes_at=form.closes_at(), by=current_user)
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash(f"Round {next_round.number} is open; the invitations are queued.", "success")
-            return redirect(url_for("rounds.dashboard", slug=study.slug))
+            return launch_next_round(study, closes_at=form.closes_at(), by=current_user)
+
+        redirected = carry_out(
+            launch,
+            done=lambda next_round: (
+                f"Round {next_round.number} is open; the invitations are queued."
+            ),
+            to=url_for("rounds.dashboard", slug=study.slug),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     refusal: str | None = None
     try:
         _require_next_of(study, number)
@@ -281,14 +287,15 @@ def complete(study: Study, number: int):
     round_ = round_or_404(study, number)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            complete_study(study, by=current_user)
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash("The study is marked complete.", "success")
-            return redirect(url_for("rounds.dashboard", slug=study.slug))
+        redirected = carry_out(
+            lambda: complete_study(study, by=current_user),
+            done="The study is marked complete.",
+            to=url_for("rounds.dashboard", slug=study.slug),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     refusal, final = None, []
     try:
         require_completable(study)

@@ -8,12 +8,13 @@ page when there is one.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.models import Round, RoundState, Study, utcnow
+from delphi.page_actions import carry_out
 from delphi.rounds import dashboard as pages
 from delphi.rounds.deadline import change_deadline
 from delphi.rounds.errors import RoundError
@@ -31,12 +32,6 @@ from delphi.rounds.review import launch_plan
 
 def round_or_404(study: Study, number: int) -> Round:
     return db.first_or_404(db.select(Round).filter_by(study_id=study.id, number=number))
-
-
-def refuse(error: RoundError, form) -> None:
-    """Undo the request's writes and show the operation's refusal on the form."""
-    db.session.rollback()
-    form.form_errors.append(str(error))
 
 
 def form_problems(*forms) -> list[str]:
@@ -102,14 +97,15 @@ def open_first(study: Study):
     """GET: what opening round 1 will do (the deadline chosen on the dashboard). POST: open it."""
     form = DeadlineForm.from_query(request.args) if request.method == "GET" else DeadlineForm()
     if form.validate_on_submit():
-        try:
-            round_ = open_round(study, closes_at=form.closes_at(), by=current_user)
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash(f"Round {round_.number} is open; the invitations are queued.", "success")
-            return redirect(url_for("rounds.dashboard", slug=study.slug))
+        redirected = carry_out(
+            lambda: open_round(study, closes_at=form.closes_at(), by=current_user),
+            done=lambda round_: f"Round {round_.number} is open; the invitations are queued.",
+            to=url_for("rounds.dashboard", slug=study.slug),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     return render_open(
         study,
         form,
@@ -125,14 +121,15 @@ def close(study: Study, number: int):
     round_ = round_or_404(study, number)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            close_round(round_, by=current_user)
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash(f"Round {number} is closed and its summary is frozen.", "success")
-            return redirect(url_for("rounds.review", slug=study.slug, number=number))
+        redirected = carry_out(
+            lambda: close_round(round_, by=current_user),
+            done=f"Round {number} is closed and its summary is frozen.",
+            to=url_for("rounds.review", slug=study.slug, number=number),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     status = 400 if form.errors else 200
     return render_template(
         "rounds/close.html",
@@ -150,16 +147,17 @@ def deadline(study: Study, number: int):
     round_ = round_or_404(study, number)
     form = ChangeDeadlineForm()
     if form.validate_on_submit():
-        try:
-            change = change_deadline(
+        redirected = carry_out(
+            lambda: change_deadline(
                 round_, form.closes_at(), notify=form.notify.data, by=current_user
-            )
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash(change.describe(), "success")
-            return redirect(url_for("rounds.dashboard", slug=study.slug))
+            ),
+            done=lambda change: change.describe(),
+            to=url_for("rounds.dashboard", slug=study.slug),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     return _render_dashboard(study, deadline_form=form, status=400)
 
 
@@ -169,14 +167,15 @@ def remind(study: Study, number: int):
     round_ = round_or_404(study, number)
     form = ReminderForm()
     if form.validate_on_submit():
-        try:
-            reminded = send_reminders(round_, moment=form.moment_value(), by=current_user)
-        except RoundError as error:
-            refuse(error, form)
-        else:
-            db.session.commit()
-            flash(reminded.describe(), "success")
-            return redirect(url_for("rounds.dashboard", slug=study.slug))
+        redirected = carry_out(
+            lambda: send_reminders(round_, moment=form.moment_value(), by=current_user),
+            done=lambda reminded: reminded.describe(),
+            to=url_for("rounds.dashboard", slug=study.slug),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     elif request.method == "GET":
         form.moment.data = f"{utcnow():{MOMENT_FORMAT}}"
     refusal = reminder_refusal(round_)

@@ -21,6 +21,7 @@ from delphi.extensions import db
 from delphi.importing import CsvRow, InvalidFile, Problem, Problems, read_csv, read_xlsx
 from delphi.models import Item, Section, StaffUser, Study, StudyStatus
 from delphi.validation import (
+from delphi.refusal import Refused
     CODE_MAX_LENGTH,
     ITEM_TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -47,7 +48,7 @@ _OLE = b"\xd0\xcf\x11\xe0"  # an .xls workbook of Excel 97-2003
 _SECTION_NUMBER = re.compile(r"^S(\d+)$", re.IGNORECASE)
 
 
-class ItemsLocked(Exception):
+class ItemsLocked(Refused):
     """The study's round 1 has opened; its items change only between rounds now."""
 
 

@@ -11,18 +11,15 @@ from delphi import audit
 from delphi.consensus.definition import COLUMNS
 from delphi.extensions import db
 from delphi.models import Item, RoundItem, Section, StaffUser, Study
+from delphi.refusal import Refused
 from delphi.studies.locks import require_not_complete
 
 # The consensus definition and the scale it is stated on: fixed once round 1 has opened.
 LOCKED_FIELDS = COLUMNS
 
 
-class SetupError(Exception):
+class SetupError(Refused):
     """A set-up change is refused; ``field`` names the form field at fault when there is one."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _plain(value):
