@@ -9,11 +9,11 @@ from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Panellist, Study
+from delphi.page_actions import carry_out
 from delphi.panel.forms import PanellistForm
 from delphi.panel.importer import import_panel
 from delphi.panel.links import links_filename, panel_links_csv
 from delphi.panel.operations import (
-    PanelError,
     add_panellist,
     panel_status,
     regenerate_link,
@@ -22,6 +22,7 @@ from delphi.panel.operations import (
     withdraw,
 )
 from delphi.panel.tokens import link_for
+from delphi.refusal import Refused
 from delphi.studies.forms import UploadForm
 
 
@@ -61,36 +62,39 @@ def import_panel_view(study: Study):
         return _page(study, upload=form, status=400)
     upload = form.file.data
     filename = upload.filename or "panel.csv"
-    try:
-        added = import_panel(study, upload.read(), filename, by=current_user)
-    except InvalidFile as error:
-        db.session.rollback()
+
+    def listed(error: Refused):
+        assert isinstance(error, InvalidFile)
         problems = [problem.describe(error.filename) for problem in error.problems]
         return _page(study, upload=form, problems=problems, status=400)
-    db.session.commit()
-    flash(f"{len(added)} panellists imported from {filename}.", "info")
-    return redirect(url_for("panel.panel", slug=study.slug))
+
+    return carry_out(
+        lambda: import_panel(study, upload.read(), filename, by=current_user),
+        done=lambda added: f"{len(added)} panellists imported from {filename}.",
+        to=url_for("panel.panel", slug=study.slug),
+        refused=listed,
+    )
 
 
 @study_required
 def new_panellist(study: Study):
     form = PanellistForm()
     if form.validate_on_submit():
-        try:
-            panellist = add_panellist(
+        redirected = carry_out(
+            lambda: add_panellist(
                 study,
                 name=form.name.data.strip(),
                 email=form.email.data.strip(),
                 group=form.group.data.strip(),
                 by=current_user,
-            )
-        except PanelError as error:
-            db.session.rollback()
-            form[error.field or "name"].errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"{panellist.name} added as {panellist.pseudonym}.", "info")
-            return redirect(url_for("panel.panel", slug=study.slug))
+            ),
+            done=lambda panellist: f"{panellist.name} added as {panellist.pseudonym}.",
+            to=url_for("panel.panel", slug=study.slug),
+            form=form,
+            field="name",
+        )
+        if redirected:
+            return redirected
     status = 400 if form.errors else 200
     return render_template(
         "console/panellist_form.html", study=study, form=form, panellist=None
@@ -104,21 +108,21 @@ def edit_panellist(study: Study, panellist_id: int):
         data={"name": panellist.name, "email": panellist.email, "group": panellist.group}
     )
     if form.validate_on_submit():
-        try:
-            update_panellist(
+        redirected = carry_out(
+            lambda: update_panellist(
                 panellist,
                 name=form.name.data.strip(),
                 email=form.email.data.strip(),
                 group=form.group.data.strip(),
                 by=current_user,
-            )
-        except PanelError as error:
-            db.session.rollback()
-            form[error.field or "name"].errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"{panellist.pseudonym} saved.", "info")
-            return redirect(url_for("panel.panel", slug=study.slug))
+            ),
+            done=f"{panellist.pseudonym} saved.",
+            to=url_for("panel.panel", slug=study.slug),
+            form=form,
+            field="name",
+        )
+        if redirected:
+            return redirected
     status = 400 if form.errors else 200
     return render_template(
         "console/panellist_form.html", study=study, form=form, panellist=panellist
@@ -127,15 +131,11 @@ def edit_panellist(study: Study, panellist_id: int):
 
 def _change(study: Study, panellist_id: int, operation, done: str):
     panellist = _panellist(study, panellist_id)
-    try:
-        operation(panellist, by=current_user)
-    except PanelError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(f"{panellist.pseudonym} {done}.", "info")
-    return redirect(url_for("panel.panel", slug=study.slug))
+    return carry_out(
+        lambda: operation(panellist, by=current_user),
+        done=f"{panellist.pseudonym} {done}.",
+        to=url_for("panel.panel", slug=study.slug),
+    )
 
 
 @study_required
