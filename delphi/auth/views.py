@@ -11,7 +11,6 @@ from wtforms.fields.choices import SelectChoice
 
 from delphi.auth.access import admin_required
 from delphi.auth.accounts import (
-    AccountError,
     authenticate,
     create_staff,
     set_assignments,
@@ -22,6 +21,7 @@ from delphi.auth.accounts import (
 from delphi.auth.forms import LoginForm, LogoutForm, StaffCreateForm, StaffEditForm
 from delphi.extensions import db, limiter
 from delphi.models import Role, StaffUser, Study, utcnow
+from delphi.page_actions import carry_out
 
 # Failed sign-ins: per e-mail tried from one address (guessing one password), and per address
 # whatever the e-mail (trying one password on many accounts).
@@ -110,20 +110,21 @@ def logout_everywhere():
 def staff():
     form = StaffCreateForm()
     if form.validate_on_submit():
-        try:
-            user = create_staff(
+        redirected = carry_out(
+            lambda: create_staff(
                 form.email.data,
                 role=Role(form.role.data),
                 name=form.name.data or "",
                 password=form.password.data,
                 by=current_user,
-            )
-        except AccountError as error:
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Account {user.email} created.", "info")
-            return redirect(url_for("auth.staff_edit", staff_id=user.id))
+            ),
+            done=lambda user: f"Account {user.email} created.",
+            to=lambda user: url_for("auth.staff_edit", staff_id=user.id),
+            form=form,
+            field="email",
+        )
+        if redirected:
+            return redirected
     users = db.session.scalars(db.select(StaffUser).order_by(StaffUser.email)).all()
     return render_template("auth/staff.html", form=form, users=users)
 
@@ -144,7 +145,8 @@ def staff_edit(staff_id: int):
     )
     if form.validate_on_submit():
         chosen = set(form.studies.data or [])
-        try:
+
+        def save() -> None:
             update_staff(
                 user,
                 name=form.name.data or "",
@@ -154,15 +156,21 @@ def staff_edit(staff_id: int):
                 by=current_user,
             )
             set_assignments(user, [s for s in studies if s.id in chosen], by=current_user)
-        except AccountError as error:
-            db.session.rollback()
-            form.role.errors.append(str(error))
-        else:
-            db.session.commit()
+
+        def saved(_: None) -> str:
             if user.id == current_user.id:
                 login_user(user)  # a new password ended the other sessions, not this one
-            flash(f"Account {user.email} saved.", "info")
-            return redirect(url_for("auth.staff_edit", staff_id=user.id))
+            return f"Account {user.email} saved."
+
+        redirected = carry_out(
+            save,
+            done=saved,
+            to=url_for("auth.staff_edit", staff_id=user.id),
+            form=form,
+            field="role",
+        )
+        if redirected:
+            return redirected
     return render_template("auth/staff_edit.html", form=form, user=user)
 
 
