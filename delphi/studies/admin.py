@@ -7,15 +7,15 @@ other caller can skip it.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from delphi.auth.access import admin_required, study_for_staff
-from delphi.extensions import db
 from delphi.models import RoundState, Study
+from delphi.page_actions import carry_out
 from delphi.rounds.errors import RoundError
 from delphi.rounds.review import reopen_study
 from delphi.studies.deletion import delete_study, remove_files, require_deletable, study_contents
@@ -50,29 +50,24 @@ def _problems(form: FlaskForm) -> list[str]:
     return [message for messages in form.errors.values() for message in messages]
 
 
-def _refused(form: FlaskForm, error: RoundError) -> None:
-    db.session.rollback()
-    form.form_errors.append(str(error))
-
-
 @admin_required
 def reopen(slug: str):
     """GET: what reopening does, and the reason asked for. POST: reopen the study."""
     study = study_for_staff(slug, current_user)
     form = ReopenForm()
     if form.validate_on_submit():
-        try:
-            reopen_study(study, reason=form.reason.data, by=current_user)
-        except RoundError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(
+        redirected = carry_out(
+            lambda: reopen_study(study, reason=form.reason.data, by=current_user),
+            done=(
                 f"Study {study.slug} is reopened: decisions, rewordings and the item list can "
-                "change again.",
-                "success",
-            )
-            return redirect(_latest_review(study))
+                "change again."
+            ),
+            to=lambda _: _latest_review(study),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     status = 400 if form.errors else 200
     return render_template(
         "console/reopen_study.html", study=study, form=form, problems=_problems(form)
@@ -93,15 +88,20 @@ def delete(slug: str):
     form = DeleteStudyForm()
     if form.validate_on_submit():
         title = study.title
-        try:
-            files = delete_study(study, confirm=form.confirm.data, by=current_user)
-        except RoundError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            remove_files(files)
-            flash(f"Study {title} ({slug}) is deleted.", "success")
-            return redirect(url_for("console.index"))
+
+        def deleted(files) -> str:
+            remove_files(files)  # once the deletion is committed, never before
+            return f"Study {title} ({slug}) is deleted."
+
+        redirected = carry_out(
+            lambda: delete_study(study, confirm=form.confirm.data, by=current_user),
+            done=deleted,
+            to=url_for("console.index"),
+            form=form,
+            category="success",
+        )
+        if redirected:
+            return redirected
     refusal: str | None = None
     try:
         require_deletable(study)
