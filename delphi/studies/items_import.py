@@ -20,8 +20,8 @@ from delphi import audit
 from delphi.extensions import db
 from delphi.importing import CsvRow, InvalidFile, Problem, Problems, read_csv, read_xlsx
 from delphi.models import Item, Section, StaffUser, Study, StudyStatus
-from delphi.validation import (
 from delphi.refusal import Refused
+from delphi.validation import (
     CODE_MAX_LENGTH,
     ITEM_TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
