@@ -25,7 +25,7 @@ def review(questionnaire: Questionnaire, token: str):
 def _render_review(questionnaire: Questionnaire, token: str, status: int = 200):
     return render_template(
         "questionnaire/review.html",
-        q=questionnaire,
+        questionnaire=questionnaire,
         token=token,
         unrated=questionnaire.unrated(),
         needing_reason=missing_reasons(questionnaire),
@@ -50,7 +50,7 @@ def done(questionnaire: Questionnaire, token: str):
         return redirect(
             url_for("questionnaire.review", token=token, number=questionnaire.round.number)
         )
-    return render_template("questionnaire/done.html", q=questionnaire, token=token)
+    return render_template("questionnaire/done.html", questionnaire=questionnaire, token=token)
 
 
 @with_round
@@ -84,7 +84,7 @@ def suggest(questionnaire: Questionnaire, token: str):
         )
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "questionnaire/suggest.html", q=questionnaire, token=token, form=form, back=back
+        "questionnaire/suggest.html", questionnaire=questionnaire, token=token, form=form, back=back
     ), status
 
 

@@ -89,7 +89,7 @@ def welcome(token: str):
     minutes = max(1, round(questionnaire.total * SECONDS_PER_ITEM / 60))
     return render_template(
         "questionnaire/welcome.html",
-        q=questionnaire,
+        questionnaire=questionnaire,
         token=token,
         minutes=minutes,
         next_index=_first_unfinished(questionnaire),
@@ -146,7 +146,7 @@ def _render_section(
     ]
     return render_template(
         "questionnaire/section.html",
-        q=questionnaire,
+        questionnaire=questionnaire,
         part=part,
         token=token,
         values=values,

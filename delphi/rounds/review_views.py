@@ -16,7 +16,7 @@ from delphi.extensions import db
 from delphi.models import Decision, Round, RoundItem, RoundState, Study, Suggestion, SuggestionKind
 from delphi.page_actions import carry_out
 from delphi.reports.data import ReportError, build_report
-from delphi.rounds import dashboard as pages
+from delphi.rounds.dashboard import review as closed_round_review
 from delphi.rounds.errors import RoundError
 from delphi.rounds.forms import ConfirmForm, DeadlineForm, DecisionForm, RewordForm, SuggestionForm
 from delphi.rounds.lifecycle import current_round
@@ -51,7 +51,7 @@ def _render_review(study: Study, round_: Round, *, failed: dict | None = None, s
             "error",
         )
         return redirect(url_for("rounds.dashboard", slug=study.slug))
-    view = pages.review(round_)
+    view = closed_round_review(round_)
     failed = failed or {}
     decision_forms = {
         row.round_item.id: failed.get(("decide", row.round_item.id))

@@ -15,7 +15,8 @@ from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.models import Round, RoundState, Study, utcnow
 from delphi.page_actions import carry_out
-from delphi.rounds import dashboard as pages
+from delphi.rounds.dashboard import dashboard as open_round_dashboard
+from delphi.rounds.dashboard import progress
 from delphi.rounds.deadline import change_deadline
 from delphi.rounds.errors import RoundError
 from delphi.rounds.forms import ChangeDeadlineForm, ConfirmForm, DeadlineForm, ReminderForm
@@ -52,7 +53,7 @@ def _render_dashboard(
 ):
     """The open round's dashboard; without one, where the study stands and what comes next."""
     latest = current_round(study)
-    board = pages.dashboard(latest) if latest and latest.state is RoundState.OPEN else None
+    board = open_round_dashboard(latest) if latest and latest.state is RoundState.OPEN else None
     open_form = open_form or DeadlineForm(formdata=None)
     deadline_form = deadline_form or ChangeDeadlineForm(formdata=None)
     return render_template(
@@ -136,7 +137,7 @@ def close(study: Study, number: int):
         study=study,
         round_=round_,
         form=form,
-        progress=pages.progress(round_),
+        progress=progress(round_),
         problems=form_problems(form),
     ), status
 
