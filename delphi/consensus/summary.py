@@ -57,7 +57,8 @@ class ItemSummary:
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready values; the counts' keys are strings, as JSON would make them.
 
-        The explanation is stored as the ``reason`` line, the form every frozen summary has.
+        The status and the explanation are stored apart, and the ``reason`` line joining them
+        beside them, the form summaries frozen by earlier versions have.
         """
         # Every field is a plain value but the counts: a shallow copy is enough, and much cheaper
         # than asdict()'s deep copy when a round closes with hundreds of items and groups.
@@ -68,19 +69,32 @@ class ItemSummary:
 
     @classmethod
     def from_dict(cls, values: dict[str, object]) -> ItemSummary:
-        """The summary ``to_dict()`` gave; its reason line is the status, ": ", the explanation."""
-        known = _from_fields((*_STORED_FIELDS, "reason"), values, "item summary")
-        known["counts"] = {int(point): int(count) for point, count in known["counts"].items()}
-        reason, lead = str(known.pop("reason")), f"{known['status']}: "
-        if not reason.startswith(lead):
-            raise ConsensusError(
-                f"item summary does not match: its reason {reason[:40]!r} "
-                f"does not begin with its status {known['status']!r}"
+        """The summary ``to_dict()`` gave, status and explanation read as they were stored.
+
+        A summary frozen before the explanation was stored apart has only the ``reason`` line
+        (the status, ": ", the explanation); its explanation is what follows the status.
+        """
+        if "explanation" in values:
+            known = _from_fields((*_STORED_FIELDS, "reason"), values, "item summary")
+            known.pop("reason")
+        else:
+            known = _from_fields(
+                (*(n for n in _STORED_FIELDS if n != "explanation"), "reason"),
+                values,
+                "item summary",
             )
-        return cls(**known, explanation=reason[len(lead) :])
+            reason, lead = str(known.pop("reason")), f"{known['status']}: "
+            if not reason.startswith(lead):
+                raise ConsensusError(
+                    f"item summary does not match: its reason {reason[:40]!r} "
+                    f"does not begin with its status {known['status']!r}"
+                )
+            known["explanation"] = reason[len(lead) :]
+        known["counts"] = {int(point): int(count) for point, count in known["counts"].items()}
+        return cls(**known)
 
 
-_STORED_FIELDS = tuple(f.name for f in fields(ItemSummary) if f.name != "explanation")
+_STORED_FIELDS = tuple(f.name for f in fields(ItemSummary))
 
 
 @dataclass(frozen=True)
