@@ -7,14 +7,27 @@ current state is the lifecycle operations' decision, and their error is shown on
 from __future__ import annotations
 
 from datetime import datetime, time
+from functools import partial
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Optional, ValidationError
 
+from delphi.form_rules import Rule
 from delphi.models import Decision
 from delphi.rounds.reminders import MOMENT_FORMAT
+from delphi.validation import (
+    COMMENT_MAX_LENGTH,
+    ITEM_TEXT_MAX_LENGTH,
+    code_problem,
+    text_problem,
+)
+
+# The rules of delphi.validation, as the study's content forms and the operations apply them.
+_wording = Rule(partial(text_problem, max_length=ITEM_TEXT_MAX_LENGTH, multiline=True))
+_reason = Rule(partial(text_problem, max_length=COMMENT_MAX_LENGTH, multiline=True))
+_code = Rule(code_problem)
 
 # A rewording is made on its own page, with the new wording, so it is not offered here.
 DECISION_CHOICES = [
@@ -84,7 +97,7 @@ class DecisionForm(FlaskForm):
     decision = SelectField("Decision", choices=DECISION_CHOICES)
     reason = TextAreaField(
         "Reason (required when changing the proposed decision)",
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), _reason],
     )
 
 
@@ -92,15 +105,15 @@ class RewordForm(FlaskForm):
     """A new wording of an item for the next round, linked to the old one."""
 
     text = TextAreaField(
-        "New wording", validators=[DataRequired(message="Write the new wording."), Length(max=2000)]
+        "New wording", validators=[DataRequired(message="Write the new wording."), _wording]
     )
     reason = TextAreaField(
         "Reason for the rewording",
-        validators=[DataRequired(message="Give a reason for the rewording."), Length(max=2000)],
+        validators=[DataRequired(message="Give a reason for the rewording."), _reason],
     )
     code = StringField(
         "New code (leave empty for the next version of the old code)",
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), _code],
     )
     suggestion = HiddenField()
 
@@ -110,8 +123,8 @@ class SuggestionForm(FlaskForm):
 
     action = HiddenField(validators=[AnyOf(["accept", "decline"], message="Unknown action.")])
     section = SelectField("Section", coerce=int, validators=[Optional()])
-    code = StringField("Code of the new item", validators=[Optional(), Length(max=40)])
-    text = TextAreaField("Wording of the new item", validators=[Optional(), Length(max=2000)])
+    code = StringField("Code of the new item", validators=[Optional(), _code])
+    text = TextAreaField("Wording of the new item", validators=[Optional(), _wording])
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
