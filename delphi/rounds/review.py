@@ -31,6 +31,7 @@ from delphi.rounds.lifecycle import (
     retire_unshown_rewordings,
 )
 from delphi.studies.locks import require_not_complete
+from delphi.studies.positions import next_position
 from delphi.validation import (
     CODE_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
@@ -124,7 +125,7 @@ def add_item_from_suggestion(
         raise RoundError("A new item needs a code and a text.")
     _require_wording(text)
     _require_free_code(study, code)
-    position = max((i.position for i in section.items), default=-1) + 1
+    position = next_position(section.items)
     item = Item(
         study=study,
         section=section,

@@ -21,6 +21,7 @@ from delphi.extensions import db
 from delphi.importing import CsvRow, InvalidFile, Problem, Problems, read_csv, read_xlsx
 from delphi.models import Item, Section, StaffUser, Study, StudyStatus
 from delphi.refusal import Refused
+from delphi.studies.positions import last_position
 from delphi.validation import (
     CODE_MAX_LENGTH,
     ITEM_TEXT_MAX_LENGTH,
@@ -117,7 +118,7 @@ def import_items(
     items = _plan(study, read_items_file(data, filename), filename)
 
     new_sections: list[Section] = []
-    section_position = max((s.position for s in study.sections), default=0)
+    section_position = last_position(study.sections)
     item_positions: dict[int, int] = {}
     added: list[Item] = []
     for plan in items:
@@ -132,7 +133,7 @@ def import_items(
         section = planned.existing
         key = id(section)
         if key not in item_positions:
-            item_positions[key] = max((i.position for i in section.items), default=0)
+            item_positions[key] = last_position(section.items)
         item_positions[key] += 1
         item = Item(
             study=study,

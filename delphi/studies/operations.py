@@ -13,6 +13,7 @@ from delphi.extensions import db
 from delphi.models import Item, RoundItem, Section, StaffUser, Study
 from delphi.refusal import Refused
 from delphi.studies.locks import require_not_complete
+from delphi.studies.positions import next_position
 
 # The consensus definition and the scale it is stated on: fixed once round 1 has opened.
 LOCKED_FIELDS = COLUMNS
@@ -101,7 +102,7 @@ def _require_open_items(study: Study) -> None:
 def add_section(study: Study, *, code: str, title: str, by: StaffUser | None = None) -> Section:
     _require_open_items(study)
     _require_free_section_code(study, code)
-    position = max((s.position for s in study.sections), default=0) + 1
+    position = next_position(study.sections)
     section = Section(study=study, code=code, title=title, position=position)
     db.session.add(section)
     audit.record("section.add", study=study, by=by, target=code, after={"title": title})
@@ -146,7 +147,7 @@ def add_item(section: Section, *, code: str, text: str, by: StaffUser | None = N
     study = section.study
     _require_open_items(study)
     _require_free_item_code(study, code)
-    position = max((i.position for i in section.items), default=0) + 1
+    position = next_position(section.items)
     item = Item(study=study, section=section, code=code, text=text, position=position)
     db.session.add(item)
     audit.record(
@@ -172,7 +173,7 @@ def update_item(
     _require_free_item_code(item.study, code, item)
     before = {"code": item.code, "text": item.text, "section": item.section.code}
     if section is not item.section:
-        item.position = max((i.position for i in section.items), default=0) + 1
+        item.position = next_position(section.items)
     item.code, item.text, item.section = code, text, section
     audit.record(
         "item.update",
