@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as delphi_config
-from delphi import formatting
+from delphi import downloads, formatting
 from delphi.extensions import compress, csrf, db, limiter, login_manager, migrate
 from delphi.instance import prepare as prepare_instance
 
@@ -37,6 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     formatting.register(app)  # how every template writes a statistic
+    downloads.register(app)  # every CSV served starts with a byte-order mark, for Excel
     register_errorhandlers(app)
     register_commands(app)
     register_security_headers(app)

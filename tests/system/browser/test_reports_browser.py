@@ -30,7 +30,7 @@ def test_reports_page_report_and_download_in_a_browser(two_rounds, page, live_se
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Round 1: Item table (CSV)").click()
-    text = download_info.value.path().read_text(encoding="utf-8")
+    text = download_info.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["item"] for r in rows] == list(ROUND_1)
 
