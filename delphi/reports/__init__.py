@@ -21,27 +21,72 @@ from delphi.reports.xlsx_export import export_xlsx
 @dataclass(frozen=True)
 class ExportFormat:
     name: str
-    label: str  # what the download button says
+    label: str  # what the download link says
     content_type: str  # the whole Content-Type header, with the charset of text formats
     extension: str
     render: Callable[[StudyReport], bytes]
+    holds: str  # what the file holds and who it is for, on the reports page
 
 
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
-        ExportFormat("html", "Report (HTML)", "text/html; charset=utf-8", "html", export_html),
-        ExportFormat("pdf", "Report (PDF)", "application/pdf", "pdf", export_pdf),
-        ExportFormat("csv", "Item table (CSV)", "text/csv; charset=utf-8", "csv", export_csv),
+        ExportFormat(
+            "html",
+            "Report (HTML)",
+            "text/html; charset=utf-8",
+            "html",
+            export_html,
+            "The report to read and share: the methods and consensus definition, participation, "
+            "and each item's statistics, distribution, consensus status with its reason, round "
+            "by round, ending with the final list. One web page that opens without the app.",
+        ),
+        ExportFormat(
+            "pdf",
+            "Report (PDF)",
+            "application/pdf",
+            "pdf",
+            export_pdf,
+            "The same report as the HTML, laid out on A4 pages for printing, archiving or "
+            "attaching to a paper.",
+        ),
+        ExportFormat(
+            "csv",
+            "Item table (CSV)",
+            "text/csv; charset=utf-8",
+            "csv",
+            export_csv,
+            "One row per item and round: counts per scale point and every statistic of the "
+            "consensus engine, unrounded, with the consensus settings as constant columns. "
+            "Opens in Excel with accents intact.",
+        ),
         ExportFormat(
             "xlsx",
             "Workbook (XLSX)",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
             export_xlsx,
+            "A sheet per round, a sheet per stakeholder group large enough to be shown "
+            "separately, and a settings sheet.",
         ),
-        ExportFormat("json", "Data (JSON)", "application/json", "json", export_json),
-        ExportFormat("raw", "Raw ratings and codebook (ZIP)", "application/zip", "zip", export_raw),
+        ExportFormat(
+            "json",
+            "Data (JSON)",
+            "application/json",
+            "json",
+            export_json,
+            "The whole report as data, for scripts: the settings, and every item's statistics "
+            "overall and per group, round by round.",
+        ),
+        ExportFormat(
+            "raw",
+            "Raw ratings and codebook (ZIP)",
+            "application/zip",
+            "zip",
+            export_raw,
+            "Every rating in long format with pseudonymous panellist ids, and a codebook, for "
+            "R, SPSS or Stata.",
+        ),
     )
 }
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 
 import pytest
 
@@ -44,7 +46,10 @@ def test_staff_of_the_study_see_the_buttons_and_download(two_rounds, login_as, c
     assert download.status_code == 200
     assert download.mimetype == "text/csv"
     assert 'filename="two-rounds-round1-report.csv"' in download.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    # One UTF-8 byte-order mark in front, so Excel on Windows reads the accents right.
+    data = download.get_data()
+    assert data.startswith(b"\xef\xbb\xbf") and not data[3:].startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r["item"] for r in rows] == ["S1.1", "S1.2", "S2.1", "S2.2"]
 
     report = client.get("/console/studies/two-rounds/reports/view")
@@ -101,3 +106,24 @@ def test_the_report_reads_a_fixed_number_of_statements(two_rounds, make_study, m
         assert response.status_code == 200
         counts.append(len(statements))
     assert counts[1] <= counts[0], counts
+
+
+def test_the_reports_page_is_a_table_of_formats_by_round_and_describes_every_format(
+        two_rounds, login_as, client):
+    login_as("coordinator", studies=[two_rounds.study])
+    text = html.unescape(client.get("/console/studies/two-rounds/reports").get_data(as_text=True))
+    table = text[text.index('<table class="report-downloads">'):text.index("</table>")]
+    header = re.findall(r'<th scope="col">([^<]*)', table)
+    assert header == ["Format", "Whole study", "Round 1 ", "Round 2 "]
+    rows = re.findall(r'<th scope="row">([^<]*)</th>', table)
+    assert rows == ["Report in the browser", "Report (HTML)", "Report (PDF)", "Item table (CSV)",
+                    "Workbook (XLSX)", "Data (JSON)", "Raw ratings and codebook (ZIP)"]
+    # Each download link says which file it is, for a screen reader reading "Download".
+    assert 'aria-label="Whole study: Report (PDF)"' in table
+    assert 'aria-label="Round 2: Raw ratings and codebook (ZIP)"' in table
+    assert table.count(">Download</a>") == 6 * 3
+    held = text[text.index('id="formats"'):]
+    described = re.findall(r"<dt>([^<]*)</dt><dd>([^<]+)</dd>", held)
+    assert [label for label, _ in described] == rows[1:]
+    assert "opens without the app" in dict(described)["Report (HTML)"]
+    assert "A4 pages" in dict(described)["Report (PDF)"]
