@@ -98,11 +98,9 @@ def _answer(round_item: ShownItem, posted: dict[str, str], questionnaire: Questi
     field = f"rating-{round_item.id}"
     raw = posted.get("rating", "").strip()
     value, unable = None, False
+    # Only the shape is read here; whether the study offers "unable to rate" and whether the
+    # rating is on its scale are the rules of rounds.answers.validate, applied when it is saved.
     if raw == UNABLE:
-        if not study.unable_to_rate:
-            raise TamperedInput(
-                f"Item {round_item.code}: this study does not offer unable to rate.", field
-            )
         unable = True
     elif raw:
         if not re.fullmatch(r"-?\d{1,3}", raw):
@@ -112,12 +110,6 @@ def _answer(round_item: ShownItem, posted: dict[str, str], questionnaire: Questi
                 field,
             )
         value = int(raw)
-        if not study.scale_min <= value <= study.scale_max:
-            raise TamperedInput(
-                f"Item {round_item.code}: the rating {value} is outside the scale "
-                f"{study.scale_min} to {study.scale_max}.",
-                field,
-            )
     return Answer(
         round_item.id,
         value=value,

@@ -75,7 +75,7 @@ def validate(response: Response, answers: list[Answer]) -> dict[int, RoundItem]:
             )
         if answer.value is not None and not study.scale_min <= answer.value <= study.scale_max:
             raise AnswerError(
-                f"Item {round_item.code}: rating {answer.value} is outside the scale "
+                f"Item {round_item.code}: the rating {answer.value} is outside the scale "
                 f"{study.scale_min} to {study.scale_max}.",
                 field,
             )
