@@ -11,43 +11,45 @@ from delphi.validation import fit
 
 SUBJECT_MAX_LENGTH = string_length(OutboxMessage.__table__.c.subject)
 
+# The standard texts. Each paragraph is one line: the reader's mail program wraps it to the
+# window, so no line breaks in mid-sentence on a phone or a wide screen.
 DEFAULT_INVITATION_SUBJECT = "{study}: round {round} is open"
-DEFAULT_INVITATION_BODY = """Dear {name},
-
-Round {round} of the Delphi consultation "{study}" is now open. Please give your ratings by
-{deadline} using your personal link:
-
-{link}
-
-The link is personal to you: please do not share it. Your answers are kept anonymous in
-everything the research team reports.
-
-Thank you for taking part.
-{contact}
-"""
+DEFAULT_INVITATION_BODY = (
+    "Dear {name},\n\n"
+    'Round {round} of the Delphi consultation "{study}" is now open. Please give your ratings '
+    "by {deadline} using your personal link:\n\n"
+    "{link}\n\n"
+    "The link is personal to you: please do not share it. Your answers are kept anonymous in "
+    "everything the research team reports.\n\n"
+    "Thank you for taking part.\n"
+    "{contact}\n"
+)
 DEFAULT_REMINDER_SUBJECT = "Reminder: {study}, round {round} closes {deadline}"
-DEFAULT_REMINDER_BODY = """Dear {name},
-
-This is a reminder that round {round} of the Delphi consultation "{study}" closes on
-{deadline}. Your answers so far are saved; you can continue with your personal link:
-
-{link}
-
-Thank you for taking part.
-{contact}
-"""
+DEFAULT_REMINDER_BODY = (
+    "Dear {name},\n\n"
+    'This is a reminder that round {round} of the Delphi consultation "{study}" closes on '
+    "{deadline}. Your answers so far are saved; you can continue with your personal link:\n\n"
+    "{link}\n\n"
+    "Thank you for taking part.\n"
+    "{contact}\n"
+)
 DEFAULT_DEADLINE_SUBJECT = "{study}: round {round} now closes {deadline}"
-DEFAULT_DEADLINE_BODY = """Dear {name},
-
-The research team has changed the deadline of round {round} of the Delphi consultation
-"{study}": the round now closes on {deadline}. Your answers so far are saved; you can continue
-with your personal link:
-
-{link}
-
-Thank you for taking part.
-{contact}
-"""
+DEFAULT_DEADLINE_BODY = (
+    "Dear {name},\n\n"
+    "The research team has changed the deadline of round {round} of the Delphi consultation "
+    '"{study}": the round now closes on {deadline}. Your answers so far are saved; you can '
+    "continue with your personal link:\n\n"
+    "{link}\n\n"
+    "Thank you for taking part.\n"
+    "{contact}\n"
+)
+# The study's own texts (Study columns) and the standard text each starts from.
+STANDARD_TEXTS = {
+    "invitation_subject": DEFAULT_INVITATION_SUBJECT,
+    "invitation_body": DEFAULT_INVITATION_BODY,
+    "reminder_subject": DEFAULT_REMINDER_SUBJECT,
+    "reminder_body": DEFAULT_REMINDER_BODY,
+}
 
 
 def format_deadline(closes_at: datetime | None) -> str:

@@ -8,13 +8,7 @@ from flask_login import current_user
 from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.mail.forms import MessageTextsForm
-from delphi.mail.outbox import (
-    DEFAULT_INVITATION_BODY,
-    DEFAULT_INVITATION_SUBJECT,
-    DEFAULT_REMINDER_BODY,
-    DEFAULT_REMINDER_SUBJECT,
-    render,
-)
+from delphi.mail.outbox import STANDARD_TEXTS, render
 from delphi.mail.sender import MailConfigError, dev_files, retry_failed, send_pending
 from delphi.models import MessageStatus, OutboxMessage, Panellist, Round, Study
 from delphi.rounds.lifecycle import current_round
@@ -36,12 +30,7 @@ def _preview(study: Study, form: MessageTextsForm) -> dict[str, str]:
     round_ = Round(
         number=latest.number if latest else 1, closes_at=latest.closes_at if latest else None
     )
-    texts = {
-        "invitation_subject": form.invitation_subject.data or DEFAULT_INVITATION_SUBJECT,
-        "invitation_body": form.invitation_body.data or DEFAULT_INVITATION_BODY,
-        "reminder_subject": form.reminder_subject.data or DEFAULT_REMINDER_SUBJECT,
-        "reminder_body": form.reminder_body.data or DEFAULT_REMINDER_BODY,
-    }
+    texts = {key: form[key].data or STANDARD_TEXTS[key] for key in TEXT_FIELDS}
     return {
         key: render(text, study=study, round_=round_, panellist=panellist).replace(
             "{link}", PREVIEW_LINK
@@ -51,7 +40,10 @@ def _preview(study: Study, form: MessageTextsForm) -> dict[str, str]:
 
 
 def _page(study: Study, form: MessageTextsForm | None = None, status: int = 200):
-    form = form or MessageTextsForm(data={key: getattr(study, key) for key in TEXT_FIELDS})
+    # Each text starts from the study's own, else the standard text, ready to be tweaked.
+    form = form or MessageTextsForm(
+        data={key: getattr(study, key) or STANDARD_TEXTS[key] for key in TEXT_FIELDS}
+    )
     outbox = db.session.scalars(
         db.select(OutboxMessage)
         .filter_by(study_id=study.id)
@@ -122,12 +114,18 @@ def texts(study: Study):
         return _page(study, form, status=400)
     if request.form.get("action") == "preview":
         return _page(study, form)
-    update_study(
-        study, {key: (form[key].data or "").strip() or None for key in TEXT_FIELDS}, by=current_user
-    )
+    texts = {key: _own_text(key, form[key].data) for key in TEXT_FIELDS}
+    update_study(study, texts, by=current_user)
     db.session.commit()
     flash("Message texts saved.", "info")
     return redirect(url_for("mail.messages", slug=study.slug, _anchor="texts"))
+
+
+def _own_text(key: str, text: str | None) -> str | None:
+    """The study's own text as typed, or None (the standard text, which follows later
+    versions of the app) when it is empty or the standard text unchanged."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    return None if text in ("", STANDARD_TEXTS[key].strip()) else text
 
 
 @study_required

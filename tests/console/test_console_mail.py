@@ -1,6 +1,7 @@
 """Sending the outbox to a real SMTP server on loopback, retries, and the messages page."""
 from __future__ import annotations
 
+import html
 import re
 import socket
 import threading
@@ -193,3 +194,48 @@ def test_a_bad_security_setting_is_named(app_config, db, runner):
     result = runner.invoke(args=["delphi", "mail", "send"])
     assert result.exit_code == 1
     assert "MAIL_SECURITY is 'ssl'; use one of none, starttls, tls." in result.output
+
+
+def test_the_texts_start_from_the_standard_ones_and_a_tweak_is_kept(app, db, client, login_as,
+                                                                     make_study):
+    study = make_study(sections=1, items_per_section=1)
+    db.session.commit()
+    login_as("admin")
+    page = html.unescape(client.get(f"/console/studies/{study.slug}/messages")
+                         .get_data(as_text=True))
+    invitation = re.search(r'<textarea[^>]*id="invitation_body"[^>]*>(.*?)</textarea>', page,
+                           re.S).group(1)
+    assert invitation.lstrip().startswith("Dear {name},")
+    assert "Please give your ratings by {deadline} using your personal link:" in invitation
+    assert 'value="{study}: round {round} is open"' in page
+
+    # Saved unchanged (as the browser sends it, with CRLF), the standard text stays in use.
+    unchanged = {key: re.search(rf'<textarea[^>]*id="{key}"[^>]*>(.*?)</textarea>', page,
+                                re.S).group(1).lstrip("\n").replace("\n", "\r\n")
+                 for key in ("invitation_body", "reminder_body")}
+    unchanged |= {"invitation_subject": "{study}: round {round} is open",
+                  "reminder_subject": "Reminder: {study}, round {round} closes {deadline}"}
+    assert client.post(f"/console/studies/{study.slug}/messages/texts",
+                       data=dict(unchanged, action="save")).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(study), study.id).invitation_body is None
+
+    tweaked = dict(unchanged, invitation_body=unchanged["invitation_body"].replace(
+        "Thank you for taking part.", "Thank you: it takes about 20 minutes."))
+    client.post(f"/console/studies/{study.slug}/messages/texts", data=dict(tweaked, action="save"))
+    db.session.expire_all()
+    assert "it takes about 20 minutes" in db.session.get(type(study), study.id).invitation_body
+
+
+def test_an_e_mail_keeps_each_sentence_on_one_line(smtp_config, app, db, invited, smtp_server):
+    """The mail program wraps paragraphs to the reader's window: no break in mid-sentence."""
+    study, panel = invited
+    send_pending()
+    body = smtp_server.received[0].get_content()
+    lines = body.splitlines()
+    assert (f'Round 1 of the Delphi consultation "{study.title}" is now open. Please give your '
+            "ratings by ") in body
+    for line in lines:
+        # A line that ends without closing its sentence is the greeting, a link or blank.
+        assert line == "" or line.endswith((".", ":", ",")) or "/p/" in line or line == \
+            study.contact, line
