@@ -13,6 +13,7 @@ from delphi.commands import FILE, CommandError, one_transaction, study_by_slug
 from delphi.extensions import db
 from delphi.models import Panellist
 from delphi.panel.erasure import erase_panellist
+from delphi.panel.groups import describe_new_groups, groups_created
 from delphi.panel.importer import import_panel
 from delphi.panel.links import panel_links_csv
 from delphi.panel.tokens import link_for
@@ -29,10 +30,13 @@ def import_command(slug: str, panel_file: Path) -> None:
     study = study_by_slug(slug)
     with one_transaction():
         panellists = import_panel(study, panel_file.read_bytes(), str(panel_file))
+        created = groups_created(study, panellists)
         round_ = open_round_of(study)
     click.echo(f"Added {len(panellists)} panellists to {slug}:")
     for group, count in sorted(Counter(p.group for p in panellists).items()):
         click.echo(f"  {group}: {count}")
+    if created:
+        click.echo(describe_new_groups(created))
     if round_ is not None:
         click.echo(f"They are invited to round {round_.number}, which is open.")
 

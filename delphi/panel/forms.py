@@ -22,4 +22,5 @@ class PanellistForm(FlaskForm):
     group = StringField(
         "Stakeholder group",
         validators=[DataRequired(), Rule(partial(text_problem, max_length=GROUP_MAX_LENGTH))],
+        render_kw={"list": "study-groups", "autocomplete": "off"},
     )

@@ -15,6 +15,7 @@ from delphi import audit
 from delphi.extensions import db
 from delphi.importing import CsvRow, Problems, read_csv
 from delphi.models import Panellist, StaffUser, Study
+from delphi.panel.groups import GroupSpellings
 from delphi.panel.tokens import issue_token
 from delphi.rounds.lifecycle import invite_panel, open_round_of
 from delphi.validation import GROUP_MAX_LENGTH, NAME_MAX_LENGTH, email_problem, text_problem
@@ -83,9 +84,11 @@ def next_pseudonym_number(study: Study) -> int:
 def import_panel(
     study: Study, data: bytes, filename: str, *, by: StaffUser | None = None
 ) -> list[Panellist]:
-    """Add the file's panellists to the study (flushed); invite them if a round is open."""
+    """Add the file's panellists to the study (flushed); invite them if a round is open. Groups
+    are matched without regard to case: "g1" joins the study's "G1"."""
     rows = check_panel_file(study, data, filename)
     number = next_pseudonym_number(study)
+    spelt = GroupSpellings(study)
     panellists = []
     for offset, row in enumerate(rows):
         panellist = Panellist(
@@ -93,7 +96,7 @@ def import_panel(
             pseudonym=f"P{number + offset:03d}",
             name=row.cells["name"],
             email=row.cells["email"],
-            group=row.cells["group"],
+            group=spelt(row.cells["group"]),
         )
         issue_token(panellist)
         db.session.add(panellist)
@@ -107,7 +110,11 @@ def import_panel(
         study=study,
         by=by,
         target=filename,
-        after={"added": len(panellists), "invited_to_round": round_.number if round_ else None},
+        after={
+            "added": len(panellists),
+            "new_groups": spelt.created,
+            "invited_to_round": round_.number if round_ else None,
+        },
     )
     db.session.flush()
     return panellists

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from delphi import audit
 from delphi.extensions import db
 from delphi.models import Panellist, Response, Round, StaffUser, Study, utcnow
+from delphi.panel.groups import spelt_as_study
 from delphi.panel.importer import next_pseudonym_number
 from delphi.panel.tokens import issue_token
 from delphi.refusal import Refused
@@ -35,8 +36,10 @@ def _require_free_email(study: Study, email: str, panellist: Panellist | None = 
 def add_panellist(
     study: Study, *, name: str, email: str, group: str, by: StaffUser | None = None
 ) -> Panellist:
-    """Add one panellist with a new personal link; invite them if a round is open."""
+    """Add one panellist with a new personal link; invite them if a round is open. The group
+    takes the study's spelling when it exists in another case."""
     _require_free_email(study, email)
+    group = spelt_as_study(study, group)
     panellist = Panellist(
         study=study,
         pseudonym=f"P{next_pseudonym_number(study):03d}",
@@ -67,6 +70,7 @@ def update_panellist(
     if panellist.erased_at is not None:
         raise PanelError(f"{panellist.pseudonym} was erased on request and cannot be edited.")
     _require_free_email(panellist.study, email, panellist)
+    group = spelt_as_study(panellist.study, group)
     before = {"group": panellist.group}
     changed = [
         key for key, value in (("name", name), ("email", email)) if getattr(panellist, key) != value

@@ -11,6 +11,7 @@ from delphi.importing import InvalidFile
 from delphi.models import Panellist, Study
 from delphi.page_actions import carry_out
 from delphi.panel.forms import PanellistForm
+from delphi.panel.groups import describe_new_groups, groups_created, study_groups
 from delphi.panel.importer import import_panel
 from delphi.panel.links import links_filename, panel_links_csv
 from delphi.panel.operations import (
@@ -70,7 +71,10 @@ def import_panel_view(study: Study):
 
     return carry_out(
         lambda: import_panel(study, upload.read(), filename, by=current_user),
-        done=lambda added: f"{len(added)} panellists imported from {filename}.",
+        done=lambda added: (
+            f"{len(added)} panellists imported from {filename}. "
+            + describe_new_groups(groups_created(study, added))
+        ),
         to=url_for("panel.panel", slug=study.slug),
         refused=listed,
     )
@@ -97,7 +101,11 @@ def new_panellist(study: Study):
             return redirected
     status = 400 if form.errors else 200
     return render_template(
-        "console/panellist_form.html", study=study, form=form, panellist=None
+        "console/panellist_form.html",
+        study=study,
+        form=form,
+        panellist=None,
+        groups=study_groups(study),
     ), status
 
 
@@ -125,7 +133,11 @@ def edit_panellist(study: Study, panellist_id: int):
             return redirected
     status = 400 if form.errors else 200
     return render_template(
-        "console/panellist_form.html", study=study, form=form, panellist=panellist
+        "console/panellist_form.html",
+        study=study,
+        form=form,
+        panellist=panellist,
+        groups=study_groups(study),
     ), status
 
 

@@ -172,3 +172,42 @@ def test_the_panel_page_does_not_grow_queries_with_the_panel(client, db, login_a
     with count_queries() as large:
         client.get(f"{BASE}/panel")
     assert len(large) == len(small)
+
+
+def test_groups_are_offered_and_matched_whatever_the_case(client, db, login_as, make_study,
+                                                          make_panel):
+    study = make_study()
+    make_panel(study, n=2, groups=("G1", "Social workers"))
+    db.session.commit()
+    login_as("coordinator", studies=[study])
+    page = client.get(f"{BASE}/panel/new").get_data(as_text=True)
+    assert 'list="study-groups"' in page
+    assert '<datalist id="study-groups"><option value="G1"><option value="Social workers">' in page
+
+    response = client.post(f"{BASE}/panel/new", data={
+        "name": "Cara Diaz", "email": "cara@example.org", "group": "g1"})
+    assert response.status_code == 302
+    cara = next(p for p in _panel(db, study) if p.email == "cara@example.org")
+    assert cara.group == "G1"
+
+    client.post(f"{BASE}/panel/{cara.id}", data={
+        "name": "Cara Diaz", "email": "cara@example.org", "group": "SOCIAL WORKERS"})
+    assert next(p for p in _panel(db, study) if p.email == "cara@example.org").group == \
+        "Social workers"
+    assert sorted({p.group for p in _panel(db, study)}) == ["G1", "Social workers"]
+
+
+def test_an_import_joins_groups_whatever_the_case_and_names_the_groups_it_created(
+        client, db, login_as, make_study, make_panel):
+    study = make_study()
+    make_panel(study, n=1, groups=("G1",))
+    db.session.commit()
+    login_as("coordinator", studies=[study])
+    data = ("name,email,group\n"
+            "Ada Byron,ada@example.org,g1\n"
+            "Ben Okafor,ben@example.org,Carers\n"
+            "Cai Wen,cai@example.org,CARERS\n").encode()
+    assert _upload(client, data).status_code == 302
+    assert sorted(p.group for p in _panel(db, study)) == ["Carers", "Carers", "G1", "G1"]
+    page = client.get(f"{BASE}/panel").get_data(as_text=True)
+    assert "3 panellists imported from panel.csv. New stakeholder group: Carers." in page

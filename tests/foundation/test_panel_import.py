@@ -29,7 +29,8 @@ def test_import_adds_panellists_with_pseudonyms_and_links(cli, write_file, impor
 
     assert result.exit_code == 0, result.output
     assert result.output == (f"Added 3 panellists to {slug}:\n"
-                             "  People who use services: 1\n  Social workers: 2\n")
+                             "  People who use services: 1\n  Social workers: 2\n"
+                             "New stakeholder groups: People who use services, Social workers.\n")
     panel = _panel(db)
     assert [(p.pseudonym, p.name, p.email, p.group) for p in panel] == [
         ("P001", "Aisha Rahman", "aisha.rahman@example.org", "Social workers"),
@@ -161,3 +162,20 @@ def test_a_flood_of_problems_stops_at_fifty(cli, write_file, imported_study, row
     assert "line 51, column email" in output and "line 52," not in output
     assert "(stopped after 50 problems)" in output
     assert row_counts() == before
+
+
+def test_groups_match_whatever_the_case_and_the_new_ones_are_named(cli, write_file,
+                                                                   imported_study, db):
+    slug = imported_study()
+    cli("panel", "import", slug, write_file("first.csv", PANEL.encode()))
+    second = ("name,email,group\n"
+              "Ola Nowak,ola@example.org,SOCIAL WORKERS\n"
+              "Sam Reid,sam@example.org,carers\n"
+              "Tom Reid,tom@example.org,Carers\n")
+    result = cli("panel", "import", slug, write_file("second.csv", second.encode()))
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "  Social workers: 1\n  carers: 2\nNew stakeholder group: carers.\n")
+    groups = {p.email: p.group for p in _panel(db)}
+    assert groups["ola@example.org"] == "Social workers"
+    assert groups["sam@example.org"] == groups["tom@example.org"] == "carers"
