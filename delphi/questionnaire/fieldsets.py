@@ -24,10 +24,21 @@ GAPS = ("item", "code", "text", "feedback", "scale", "reason", "comment")
 CHOICE_SEPARATOR = "\n      "  # between two of an item's radio buttons
 
 
+def narrow_columns(points: int) -> int:
+    """How many of a scale's points share a row on a narrow screen: every row full (nine
+    points as three rows of three, not five and four), at most five to a row; one row up to
+    five points; a scale whose points cannot be shared out evenly in rows of three to five
+    (seven, eleven) fills rows of four."""
+    if points <= 5:
+        return points
+    return next((columns for columns in (5, 4, 3) if points % columns == 0), 4)
+
+
 class ScaleControls:
     """The radio buttons of one study's scale (and "unable to rate"), for any item."""
 
     def __init__(self, study: Study) -> None:
+        self.narrow_columns = narrow_columns(len(study.scale_points))
         point = get_template_attribute("questionnaire/_scale.html", "scale_point")
         unable = get_template_attribute("questionnaire/_scale.html", "unable_point")
         self._points = [

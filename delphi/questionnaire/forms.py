@@ -9,6 +9,7 @@ every form is checked by Flask-WTF's ``CSRFProtect`` before a view runs.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
@@ -20,11 +21,19 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from delphi.models import SuggestionKind
 from delphi.questionnaire.visit import Questionnaire, ShownItem
 from delphi.rounds.answers import Answer
-from delphi.validation import COMMENT_MAX_LENGTH, text_problem
+from delphi.validation import COMMENT_MAX_LENGTH, fit, text_problem
 
 UNABLE = "unable"
 _FIELD = re.compile(r"^(rating|comment|reason|section-comment)-(\d{1,12})$")
 _IGNORED = {"csrf_token", "action"}
+WORDING_IN_MENU = 80  # characters of an item's wording shown in the suggestion form's menu
+
+
+def wording_in_menu(text: str) -> str:
+    """An item's wording short enough for a menu: whole when it fits, else cut between two words
+    with an ellipsis (a single word too long for the menu is cut where it must be)."""
+    short = textwrap.shorten(text, width=WORDING_IN_MENU, placeholder=" …")
+    return short if short != "…" else fit(" ".join(text.split()), WORDING_IN_MENU)
 
 
 class TamperedInput(Exception):
@@ -168,7 +177,7 @@ class SuggestionForm(FlaskForm):
             for part in questionnaire.sections
         ]
         self.item.choices = [SelectChoice("0", "Choose an item")] + [
-            SelectChoice(str(ri.item_id), f"{ri.code}: {ri.text[:80]}")
+            SelectChoice(str(ri.item_id), f"{ri.code}: {wording_in_menu(ri.text)}")
             for ri in questionnaire.round_items
         ]
 

@@ -12,7 +12,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from delphi.extensions import db
-from delphi.models import RoundState, StudyStatus
+from delphi.formatting import local_time
+from delphi.models import Round, RoundState, StudyStatus
 from delphi.questionnaire.fieldsets import Fieldsets
 from delphi.questionnaire.forms import PostedAnswers, TamperedInput, missing_reasons, parse_answers
 from delphi.questionnaire.history import answered_items
@@ -23,6 +24,7 @@ from delphi.questionnaire.visit import (
     agreed_items,
     load_questionnaire,
     mark_opened,
+    progress_text,
     round_of,
     visit_for,
 )
@@ -44,11 +46,25 @@ def withdrawn(visit: Visit):
     return render_template("questionnaire/withdrawn.html", study=visit.study), 403
 
 
+def round_not_open(visit: Visit, number: int, round_: Round | None, token: str):
+    """A valid link with the number of a round that has not opened (or does not exist): say
+    so, and lead to the round that is open, if any. Nothing of another panellist's shows."""
+    return render_template(
+        "questionnaire/round_not_open.html",
+        study=visit.study,
+        number=number,
+        prepared=round_ is not None,
+        current=visit.open_round,
+        token=token,
+    ), 404
+
+
 def with_round(view):
     """Resolve the token and round number into a questionnaire, or answer with the right page.
 
     Unknown links get the invalid-link page; a withdrawn panellist the withdrawn page; a round
-    that is not open sends GET requests to the welcome page, which explains. POSTs to a closed
+    that has not opened a page saying so; a closed round sends GET requests to the welcome
+    page, which explains. POSTs to a closed
     round reach the view, which refuses them and keeps what was typed.
     """
 
@@ -61,7 +77,7 @@ def with_round(view):
             return withdrawn(visit)
         round_ = round_of(visit, number)
         if round_ is None or round_.state is RoundState.DRAFT:
-            return invalid_link()
+            return round_not_open(visit, number, round_, token)
         is_open = round_.state is RoundState.OPEN
         if not is_open and request.method == "GET":
             return redirect(url_for("questionnaire.welcome", token=token))
@@ -323,15 +339,21 @@ def autosave(questionnaire: Questionnaire, token: str):
     db.session.commit()
     response = questionnaire.response
     rated_ids = {r.round_item_id for r in response.ratings if r.value is not None or r.unable}
+    unable = sum(r.unable for r in response.ratings)
     sections = {
         str(part.index): f"({sum(ri.id in rated_ids for ri in part.round_items)}/"
         f"{len(part.round_items)})"
         for part in questionnaire.sections
     }
+    assert response.saved_at is not None  # save_answers has just set it
+    at = local_time(response.saved_at, questionnaire.study.time_zone, time_only=True)
     return jsonify(
         status="saved",
-        message=f"Draft saved at {response.saved_at:%H:%M} UTC.",
-        progress=f"Rated {len(rated_ids)} of {questionnaire.total}",
+        # After submitting, a change replaces the submitted answers: it is no draft.
+        message=f"Your submitted answers were updated at {at}."
+        if questionnaire.submitted
+        else f"Draft saved at {at}.",
+        progress=progress_text(len(rated_ids) - unable, unable, questionnaire.total),
         sections=sections,
     )
 

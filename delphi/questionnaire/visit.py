@@ -115,7 +115,8 @@ class SectionPart:
     index: int  # 1-based position among the round's sections
     section: Section
     round_items: list[ShownItem]
-    rated: int = 0
+    rated: int = 0  # answered: a point of the scale or "unable to rate"
+    unable: int = 0  # of those, "unable to rate"
 
 
 @dataclass
@@ -152,7 +153,19 @@ class Questionnaire:
 
     @property
     def rated(self) -> int:
+        """Items answered, "unable to rate" included (what is left is listed as unrated)."""
         return sum(part.rated for part in self.sections)
+
+    @property
+    def unable(self) -> int:
+        """Items answered "unable to rate"."""
+        return sum(part.unable for part in self.sections)
+
+    @property
+    def progress(self) -> str:
+        """How far the panellist is, "unable to rate" counted apart from ratings on the scale:
+        "Rated 8 of 9, 1 unable to rate"."""
+        return progress_text(self.rated - self.unable, self.unable, self.total)
 
     @property
     def submitted(self) -> bool:
@@ -178,6 +191,11 @@ class Questionnaire:
         return next(
             (p for p in self.sections if any(ri.id == round_item_id for ri in p.round_items)), None
         )
+
+
+def progress_text(on_scale: int, unable: int, total: int) -> str:
+    """ "Rated 8 of 9", with ", 1 unable to rate" when some items were answered so."""
+    return f"Rated {on_scale} of {total}" + (f", {unable} unable to rate" if unable else "")
 
 
 def _is_rated(rating: StoredRating | None) -> bool:
@@ -259,7 +277,9 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
         if not parts or parts[-1].section.id != round_item.section_id:
             parts.append(SectionPart(len(parts) + 1, section, []))
         parts[-1].round_items.append(round_item)
-        parts[-1].rated += _is_rated(ratings.get(round_item.id))
+        stored = ratings.get(round_item.id)
+        parts[-1].rated += _is_rated(stored)
+        parts[-1].unable += stored is not None and stored.unable
 
     questionnaire = Questionnaire(
         study=visit.study,

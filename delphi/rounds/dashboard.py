@@ -81,6 +81,8 @@ class Progress:
     groups: list[ResponseRate]
     waiting: list[Waiting]  # not started
     drafting: list[Waiting]  # started (a draft saved) but not submitted
+    deadline_passed: bool  # the round's deadline is behind us (False without a deadline)
+    time_left: str  # to the deadline, in words
 
 
 def histogram(summary: ItemSummary, points: list[int], code: str) -> DistributionChart:
@@ -138,7 +140,12 @@ def progress(round_: Round) -> Progress:
                 Waiting(pseudonym=pseudonym, name=name or "(name erased)", group=group, opened=True)
             )
     return Progress(
-        overall=overall, groups=list(groups.values()), waiting=waiting, drafting=drafting
+        overall=overall,
+        groups=list(groups.values()),
+        waiting=waiting,
+        drafting=drafting,
+        deadline_passed=round_.closes_at is not None and round_.closes_at <= utcnow(),
+        time_left=time_left(round_.closes_at),
     )
 
 

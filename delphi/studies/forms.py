@@ -35,6 +35,8 @@ from delphi.validation import (
     reminder_days_text,
     slug_problem,
     text_problem,
+    time_zone_names,
+    time_zone_problem,
 )
 
 _line_text = partial(text_problem, max_length=TITLE_MAX_LENGTH)
@@ -135,6 +137,12 @@ class StudyForm(_ConsensusFields):
     )
     reminder_days = StringField("Reminders, days before the deadline (e.g. 7,2)")
     auto_close = BooleanField("Close the round automatically at its deadline")
+    time_zone = StringField(
+        "Time zone of the deadlines panellists see",
+        validators=[DataRequired(), Rule(time_zone_problem)],
+        render_kw={"list": "time-zones", "autocomplete": "off"},
+    )
+    time_zones = time_zone_names()  # offered as the time zone is typed
 
     def validate_scale_labels(self, field) -> None:
         try:
@@ -167,6 +175,7 @@ class StudyForm(_ConsensusFields):
                 "group_feedback",
                 "min_group_size",
                 "auto_close",
+                "time_zone",
             )
         }
         values |= {

@@ -137,7 +137,7 @@ class Checker:
 
     def text(self, value: str, rule: Key, line: int | None, where: str) -> str | None:
         value = value.strip()
-        if rule.required and not value:
+        if (rule.required or not rule.blank) and not value:
             self.problem(line, where, "is empty; expected some text")
             return None
         problem = rule.check(value) if value else None

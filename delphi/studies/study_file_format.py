@@ -18,6 +18,7 @@ from delphi.validation import (
     message_body_problem,
     slug_problem,
     text_problem,
+    time_zone_problem,
 )
 
 _line_text = partial(text_problem, max_length=TITLE_MAX_LENGTH)
@@ -34,6 +35,7 @@ class Key:
     low: int = 0  # smallest allowed number
     high: int = SETTING_MAX  # largest allowed number
     check: Callable[[str], str | None] = _line_text  # what is wrong with a text, or None
+    blank: bool = True  # an empty text is allowed
 
 
 def _declared(table: str) -> dict[str, Key]:
@@ -70,6 +72,7 @@ TABLES: dict[str, dict[str, Key]] = {
     "schedule": {
         "reminder_days": Key("reminder_days", "days"),
         "auto_close": Key("auto_close", bool),
+        "time_zone": Key("time_zone", str, check=time_zone_problem, blank=False),
     },
     "messages": {
         "invitation_subject": Key("invitation_subject", str, check=header_problem),

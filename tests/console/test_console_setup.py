@@ -20,6 +20,7 @@ def study_form(**changes) -> dict:
         "low_to": "", "high_from": "", "agreement_pct": "70", "opposite_max_pct": "15",
         "percent_threshold": "75", "iqr_max": "", "min_ratings": "5",
         "stability_max_pct": "15", "min_group_size": "5", "reminder_days": "7, 2",
+        "time_zone": "Europe/London",
     }
     form.update(changes)
     return {key: value for key, value in form.items() if value is not None}

@@ -44,7 +44,7 @@ def test_save_draft_leave_and_come_back(client, db, round_one):
     assert f'id="rating-{s11.id}-7" name="rating-{s11.id}" value="7" checked' in page
     assert f'value="unable" checked' in page
     assert "Essential in practice." in page and "A clear section." in page
-    assert "Rated 2 of 6" in client.get(setting.url()).get_data(as_text=True)
+    assert "Rated 1 of 6, 1 unable to rate" in client.get(setting.url()).get_data(as_text=True)
 
 
 def test_save_and_next_moves_on_and_the_last_section_leads_to_review(client, db, round_one):

@@ -16,7 +16,7 @@ def _said(response) -> str:
 
 
 def test_after_the_deadline_the_pages_say_answers_are_still_accepted(client, db, round_one):
-    setting = round_one()
+    setting = round_one(time_zone="UTC")  # deadlines are shown in the study's time zone
     setting.round.closes_at = (utcnow() - timedelta(hours=3)).replace(second=0, microsecond=0)
     db.session.commit()
     deadline = f"{setting.round.closes_at:%-d %B %Y, %H:%M} UTC"
