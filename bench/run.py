@@ -24,7 +24,8 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from bench import bench_engine, closing, http_load, report_export, statements, study_file  # noqa: E402
+from bench import (  # noqa: E402
+    bench_engine, closing, http_load, report_export, responses_import, statements, study_file)
 from bench.results import write_results  # noqa: E402
 from tests.support.data import bench_app, fresh_database  # noqa: E402
 
@@ -114,6 +115,12 @@ def main() -> int:
             print(f"   {closing.describe(figures)}")
         if not url:
             print(f"   PostgreSQL skipped: set {URL_VARIABLE} to a database it may empty.")
+
+        imports = _step("7. Importing 400,000 responses (200 items x 2,000 panellists)",
+                        lambda: responses_import.run(backends, workdir), results,
+                        "responses_import")
+        for figures in imports or []:
+            print(f"   {responses_import.describe(figures)}")
 
         report = _step("4. Full report of 3 rounds x 200 items x 1,000 panellists",
                        lambda: report_export.run(url, workdir), results, "report")

@@ -19,6 +19,9 @@ from delphi.refusal import Refused
 MAX_PROBLEMS = 50
 # Far beyond any real study, panel or responses file; a bigger one is a mistake or an attack.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# Files the command line reads from disk (a research team's own files, e.g. 400,000 responses
+# typed in from paper) may be larger; still bounded, since the whole file is checked in memory.
+COMMAND_LINE_MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -85,10 +88,10 @@ def _line_order(problem: Problem) -> int:
     return problem.line if problem.line is not None else 0
 
 
-def decode_utf8(data: bytes, filename: str) -> str:
+def decode_utf8(data: bytes, filename: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     """The file's text; a leading byte order mark is dropped, anything but UTF-8 is refused,
-    and so is a file over ``MAX_FILE_BYTES``."""
-    _require_size(data, filename)
+    and so is a file over ``max_bytes`` (``MAX_FILE_BYTES`` unless the caller allows more)."""
+    _require_size(data, filename, max_bytes)
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
@@ -108,8 +111,8 @@ def decode_utf8(data: bytes, filename: str) -> str:
         ) from error
 
 
-def _require_size(data: bytes, filename: str) -> None:
-    if len(data) > MAX_FILE_BYTES:
+def _require_size(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES) -> None:
+    if len(data) > max_bytes:
         raise InvalidFile(
             filename,
             [
@@ -117,7 +120,7 @@ def _require_size(data: bytes, filename: str) -> None:
                     None,
                     None,
                     f"the file is {len(data) / 1024 / 1024:.1f} MB; at most "
-                    f"{MAX_FILE_BYTES // 1024 // 1024} MB can be imported "
+                    f"{max_bytes // 1024 // 1024} MB can be imported "
                     "(split it into smaller files)",
                 )
             ],
@@ -139,14 +142,48 @@ def read_csv(
     required: tuple[str, ...],
     optional: tuple[str, ...] = (),
     delimiter: str = ",",
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> list[CsvRow]:
     """Rows of a UTF-8 CSV file whose header names exactly the expected columns (any order).
 
     Column names are matched without regard to case or surrounding spaces; cells are stripped.
     Blank lines are skipped. Raises InvalidFile for a wrong header, a row with the wrong number
     of cells, or text that is not CSV. ``delimiter`` "\t" reads cells copied from a spreadsheet.
+    ``max_bytes`` raises the size limit for files read from disk by the command line.
     """
-    text = decode_utf8(data, filename)
+    problems = Problems(filename)
+    rows = list(
+        stream_csv(
+            data,
+            filename,
+            required=required,
+            optional=optional,
+            problems=problems,
+            delimiter=delimiter,
+            max_bytes=max_bytes,
+        )
+    )
+    problems.raise_if_any()
+    return rows
+
+
+def stream_csv(
+    data: bytes,
+    filename: str,
+    *,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    problems: Problems,
+    delimiter: str = ",",
+    max_bytes: int = MAX_FILE_BYTES,
+) -> Iterator[CsvRow]:
+    """``read_csv`` one row at a time, for files too large to hold as rows at once.
+
+    A wrong header, binary data or text that is not CSV raise InvalidFile at once; a row with the
+    wrong number of cells is added to ``problems`` and skipped, and the caller, which adds its own
+    problems with the rows', raises them all when the rows are done.
+    """
+    text = decode_utf8(data, filename, max_bytes=max_bytes)
     if "\x00" in text:
         raise InvalidFile(
             filename,
@@ -158,9 +195,10 @@ def read_csv(
                 )
             ],
         )
-    problems = Problems(filename)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    return _table(_rows_with_lines(reader, problems), problems, required, optional)
+    rows = _rows_with_lines(reader, problems)
+    columns = _header(rows, problems, required, optional)
+    return _data_rows(rows, columns, ", ".join(required + optional), problems)
 
 
 def _table(
@@ -171,6 +209,20 @@ def _table(
 ) -> list[CsvRow]:
     """The data rows under a header naming exactly the expected columns, however the rows were
     read (CSV records, spreadsheet rows); raises InvalidFile with every problem."""
+    columns = _header(rows, problems, required, optional)
+    result = list(_data_rows(rows, columns, ", ".join(required + optional), problems))
+    problems.raise_if_any()
+    return result
+
+
+def _header(
+    rows: Iterator[tuple[int, list[str]]],
+    problems: Problems,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+) -> list[str]:
+    """The columns the header row names, in order; raises InvalidFile unless they are exactly
+    the expected ones."""
     expected = ", ".join(required + optional)
     header = next(rows, None)
     if header is None:
@@ -198,21 +250,22 @@ def _table(
             problems.add(header_line, f"column {name}", f"column {name!r} appears twice")
         seen.add(name)
     problems.raise_if_any()
+    return columns
 
-    result = []
+
+def _data_rows(
+    rows: Iterator[tuple[int, list[str]]], columns: list[str], expected: str, problems: Problems
+) -> Iterator[CsvRow]:
+    """The rows under the header, cells stripped and keyed by column; blank rows skipped."""
+    width = len(columns)
     for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
+        if len(cells) != width:
+            if "".join(cells).strip():
+                problems.add(line, None, f"found {len(cells)} cells, expected {width} ({expected})")
             continue
-        if len(cells) != len(columns):
-            problems.add(
-                line, None, f"found {len(cells)} cells, expected {len(columns)} ({expected})"
-            )
-            continue
-        result.append(
-            CsvRow(line, {c: cell.strip() for c, cell in zip(columns, cells, strict=True)})
-        )
-    problems.raise_if_any()
-    return result
+        stripped = [cell.strip() for cell in cells]
+        if any(stripped):
+            yield CsvRow(line, dict(zip(columns, stripped, strict=True)))
 
 
 def _rows_with_lines(reader, problems: Problems) -> Iterator[tuple[int, list[str]]]:

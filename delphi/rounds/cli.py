@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 
 from delphi.commands import FILE, latest_round, one_transaction, study_by_slug
 from delphi.extensions import db
+from delphi.importing import COMMAND_LINE_MAX_FILE_BYTES
 from delphi.models import Decision, Response, Round, RoundItem, RoundState
 from delphi.rounds.deadline import change_deadline
 from delphi.rounds.errors import RoundError
@@ -195,7 +196,12 @@ def import_responses_command(slug: str, responses_file: Path) -> None:
     """Import responses (CSV: email,item,rating,comment) into the open round, as submitted."""
     study = study_by_slug(slug)
     with one_transaction():
-        result = import_responses(study, responses_file.read_bytes(), str(responses_file))
+        result = import_responses(
+            study,
+            responses_file.read_bytes(),
+            str(responses_file),
+            max_bytes=COMMAND_LINE_MAX_FILE_BYTES,
+        )
     click.echo(
         f"Imported {result.answers} answers from {result.panellists} panellists into "
         f"round {result.round_number} of {slug}, as submitted."

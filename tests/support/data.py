@@ -144,8 +144,16 @@ def submit_all(round_: Round, panellist_ids: list[int], ratings: np.ndarray,
         sa.select(responses.c.panellist_id, responses.c.id)
         .where(responses.c.round_id == round_.id)).all())
     item_ids = [ri.id for ri in sorted(round_.round_items, key=lambda ri: ri.position)]
-    rows = _rating_rows([response_of[pid] for pid in panellist_ids], item_ids, ratings,
-                        comment_every)
+    rows = rating_rows([response_of[pid] for pid in panellist_ids], item_ids, ratings,
+                       comment_every)
+    insert_ratings(rows)
+    # Fresh statistics for the planner, as autovacuum would gather soon after such a load.
+    db.session.connection().exec_driver_sql("ANALYZE")
+
+
+def insert_ratings(rows: list[tuple]) -> None:
+    """Insert (response_id, round_item_id, value, unable, comment) rows by the fastest bulk
+    means of the database: COPY on PostgreSQL, one prepared INSERT over every row on SQLite."""
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         cursor = connection.connection.dbapi_connection.cursor()
@@ -158,12 +166,11 @@ def submit_all(round_: Round, panellist_ids: list[int], ratings: np.ndarray,
             "INSERT INTO rating (response_id, round_item_id, value, unable, comment) "
             "VALUES (?, ?, ?, ?, ?)", rows)
     db.session.flush()
-    # Fresh statistics for the planner, as autovacuum would gather soon after such a load.
-    connection.exec_driver_sql("ANALYZE")
 
 
-def _rating_rows(response_ids: list[int], item_ids: list[int], ratings: np.ndarray,
-                 comment_every: int) -> list[tuple]:
+def rating_rows(response_ids: list[int], item_ids: list[int], ratings: np.ndarray,
+                comment_every: int = 0) -> list[tuple]:
+    """Rating rows for ``insert_ratings``: one per panellist and item, UNABLE as unable."""
     rows = []
     counter = 0
     for response_id, values in zip(response_ids, ratings.tolist()):
