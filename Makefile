@@ -1,6 +1,7 @@
-# Quick start: `make run` serves the demo on http://127.0.0.1:5000; `make test` runs the tests.
+# Quick start: `make run` serves the demo on http://127.0.0.1:5000 (`make run PORT=8000`: another); `make test` runs the tests.
 # While developing: `make check` (lint, types and the fast tests on SQLite, under 3 minutes).
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -15,10 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
+# `make run PORT=8000` serves on another port; the demo's printed links use it too.
 run: install
 	$(BIN)/delphi init
-	$(BIN)/delphi demo --if-empty
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	DELPHI_BASE_URL=$${DELPHI_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/delphi demo --if-empty
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 # Lint, format and type checks over delphi/ (settings in pyproject.toml); any finding fails.
 lint: install

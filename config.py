@@ -106,8 +106,9 @@ def load(overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Base URL used to build panellists' personal links in e-mails and on the command line.
-        "BASE_URL": os.environ.get("DELPHI_BASE_URL", "http://127.0.0.1:5000"),
+        # The public address panellists' personal links start with, in e-mails and on the command
+        # line. None: the address the app is served at (delphi.panel.tokens.link_base).
+        "BASE_URL": os.environ.get("DELPHI_BASE_URL") or None,
         # The largest request body accepted, checked on Content-Length before anything is read:
         # a larger one is refused with 413. Uploads (study files, CSVs) have their own, smaller
         # limit (delphi/importing.py MAX_FILE_BYTES, 10 MB); this leaves room for the form.

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from delphi.extensions import db
@@ -59,6 +60,17 @@ def one_transaction(*refusals: type[Exception]) -> Iterator[None]:
 def _database_says(error: IntegrityError | OperationalError) -> str:
     """The database's own words, on one line, without the statement."""
     return " ".join(str(error.orig).split())[:300]
+
+
+def warn_if_base_url_unset(base: str) -> None:
+    """Printed personal links need the address panellists reach the app at: without
+    DELPHI_BASE_URL a command can only guess it (``base``), so it says so on stderr, in one line."""
+    if not current_app.config.get("BASE_URL"):
+        click.echo(
+            f"Warning: DELPHI_BASE_URL is not set, so these links start with {base}; set it to "
+            "the address panellists reach the app at.",
+            err=True,
+        )
 
 
 def study_by_slug(slug: str) -> Study:

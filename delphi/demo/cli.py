@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from delphi.commands import CommandError
+from delphi.commands import CommandError, warn_if_base_url_unset
 from delphi.demo.loader import database_holds_data, load_demo
 from delphi.extensions import db
+from delphi.panel.tokens import link_base
 from delphi.refusal import Refused
 
 ALREADY_LOADED = "The database already holds data; the demo was not loaded."
@@ -44,7 +44,8 @@ def demo_command(if_empty: bool) -> None:
         ) from error
     db.session.commit()
 
-    base = current_app.config["BASE_URL"].rstrip("/")
+    base = link_base()
+    warn_if_base_url_unset(base)
     click.echo(f"Loaded the demo study {demo.study.slug!r}: {demo.study.title}.")
     if demo.admin_password is None:
         click.echo(

@@ -11,12 +11,14 @@ from delphi.mail.forms import MessageTextsForm
 from delphi.mail.outbox import STANDARD_TEXTS, render
 from delphi.mail.sender import MailConfigError, dev_files, retry_failed, send_pending
 from delphi.models import MessageStatus, OutboxMessage, Panellist, Round, Study
+from delphi.panel.tokens import link_base
 from delphi.rounds.lifecycle import current_round
 from delphi.studies.operations import update_study
 
 TEXT_FIELDS = ("invitation_subject", "invitation_body", "reminder_subject", "reminder_body")
 OUTBOX_SHOWN = 200
-PREVIEW_LINK = "https://example.org/p/(the panellist's personal link)"
+# Where the personal link goes in a preview: the address links start with, and a placeholder.
+PREVIEW_LINK = "/p/(the panellist's personal link)"
 
 
 def _preview(study: Study, form: MessageTextsForm) -> dict[str, str]:
@@ -33,7 +35,7 @@ def _preview(study: Study, form: MessageTextsForm) -> dict[str, str]:
     texts = {key: form[key].data or STANDARD_TEXTS[key] for key in TEXT_FIELDS}
     return {
         key: render(text, study=study, round_=round_, panellist=panellist).replace(
-            "{link}", PREVIEW_LINK
+            "{link}", link_base() + PREVIEW_LINK
         )
         for key, text in texts.items()
     }

@@ -9,14 +9,20 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from delphi.commands import FILE, CommandError, one_transaction, study_by_slug
+from delphi.commands import (
+    FILE,
+    CommandError,
+    one_transaction,
+    study_by_slug,
+    warn_if_base_url_unset,
+)
 from delphi.extensions import db
 from delphi.models import Panellist
 from delphi.panel.erasure import erase_panellist
 from delphi.panel.groups import describe_new_groups, groups_created
 from delphi.panel.importer import import_panel
 from delphi.panel.links import panel_links_csv
-from delphi.panel.tokens import link_for
+from delphi.panel.tokens import link_base, link_for
 from delphi.rounds.lifecycle import open_round_of
 
 panel_group = AppGroup("panel", help="Import panellists and list or write their personal links.")
@@ -59,6 +65,8 @@ def list_command(slug: str) -> None:
         click.echo(
             f"{slug} has no panellists yet; add them with: delphi panel import {slug} FILE.csv"
         )
+    else:
+        warn_if_base_url_unset(link_base())
     for panellist in panellists:
         link = link_for(panellist) if panellist.active else "-"
         click.echo(f"{panellist.pseudonym}\t{panellist.group}\t{_status(panellist)}\t{link}")
@@ -76,6 +84,7 @@ def links_command(slug: str, output: Path | None, force: bool) -> None:
     """Every active panellist's personal link as CSV for a mail merge (recorded in the audit
     trail): pseudonym, name, email, group, link."""
     study = study_by_slug(slug)
+    warn_if_base_url_unset(link_base())
     with one_transaction():
         data, count = panel_links_csv(study)
         if output is None:

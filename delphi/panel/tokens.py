@@ -3,7 +3,8 @@
 A link's token is derived from a per-panellist random nonce (128 bits from ``secrets``) with an
 HMAC keyed by the app's secret, so the research team can show or e-mail a link at any time while
 the database holds only the nonce and the token's SHA-256. Regenerating the nonce invalidates the
-old link. Changing ``SECRET_KEY`` changes every link.
+old link. Changing ``SECRET_KEY`` changes every link. Links start with ``DELPHI_BASE_URL`` or,
+when it is not set, the address the app is served at (``link_base``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import hashlib
 import hmac
 import secrets
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy.orm import joinedload
 
 from delphi.extensions import db
 from delphi.models import Panellist
 
 _PURPOSE = b"delphi panellist link v1:"
+# Where links point without DELPHI_BASE_URL outside a request (the command line): the address
+# ``make run`` serves on by default. Commands that print links warn when they use it.
+FALLBACK_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _token_from_nonce(nonce: str) -> str:
@@ -44,10 +48,20 @@ def token_for(panellist: Panellist) -> str:
     return _token_from_nonce(panellist.token_nonce)
 
 
+def link_base() -> str:
+    """The address personal links start with: ``DELPHI_BASE_URL`` when it is set; else, while
+    serving a request, the address the app was reached at; else ``FALLBACK_BASE_URL``."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return FALLBACK_BASE_URL
+
+
 def link_for(panellist: Panellist) -> str:
     """The panellist's personal link as a full URL."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return f"{base}/p/{token_for(panellist)}"
+    return f"{link_base()}/p/{token_for(panellist)}"
 
 
 def find_panellist(token: str, *, with_study: bool = False) -> Panellist | None:
