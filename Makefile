@@ -34,9 +34,15 @@ check: lint
 	$(BIN)/pytest -m "not slow" -k "not postgresql"
 
 # What CI runs (.ci/run): the checks, then every test, on SQLite and, when
-# DELPHI_TEST_DATABASE_URL names a database, PostgreSQL.
+# DELPHI_TEST_DATABASE_URL names a database, PostgreSQL. The tests run in TEST_WORKERS processes
+# (pytest-xdist), each test file whole in one process, each process with its own PostgreSQL
+# database (<name>_gw0, ...), folders and ports; much of the time is spent waiting on browsers,
+# gunicorn and subprocesses, so four suit two cores. Then the tests marked `alone` (they stop
+# PostgreSQL) run by themselves.
+TEST_WORKERS ?= 4
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not alone"
+	$(BIN)/pytest -m alone
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -24,6 +24,9 @@ from delphi.panel.tokens import issue_token
 from delphi.rounds.answers import Answer, response_for, save_answers
 from tests.support.limiter import fresh_limiter
 
+# Fixtures several folders share (files, the CLI, row counts, the study file, an SMTP server).
+pytest_plugins = ["tests.support.fixtures"]
+
 PG_URL_VARIABLE = "DELPHI_TEST_DATABASE_URL"
 
 
@@ -42,6 +45,26 @@ def _base_config(url: str, instance) -> dict:
     }
 
 
+def _worker_database(url: str) -> str:
+    """The PostgreSQL database of this test process: ``url`` itself, or under pytest-xdist
+    (``make test`` runs the tests in several processes) ``<name>_<worker>`` beside it, created
+    through the server's maintenance database when missing (the role needs CREATEDB)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    server = sa.make_url(url)
+    name = f"{server.database}_{worker}"
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                           {"name": name}) is None:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
 def _reset_postgresql(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
@@ -50,27 +73,40 @@ def _reset_postgresql(url: str) -> None:
     engine.dispose()
 
 
+# Each backend's database is built once per process and kept here. pytest sets a session
+# fixture up again whenever the backend changes from one test to the next, which under
+# ``--dist loadfile`` happens in every file, so the second time costs nothing.
+_databases: dict[str, str] = {}
+_instance_paths: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory):
     """A migrated, empty database for the session, one per backend."""
+    if request.param in _databases:
+        return _databases[request.param]
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
     else:
         url = os.environ.get(PG_URL_VARIABLE)
         if not url:
             pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE} (set by .ci/run)")
+        url = _worker_database(url)
         _reset_postgresql(url)
     app = create_app(_base_config(url, tmp_path_factory.mktemp("instance")))
     with app.app_context():
         upgrade()
         _db.engine.dispose()
+    _databases[request.param] = url
     return url
 
 
 @pytest.fixture(scope="session")
 def instance_path(database_url, tmp_path_factory):
     """The instance folder of the session's apps; emptied after every test."""
-    return tmp_path_factory.mktemp("instance")
+    if database_url not in _instance_paths:
+        _instance_paths[database_url] = tmp_path_factory.mktemp("instance")
+    return _instance_paths[database_url]
 
 
 @pytest.fixture
@@ -258,11 +294,34 @@ __all__ = ["Response", "ResponseStatus", "days_from_now"]
 SLOW_FOLDERS = ("system/browser", "system/cli", "system/scale")
 
 
+# Under pytest-xdist (``make test``: ``-n 4 --dist loadfile --no-loadscope-reorder``) each file
+# goes whole to one process, in the order collected, each process taking the next file when it
+# is done. So the slow files are put first (these folders, then any other file holding a slow
+# test): the processes start on the long ones and share out the short ones at the end, rather
+# than a long file starting last. The order within each part is pytest's own.
+SLOWEST_FIRST = ("system/reliability", "system/browser", "system/scale", "system/cli")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by backend
 def pytest_collection_modifyitems(config, items):
     tests = Path(__file__).parent
     for item in items:
         if any(item.path.is_relative_to(tests / folder) for folder in SLOW_FOLDERS):
             item.add_marker(pytest.mark.slow)
+        if os.environ.get("PYTEST_XDIST_WORKER") and item.get_closest_marker("alone"):
+            item.add_marker(pytest.mark.skip(
+                reason="stops a server the tests beside it use, so it runs alone: "
+                       "`make test` runs it after the parallel run (pytest -m alone)"))
+
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+
+    def rank(item) -> int:
+        for position, folder in enumerate(SLOWEST_FIRST):
+            if item.path.is_relative_to(tests / folder):
+                return position
+        return len(SLOWEST_FIRST) + (item.path not in slow_files)
+
+    items.sort(key=rank)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -81,6 +81,7 @@ def _get(server: Server, path: str) -> tuple[int, str]:
         connection.close()
 
 
+@pytest.mark.alone  # every other test using PostgreSQL would fail while it is stopped
 def test_postgresql_restarted_during_load_gives_503_then_recovers_by_itself(tmp_path):
     version, name = _cluster()
     with stack_database("postgresql", tmp_path) as url:
