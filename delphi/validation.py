@@ -190,3 +190,24 @@ def fit(value: str, max_length: int) -> str:
     """Derived text (a rendered subject, an audit target) cut to ``max_length`` characters, an
     ellipsis marking the cut; what people typed is checked with ``text_problem`` instead."""
     return value if len(value) <= max_length else value[: max_length - 1] + "…"
+
+
+LINK_MAX_LENGTH = 2000  # a document's address (StudyDocument.url)
+LINK_SCHEMES = ("http", "https")
+
+
+def link_problem(value: str) -> str | None:
+    """What is wrong with the address of a page or document panellists are sent to, or None:
+    an absolute http or https address, on one line (never javascript: or data:)."""
+    problem = text_problem(value, max_length=LINK_MAX_LENGTH)
+    if problem:
+        return problem
+    scheme, _, rest = value.partition(":")
+    if scheme.lower() not in LINK_SCHEMES or not rest.startswith("//") or len(rest) < 3:
+        return (
+            "must be a web address starting with https:// or http:// "
+            "(like https://example.org/guide.pdf)."
+        )
+    if any(character.isspace() for character in value):
+        return "must not contain spaces; copy the address from the browser's address bar."
+    return None

@@ -200,6 +200,8 @@ class Section(Model):
     code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The guidance text the section stands for, in Markdown, shown above its items.
+    guidance: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     study: Mapped[Study] = relationship(back_populates="sections")
     items: Mapped[list[Item]] = relationship(back_populates="section", order_by="Item.position")
@@ -215,6 +217,8 @@ class Item(Model):
     section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
     code: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
+    # A short explanation in Markdown, shown under the wording.
+    explanation: Mapped[str] = mapped_column(Text, default="", server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     origin: Mapped[ItemOrigin] = mapped_column(
         enum_column(ItemOrigin, "item_origin"), default=ItemOrigin.GUIDANCE

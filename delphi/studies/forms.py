@@ -189,9 +189,17 @@ class StudyForm(_ConsensusFields):
         return values
 
 
+_guidance_text = partial(text_problem, max_length=LONG_TEXT_MAX_LENGTH, multiline=True)
+_explanation_text = partial(text_problem, max_length=ITEM_TEXT_MAX_LENGTH, multiline=True)
+
+
 class SectionForm(FlaskForm):
     code = StringField("Section code", validators=[DataRequired(), Rule(code_problem)])
     title = StringField("Section title", validators=[DataRequired(), Rule(_line_text)])
+    guidance = TextAreaField(
+        "Guidance text (Markdown), shown to panellists above the section's items",
+        validators=[Rule(_guidance_text)],
+    )
 
 
 class ItemForm(FlaskForm):
@@ -205,6 +213,10 @@ class ItemForm(FlaskForm):
             DataRequired(),
             Rule(partial(text_problem, max_length=ITEM_TEXT_MAX_LENGTH, multiline=True)),
         ],
+    )
+    explanation = TextAreaField(
+        "Explanation (Markdown, optional), shown under the wording",
+        validators=[Rule(_explanation_text)],
     )
 
     def __init__(self, *args, sections: list[SelectChoice], **kwargs):
@@ -239,3 +251,37 @@ class ItemsImportForm(FlaskForm):
         if self.file.data:
             return self.file.data.read(), self.file.data.filename or "items file"
         return self.pasted.data.encode("utf-8"), "pasted rows"
+
+
+class ExplanationForm(FlaskForm):
+    """The explanation of an item already shown in a round (its wording stays as rated)."""
+
+    explanation = TextAreaField(
+        "Explanation (Markdown, optional), shown under the wording",
+        validators=[Rule(_explanation_text)],
+    )
+
+
+class DocumentForm(FlaskForm):
+    """A document to attach: a file or a link, to the study or one of its sections."""
+
+    title = StringField("Title shown to panellists", validators=[DataRequired(), Rule(_line_text)])
+    section = SelectField("Attached to", coerce=int)
+    file = FileField("File (PDF, Word .docx or OpenDocument .odt, at most 10 MB)")
+    url = StringField("Or a link (https://...)")
+
+    def __init__(self, *args, sections: list[SelectChoice], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section.choices = [SelectChoice("0", "The whole study"), *sections]
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        url = (self.url.data or "").strip()
+        if self.file.data and url:
+            self.url.errors.append("Choose a file or give a link, not both.")
+            return False
+        if not self.file.data and not url:
+            self.file.errors.append("Choose a file to upload, or give a link below.")
+            return False
+        return True

@@ -110,21 +110,31 @@ def add_section(study: Study, *, code: str, title: str, by: StaffUser | None = N
     return section
 
 
-def update_section(section: Section, *, code: str, title: str, by: StaffUser | None = None) -> None:
-    """Rename a section; its code may change only while no round has shown it."""
+def update_section(
+    section: Section,
+    *,
+    code: str,
+    title: str,
+    guidance: str | None = None,
+    by: StaffUser | None = None,
+) -> None:
+    """Rename a section or change its guidance text (``None``: kept); its code may change only
+    while no round has shown it."""
     _require_open_items(section.study)
     if code != section.code and section_shown(section):
         raise SetupError("This section was shown in a round; its code cannot change.", "code")
     _require_free_section_code(section.study, code, section)
-    before = {"code": section.code, "title": section.title}
+    before = {"code": section.code, "title": section.title, "guidance": section.guidance}
     section.code, section.title = code, title
+    if guidance is not None:
+        section.guidance = guidance
     audit.record(
         "section.update",
         study=section.study,
         by=by,
         target=code,
         before=before,
-        after={"code": code, "title": title},
+        after={"code": code, "title": title, "guidance": section.guidance},
     )
     db.session.flush()
 
@@ -143,22 +153,41 @@ def section_shown(section: Section) -> bool:
     )
 
 
-def add_item(section: Section, *, code: str, text: str, by: StaffUser | None = None) -> Item:
+def add_item(
+    section: Section, *, code: str, text: str, explanation: str = "", by: StaffUser | None = None
+) -> Item:
     study = section.study
     _require_open_items(study)
     _require_free_item_code(study, code)
     position = next_position(section.items)
-    item = Item(study=study, section=section, code=code, text=text, position=position)
+    item = Item(
+        study=study,
+        section=section,
+        code=code,
+        text=text,
+        explanation=explanation,
+        position=position,
+    )
     db.session.add(item)
     audit.record(
-        "item.add", study=study, by=by, target=code, after={"section": section.code, "text": text}
+        "item.add",
+        study=study,
+        by=by,
+        target=code,
+        after={"section": section.code, "text": text, "explanation": explanation},
     )
     db.session.flush()
     return item
 
 
 def update_item(
-    item: Item, *, code: str, text: str, section: Section, by: StaffUser | None = None
+    item: Item,
+    *,
+    code: str,
+    text: str,
+    section: Section,
+    explanation: str | None = None,
+    by: StaffUser | None = None,
 ) -> None:
     """Edit an item in place, allowed only while no round has shown it (invariant 3)."""
     _require_open_items(item.study)
@@ -171,18 +200,47 @@ def update_item(
     if section.study_id != item.study_id:
         raise SetupError("The section belongs to another study.", "section")
     _require_free_item_code(item.study, code, item)
-    before = {"code": item.code, "text": item.text, "section": item.section.code}
+    before = {
+        "code": item.code,
+        "text": item.text,
+        "section": item.section.code,
+        "explanation": item.explanation,
+    }
     if section is not item.section:
         item.position = next_position(section.items)
     item.code, item.text, item.section = code, text, section
+    if explanation is not None:
+        item.explanation = explanation
     audit.record(
         "item.update",
         study=item.study,
         by=by,
         target=code,
         before=before,
-        after={"code": code, "text": text, "section": section.code},
+        after={
+            "code": code,
+            "text": text,
+            "section": section.code,
+            "explanation": item.explanation,
+        },
     )
+    db.session.flush()
+
+
+def set_explanation(item: Item, explanation: str, *, by: StaffUser | None = None) -> None:
+    """Change an item's explanation, even once shown: the wording panellists rated is kept."""
+    _require_open_items(item.study)
+    if explanation == item.explanation:
+        return
+    audit.record(
+        "item.explanation",
+        study=item.study,
+        by=by,
+        target=item.code,
+        before={"explanation": item.explanation},
+        after={"explanation": explanation},
+    )
+    item.explanation = explanation
     db.session.flush()
 
 

@@ -24,6 +24,7 @@ from delphi.studies.study_file_format import (
 from delphi.studies.toml_source import TomlSource
 from delphi.validation import (
     ITEM_TEXT_MAX_LENGTH,
+    LONG_TEXT_MAX_LENGTH,
     SETTING_MAX,
     TITLE_MAX_LENGTH,
     code_problem,
@@ -34,6 +35,7 @@ from delphi.validation import (
 
 _line_text = partial(text_problem, max_length=TITLE_MAX_LENGTH)
 _item_text = partial(text_problem, max_length=ITEM_TEXT_MAX_LENGTH, multiline=True)
+_guidance_text = partial(text_problem, max_length=LONG_TEXT_MAX_LENGTH, multiline=True)
 # A scale point written as a key of [scale] labels: a whole number of a few digits.
 _SCALE_POINT = re.compile(r"-?\d{1,7}")
 
@@ -252,6 +254,12 @@ class Checker:
             elif problem := _line_text(title.strip()):
                 self.problem(title_line, f"{where} title", problem)
             section = ParsedSection(code or "", title.strip() if isinstance(title, str) else "")
+            section.guidance = self.markdown(
+                content.get("guidance", ""),
+                self.source.key_line("sections", "guidance", index) or line,
+                f"{where} guidance",
+                _guidance_text,
+            )
             section.items = self.items(content.get("items", []), line, code or where, item_codes)
             sections.append(section)
         if sections and not any(s.items for s in sections):
@@ -261,6 +269,17 @@ class Checker:
                 "the study has no items; add items = [{ code = ..., text = ... }]",
             )
         return sections
+
+    def markdown(self, value: object, line: int | None, where: str, check) -> str:
+        """An optional Markdown text (guidance, an explanation): "" when absent or faulty."""
+        if not isinstance(value, str):
+            self.problem(line, where, f"found {_found(value)}, expected text in quotes")
+            return ""
+        value = value.strip()
+        if problem := check(value) if value else None:
+            self.problem(line, where, problem)
+            return ""
+        return value
 
     def code(self, code: object, line: int | None, where: str, seen: dict[str, int]) -> str | None:
         if not isinstance(code, str) or not code.strip():
@@ -316,5 +335,8 @@ class Checker:
             if problem := _item_text(text.strip()):
                 self.problem(line, f"{where} text", problem)
                 continue
-            items.append(ParsedItem(code or "", text.strip()))
+            explanation = self.markdown(
+                content.get("explanation", ""), line, f"{where} explanation", _item_text
+            )
+            items.append(ParsedItem(code or "", text.strip(), explanation))
         return items

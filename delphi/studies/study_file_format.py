@@ -81,14 +81,16 @@ TABLES: dict[str, dict[str, Key]] = {
         "reminder_body": Key("reminder_body", str, check=message_body_problem),
     },
 }
-SECTION_KEYS = ("code", "title", "items")
-ITEM_KEYS = ("code", "text")
+SECTION_KEYS = ("code", "title", "guidance", "items")
+ITEM_KEYS = ("code", "text", "explanation")
+DOCUMENT_KEYS = ("title", "url", "section")  # [[documents]]: links, to the study or a section
 
 
 @dataclass
 class ParsedItem:
     code: str
     text: str
+    explanation: str = ""  # Markdown
 
 
 @dataclass
@@ -96,6 +98,16 @@ class ParsedSection:
     code: str
     title: str
     items: list[ParsedItem] = field(default_factory=list)
+    guidance: str = ""  # Markdown
+
+
+@dataclass
+class ParsedDocument:
+    """A link for panellists, to the study (``section`` None) or to a section by its code."""
+
+    title: str
+    url: str
+    section: str | None = None
 
 
 @dataclass
@@ -104,6 +116,7 @@ class StudyFile:
 
     settings: dict[str, object]
     sections: list[ParsedSection]
+    documents: list[ParsedDocument] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
