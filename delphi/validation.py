@@ -135,6 +135,19 @@ def reminder_days_text(days: list[int]) -> str:
     return ",".join(str(day) for day in sorted(set(days), reverse=True))
 
 
+# The smallest stakeholder group shown apart: with two, each member of the pair could work out
+# the other's rating from the group's figures and their own.
+SMALLEST_GROUP_SHOWN = 3
+
+
+def scale_point_problem(point: int, scale_min: int, scale_max: int) -> str | None:
+    """What is wrong with labelling ``point`` on the scale ``scale_min``-``scale_max``, or None:
+    a label belongs to a point of the scale."""
+    if not scale_min <= point <= scale_max:
+        return f"{point} is not on the scale {scale_min} to {scale_max}"
+    return None
+
+
 def reminder_days_problem(days: Sequence[object]) -> str | None:
     """What is wrong with a list of reminder days before the deadline, or None."""
     for day in days:

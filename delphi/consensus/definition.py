@@ -60,6 +60,17 @@ _RULE_LABELS = {
     "iqr": "Interquartile range at most a limit",
     "rand": "RAND/UCLA: median region and disagreement index",
 }
+# One sentence per rule, shown beside the choice so the team knows what each decides.
+RULE_EXPLANATIONS = {
+    "comet": "An item is in when at least the agreement share rate it in the high region and "
+    "fewer than the opposite share in the low region; out the other way round.",
+    "percent": "An item is in when at least the threshold share rate it in the high region, "
+    "and out when at least that share rate it in the low region.",
+    "iqr": "An item is in when its interquartile range is at most the limit and its median lies "
+    "in the high region, and out when the median lies in the low region.",
+    "rand": "An item is in when its median lies in the high region without disagreement "
+    "(RAND/UCLA interpercentile range), and out likewise in the low region; 1-9 scale only.",
+}
 _QUANTILE_LABELS = {
     "linear": "Linear (Hyndman & Fan type 7: R, numpy, Excel PERCENTILE.INC)",
     "weibull": "Weibull (type 6: SPSS, Minitab, Excel PERCENTILE.EXC)",
@@ -111,8 +122,8 @@ SETTINGS: tuple[Setting, ...] = (
         "low_to",
         "consensus",
         "low_to",
-        "Last point of the low region (empty: default)",
-        "Ratings up to this point count as low; by default the lowest third of the scale.",
+        "Last point of the low region",
+        "Ratings up to this point count as low; leave empty for the lowest third of the scale.",
         int,
         optional=True,
         report_column="low_region",
@@ -123,8 +134,8 @@ SETTINGS: tuple[Setting, ...] = (
         "high_from",
         "consensus",
         "high_from",
-        "First point of the high region (empty: default)",
-        "Ratings from this point on count as high; by default the highest third.",
+        "First point of the high region",
+        "Ratings from this point on count as high; leave empty for the highest third.",
         int,
         optional=True,
         report_column="high_region",
@@ -184,8 +195,9 @@ SETTINGS: tuple[Setting, ...] = (
         "iqr_max",
         "consensus",
         "iqr_max",
-        "Largest interquartile range (empty: 1 up to 7 points, else 2)",
-        "The widest interquartile range that still counts as consensus.",
+        "Largest interquartile range",
+        "The widest interquartile range that still counts as consensus; leave empty for 1 on "
+        "scales of up to 7 points and 2 on longer ones.",
         float,
         optional=True,
         rules=("iqr",),
@@ -229,6 +241,39 @@ SETTINGS: tuple[Setting, ...] = (
 BY_ENGINE = {setting.engine: setting for setting in SETTINGS}
 BY_COLUMN = {setting.column: setting for setting in SETTINGS}
 COLUMNS = tuple(setting.column for setting in SETTINGS)
+
+
+def phrase(setting: Setting) -> str:
+    """The setting as a sentence names it: its label without a closing note in brackets."""
+    label = setting.label.removesuffix(" (%)").removesuffix(" (“at most”)")
+    return label[0].lower() + label[1:]
+
+
+def _shown(setting: Setting, value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return f"{value}%" if setting.label.endswith("(%)") else f"{value}"
+
+
+def label_named(engine: str, value: object) -> str:
+    """How a form's message names a setting: by its label, ``the last point of the low region
+    (7)`` (a consensus.settings.Namer)."""
+    setting = BY_ENGINE.get(engine)
+    if setting is None:
+        return f"{engine} ({value})"
+    return f"the {phrase(setting)} ({_shown(setting, value)})"
+
+
+def key_named(engine: str, value: object) -> str:
+    """How a study file's message names a setting: by its key, then its label, ``low_to = 7
+    (the last point of the low region)`` (a consensus.settings.Namer)."""
+    setting = BY_ENGINE.get(engine)
+    if setting is None:
+        return f"{engine} = {value}"
+    shown = _shown(setting, value).removesuffix("%")
+    return f"{setting.key} = {shown} (the {phrase(setting)})"
 
 
 def in_table(table: str) -> tuple[Setting, ...]:

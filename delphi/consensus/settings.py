@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -22,12 +22,14 @@ class ConsensusError(ValueError):
     """The consensus definition or a ratings matrix is not valid; the message says which part.
 
     ``setting`` is the ConsensusSettings field at fault (None when the error is about the
-    ratings or a stored record), so callers can show the message by that setting's input.
+    ratings or a stored record), so callers can show the message by that setting's input;
+    ``involves`` holds every field the check compared (the one at fault first).
     """
 
-    def __init__(self, message: str, setting: str | None = None):
+    def __init__(self, message: str, setting: str | None = None, involves: tuple[str, ...] = ()):
         super().__init__(message)
         self.setting = setting
+        self.involves = involves or ((setting,) if setting else ())
 
 
 def _require_int(name: str, value: object) -> None:
@@ -35,15 +37,39 @@ def _require_int(name: str, value: object) -> None:
         raise ConsensusError(f"{name} must be a whole number, not {value!r}", name)
 
 
-def _require_bool(name: str, value: object) -> None:
-    if not isinstance(value, bool):
-        raise ConsensusError(f"{name} must be true or false, not {value!r}", name)
-
-
 def _require_between(name: str, value: int, low: int, high: int) -> None:
     _require_int(name, value)
     if not low <= value <= high:
         raise ConsensusError(f"{name} must be between {low} and {high}, not {value}", name)
+
+
+# How a message names a setting and its value: the engine's own field names by default; a form
+# passes its labels, a study file its keys, so each reader sees the words they typed.
+Namer = Callable[[str, object], str]
+
+
+def field_name(name: str, value: object) -> str:
+    """The engine's own way of naming a setting in a message: ``low_to (7)``."""
+    return f"{name} ({value!r})" if isinstance(value, str) else f"{name} ({value})"
+
+
+def _whole_number(name: str, value: object, named: Namer) -> ConsensusError | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return ConsensusError(f"{named(name, value)} must be a whole number", name)
+    return None
+
+
+def _between(name: str, value: object, low: int, high: int, named: Namer) -> ConsensusError | None:
+    problem = _whole_number(name, value, named)
+    if problem is None and not low <= value <= high:  # type: ignore[operator]
+        problem = ConsensusError(f"{named(name, value)} must be between {low} and {high}", name)
+    return problem
+
+
+def _true_or_false(name: str, value: object, named: Namer) -> ConsensusError | None:
+    if not isinstance(value, bool):
+        return ConsensusError(f"{named(name, value)} must be true or false", name)
+    return None
 
 
 @dataclass(frozen=True)
@@ -70,90 +96,137 @@ class ConsensusSettings:
     stability_max: int = 15  # stable when fewer than this percent changed their rating
 
     def __post_init__(self) -> None:
-        self._check_scale()
+        for problem in self._problems(field_name):
+            raise problem
+
+    @classmethod
+    def problems(cls, values: Mapping[str, Any], named: Namer = field_name) -> list[ConsensusError]:
+        """Every problem of the definition ``values`` (fields; the rest take defaults), each
+        naming its settings with ``named``: a form shows them all at once, by their inputs."""
+        unchecked = object.__new__(cls)
+        for f in fields(cls):
+            object.__setattr__(unchecked, f.name, values.get(f.name, f.default))
+        return list(unchecked._problems(named))
+
+    def _problems(self, named: Namer) -> Iterator[ConsensusError]:
+        scale_ok = True
+        for problem in self._scale_problems(named):
+            scale_ok = False
+            yield problem
         if self.rule not in RULES:
-            raise ConsensusError(
-                f"rule must be one of {', '.join(RULES)}, not {self.rule!r}", "rule"
+            yield ConsensusError(
+                f"{named('rule', self.rule)} must be one of {', '.join(RULES)}", "rule"
             )
-        if self.rule == "rand" and (self.scale_min, self.scale_max) != (1, 9):
-            raise ConsensusError(
-                "rule 'rand' (RAND/UCLA) needs the 1-9 scale, not "
-                f"{self.scale_min}-{self.scale_max}",
+        elif self.rule == "rand" and scale_ok and (self.scale_min, self.scale_max) != (1, 9):
+            yield ConsensusError(
+                f"the RAND/UCLA rule needs the 1-9 scale, not {self.scale_min}-{self.scale_max}",
                 "rule",
+                ("rule", "scale_min", "scale_max"),
             )
         if self.quantiles not in QUANTILE_METHODS:
-            raise ConsensusError(
-                f"quantiles must be one of {', '.join(QUANTILE_METHODS)}, not {self.quantiles!r}",
+            yield ConsensusError(
+                f"{named('quantiles', self.quantiles)} must be one of "
+                f"{', '.join(QUANTILE_METHODS)}",
                 "quantiles",
             )
-        self._check_regions()
-        _require_between("agreement", self.agreement, 1, 100)
-        _require_between("opposite_max", self.opposite_max, 0, 100)
-        if self.opposite_max >= self.agreement:
-            raise ConsensusError(
-                f"opposite_max ({self.opposite_max}) must be below agreement ({self.agreement}), "
-                "or an item could be in and out at once",
+        if scale_ok:
+            yield from self._region_problems(named)
+        agreement = _between("agreement", self.agreement, 1, 100, named)
+        opposite = _between("opposite_max", self.opposite_max, 0, 100, named)
+        yield from (problem for problem in (agreement, opposite) if problem)
+        if not agreement and not opposite and self.opposite_max >= self.agreement:
+            yield ConsensusError(
+                f"{named('opposite_max', self.opposite_max)} must be below "
+                f"{named('agreement', self.agreement)}, or an item could be in and out at once",
                 "opposite_max",
+                ("opposite_max", "agreement"),
             )
-        _require_bool("opposite_inclusive", self.opposite_inclusive)
-        _require_between("percent", self.percent, 51, 100)
+        yield from (
+            problem
+            for problem in (
+                _true_or_false("opposite_inclusive", self.opposite_inclusive, named),
+                _between("percent", self.percent, 51, 100, named),
+            )
+            if problem
+        )
         if self.iqr_max is not None and (
             isinstance(self.iqr_max, bool)
             or not isinstance(self.iqr_max, (int, float))
             or not math.isfinite(self.iqr_max)
             or self.iqr_max < 0
         ):
-            raise ConsensusError(
-                f"iqr_max must be a number of 0 or more, not {self.iqr_max!r}", "iqr_max"
+            yield ConsensusError(
+                f"{named('iqr_max', self.iqr_max)} must be a number of 0 or more", "iqr_max"
             )
-        _require_int("min_ratings", self.min_ratings)
-        if self.min_ratings < 1:
-            raise ConsensusError(
-                f"min_ratings must be at least 1, not {self.min_ratings}", "min_ratings"
+        minimum = _whole_number("min_ratings", self.min_ratings, named)
+        if minimum is None and self.min_ratings < 1:
+            minimum = ConsensusError(
+                f"{named('min_ratings', self.min_ratings)} must be at least 1", "min_ratings"
             )
-        _require_bool("per_group", self.per_group)
-        _require_between("stability_max", self.stability_max, 0, 100)
+        checks = (
+            minimum,
+            _true_or_false("per_group", self.per_group, named),
+            _between("stability_max", self.stability_max, 0, 100, named),
+        )
+        yield from (problem for problem in checks if problem)
 
-    def _check_scale(self) -> None:
-        _require_int("scale_min", self.scale_min)
-        _require_int("scale_max", self.scale_max)
+    def _scale_problems(self, named: Namer) -> Iterator[ConsensusError]:
+        low = _whole_number("scale_min", self.scale_min, named)
+        high = _whole_number("scale_max", self.scale_max, named)
+        if low or high:
+            yield from (problem for problem in (low, high) if problem)
+            return
         if self.scale_min < 0:
-            raise ConsensusError(
-                f"scale_min must be 0 or more (negative values mark missing and "
-                f"unable to rate), not {self.scale_min}",
+            yield ConsensusError(
+                f"{named('scale_min', self.scale_min)} must be 0 or more (negative values mark "
+                "missing and unable to rate)",
                 "scale_min",
             )
-        if self.scale_max - self.scale_min < 2:
-            raise ConsensusError(
-                f"scale_max must be at least scale_min + 2 (three points), "
-                f"not {self.scale_min}-{self.scale_max}",
+        elif self.scale_max - self.scale_min < 2:
+            yield ConsensusError(
+                f"{named('scale_max', self.scale_max)} must be at least two more than "
+                f"{named('scale_min', self.scale_min)}, so the scale has three points",
                 "scale_max",
+                ("scale_max", "scale_min"),
             )
-        if self.scale_max - self.scale_min + 1 > MAX_POINTS:
-            raise ConsensusError(
-                f"the scale {self.scale_min}-{self.scale_max} has more than "
-                f"{MAX_POINTS} points (scale_max too large)",
+        elif self.scale_max - self.scale_min + 1 > MAX_POINTS:
+            yield ConsensusError(
+                f"the scale {self.scale_min}-{self.scale_max} has more than {MAX_POINTS} points: "
+                f"{named('scale_max', self.scale_max)} is too large",
                 "scale_max",
+                ("scale_max", "scale_min"),
             )
 
-    def _check_regions(self) -> None:
-        for name in ("low_to", "high_from"):
-            if getattr(self, name) is not None:
-                _require_int(name, getattr(self, name))
+    def _region_problems(self, named: Namer) -> Iterator[ConsensusError]:
+        ends = [
+            _whole_number(name, getattr(self, name), named)
+            for name in ("low_to", "high_from")
+            if getattr(self, name) is not None
+        ]
+        if any(ends):
+            yield from (problem for problem in ends if problem)
+            return
         low_to, high_from = self.low_region[1], self.high_region[0]
-        if not self.scale_min <= low_to:
-            raise ConsensusError(
-                f"low_to ({low_to}) must be on the scale, at least {self.scale_min}", "low_to"
-            )
-        if not high_from <= self.scale_max:
-            raise ConsensusError(
-                f"high_from ({high_from}) must be on the scale, at most {self.scale_max}",
-                "high_from",
-            )
-        if not low_to < high_from:
-            raise ConsensusError(
-                f"low_to ({low_to}) must be below high_from ({high_from}): the regions overlap",
+        if not self.scale_min <= low_to <= self.scale_max:
+            yield ConsensusError(
+                f"{named('low_to', low_to)} must be on the scale, "
+                f"from {self.scale_min} to {self.scale_max}",
                 "low_to",
+                ("low_to", "scale_min", "scale_max"),
+            )
+        elif not self.scale_min <= high_from <= self.scale_max:
+            yield ConsensusError(
+                f"{named('high_from', high_from)} must be on the scale, "
+                f"from {self.scale_min} to {self.scale_max}",
+                "high_from",
+                ("high_from", "scale_min", "scale_max"),
+            )
+        elif not low_to < high_from:
+            yield ConsensusError(
+                f"{named('low_to', low_to)} must be below {named('high_from', high_from)}: "
+                "the regions overlap",
+                "low_to",
+                ("low_to", "high_from"),
             )
 
     @property

@@ -2,7 +2,6 @@
 
 from delphi.models.audit import AuditEvent
 from delphi.models.base import utcnow
-from delphi.models.documents import DocumentKind, StudyDocument
 from delphi.models.mail import MessageStatus, OutboxMessage
 from delphi.models.panel import Panellist
 from delphi.models.rounds import (
@@ -36,7 +35,6 @@ __all__ = [
     "CommentFeedback",
     "ConsensusRule",
     "Decision",
-    "DocumentKind",
     "Item",
     "ItemOrigin",
     "MessageStatus",
@@ -54,7 +52,6 @@ __all__ = [
     "SectionComment",
     "StaffUser",
     "Study",
-    "StudyDocument",
     "StudyStatus",
     "Suggestion",
     "SuggestionKind",

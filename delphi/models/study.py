@@ -83,7 +83,7 @@ class Study(Model):
         check("opposite_max_pct BETWEEN 0 AND 100", "opposite_max_pct_range"),
         check("percent_threshold BETWEEN 1 AND 100", "percent_threshold_range"),
         check("stability_max_pct BETWEEN 0 AND 100", "stability_max_pct_range"),
-        check("min_group_size >= 1", "min_group_size_positive"),
+        check("min_group_size >= 3", "min_group_size_at_least_three"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

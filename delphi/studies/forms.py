@@ -21,18 +21,21 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
+from delphi.consensus import ConsensusSettings
+from delphi.consensus.definition import BY_ENGINE, RULE_EXPLANATIONS, Setting, in_table, label_named
 from delphi.consensus.definition import SETTINGS as CONSENSUS_SETTINGS
-from delphi.consensus.definition import Setting, in_table
 from delphi.form_rules import Rule, WholeNumber
 from delphi.studies.consensus import column_value
 from delphi.validation import (
     ITEM_TEXT_MAX_LENGTH,
     LONG_TEXT_MAX_LENGTH,
+    SMALLEST_GROUP_SHOWN,
     TITLE_MAX_LENGTH,
     code_problem,
     header_problem,
     reminder_days_problem,
     reminder_days_text,
+    scale_point_problem,
     slug_problem,
     text_problem,
     time_zone_names,
@@ -114,8 +117,17 @@ def parse_reminder_days(text: str) -> str:
     return reminder_days_text(days)
 
 
+def _sentence(message: str) -> str:
+    """An engine's message as a sentence on the form: capital first, full stop last."""
+    message = message[0].upper() + message[1:]
+    return message if message.endswith((".", "?", "!")) else message + "."
+
+
 class StudyForm(_ConsensusFields):
-    """Every setting of a study. The view validates the consensus definition with the engine."""
+    """Every setting of a study. Validating checks each field, the scale labels against the
+    scale and the consensus definition as a whole, and reports every problem at once."""
+
+    rule_explanations = RULE_EXPLANATIONS
 
     # The title is a header value too: it is part of the invitation's subject.
     title = StringField("Title", validators=[DataRequired(), Rule(header_problem)])
@@ -133,7 +145,10 @@ class StudyForm(_ConsensusFields):
     reason_outside_iqr = BooleanField("Ask for a reason when a rating lies outside the IQR")
     group_feedback = BooleanField("Show feedback per stakeholder group")
     min_group_size = IntegerField(
-        "Smallest group shown separately", validators=[InputRequired(), WholeNumber(1)]
+        "Smallest group shown separately",
+        validators=[InputRequired(), WholeNumber(SMALLEST_GROUP_SHOWN)],
+        description=f"At least {SMALLEST_GROUP_SHOWN}: with a group of two, each member could "
+        "work out the other's rating from the group's figures and their own.",
     )
     reminder_days = StringField("Reminders, days before the deadline (e.g. 7,2)")
     auto_close = BooleanField("Close the round automatically at its deadline")
@@ -156,9 +171,52 @@ class StudyForm(_ConsensusFields):
         except ValueError as error:
             raise ValidationError(str(error)) from error
 
-    def consensus_fields(self, table: str) -> list:
-        """The fields of the consensus settings the study file keeps in ``table``, in order."""
-        return [self[setting.column] for setting in in_table(table)]
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self._check_scale_labels()
+        self._check_consensus()
+        return valid and not any(field.errors for field in self)
+
+    def _check_scale_labels(self) -> None:
+        """Each labelled point lies on the scale, so the study file exported imports again."""
+        low, high = self.scale_min, self.scale_max
+        if self.scale_labels.errors or low.errors or high.errors or None in (low.data, high.data):
+            return
+        labels = parse_scale_labels(self.scale_labels.data or "")
+        problems = [scale_point_problem(int(point), low.data, high.data) for point in labels]
+        self.scale_labels.errors = [
+            *self.scale_labels.errors,
+            *(f"{each}: remove its label or change the scale." for each in problems if each),
+        ]
+
+    def _check_consensus(self) -> None:
+        """Ask the consensus engine for every problem of the definition, each beside the field
+        of the setting at fault, in the form's words; a setting whose own field is already
+        wrong is left out of the cross-checks, so nothing is reported twice."""
+        values, wrong = {}, set()
+        for setting in CONSENSUS_SETTINGS:
+            field = self[setting.column]
+            if field.errors:
+                wrong.add(setting.engine)
+            else:
+                values[setting.engine] = field.data
+        for problem in ConsensusSettings.problems(values, label_named):
+            if wrong.intersection(problem.involves):
+                continue
+            setting = BY_ENGINE.get(problem.setting or "rule", BY_ENGINE["rule"])
+            field = self[setting.column]
+            field.errors = [*field.errors, _sentence(str(problem))]
+
+    def consensus_controls(self, table: str) -> list[tuple[Setting, object]]:
+        """(setting, field) of each consensus setting the study file keeps in ``table``."""
+        return [(setting, self[setting.column]) for setting in in_table(table)]
+
+    @staticmethod
+    def rule_note(setting: Setting) -> str:
+        """Which rules use a setting, in the words of the rule's choices."""
+        choices = BY_ENGINE["rule"].choices
+        names = [label.split(":")[0] for value, label in choices if value in setting.rules]
+        return f"Used by the {' and '.join(names)} rule only."
 
     def values(self) -> dict:
         """The study's column values from the form."""

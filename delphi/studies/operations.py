@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 
 from delphi import audit
-from delphi.consensus.definition import COLUMNS
+from delphi.consensus.definition import BY_COLUMN, COLUMNS
 from delphi.extensions import db
 from delphi.models import Item, RoundItem, Section, StaffUser, Study
 from delphi.refusal import Refused
@@ -64,7 +64,8 @@ def update_study(study: Study, values: dict, *, by: StaffUser | None = None) -> 
         if locked:
             raise SetupError(
                 "The consensus definition was stated in advance and cannot change after round 1 "
-                f"opened; refused change to {', '.join(locked)}.",
+                "opened; refused change to "
+                f"{', '.join(BY_COLUMN[key].label.lower() for key in locked)}.",
                 locked[0],
             )
     for key, (_, value) in changed.items():

@@ -8,11 +8,10 @@ import enum
 import re
 from functools import partial
 
-from delphi.consensus import ConsensusError
-from delphi.consensus.definition import BY_ENGINE
+from delphi.consensus import ConsensusSettings
+from delphi.consensus.definition import BY_COLUMN, BY_ENGINE, key_named
 from delphi.importing import Problems
-from delphi.models import Study
-from delphi.studies.consensus import consensus_settings
+from delphi.studies.consensus import engine_value
 from delphi.studies.study_file_format import (
     ITEM_KEYS,
     SECTION_KEYS,
@@ -30,6 +29,7 @@ from delphi.validation import (
     code_problem,
     reminder_days_problem,
     reminder_days_text,
+    scale_point_problem,
     text_problem,
 )
 
@@ -202,23 +202,25 @@ class Checker:
         labels = settings["scale_labels"]
         assert isinstance(labels, dict)
         for point in labels:
-            if not low <= int(point) <= high:
-                self.problem(
-                    line, f"[scale] labels {point}", f"{point} is not on the scale {low} to {high}"
-                )
+            if problem := scale_point_problem(int(point), low, high):
+                self.problem(line, f"[scale] labels {point}", problem)
 
     def consensus(self, settings: dict[str, object]) -> None:
-        """Let the consensus engine judge the definition; point at the setting it faults."""
-        try:
-            consensus_settings(Study(**settings))
-        except ConsensusError as error:
-            setting = BY_ENGINE.get(error.setting or "")
+        """Let the consensus engine judge the definition, reporting every problem at the key
+        of the setting it faults, naming each setting by its key and its words."""
+        values = {
+            BY_COLUMN[column].engine: engine_value(value)
+            for column, value in settings.items()
+            if column in BY_COLUMN
+        }
+        for problem in ConsensusSettings.problems(values, key_named):
+            setting = BY_ENGINE.get(problem.setting or "")
             table, key = (setting.table, setting.key) if setting else ("consensus", None)
             where = f"[{table}] {key}" if key else f"[{table}]"
             line = (self.source.key_line(table, key) if key else None) or self.source.table_line(
                 table
             )
-            self.problem(line or self.source.table_line("scale"), where, str(error))
+            self.problem(line or self.source.table_line("scale"), where, str(problem))
 
     def sections(self, document: dict) -> list[ParsedSection]:
         raw = document.get("sections")

@@ -13,6 +13,7 @@ from delphi.studies.consensus import column_enum
 from delphi.validation import (
     LONG_TEXT_MAX_LENGTH,
     SETTING_MAX,
+    SMALLEST_GROUP_SHOWN,
     TITLE_MAX_LENGTH,
     header_problem,
     message_body_problem,
@@ -67,7 +68,7 @@ TABLES: dict[str, dict[str, Key]] = {
         "preselect_previous": Key("preselect_previous", bool),
         "reason_outside_iqr": Key("reason_outside_iqr", bool),
         "group_feedback": Key("group_feedback", bool),
-        "min_group_size": Key("min_group_size", int, low=1),
+        "min_group_size": Key("min_group_size", int, low=SMALLEST_GROUP_SHOWN),
     },
     "schedule": {
         "reminder_days": Key("reminder_days", "days"),

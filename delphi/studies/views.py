@@ -9,12 +9,9 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from delphi.auth.access import study_required
-from delphi.consensus import ConsensusError
-from delphi.consensus.definition import BY_ENGINE
 from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Study
-from delphi.studies.consensus import consensus_settings
 from delphi.studies.export import export_study_file
 from delphi.studies.forms import StudyForm, UploadForm, format_scale_labels
 from delphi.studies.operations import LOCKED_FIELDS, SetupError, create_study, update_study
@@ -42,33 +39,18 @@ def _defaults() -> dict:
     return data
 
 
-def _check_consensus(form: StudyForm, values: dict) -> bool:
-    """Ask the consensus engine whether the definition is valid; its error goes on the field of
-    the setting it names (the rule's, when it names none)."""
-    try:
-        consensus_settings(Study(**values))
-    except ConsensusError as error:
-        setting = BY_ENGINE.get(error.setting or "")
-        name = setting.column if setting else "consensus_rule"
-        form[name].errors = [*form[name].errors, str(error)]
-        return False
-    return True
-
-
 @login_required
 def new_study():
     form = StudyForm(data=_defaults())
     if form.validate_on_submit():
-        values = form.values()
-        if _check_consensus(form, values):
-            try:
-                study = create_study(values, by=current_user)
-            except SetupError as error:
-                form[error.field or "title"].errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(f"Study {study.title} created. Add its sections and items next.", "info")
-                return redirect(url_for("studies.content", slug=study.slug))
+        try:
+            study = create_study(form.values(), by=current_user)
+        except SetupError as error:
+            form[error.field or "title"].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Study {study.title} created. Add its sections and items next.", "info")
+            return redirect(url_for("studies.content", slug=study.slug))
     status = 400 if form.errors else 200
     return render_template("console/study_form.html", form=form, study=None, locked=False), status
 
@@ -101,17 +83,15 @@ def setup(study: Study):
         form = StudyForm(data=_form_data(study))
     status = 200
     if form.validate_on_submit():
-        values = form.values()
-        if _check_consensus(form, values):
-            try:
-                changed = update_study(study, values, by=current_user)
-            except SetupError as error:
-                db.session.rollback()
-                form[error.field or "title"].errors.append(str(error))
-            else:
-                db.session.commit()
-                flash("Settings saved." if changed else "Nothing changed.", "info")
-                return redirect(url_for("studies.setup", slug=study.slug))
+        try:
+            changed = update_study(study, form.values(), by=current_user)
+        except SetupError as error:
+            db.session.rollback()
+            form[error.field or "title"].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Settings saved." if changed else "Nothing changed.", "info")
+            return redirect(url_for("studies.setup", slug=study.slug))
     if form.errors:
         status = 400
     return render_template("console/study_form.html", form=form, study=study, locked=locked), status

@@ -43,7 +43,7 @@ def test_regions_can_be_set():
     ({"scale_max": 9.0}, "scale_max"),
     ({"scale_min": 0, "scale_max": 1000}, "scale_max"),
     ({"rule": "majority"}, "rule"),
-    ({"rule": "rand", "scale_max": 5}, "rand"),
+    ({"rule": "rand", "scale_max": 5}, "RAND/UCLA rule"),
     ({"quantiles": "type7"}, "quantiles"),
     ({"low_to": 0}, "low_to"),
     ({"high_from": 10}, "high_from"),
@@ -69,6 +69,20 @@ def test_regions_can_be_set():
 def test_invalid_settings_name_the_field(changes, field):
     with pytest.raises(ConsensusError, match=field):
         ConsensusSettings(**changes)
+
+
+def test_every_problem_of_a_definition_is_listed_at_once_in_the_callers_words():
+    """Three independent mistakes give three problems, each at its setting, named as asked."""
+    values = {"low_to": 7, "high_from": 3, "agreement": 60, "opposite_max": 60, "percent": 40}
+    problems = ConsensusSettings.problems(values, lambda name, value: f"<{name}={value}>")
+    assert [(p.setting, str(p)) for p in problems] == [
+        ("low_to", "<low_to=7> must be below <high_from=3>: the regions overlap"),
+        ("opposite_max", "<opposite_max=60> must be below <agreement=60>, "
+                         "or an item could be in and out at once"),
+        ("percent", "<percent=40> must be between 51 and 100"),
+    ]
+    assert problems[0].involves == ("low_to", "high_from")
+    assert ConsensusSettings.problems({}) == []
 
 
 def test_consensus_error_is_a_value_error():

@@ -176,9 +176,9 @@ def test_rand_with_weibull_quantiles():
 
 
 def test_rand_refused_off_the_nine_point_scale():
-    with pytest.raises(ConsensusError, match="rand"):
+    with pytest.raises(ConsensusError, match="RAND/UCLA rule needs the 1-9 scale"):
         ConsensusSettings(rule="rand", scale_max=5)
-    with pytest.raises(ConsensusError, match="rand"):
+    with pytest.raises(ConsensusError, match="RAND/UCLA rule needs the 1-9 scale"):
         ConsensusSettings(rule="rand", scale_min=0, scale_max=8)
 
 

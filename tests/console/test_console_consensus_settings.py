@@ -102,21 +102,30 @@ def test_a_number_out_of_bounds_is_refused_alike_by_the_form_and_the_study_file(
         assert _no_study(db)
 
 
-@pytest.mark.parametrize("changes, field, key, words", [
+@pytest.mark.parametrize("changes, field, key, form_words, file_words", [
     ({"scale_min": "0", "scale_max": "1000"}, "scale_max", "[scale] max",
-     "the scale 0-1000 has more than 101 points"),
+     "The scale 0-1000 has more than 101 points: the highest point of the scale (1000) is too "
+     "large.",
+     "the scale 0-1000 has more than 101 points: max = 1000 (the highest point of the scale) is "
+     "too large"),
     ({"opposite_max_pct": "70"}, "opposite_max_pct", "[consensus] opposite_max",
-     "opposite_max (70) must be below agreement (70)"),
+     "The largest share in the opposite region (70%) must be below the agreement needed in a "
+     "region (70%), or an item could be in and out at once.",
+     "opposite_max = 70 (the largest share in the opposite region) must be below agreement = 70 "
+     "(the agreement needed in a region)"),
     ({"consensus_rule": "rand", "scale_max": "5"}, "consensus_rule", "[consensus] rule",
-     "rule 'rand' (RAND/UCLA) needs the 1-9 scale, not 1-5"),
+     "The RAND/UCLA rule needs the 1-9 scale, not 1-5.",
+     "the RAND/UCLA rule needs the 1-9 scale, not 1-5"),
 ])
 def test_the_engines_objection_is_shown_by_the_setting_it_names(client, db, login_as, changes,
-                                                                 field, key, words):
+                                                                 field, key, form_words,
+                                                                 file_words):
+    """In the form's words by the field; in the study file by its key, naming each key."""
     login_as("admin")
     response = client.post("/console/studies/new", data=_form(**changes))
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 400
-    assert re.search(rf'<p class="error" id="{field}-error">[^<]*{re.escape(words)}', page)
+    assert re.search(rf'<p class="error" id="{field}-error">[^<]*{re.escape(form_words)}', page)
     assert _no_study(db)
 
     content = STUDY_FILE
@@ -127,5 +136,5 @@ def test_the_engines_objection_is_shown_by_the_setting_it_names(client, db, logi
     response = _import(client, content.encode())
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 400
-    assert f"{key}: {words}" in page
+    assert f"{key}: {file_words}" in page
     assert _no_study(db)

@@ -52,7 +52,7 @@ def _refused(response, field: str, message: str) -> None:
     ("min_ratings", str(10 ** 30),
      "Minimum number of ratings for a verdict: must be between 1 and 1,000,000."),
     ("min_group_size", str(10 ** 30),
-     "Smallest group shown separately: must be between 1 and 1,000,000."),
+     "Smallest group shown separately: must be between 3 and 1,000,000."),
     ("scale_max", str(10 ** 30), "Highest point of the scale: must be between 0 and 1,000,000."),
     ("low_to", str(10 ** 30), "must be between 0 and 1,000,000."),
     ("agreement_pct", "101", "must be between 1 and 100."),

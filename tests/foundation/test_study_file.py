@@ -148,15 +148,18 @@ def test_consensus_settings_the_engine_refuses_are_reported(cli, write_file, row
     content = GOOD.replace("max = 9", "max = 5").replace('9 = "Critical"', '4 = "Critical"') \
         .replace('rule = "comet"', 'rule = "rand"')
     output = _import_fails(cli, write_file, row_counts, content)
-    assert "line 14, [consensus] rule: rule 'rand' (RAND/UCLA) needs the 1-9 scale, not 1-5" in output
+    assert "line 14, [consensus] rule: the RAND/UCLA rule needs the 1-9 scale, not 1-5" in output
 
 
 @pytest.mark.parametrize("change, expected", [
-    ('quantiles = "linear"\npercent = 40', "line 16, [consensus] percent: percent must be between 51"),
+    ('quantiles = "linear"\npercent = 40', "line 16, [consensus] percent: percent = 40 (the percent agreement threshold) must be between "
+     "51 and 100"),
     ('quantiles = "linear"\nagreement = 60\nopposite_max = 60',
-     "line 17, [consensus] opposite_max: opposite_max (60) must be below agreement (60)"),
+     "line 17, [consensus] opposite_max: opposite_max = 60 (the largest share in the opposite "
+     "region) must be below agreement = 60 (the agreement needed in a region)"),
     ('quantiles = "linear"\nlow_to = 7\nhigh_from = 5',
-     "line 16, [consensus] low_to: low_to (7) must be below high_from (5)"),
+     "line 16, [consensus] low_to: low_to = 7 (the last point of the low region) must be below "
+     "high_from = 5 (the first point of the high region): the regions overlap"),
 ])
 def test_the_engines_objection_points_at_the_key(cli, write_file, row_counts, change, expected):
     output = _import_fails(cli, write_file, row_counts, GOOD.replace('quantiles = "linear"', change))

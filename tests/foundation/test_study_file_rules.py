@@ -72,7 +72,7 @@ def _table(name: str, line: str) -> tuple[str, str]:
      "line 16, [consensus] min_ratings: found a number of 31 digits, expected a number from 1 "
      "to 1,000,000"),
     (_table("feedback", f"min_group_size = {10 ** 30}"),
-     "line 18, [feedback] min_group_size: found a number of 31 digits, expected a number from 1"),
+     "line 18, [feedback] min_group_size: found a number of 31 digits, expected a number from 3"),
     (("min = 1", f"min = {10 ** 30}"), "line 8, [scale] min: found a number of 31 digits"),
     (("max = 9", "max = -5"), "line 9, [scale] max: found -5, expected a number from 0 to"),
     ((AFTER_QUANTILES, f"{AFTER_QUANTILES}\niqr_max = inf"),

@@ -11,7 +11,7 @@ from delphi.rounds.review import launch_next_round
 def _study_in_round(db, make_study, make_panel, submit, items: int, number: int):
     """One section of ``items`` items, five panellists; in round 2 every item has feedback."""
     study = make_study(slug=f"size-{items}", sections=1, items_per_section=items,
-                       group_feedback=True, min_group_size=1, reason_outside_iqr=True)
+                       group_feedback=True, min_group_size=3, reason_outside_iqr=True)
     panel = make_panel(study, n=5)
     round_ = open_round(study)
     if number == 2:

@@ -64,7 +64,7 @@ def _count(client: FlaskClient, path: str, count: Counting) -> int:
 def statements_per_page(client: FlaskClient, items: int, count: Counting = counting) -> dict:
     """Statements run by each page for a study of ``items`` items; the admin must be signed in."""
     slug = f"statements-{items}"
-    study = data.make_study(slug, items, group_feedback=True, min_group_size=1,
+    study = data.make_study(slug, items, group_feedback=True, min_group_size=3,
                             reason_outside_iqr=True)
     panel = []
     for k, rating in enumerate(SPREAD, start=1):
