@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as delphi_config
-from delphi import downloads, formatting
+from delphi import downloads, formatting, markdown
 from delphi.extensions import compress, csrf, db, limiter, login_manager, migrate
 from delphi.instance import prepare as prepare_instance
 
@@ -38,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     formatting.register(app)  # how every template writes a statistic
     downloads.register(app)  # every CSV served starts with a byte-order mark, for Excel
+    markdown.register(app)  # staff-written Markdown, sanitised, in every template
     register_errorhandlers(app)
     register_commands(app)
     register_security_headers(app)

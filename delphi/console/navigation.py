@@ -13,6 +13,7 @@ from delphi.models import RoundState, Study
 STUDY_PAGES = [
     ("Set-up", "studies.setup"),
     ("Content", "studies.content"),
+    ("Documents", "studies.documents"),
     ("Panel", "panel.panel"),
     ("Messages", "mail.messages"),
     ("Rounds", "rounds.dashboard"),

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from delphi.auth.accounts import create_staff, find_staff
+from delphi.demo.document import attach_overview
 from delphi.demo.simulate import Simulation, load_plan
 from delphi.extensions import db
 from delphi.models import Panellist, Response, ResponseStatus, Role, Round, StaffUser, Study, utcnow
@@ -62,6 +63,7 @@ def load_demo() -> LoadedDemo:
     """Build the demo study in the current transaction and return the login and links."""
     admin, password = _demo_admin()
     study = import_study_file(parse_study_file(STUDY_FILE.read_bytes(), STUDY_FILE.name), by=admin)
+    attach_overview(study, by=admin)
     panellists = import_panel(study, PANEL_FILE.read_bytes(), PANEL_FILE.name, by=admin)
     simulation = Simulation(load_plan(), study, panellists, by=admin)
 

@@ -2,6 +2,7 @@
 
 from delphi.models.audit import AuditEvent
 from delphi.models.base import utcnow
+from delphi.models.documents import DocumentKind, StudyDocument
 from delphi.models.mail import MessageStatus, OutboxMessage
 from delphi.models.panel import Panellist
 from delphi.models.rounds import (
@@ -35,6 +36,7 @@ __all__ = [
     "CommentFeedback",
     "ConsensusRule",
     "Decision",
+    "DocumentKind",
     "Item",
     "ItemOrigin",
     "MessageStatus",
@@ -52,6 +54,7 @@ __all__ = [
     "SectionComment",
     "StaffUser",
     "Study",
+    "StudyDocument",
     "StudyStatus",
     "Suggestion",
     "SuggestionKind",

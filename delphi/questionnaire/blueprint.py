@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 
 from delphi import request_logging
 from delphi.extensions import limiter
-from delphi.questionnaire import review_views, views
+from delphi.questionnaire import documents, review_views, views
 from delphi.routing import BOTH, GET, POST, add_rules
 
 blueprint = Blueprint("questionnaire", __name__, url_prefix="/p/<token>")
@@ -41,6 +41,7 @@ RULES = [
     (f"{ROUND}/done", "done", review_views.done, GET),
     (f"{ROUND}/suggest", "suggest", review_views.suggest, BOTH),
     ("/answers", "my_answers", review_views.my_answers, GET),
+    ("/documents/<int:document_id>", "document", documents.document, GET),
 ]
 
 add_rules(blueprint, RULES)

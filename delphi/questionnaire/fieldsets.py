@@ -13,14 +13,16 @@ from __future__ import annotations
 from flask import get_template_attribute
 from markupsafe import Markup, escape
 
-from delphi.models import Study
+from delphi.markdown import render_markdown
+from delphi.models import RoundItem, Study
 from delphi.questionnaire.feedback import ItemFeedback
 from delphi.questionnaire.prerendered import PrerenderedFragment, gap
+from delphi.questionnaire.visit import ShownItem
 from delphi.rounds.answers import Answer
 
 ITEM = gap("item")
 # item_fieldset's arguments in order, each drawn as a gap of the same name.
-GAPS = ("item", "code", "text", "feedback", "scale", "reason", "comment")
+GAPS = ("item", "code", "text", "explanation", "feedback", "scale", "reason", "comment")
 CHOICE_SEPARATOR = "\n      "  # between two of an item's radio buttons
 
 
@@ -32,6 +34,17 @@ def narrow_columns(points: int) -> int:
     if points <= 5:
         return points
     return next((columns for columns in (5, 4, 3) if points % columns == 0), 4)
+
+
+def explanation_html(round_item: ShownItem | RoundItem) -> Markup:
+    """An item's explanation under its wording: sanitised Markdown, or nothing."""
+    if isinstance(round_item, ShownItem):
+        explanation = round_item.explanation
+    else:  # a round item not yet stored has no item to explain it
+        explanation = round_item.item.explanation if round_item.item is not None else ""
+    if not explanation.strip():
+        return Markup("")
+    return Markup('<div class="item-explanation">{}</div>').format(render_markdown(explanation))
 
 
 class ScaleControls:
@@ -98,6 +111,7 @@ class Fieldsets:
                 "item": Markup(item),
                 "code": escape(round_item.code),
                 "text": escape(round_item.text),
+                "explanation": explanation_html(round_item),
                 "feedback": feedback.html(round_item.id) if feedback is not None else self._new,
                 "scale": self.scale.controls(round_item.id, answer),
                 "reason": reason,
@@ -156,6 +170,7 @@ def fieldset_in_full(
         round_item.id,
         round_item.code,
         round_item.text,
+        explanation_html(round_item),
         shown,
         Markup(CHOICE_SEPARATOR).join(choices),
         reason,

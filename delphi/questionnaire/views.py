@@ -30,6 +30,7 @@ from delphi.questionnaire.visit import (
 )
 from delphi.rounds.answers import Answer, save_answers
 from delphi.rounds.errors import AnswerError, RoundError
+from delphi.studies.documents import documents_of
 
 SECONDS_PER_ITEM = 20  # for "how long it takes" on the welcome page
 
@@ -109,6 +110,7 @@ def welcome(token: str):
         token=token,
         minutes=minutes,
         next_index=_first_unfinished(questionnaire),
+        documents=documents_of(questionnaire.study),
     )
 
 
@@ -170,6 +172,7 @@ def _render_section(
         needing_reason=needing_reason,
         problems=problems or {},
         fieldsets=Fieldsets(questionnaire.study, questionnaire.round.number),
+        documents=documents_of(questionnaire.study),
     ), status
 
 

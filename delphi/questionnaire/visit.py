@@ -106,6 +106,7 @@ class ShownItem:
     text: str
     position: int
     reworded_from_id: int | None  # the item this one rewords, if any
+    explanation: str = ""  # the item's explanation (Markdown), shown under the wording
 
 
 @dataclass
@@ -230,6 +231,7 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
             RoundItem.text,
             RoundItem.position,
             Item.reworded_from_id,
+            Item.explanation,
             Section,
         )
         .join(Item, Item.id == RoundItem.item_id)

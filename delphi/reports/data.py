@@ -53,6 +53,7 @@ class ItemRow:
     decision: str | None
     decision_reason: str | None
     comments: list[str] = field(default_factory=list)
+    explanation: str = ""  # the item's explanation (Markdown), shown under the wording
 
 
 @dataclass
@@ -229,6 +230,7 @@ def _item_row(
         status=ri.status or "none",
         decision=ri.decision.value if ri.decision else None,
         decision_reason=ri.decision_reason,
+        explanation=ri.item.explanation,
         comments=comments,
     )
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from flask import Blueprint
 
 from delphi.routing import BOTH, GET, POST, add_rules
-from delphi.studies import admin, content_views, views
+from delphi.studies import admin, content_views, document_views, views
 
 blueprint = Blueprint("studies", __name__, url_prefix="/console")
 
 S = "/studies/<slug>"
 SECTION = f"{S}/sections/<int:section_id>"
 ITEM = f"{S}/items/<int:item_id>"
+DOCUMENT = f"{S}/documents/<int:document_id>"
 
 RULES = [
     ("/studies/new", "new_study", views.new_study, BOTH),
@@ -34,6 +35,10 @@ RULES = [
     (ITEM, "edit_item", content_views.edit_item, BOTH),
     (f"{ITEM}/move", "move_item", content_views.move_item_view, POST),
     (f"{ITEM}/retire", "retire_item", content_views.retire_item, POST),
+    (f"{S}/documents", "documents", document_views.documents, GET),
+    (f"{S}/documents", "add_document", document_views.add_document, POST),
+    (DOCUMENT, "download_document", document_views.download_document, GET),
+    (f"{DOCUMENT}/delete", "delete_document", document_views.delete_document, POST),
 ]
 
 add_rules(blueprint, RULES)

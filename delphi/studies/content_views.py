@@ -10,7 +10,7 @@ from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Item, RoundItem, Section, Study
-from delphi.studies.forms import ItemForm, ItemsImportForm, SectionForm
+from delphi.studies.forms import ExplanationForm, ItemForm, ItemsImportForm, SectionForm
 from delphi.studies.items_import import (
     COLUMNS,
     EXAMPLE,
@@ -26,6 +26,7 @@ from delphi.studies.operations import (
     move_item,
     move_section,
     section_shown,
+    set_explanation,
     set_retired,
     update_item,
     update_section,
@@ -101,11 +102,18 @@ def new_section(study: Study):
 @study_required
 def edit_section(study: Study, section_id: int):
     section = _section(study, section_id)
-    form = SectionForm(data={"code": section.code, "title": section.title})
-    if form.validate_on_submit():
+    form = SectionForm(
+        data={"code": section.code, "title": section.title, "guidance": section.guidance}
+    )
+    previewing = request.form.get("action") == "preview"
+    if form.validate_on_submit() and not previewing:
         try:
             update_section(
-                section, code=form.code.data.strip(), title=form.title.data.strip(), by=current_user
+                section,
+                code=form.code.data.strip(),
+                title=form.title.data.strip(),
+                guidance=(form.guidance.data or "").strip(),
+                by=current_user,
             )
         except SetupError as error:
             _refused(form, error)
@@ -120,6 +128,7 @@ def edit_section(study: Study, section_id: int):
         section=section,
         form=form,
         shown=section_shown(section),
+        preview=(form.guidance.data or "") if previewing else None,
     ), status
 
 
@@ -132,6 +141,7 @@ def new_item(study: Study):
                 _section(study, form.section.data),
                 code=form.code.data.strip(),
                 text=form.text.data.strip(),
+                explanation=(form.explanation.data or "").strip(),
                 by=current_user,
             )
         except SetupError as error:
@@ -175,9 +185,16 @@ def edit_item(study: Study, item_id: int):
     """Edit an item never shown in a round; a shown one is reworded on the review page."""
     item = _item(study, item_id)
     shown = item_shown(item)
+    if shown:
+        return _edit_explanation(study, item)
     form = ItemForm(
         sections=_section_choices(study),
-        data={"section": item.section_id, "code": item.code, "text": item.text},
+        data={
+            "section": item.section_id,
+            "code": item.code,
+            "text": item.text,
+            "explanation": item.explanation,
+        },
     )
     if form.validate_on_submit():
         try:
@@ -186,6 +203,7 @@ def edit_item(study: Study, item_id: int):
                 code=form.code.data.strip(),
                 text=form.text.data.strip(),
                 section=_section(study, form.section.data),
+                explanation=(form.explanation.data or "").strip(),
                 by=current_user,
             )
         except SetupError as error:
@@ -197,6 +215,25 @@ def edit_item(study: Study, item_id: int):
     status = 400 if form.errors else 200
     return render_template(
         "console/item_form.html", study=study, item=item, form=form, shown=shown
+    ), status
+
+
+def _edit_explanation(study: Study, item: Item):
+    """A shown item's page: its wording as rated, and its explanation, which may change."""
+    form = ExplanationForm(data={"explanation": item.explanation})
+    if form.validate_on_submit():
+        try:
+            set_explanation(item, (form.explanation.data or "").strip(), by=current_user)
+        except SetupError as error:
+            db.session.rollback()
+            form.explanation.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"The explanation of item {item.code} saved.", "info")
+            return redirect(url_for("studies.content", slug=study.slug))
+    status = 400 if form.errors else 200
+    return render_template(
+        "console/item_form.html", study=study, item=item, form=form, shown=True
     ), status
 
 

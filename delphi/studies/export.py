@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import enum
 
-from delphi.models import Study
+from delphi.models import DocumentKind, Study
+from delphi.studies.documents import documents_of
 from delphi.studies.study_file_format import TABLES
 
 _ESCAPES = {
@@ -96,12 +97,42 @@ def export_study_file(study: Study) -> str:
             "[[sections]]",
             f"code = {toml_string(section.code)}",
             f"title = {toml_string(section.title)}",
-            "items = [",
         ]
+        if section.guidance:
+            lines.append(f"guidance = {_multiline_string(section.guidance)}")
+        lines.append("items = [")
         for item in section.items:
             if item.retired or item.id in replaced:
                 continue
             code, text = toml_string(item.code), toml_string(item.text)
-            lines.append(f"  {{ code = {code}, text = {text} }},")
+            explanation = (
+                f", explanation = {toml_string(item.explanation)}" if item.explanation else ""
+            )
+            lines.append(f"  {{ code = {code}, text = {text}{explanation} }},")
         lines += ["]", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _documents(study))
+
+
+def _documents(study: Study) -> list[str]:
+    """The study's links as [[documents]]; uploaded files are named in a comment only (they
+    stay in the database and its backups, and are attached again on the Documents page)."""
+    lines: list[str] = []
+    for document in documents_of(study):
+        if document.kind is DocumentKind.FILE:
+            where = f" (section {document.section.code})" if document.section else ""
+            lines.append(
+                f"# File not included: {document.filename}{where}, {document.title}".replace(
+                    "\n", " "
+                )
+            )
+            continue
+        assert document.url is not None
+        lines += [
+            "[[documents]]",
+            f"title = {toml_string(document.title)}",
+            f"url = {toml_string(document.url)}",
+        ]
+        if document.section is not None:
+            lines.append(f"section = {toml_string(document.section.code)}")
+        lines.append("")
+    return lines

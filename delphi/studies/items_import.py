@@ -7,7 +7,8 @@ checked against the rules of the console's forms before anything is written, and
 imported once round 1 has opened: from then on the item list changes between rounds, on the
 review page, so that every round keeps the wording panellists rated.
 
-Items have no explanation column: explanations are checked like wordings, then not stored.
+An explanation (Markdown, shown to panellists under the wording) is checked like a wording and
+stored with its item.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class _ItemPlan:
     section: _SectionPlan
     code: str | None  # None: blank in the file, generated once every row is read
     text: str
+    explanation: str = ""
 
 
 def require_items_importable(study: Study) -> None:
@@ -140,6 +142,7 @@ def import_items(
             section=section,
             code=plan.code,
             text=plan.text,
+            explanation=plan.explanation,
             position=item_positions[key],
         )
         db.session.add(item)
@@ -201,7 +204,13 @@ def _plan(study: Study, rows: list[CsvRow], filename: str) -> list[_ItemPlan]:
             first_line.setdefault(key, row.line)
         if valid:
             plans.append(
-                _ItemPlan(row.line, sections.find(row.cells["section"]), code, row.cells["text"])
+                _ItemPlan(
+                    row.line,
+                    sections.find(row.cells["section"]),
+                    code,
+                    row.cells["text"],
+                    row.cells.get("explanation", ""),
+                )
             )
     if not rows:
         problems.add(None, None, "the file has a header but no items")

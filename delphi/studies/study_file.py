@@ -14,7 +14,9 @@ from delphi import audit
 from delphi.extensions import db
 from delphi.importing import Problems, decode_utf8
 from delphi.models import Item, Section, StaffUser, Study
+from delphi.studies.documents import attach_link
 from delphi.studies.study_file_checker import Checker
+from delphi.studies.study_file_documents import check_documents
 from delphi.studies.study_file_format import TABLES, StudyFile
 from delphi.studies.toml_source import TomlSource, toml_syntax_problem, unreadable_toml_problem
 
@@ -44,12 +46,12 @@ def parse_study_file(data: bytes, filename: str) -> StudyFile:
     source = TomlSource(text)
     checker = Checker(source, problems)
     for key in document:
-        if key not in TABLES and key != "sections":
+        if key not in TABLES and key not in ("sections", "documents"):
             checker.problem(
                 source.key_line(None, key),
                 key,
                 f"unknown table or key {key!r}; expected: "
-                f"{', '.join(f'[{t}]' for t in TABLES)}, [[sections]]",
+                f"{', '.join(f'[{t}]' for t in TABLES)}, [[sections]], [[documents]]",
             )
     settings: dict[str, object] = {
         rule.attribute: _column_default(rule.attribute)
@@ -59,13 +61,14 @@ def parse_study_file(data: bytes, filename: str) -> StudyFile:
     for name in TABLES:
         checker.table(document, name, settings)
     sections = checker.sections(document)
+    documents = check_documents(document, sections, source, checker.problem)
     if not problems:
         checker.scale(settings)
     if not problems:
         checker.consensus(settings)
     _check_slug(settings, source, problems)
     problems.raise_if_any()
-    return StudyFile(settings, sections)
+    return StudyFile(settings, sections, documents)
 
 
 def _check_slug(settings: dict[str, object], source: TomlSource, problems: Problems) -> None:
@@ -88,7 +91,11 @@ def import_study_file(parsed: StudyFile, *, by: StaffUser | None = None) -> Stud
     db.session.add(study)
     for position, parsed_section in enumerate(parsed.sections, start=1):
         section = Section(
-            study=study, code=parsed_section.code, title=parsed_section.title, position=position
+            study=study,
+            code=parsed_section.code,
+            title=parsed_section.title,
+            guidance=parsed_section.guidance,
+            position=position,
         )
         db.session.add(section)
         for item_position, parsed_item in enumerate(parsed_section.items, start=1):
@@ -98,6 +105,7 @@ def import_study_file(parsed: StudyFile, *, by: StaffUser | None = None) -> Stud
                     section=section,
                     code=parsed_item.code,
                     text=parsed_item.text,
+                    explanation=parsed_item.explanation,
                     position=item_position,
                 )
             )
@@ -112,4 +120,13 @@ def import_study_file(parsed: StudyFile, *, by: StaffUser | None = None) -> Stud
         },
     )
     db.session.flush()
+    by_code = {section.code: section for section in study.sections}
+    for link in parsed.documents:
+        attach_link(
+            study,
+            title=link.title,
+            url=link.url,
+            section=by_code[link.section] if link.section else None,
+            by=by,
+        )
     return study

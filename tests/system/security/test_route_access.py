@@ -25,6 +25,7 @@ from flask import url_for
 from delphi.auth.api_tokens import issue_api_token
 from delphi.mail.sender import dev_files, send_pending
 from delphi.models import AuditEvent, Suggestion, SuggestionKind
+from delphi.studies.documents import attach_file
 from delphi.panel.tokens import token_for
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.lifecycle import close_round, open_round
@@ -74,7 +75,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("studies.new_item", "POST"): STAFF_FORM,
     ("studies.import_items", "POST"): STAFF_FORM,  # neither a file nor pasted rows
     ("studies.edit_item", "GET"): STAFF_ONLY,
-    ("studies.edit_item", "POST"): STAFF_FORM,
+    ("studies.edit_item", "POST"): STAFF_SAVED,  # shown in round 1: its explanation, optional
     ("studies.move_item", "POST"): STAFF_FORM,  # no direction
     ("studies.retire_item", "POST"): STAFF_SAVED,
     ("mail.messages", "GET"): STAFF_ONLY,
@@ -132,6 +133,21 @@ TABLE: dict[tuple[str, str], str] = {
     ("questionnaire.done", "GET"): "404 302 302 404 404 404",  # not submitted: to review
     ("questionnaire.suggest", "GET"): PANELLIST_PAGE,
     ("questionnaire.suggest", "POST"): "404 400 400 404 404 404",
+    ("questionnaire.document", "GET"): PANELLIST_PAGE,  # the study's file, through a link
+    ("questionnaire.consent", "GET"): PANELLIST_PAGE,  # the information sheet
+    ("questionnaire.consent", "POST"): PANELLIST_PAGE,  # nothing to agree to: the sheet again
+    ("questionnaire.background", "GET"): "404 302 302 404 404 404",  # no questions: welcome
+    ("questionnaire.background", "POST"): "404 302 302 404 404 404",
+    ("questionnaire.withdraw", "GET"): PANELLIST_PAGE,  # says what withdrawing does
+    ("questionnaire.withdraw", "POST"): "404 400 400 404 404 404",  # not confirmed
+    ("consent.consent_page", "GET"): STAFF_ONLY,
+    ("consent.save_consent", "POST"): STAFF_SAVED,  # nothing to ask: saved as it was
+    ("consent.save_questions", "POST"): "302 302 302 404 409 409",  # round 1 has opened
+    ("consent.consent_log", "POST"): STAFF_ONLY,  # the consent log as CSV, audited
+    ("studies.documents", "GET"): STAFF_ONLY,
+    ("studies.add_document", "POST"): STAFF_FORM,  # neither a file nor a link
+    ("studies.download_document", "GET"): STAFF_ONLY,
+    ("studies.delete_document", "POST"): "302 302 302 404 302 404",  # deleted by the first
 }
 
 
@@ -170,6 +186,7 @@ def world(app, db, make_study, make_panel, make_staff, submit):
         "admin": make_staff(email="admin@example.org", role="admin"),
     }
     api_tokens = {name: issue_api_token(user) for name, user in staff.items()}
+    document = attach_file(study, title="Guide", filename="guide.pdf", data=b"%PDF-1.4\n%%EOF\n")
     db.session.commit()
     send_pending()  # no MAIL_HOST: the invitations are written to files for the messages page
     ids = {
@@ -177,7 +194,7 @@ def world(app, db, make_study, make_panel, make_staff, submit):
         "panellist_id": b.id, "staff_id": staff["coord"].id, "name": dev_files(study)[0].name,
         "round_item_id": round1.round_items[0].id, "format_name": "csv", "index": 1,
         "suggestion_id": db.session.scalar(db.select(Suggestion.id)),
-        "filename": "questionnaire.css",
+        "filename": "questionnaire.css", "document_id": document.id,
     }
     return {"study": study, "a": a, "b": b, "staff": staff, "api": api_tokens, "ids": ids}
 
