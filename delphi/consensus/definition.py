@@ -62,10 +62,10 @@ _RULE_LABELS = {
 }
 # One sentence per rule, shown beside the choice so the team knows what each decides.
 RULE_EXPLANATIONS = {
-    "comet": "An item is in when at least the agreement share rate it in the high region and "
-    "fewer than the opposite share in the low region; out the other way round.",
-    "percent": "An item is in when at least the threshold share rate it in the high region, "
-    "and out when at least that share rate it in the low region.",
+    "comet": "An item is in when at least the agreement share of its ratings lie in the high "
+    "region and less than the opposite share in the low region; out the other way round.",
+    "percent": "An item is in when at least the threshold share of its ratings lie in the high "
+    "region, and out when at least that share lie in the low region.",
     "iqr": "An item is in when its interquartile range is at most the limit and its median lies "
     "in the high region, and out when the median lies in the low region.",
     "rand": "An item is in when its median lies in the high region without disagreement "
