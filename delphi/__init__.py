@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from delphi.mail.blueprint import blueprint as mail
     from delphi.panel.blueprint import blueprint as panel
     from delphi.questionnaire.blueprint import blueprint as questionnaire
+    from delphi.questionnaire.blueprint import preview_blueprint as preview
     from delphi.reports.blueprint import api_blueprint as api
     from delphi.reports.blueprint import blueprint as reports
     from delphi.rounds.blueprint import blueprint as rounds
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail)
     app.register_blueprint(audit)
     app.register_blueprint(questionnaire)
+    app.register_blueprint(preview)
     app.register_blueprint(rounds)
     app.register_blueprint(reports)
     app.register_blueprint(api)

@@ -1,4 +1,5 @@
-"""Every URL a panellist uses, on one screen. The personal link's token is the only credential."""
+"""Every URL a panellist uses, on one screen. The personal link's token is the only credential.
+The research team's preview of the same pages has its own blueprint, below."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask_limiter.util import get_remote_address
 
 from delphi import request_logging
 from delphi.extensions import limiter
-from delphi.questionnaire import documents, review_views, views
+from delphi.questionnaire import documents, preview, review_views, views
 from delphi.routing import BOTH, GET, POST, add_rules
 
 blueprint = Blueprint("questionnaire", __name__, url_prefix="/p/<token>")
@@ -47,6 +48,21 @@ RULES = [
 add_rules(blueprint, RULES)
 
 blueprint.register_error_handler(400, views.bad_request)
+
+# The research team's preview of a round: the same pages, for staff of the study, saving nothing.
+preview_blueprint = Blueprint(
+    "preview", __name__, url_prefix="/console/studies/<slug>/rounds/<int:number>/preview"
+)
+
+PREVIEW_RULES = [
+    ("/", "welcome", preview.welcome, GET),
+    ("/section/<int:index>", "section", preview.section, BOTH),
+    ("/autosave", "autosave", preview.autosave, POST),
+    ("/review", "review", preview.review, GET),
+    ("/submit", "submit", preview.submit, POST),
+]
+
+add_rules(preview_blueprint, PREVIEW_RULES)
 
 
 @blueprint.record_once

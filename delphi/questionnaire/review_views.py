@@ -19,12 +19,13 @@ from delphi.rounds.errors import AnswerError, RoundError
 
 @with_round
 def review(questionnaire: Questionnaire, token: str):
-    return _render_review(questionnaire, token)
+    return render_review(questionnaire, token)
 
 
-def _render_review(questionnaire: Questionnaire, token: str, status: int = 200):
+def render_review(questionnaire: Questionnaire, token: str, status: int = 200, **context):
     return render_template(
         "questionnaire/review.html",
+        **context,
         questionnaire=questionnaire,
         token=token,
         unrated=questionnaire.unrated(),
@@ -35,7 +36,7 @@ def _render_review(questionnaire: Questionnaire, token: str, status: int = 200):
 @with_round
 def submit(questionnaire: Questionnaire, token: str):
     if missing_reasons(questionnaire):
-        return _render_review(questionnaire, token, status=422)
+        return render_review(questionnaire, token, status=422)
     try:
         save_answers(questionnaire.response, [], submit=True)
     except RoundError:

@@ -103,9 +103,15 @@ def welcome(token: str):
     questionnaire.agreed = agreed_items(visit.study, round_)
     mark_opened(questionnaire)
     db.session.commit()
+    return render_welcome(questionnaire, token)
+
+
+def render_welcome(questionnaire: Questionnaire, token: str, **context):
+    """The welcome page of a round; the team's preview adds its own ``context``."""
     minutes = max(1, round(questionnaire.total * SECONDS_PER_ITEM / 60))
     return render_template(
         "questionnaire/welcome.html",
+        **context,
         questionnaire=questionnaire,
         token=token,
         minutes=minutes,
@@ -144,7 +150,7 @@ def _stored_values(questionnaire: Questionnaire) -> dict[int, Answer]:
     return values
 
 
-def _render_section(
+def render_section(
     questionnaire: Questionnaire,
     index: int,
     token: str,
@@ -153,7 +159,9 @@ def _render_section(
     comments: dict[int, str] | None = None,
     problems: dict[str, str] | None = None,
     status: int = 200,
+    **context,
 ):
+    """A section page as typed or stored; the team's preview adds its own ``context``."""
     part = questionnaire.part(index)
     if part is None:
         abort(404)
@@ -164,6 +172,7 @@ def _render_section(
     ]
     return render_template(
         "questionnaire/section.html",
+        **context,
         questionnaire=questionnaire,
         part=part,
         token=token,
@@ -179,8 +188,8 @@ def _render_section(
 @with_round
 def section(questionnaire: Questionnaire, token: str, index: int):
     if request.method == "GET":
-        return _render_section(questionnaire, index, token)
-    posted = _parse_or_400(questionnaire)
+        return render_section(questionnaire, index, token)
+    posted = parse_or_400(questionnaire)
     if posted.problems or (
         questionnaire.submitted and missing_reasons(questionnaire, posted.answers)
     ):
@@ -188,7 +197,7 @@ def section(questionnaire: Questionnaire, token: str, index: int):
         # typed with what is wrong, store nothing.
         values = _stored_values(questionnaire) | {a.round_item_id: a for a in posted.answers}
         comments = questionnaire.section_comments | posted.section_comments
-        return _render_section(
+        return render_section(
             questionnaire,
             index,
             token,
@@ -204,7 +213,7 @@ def section(questionnaire: Questionnaire, token: str, index: int):
     return redirect(_after_save(questionnaire, index, token))
 
 
-def _parse_or_400(questionnaire: Questionnaire) -> PostedAnswers:
+def parse_or_400(questionnaire: Questionnaire) -> PostedAnswers:
     try:
         return parse_answers(request.form, questionnaire)
     except TamperedInput as error:
@@ -325,7 +334,7 @@ def _after_save(questionnaire: Questionnaire, index: int, token: str) -> str:
 @with_round
 def autosave(questionnaire: Questionnaire, token: str):
     """Save the section form as the panellist moves on; answers JSON for the script."""
-    posted = _parse_or_400(questionnaire)
+    posted = parse_or_400(questionnaire)
     if posted.problems:
         return jsonify(
             status="invalid", message="Not saved yet. " + " ".join(posted.problems.values())

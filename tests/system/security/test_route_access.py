@@ -123,6 +123,12 @@ TABLE: dict[tuple[str, str], str] = {
     ("rounds.open_next", "POST"): STAFF_FORM,
     ("rounds.complete", "GET"): STAFF_ONLY,  # the confirmation: round 2 is still open
     ("rounds.complete", "POST"): STAFF_FORM,
+    ("preview.welcome", "GET"): STAFF_ONLY,  # the team's preview of round 2, saving nothing
+    ("preview.section", "GET"): STAFF_ONLY,
+    ("preview.section", "POST"): STAFF_SAVED,  # nothing saved: on to the section asked for
+    ("preview.autosave", "POST"): STAFF_ONLY,  # says nothing was saved
+    ("preview.review", "GET"): STAFF_ONLY,
+    ("preview.submit", "POST"): STAFF_SAVED,  # says nothing was submitted
     ("questionnaire.welcome", "GET"): PANELLIST_PAGE,
     ("questionnaire.my_answers", "GET"): PANELLIST_PAGE,
     ("questionnaire.section", "GET"): PANELLIST_PAGE,
@@ -222,7 +228,7 @@ def _url(app, endpoint: str, token: str, ids: dict) -> str:
     if "token" in rule.arguments:
         arguments["token"] = token
     if "number" in rule.arguments:
-        arguments["number"] = 2 if endpoint.startswith("questionnaire.") else 1
+        arguments["number"] = 2 if endpoint.startswith(("questionnaire.", "preview.")) else 1
     with app.test_request_context():
         return url_for(endpoint, **arguments)
 
