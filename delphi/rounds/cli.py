@@ -125,7 +125,7 @@ def decide_command(slug: str, item_code: str, decision: str, reason: str | None)
         round_item = decide(
             _round_item(latest_round(study), item_code), Decision(decision), reason=reason
         )
-    click.echo(f"Item {round_item.code}: {decision}.")
+    click.echo(f"Item {round_item.code}: {Decision(decision).label} ({decision}).")
 
 
 @round_group.command("reword")

@@ -116,7 +116,7 @@ def test_decide_needs_a_closed_round_and_a_reason_to_override(cli, slug, db, row
 
     result = cli("round", "decide", slug, "S1.1", "consensus_out", "--reason", "Out of scope.")
     assert result.exit_code == 0, result.output
-    assert result.output == "Item S1.1: consensus_out.\n"
+    assert result.output == "Item S1.1: Consensus out (consensus_out).\n"
     round_item = _rounds(db)[0].round_items[0]
     assert (round_item.decision, round_item.decision_reason) == (Decision.CONSENSUS_OUT, "Out of scope.")
 
