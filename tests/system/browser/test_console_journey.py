@@ -8,7 +8,7 @@ import pytest
 
 from delphi.models import Panellist, Study
 
-STUDY_FILE = Path(__file__).parents[2] / "foundation" / "study.toml"
+STUDY_FILE = Path(__file__).parents[2] / "support" / "study.toml"
 PASSWORD = "correct horse battery staple"
 PANEL_CSV = ("name,email,group\n"
              "Ada Byron,ada@example.org,Social workers\n"

@@ -23,7 +23,7 @@ import pytest
 from delphi.models import Item, ItemOrigin, Panellist, Round, RoundState, Study
 
 ROOT = Path(__file__).resolve().parents[3]
-STUDY_FILE = ROOT / "tests" / "foundation" / "study.toml"
+STUDY_FILE = ROOT / "tests" / "support" / "study.toml"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PASSWORD = "correct horse battery staple"
 PANEL_CSV = ("name,email,group\n"

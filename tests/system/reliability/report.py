@@ -39,11 +39,11 @@ REVIEW_CASES = [
     ("A line break in an e-mail header value (title, subjects): refused at input; the sender "
      "fails that message alone", ["tests/console/test_console_mail_unsendable.py",
                                   "tests/console/test_console_input_rules.py",
-                                  "tests/foundation/test_study_file_rules.py"]),
+                                  "tests/studies/test_study_file_rules.py"]),
     ("Staff account enumeration by timing; password spraying from one address",
      ["tests/system/security/test_sign_in_timing.py", "tests/system/security/test_rate_limits.py"]),
     ("A study file of thousands of items checked in linear time",
-     ["tests/foundation/test_study_file_rules.py"]),
+     ["tests/studies/test_study_file_rules.py"]),
     ("Staff sessions replayed after sign-out, a password or role change, sign-out everywhere",
      ["tests/system/security/test_staff_sessions.py"]),
     ("Derived text longer than its column (a 300-character title, long codes, audit targets)",
@@ -57,13 +57,13 @@ REVIEW_CASES = [
     ("Ids of 2^31 and 2^63 in URLs; huge numbers in query strings, forms, study files and "
      "responses files; 5,000-deep TOML",
      ["tests/system/security/test_url_ids.py", "tests/rounds/test_query_numbers.py",
-      "tests/foundation/test_study_file_rules.py", "tests/foundation/test_responses_import.py"]),
+      "tests/studies/test_study_file_rules.py", "tests/rounds/test_responses_import.py"]),
     ("NUL and control characters in comments, suggestions, titles and group names; the error "
      "page of a failed request for signed-in staff",
      ["tests/questionnaire/test_questionnaire_text_problems.py",
       "tests/system/reliability/test_error_page.py", "tests/console/test_console_input_rules.py"]),
     ("Study files held to the forms' rules (codes like =cmd, reminder days, {link}, lengths)",
-     ["tests/foundation/test_study_file_rules.py"]),
+     ["tests/studies/test_study_file_rules.py"]),
     ("A 300 MB anonymous request body", ["tests/system/reliability/test_request_size.py"]),
     ("Cache-Control: no-store on pages with a personal link or answers",
      ["tests/system/security/test_cache_control.py"]),
@@ -73,7 +73,7 @@ REVIEW_CASES = [
     ("A withdrawn panellist's answers page; doubled charset on downloads; non-ASCII digits "
      "and over-long comments in a responses file; a 412-character staff e-mail",
      ["tests/questionnaire/test_questionnaire_access.py",
-      "tests/reports/test_reports_content_types.py", "tests/foundation/test_responses_import.py",
+      "tests/reports/test_reports_content_types.py", "tests/rounds/test_responses_import.py",
       "tests/console/test_console_staff.py"]),
 ]
 
