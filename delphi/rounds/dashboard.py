@@ -212,7 +212,7 @@ def _round_items(round_: Round) -> list[RoundItem]:
         db.session.scalars(
             db.select(RoundItem)
             .where(RoundItem.round_id == round_.id)
-            .options(joinedload(RoundItem.section))
+            .options(joinedload(RoundItem.section), joinedload(RoundItem.item))
             .order_by(RoundItem.position, RoundItem.id)
         )
     )

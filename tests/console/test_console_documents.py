@@ -273,3 +273,25 @@ def test_an_items_import_stores_the_explanations(db, client, login_as, make_stud
     stored = dict(db.session.execute(
         db.select(Item.code, Item.explanation).where(Item.code.in_(["S1.9", "S1.10"]))).all())
     assert stored == {"S1.9": "Both take **responsibility**.", "S1.10": ""}
+
+
+def test_the_review_page_shows_an_items_explanation_under_its_wording(db, client, login_as,
+                                                                      make_study, make_panel,
+                                                                      submit):
+    from delphi.rounds.lifecycle import close_round
+
+    study = make_study()
+    item = study.sections[0].items[0]
+    item.explanation = "Read this as *the first meeting*, not the whole work."
+    panel = make_panel(study, n=3)
+    round_ = open_round(study)
+    for k, panellist in enumerate(panel):
+        submit(round_, panellist, {ri.code: k + 5 for ri in round_.round_items})
+    close_round(round_)
+    login_as("coordinator", studies=[study])
+
+    page = client.get(f"/console/studies/{study.slug}/rounds/1/review").get_data(as_text=True)
+
+    wording = page.index(item.text)
+    explanation = page.index("Read this as <em>the first meeting</em>, not the whole work.")
+    assert wording < explanation < page.index(study.sections[0].items[1].text)

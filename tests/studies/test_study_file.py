@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 import pytest
 
 from delphi.models import ConsensusRule, Item, QuantileMethod, Section, Study, StudyStatus
 from delphi.studies.export import export_study_file, toml_string
-GOOD = (Path(__file__).parent / "study.toml").read_text("utf-8")
+from tests.support.fixtures import STUDY_FILE
+
+GOOD = STUDY_FILE.read_text("utf-8")
 
 
 def test_import_creates_the_study_with_sections_items_and_defaults(cli, write_file, db):

@@ -4,8 +4,6 @@ texts, numbers in range; and a large or hostile file is checked in linear time w
 traceback."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from delphi.importing import InvalidFile
@@ -13,8 +11,9 @@ from delphi.models import Study
 from delphi.studies import study_file
 from delphi.studies.study_file import parse_study_file
 from delphi.studies.toml_source import TomlSource
+from tests.support.fixtures import STUDY_FILE
 
-GOOD = (Path(__file__).parent / "study.toml").read_text("utf-8")
+GOOD = STUDY_FILE.read_text("utf-8")
 # Lines of study.toml: 2 title, 8 scale min, 10 labels, 15 quantiles, 18/19 section 1 code and
 # title, 22 item S1.2.
 AFTER_QUANTILES = 'quantiles = "linear"'
