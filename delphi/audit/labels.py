@@ -110,4 +110,6 @@ def value_text(value: object, key: str = "") -> str:
             return value
     if isinstance(value, list):
         return ", ".join(value_text(each) for each in value) or "(none)"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {value_text(v)}" for k, v in value.items()) or "(none)"
     return str(value)

@@ -33,7 +33,8 @@ def test_code_names_become_labels_and_times_stay_on_one_line(client, db, login_a
                  before={"closes_at": "2026-12-15T23:59:00+00:00"},
                  after={"closes_at": "2026-12-22T23:59:00+00:00", "notified": True})
     audit.record("study.update", study=study, before={"consensus_rule": "comet", "low_to": None},
-                 after={"consensus_rule": "iqr", "low_to": 3})
+                 after={"consensus_rule": "iqr", "low_to": 3,
+                        "scale_labels": {"1": "Not important", "9": "Critical"}})
     db.session.commit()
     login_as("coordinator", studies=[study])
     page = client.get("/console/studies/labelled/audit").get_data(as_text=True)
@@ -41,6 +42,7 @@ def test_code_names_become_labels_and_times_stay_on_one_line(client, db, login_a
     assert "<td>Settings changed</td>" in rows[0]
     assert "<dt>Consensus rule</dt><dd>Interquartile range at most a limit</dd>" in rows[0]
     assert "<dt>Last point of the low region</dt><dd>(none)</dd>" in rows[0]
+    assert "<dt>Labels of scale points</dt><dd>1: Not important; 9: Critical</dd>" in rows[0]
     assert "<td>Deadline changed</td>" in rows[1]
     assert "<dt>Deadline</dt><dd>2026-12-15 23:59</dd>" in rows[1]
     assert "<dt>Deadline</dt><dd>2026-12-22 23:59</dd>" in rows[1]
