@@ -147,6 +147,27 @@ def _responses_import(rows: list[dict]) -> list[str]:
     return lines
 
 
+def _opening(rows: list[dict]) -> list[str]:
+    lines = ["## 8. Opening a round for 20,000 panellists, and sending the outbox", "",
+             "| Database | open_round | bare insert | ratio | target | peak memory, open / bare "
+             "| sent to a local SMTP server | target |", "|---|---|---|---|---|---|---|---|"]
+    for f in rows:
+        s = f["sending"]
+        lines.append(
+            f"| {f['database']} | {f['open_s']:.2f} s | {f['bare_s']:.2f} s | "
+            f"**{f['ratio']:.2f}** | <= {f['target']}: {_met(f['ratio'] <= f['target'])} | "
+            f"{f['open_peak_mb']:.0f} MB / {f['bare_peak_mb']:.0f} MB | "
+            f"**{s['per_second']:.0f}/s** ({s['sent']} in {s['seconds']:.1f} s, {s['failed']} "
+            f"failed) | >= {s['target']}/s: {_met(s['per_second'] >= s['target'])} |")
+    lines += ["", "open_round checks the study, freezes the consensus definition, reads the panel "
+              "in batches of rows and writes a response and a filled-in invitation per "
+              "panellist in bulk; the bare insert writes the same rows, built beforehand. "
+              "Sending runs `send_pending` against aiosmtpd's sink in a process of its own: one "
+              "SMTP connection for the run, each message claimed in a committed transaction "
+              "before it is sent.", ""]
+    return lines
+
+
 def write_results(results: dict, path: Path) -> Path:
     lines = [HEADER, *_machine(results["machine"])]
     if results.get("closing"):
@@ -161,6 +182,8 @@ def write_results(results: dict, path: Path) -> Path:
         lines += _engine(results["engine"])
     if results.get("study_file"):
         lines += _study_file(results["study_file"])
+    if results.get("opening"):
+        lines += _opening(results["opening"])
     if results.get("responses_import"):
         lines += _responses_import(results["responses_import"])
     notes = Path(__file__).resolve().parents[1] / "docs" / "benchmark-notes.md"

@@ -25,7 +25,8 @@ import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from bench import (  # noqa: E402
-    bench_engine, closing, http_load, report_export, responses_import, statements, study_file)
+    bench_engine, closing, http_load, opening, report_export, responses_import, statements,
+    study_file)
 from bench.results import write_results  # noqa: E402
 from tests.support.data import bench_app, fresh_database  # noqa: E402
 
@@ -121,6 +122,12 @@ def main() -> int:
                         "responses_import")
         for figures in imports or []:
             print(f"   {responses_import.describe(figures)}")
+
+        opened = _step("8. Opening a round for 20,000 panellists; sending the outbox",
+                       lambda: opening.run(backends, workdir), results, "opening")
+        for figures in opened or []:
+            for line in opening.describe(figures):
+                print(f"   {line}")
 
         report = _step("4. Full report of 3 rounds x 200 items x 1,000 panellists",
                        lambda: report_export.run(url, workdir), results, "report")

@@ -10,6 +10,8 @@ from delphi.models.base import string_length
 from delphi.validation import fit
 
 SUBJECT_MAX_LENGTH = string_length(OutboxMessage.__table__.c.subject)
+# Dedupe keys looked up per statement (SQLite allows a few thousand parameters at most).
+_KEYS_PER_STATEMENT = 900
 
 # The standard texts. Each paragraph is one line: the reader's mail program wraps it to the
 # window, so no line breaks in mid-sentence on a phone or a wide screen.
@@ -61,8 +63,12 @@ def render(template: str, *, study: Study, round_: Round, panellist: Panellist) 
 
     Placeholders: {name}, {study}, {round}, {deadline}, {contact}, {link}.
     """
+    return _render(template, study=study, round_=round_, name=panellist.name)
+
+
+def _render(template: str, *, study: Study, round_: Round, name: str | None) -> str:
     values = {
-        "name": panellist.name or "panellist",
+        "name": name or "panellist",
         "study": study.title,
         "round": str(round_.number),
         "deadline": format_deadline(round_.closes_at),
@@ -127,3 +133,41 @@ def queue_invitation(study: Study, round_: Round, panellist: Panellist) -> Outbo
         body=study.invitation_body or DEFAULT_INVITATION_BODY,
         dedupe_key=f"invitation:{round_.id}:{panellist.id}",
     )
+
+
+def queue_invitations(
+    study: Study, round_: Round, panellists: list[tuple[int, str | None, str | None]]
+) -> int:
+    """Queue the round's invitation for each (id, name, e-mail) not yet invited, in bulk; how
+    many were queued. The same messages as ``queue_invitation`` writes one at a time: a round
+    opened for a panel of 20,000 writes them in a few statements."""
+    keys = {pid: f"invitation:{round_.id}:{pid}" for pid, _, email in panellists if email}
+    queued: set[str | None] = set()
+    for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+        chunk = list(keys.values())[start : start + _KEYS_PER_STATEMENT]
+        queued.update(
+            db.session.scalars(
+                db.select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk))
+            )
+        )
+    subject = study.invitation_subject or DEFAULT_INVITATION_SUBJECT
+    body = study.invitation_body or DEFAULT_INVITATION_BODY
+    rows = [
+        {
+            "study_id": study.id,
+            "panellist_id": pid,
+            "round_id": round_.id,
+            "kind": "invitation",
+            "dedupe_key": keys[pid],
+            "to_address": email,
+            "subject": fit(
+                _render(subject, study=study, round_=round_, name=name), SUBJECT_MAX_LENGTH
+            ),
+            "body": _render(body, study=study, round_=round_, name=name),
+        }
+        for pid, name, email in panellists
+        if pid in keys and keys[pid] not in queued
+    ]
+    if rows:
+        db.session.execute(db.insert(OutboxMessage), rows)
+    return len(rows)

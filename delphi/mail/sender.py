@@ -25,6 +25,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from delphi import audit
 from delphi.extensions import db
@@ -111,13 +112,13 @@ def _due_ids(now: datetime, study_id: int | None) -> list[int]:
 
 
 def _claim(message_id: int) -> bool:
-    """Move one message from PENDING to SENDING and commit; False if another sender has it."""
+    """Move one message from PENDING to SENDING (the caller commits before sending it); False
+    if another sender has it."""
     claimed = rows_changed(
         db.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.PENDING)
         .values(status=MessageStatus.SENDING, claimed_at=utcnow())
     )
-    db.session.commit()
     return claimed == 1
 
 
@@ -273,19 +274,30 @@ def _failed(message: OutboxMessage, error: str, report: SendReport, now: datetim
 
 
 def send_pending(*, study: Study | None = None, now: datetime | None = None) -> SendReport:
-    """Send every due message (of one study, or all); commits after each message."""
+    """Send every due message (of one study, or all), over one connection.
+
+    Each message is claimed (PENDING to SENDING) in a committed transaction before it is sent,
+    so two senders never send it twice; the commit that claims a message also records what
+    became of the one before, so a message costs one commit.
+    """
     now = now or utcnow()
     config = current_app.config
     connection = _Connection(config) if config["MAIL_HOST"] else None
     report = SendReport(stuck=_give_up_stuck(now, study.id if study else None))
     try:
         for message_id in _due_ids(now, study.id if study else None):
-            if not _claim(message_id):
-                continue
-            message = db.session.get(OutboxMessage, message_id)
-            assert message is not None  # claimed above, in a committed transaction
-            _deliver(message, connection, report, now)
+            claimed = _claim(message_id)
             db.session.commit()
+            if not claimed:
+                continue
+            message = db.session.scalars(
+                db.select(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .options(joinedload(OutboxMessage.panellist))
+            ).one()
+            _deliver(message, connection, report, now)
+            db.session.flush()
+        db.session.commit()  # what became of the last message
     finally:
         if connection is not None:
             connection.close()

@@ -13,7 +13,7 @@ import numpy as np
 from delphi import audit
 from delphi.consensus import ConsensusError, stability, summarise
 from delphi.extensions import db
-from delphi.mail.outbox import queue_invitation
+from delphi.mail.outbox import queue_invitations
 from delphi.models import (
     Decision,
     Item,
@@ -38,6 +38,10 @@ PROPOSED = {
     "out": Decision.CONSENSUS_OUT,
     "none": Decision.CARRY_FORWARD,
 }
+
+
+# Panellists invited per batch when a round opens.
+_INVITE_BATCH = 2_000
 
 
 def open_round(
@@ -128,18 +132,42 @@ def active_panellists(study: Study) -> list[Panellist]:
 
 
 def invite_panel(study: Study, round_: Round) -> None:
-    """Invite every active panellist not yet invited to ``round_`` and queue their invitation."""
+    """Invite every active panellist not yet invited to ``round_`` and queue their invitation.
+
+    In bulk, a batch of panellists at a time, read as rows: a panel of 20,000 is invited in a
+    few dozen statements and never held in memory whole.
+    """
     now = utcnow()
-    panellists = active_panellists(study)
-    existing = {r.panellist_id for r in round_.responses}
-    for panellist in panellists:
-        if panellist.id not in existing:
-            db.session.add(
-                Response(
-                    round=round_, panellist=panellist, status=ResponseStatus.INVITED, invited_at=now
-                )
-            )
-        queue_invitation(study, round_, panellist)
+    db.session.flush()
+    invited = set(
+        db.session.scalars(db.select(Response.panellist_id).filter_by(round_id=round_.id))
+    )
+    last_id = 0
+    while True:
+        batch = db.session.execute(
+            db.select(Panellist.id, Panellist.name, Panellist.email)
+            .filter_by(study_id=study.id, withdrawn_at=None, erased_at=None)
+            .where(Panellist.id > last_id)
+            .order_by(Panellist.id)
+            .limit(_INVITE_BATCH)
+        ).all()
+        if not batch:
+            break
+        last_id = batch[-1].id
+        new = [
+            {
+                "round_id": round_.id,
+                "panellist_id": pid,
+                "status": ResponseStatus.INVITED,
+                "invited_at": now,
+            }
+            for pid, _, _ in batch
+            if pid not in invited
+        ]
+        if new:
+            db.session.execute(db.insert(Response), new)
+        queue_invitations(study, round_, [tuple(row) for row in batch])
+    db.session.expire(round_, ["responses"])
 
 
 def current_round(study: Study) -> Round | None:
