@@ -151,3 +151,22 @@ def test_a_valid_form_still_creates_the_study(client, db, login_as):
     study = db.session.scalar(db.select(Study).filter_by(slug="bounds"))
     assert study.min_group_size == 3 and study.scale_labels == {"1": "Not important",
                                                                  "9": "Critical"}
+
+
+def test_a_change_to_the_locked_definition_is_refused_in_the_forms_words(client, db, login_as,
+                                                                        make_study, make_panel):
+    from delphi.rounds.lifecycle import open_round
+
+    study = make_study(slug="bounds")
+    make_panel(study, n=2)
+    open_round(study)
+    db.session.commit()
+    login_as("admin")
+    response = client.post("/console/studies/bounds/setup",
+                           data=_form(title=study.title, agreement_pct="80"))
+    assert response.status_code == 400
+    assert _errors(response)["agreement_pct"] == (
+        "The consensus definition was stated in advance and cannot change after round 1 "
+        "opened; refused change to agreement needed in a region (%).")
+    db.session.expire_all()
+    assert db.session.get(Study, study.id).agreement_pct == 70
