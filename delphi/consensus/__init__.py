@@ -5,7 +5,8 @@ Round closing, panellist feedback and every report take their numbers from here.
 Definitions
 -----------
 - Ratings are scale points; MISSING (no answer) and UNABLE ("unable to rate") are counted apart
-  and enter no denominator and no statistic.
+  and enter no statistic. They enter no percentage either, unless ``unable_counts`` is
+  "not_agreeing": then UNABLE joins every percentage's denominator (and no region).
 - Quantiles: ``linear`` is Hyndman & Fan type 7 (numpy, R, Excel PERCENTILE.INC), ``weibull``
   type 6 (SPSS, Minitab, Excel PERCENTILE.EXC), clipped to the data. The median is the usual
   median under both. Quantiles are computed exactly as rationals, then written as floats.
@@ -19,8 +20,10 @@ Definitions
   the median high (in) or low (out); rand, median high (in) or low (out) without disagreement.
   With ``per_group``, in or out must also hold in every group with ``min_ratings`` ratings.
 - Percentages are compared in integers: k of n meets p% when 100·k >= p·n.
-- Stability over panellists who rated an item in both rounds: stable when fewer than
-  ``stability_max``% changed their rating; Wilcoxon signed-rank p as scipy's default gives it.
+- Stability, for items whose wording is unchanged, over panellists who rated it in both rounds:
+  stable when fewer than ``stability_max``% changed their rating, or (``stability_measure`` =
+  "net_change") when the distribution's net change is below ``net_change_max``%; the Wilcoxon
+  signed-rank p as scipy's default gives it, or asymptotic throughout as SPSS (``wilcoxon``).
 """
 
 from delphi.consensus.engine import summarise

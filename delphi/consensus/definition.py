@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields
 
-from delphi.consensus.settings import QUANTILE_METHODS, RULES, ConsensusSettings
+from delphi.consensus.settings import (
+    QUANTILE_METHODS,
+    RULES,
+    STABILITY_MEASURES,
+    UNABLE_COUNTS,
+    WILCOXON_METHODS,
+    ConsensusSettings,
+)
 from delphi.validation import SETTING_MAX
 
 _ENGINE_DEFAULTS = {
@@ -70,6 +77,18 @@ RULE_EXPLANATIONS = {
     "in the high region, and out when the median lies in the low region.",
     "rand": "An item is in when its median lies in the high region without disagreement "
     "(RAND/UCLA interpercentile range), and out likewise in the low region; 1-9 scale only.",
+}
+_UNABLE_LABELS = {
+    "left_out": "Left out of every percentage (counted apart)",
+    "not_agreeing": "Counted as not agreeing (in every percentage's denominator)",
+}
+_MEASURE_LABELS = {
+    "panellists": "Per panellist: the share who changed their rating",
+    "net_change": "Net change: the change in the distribution (Scheibe et al. 1975)",
+}
+_WILCOXON_LABELS = {
+    "exact_small_panels": "Exact for small panels, else normal approximation (as scipy)",
+    "asymptotic": "Normal approximation throughout (as SPSS)",
 }
 _QUANTILE_LABELS = {
     "linear": "Linear (Hyndman & Fan type 7: R, numpy, Excel PERCENTILE.INC)",
@@ -231,10 +250,60 @@ SETTINGS: tuple[Setting, ...] = (
         "consensus",
         "stability_max",
         "Stability: largest change between rounds (%)",
-        "An item is stable when fewer than this share of panellists changed their rating.",
+        "With the per-panellist measure, an item is stable when fewer than this share of "
+        "panellists changed their rating.",
         int,
         maximum=100,
         report_column="stability_max_pct",
+    ),
+    Setting(
+        "unable_counts",
+        "unable_counts",
+        "consensus",
+        "unable_counts",
+        "How “unable to rate” counts in percentages",
+        "Left out: every percentage is of the ratings on the scale. Counted as not agreeing: "
+        "“unable to rate” answers join the denominator of every percentage (so of the "
+        "agreement needed and the opposite share) and no region.",
+        str,
+        choices=tuple((value, _UNABLE_LABELS[value]) for value in UNABLE_COUNTS),
+        report_column="unable_to_rate_counts",
+    ),
+    Setting(
+        "stability_measure",
+        "stability_measure",
+        "consensus",
+        "stability_measure",
+        "Stability measure",
+        "Both measures are reported; this one decides whether an item is stable between rounds.",
+        str,
+        choices=tuple((value, _MEASURE_LABELS[value]) for value in STABILITY_MEASURES),
+        report_column="stability_measure",
+    ),
+    Setting(
+        "net_change_max",
+        "net_change_max_pct",
+        "consensus",
+        "net_change_max",
+        "Net change: largest change between rounds (%)",
+        "With the net-change measure, an item is stable when its distribution changed by less "
+        "than this share (half the sum of the changes of each scale point's percentage).",
+        int,
+        maximum=100,
+        report_column="net_change_max_pct",
+    ),
+    Setting(
+        "wilcoxon",
+        "wilcoxon_method",
+        "consensus",
+        "wilcoxon",
+        "Wilcoxon signed-rank p-value of the change between rounds",
+        "How the p-value is computed: exactly for small panels (as scipy), or by the normal "
+        "approximation at every panel size (as SPSS, which most Delphi papers cite); the two "
+        "differ on small panels.",
+        str,
+        choices=tuple((value, _WILCOXON_LABELS[value]) for value in WILCOXON_METHODS),
+        report_column="wilcoxon_method",
     ),
 )
 

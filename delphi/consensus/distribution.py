@@ -60,6 +60,7 @@ class Distribution:
 
     n: np.ndarray  # rated on the scale
     n_unable: np.ndarray
+    base: np.ndarray  # denominator of every percentage: n, plus n_unable when they count
     n_missing: np.ndarray
     counts: np.ndarray  # items × scale points
     total: np.ndarray  # sum of the ratings
@@ -92,13 +93,15 @@ def distribution(matrix: np.ndarray, settings: ConsensusSettings) -> Distributio
     points = np.arange(settings.scale_min, settings.scale_max + 1, dtype=np.int64)
     cumulative = counts.cumsum(axis=1)
     low_to, high_from = settings.low_region[1], settings.high_region[0]
+    n_unable = (matrix == UNABLE).sum(axis=0)
 
     def quantile(num: int, den: int) -> np.ndarray:
         return _quantile(cumulative, n, num, den, settings.quantiles, settings.scale_min)
 
     return Distribution(
         n=n,
-        n_unable=(matrix == UNABLE).sum(axis=0),
+        n_unable=n_unable,
+        base=n + n_unable if settings.unable_counts == "not_agreeing" else n,
         n_missing=(matrix == MISSING).sum(axis=0),
         counts=counts,
         total=counts @ points,

@@ -92,6 +92,7 @@ def _summaries(
         return [v if d else None for v, d in zip(values.tolist(), defined.tolist(), strict=True)]
 
     per_n = np.maximum(n, 1)
+    per_base = np.maximum(dist.base, 1)  # n, or n + unable when "unable to rate" counts
     columns = {
         "median": plain(dist.median_by_2 / 2),
         "q1": plain(dist.q1_by_4 / 4),
@@ -101,9 +102,9 @@ def _summaries(
         "sd": plain(_sample_sd(dist), spread),
         "p30": plain(dist.p30_by_10 / 10),
         "p70": plain(dist.p70_by_10 / 10),
-        "pct_low": plain(100 * dist.k_low / per_n),
-        "pct_mid": plain(100 * dist.k_mid / per_n),
-        "pct_high": plain(100 * dist.k_high / per_n),
+        "pct_low": plain(100 * dist.k_low / per_base),
+        "pct_mid": plain(100 * dist.k_mid / per_base),
+        "pct_high": plain(100 * dist.k_high / per_base),
     }
     columns.update(_rand_columns(dist, rules, settings, plain))
     columns["status"] = rules.status.tolist()
@@ -118,13 +119,14 @@ def _summaries(
         name: getattr(rules, name).tolist()
         for name in ("enough", "high_met", "low_met", "few_high", "few_low", "iqr_narrow")
     }
-    k_low, k_high = dist.k_low.tolist(), dist.k_high.tolist()
+    k_low, k_high, base = dist.k_low.tolist(), dist.k_high.tolist(), dist.base.tolist()
 
     summaries = []
     for column in range(len(counts)):
         values = {name: column_values[column] for name, column_values in columns.items()}
         facts = Facts(
             n=totals["n"][column],
+            base=base[column],
             k_low=k_low[column],
             k_high=k_high[column],
             median=values["median"],

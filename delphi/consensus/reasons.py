@@ -22,6 +22,7 @@ class Facts:
 
     status: str
     n: int
+    base: int  # the percentages' denominator: n, or n + "unable to rate" when they count
     k_low: int
     k_high: int
     median: float | None
@@ -71,19 +72,19 @@ def _comet(facts: Facts, settings: ConsensusSettings) -> str:
     low, high = region(settings.low_region), region(settings.high_region)
     need, allow = settings.agreement, settings.opposite_max
     allowed = f"{'at most' if settings.opposite_inclusive else 'fewer than'} {allow}% allowed"
-    share_high = percent(facts.k_high, facts.n, need)
-    share_low = percent(facts.k_low, facts.n, need)
+    share_high = percent(facts.k_high, facts.base, need)
+    share_low = percent(facts.k_low, facts.base, need)
     if facts.status == "in" or (facts.status == "none" and facts.high_met):
         link = ", " if facts.status == "in" else " but "
         return (
             f"{share_high} rated {high} (at least {need}% needed){link}"
-            f"{percent(facts.k_low, facts.n, allow)} rated {low} ({allowed})"
+            f"{percent(facts.k_low, facts.base, allow)} rated {low} ({allowed})"
         )
     if facts.status == "out" or facts.low_met:
         link = ", " if facts.status == "out" else " but "
         return (
             f"{share_low} rated {low} (at least {need}% needed){link}"
-            f"{percent(facts.k_high, facts.n, allow)} rated {high} ({allowed})"
+            f"{percent(facts.k_high, facts.base, allow)} rated {high} ({allowed})"
         )
     return (
         f"{share_high} rated {high} and {share_low} rated {low} (at least {need}% in one "
@@ -94,8 +95,8 @@ def _comet(facts: Facts, settings: ConsensusSettings) -> str:
 def _percent(facts: Facts, settings: ConsensusSettings) -> str:
     low, high = region(settings.low_region), region(settings.high_region)
     need = settings.percent
-    share_high = percent(facts.k_high, facts.n, need)
-    share_low = percent(facts.k_low, facts.n, need)
+    share_high = percent(facts.k_high, facts.base, need)
+    share_low = percent(facts.k_low, facts.base, need)
     if facts.status == "in":
         return f"{share_high} rated {high} (at least {need}% needed)"
     if facts.status == "out":

@@ -1,7 +1,9 @@
 """The consensus rules, applied to every item at once with exact integer comparisons.
 
 A share of k ratings out of n meets p% when 100·k >= p·n; it is "fewer than" q% when 100·k < q·n
-and "at most" q% when 100·k <= q·n. No percentage is ever compared as a float.
+and "at most" q% when 100·k <= q·n. No percentage is ever compared as a float. n is the
+distribution's ``base``: the ratings on the scale, plus the "unable to rate" answers when the
+study counts them as not agreeing (they then join no region).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def _within(k: np.ndarray, n: np.ndarray, percent: int, inclusive: bool) -> np.n
 
 def verdict(dist: Distribution, settings: ConsensusSettings) -> Verdict:
     """Apply the study's rule to every item of the distribution."""
-    n = dist.n
+    n = dist.base
     needed = settings.percent if settings.rule == "percent" else settings.agreement
     high_met = 100 * dist.k_high >= needed * n
     low_met = 100 * dist.k_low >= needed * n
@@ -65,7 +67,7 @@ def verdict(dist: Distribution, settings: ConsensusSettings) -> Verdict:
         assert disagreement is not None
         is_in, is_out = median_high & ~disagreement, median_low & ~disagreement
 
-    enough = n >= settings.min_ratings
+    enough = dist.n >= settings.min_ratings
     status = np.where(enough & is_in, "in", np.where(enough & is_out, "out", "none"))
     return Verdict(
         status=status,

@@ -12,6 +12,9 @@ UNABLE = -2  # the panellist chose "unable to rate"
 
 RULES = ("comet", "percent", "iqr", "rand")
 QUANTILE_METHODS = ("linear", "weibull")
+WILCOXON_METHODS = ("exact_small_panels", "asymptotic")  # see stability.wilcoxon_p
+UNABLE_COUNTS = ("left_out", "not_agreeing")  # how "unable to rate" enters a percentage
+STABILITY_MEASURES = ("panellists", "net_change")  # what decides an item's stability
 MAX_POINTS = 101  # a 0-100 visual analogue scale is the widest we count point by point
 
 # Keys that to_dict() adds for the record (what the fields resolved to); from_dict() checks them.
@@ -94,6 +97,12 @@ class ConsensusSettings:
     min_ratings: int = 5  # fewer ratings than this: no consensus either way
     per_group: bool = False  # the rule must also hold in every group with min_ratings ratings
     stability_max: int = 15  # stable when fewer than this percent changed their rating
+    # "left_out": percentages are of ratings on the scale; "not_agreeing": "unable to rate"
+    # answers join every percentage's denominator and no region.
+    unable_counts: str = "left_out"
+    stability_measure: str = "panellists"  # or "net_change" (Scheibe et al. 1975)
+    net_change_max: int = 15  # net_change: stable when the net change is below this percent
+    wilcoxon: str = "exact_small_panels"  # or "asymptotic" (as SPSS computes it)
 
     def __post_init__(self) -> None:
         for problem in self._problems(field_name):
@@ -167,8 +176,19 @@ class ConsensusSettings:
             minimum,
             _true_or_false("per_group", self.per_group, named),
             _between("stability_max", self.stability_max, 0, 100, named),
+            _between("net_change_max", self.net_change_max, 0, 100, named),
         )
         yield from (problem for problem in checks if problem)
+        for name, choices in (
+            ("unable_counts", UNABLE_COUNTS),
+            ("stability_measure", STABILITY_MEASURES),
+            ("wilcoxon", WILCOXON_METHODS),
+        ):
+            value = getattr(self, name)
+            if value not in choices:
+                yield ConsensusError(
+                    f"{named(name, value)} must be one of {', '.join(choices)}", name
+                )
 
     def _scale_problems(self, named: Namer) -> Iterator[ConsensusError]:
         low = _whole_number("scale_min", self.scale_min, named)

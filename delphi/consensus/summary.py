@@ -22,7 +22,8 @@ class ItemSummary:
     """One item's statistics and consensus status; every statistic is None when n == 0.
 
     n counts ratings on the scale; "unable to rate" and missing answers are counted apart and
-    never enter a denominator. The RAND/UCLA columns (ipr to disagreement) are None off the
+    enter no statistic. The pct_ columns are of n, or of n + n_unable when the study counts
+    "unable to rate" as not agreeing. The RAND/UCLA columns (ipr to disagreement) are None off the
     1-9 scale.
     """
 

@@ -26,8 +26,11 @@ from delphi.models.study import (
     ItemOrigin,
     QuantileMethod,
     Section,
+    StabilityMeasure,
     Study,
     StudyStatus,
+    UnableCounts,
+    WilcoxonMethod,
     study_staff,
 )
 
@@ -52,6 +55,7 @@ __all__ = [
     "RoundState",
     "Section",
     "SectionComment",
+    "StabilityMeasure",
     "StaffUser",
     "Study",
     "StudyDocument",
@@ -59,6 +63,8 @@ __all__ = [
     "Suggestion",
     "SuggestionKind",
     "SuggestionStatus",
+    "UnableCounts",
+    "WilcoxonMethod",
     "study_staff",
     "utcnow",
 ]

@@ -57,6 +57,21 @@ COMMENT_FEEDBACK_WORDS = {
 }
 
 
+class UnableCounts(enum.Enum):
+    LEFT_OUT = "left_out"  # percentages are of ratings on the scale
+    NOT_AGREEING = "not_agreeing"  # "unable to rate" joins every percentage's denominator
+
+
+class StabilityMeasure(enum.Enum):
+    PANELLISTS = "panellists"  # the share of panellists who changed their rating
+    NET_CHANGE = "net_change"  # the change in the distribution (Scheibe et al. 1975)
+
+
+class WilcoxonMethod(enum.Enum):
+    EXACT_SMALL_PANELS = "exact_small_panels"  # scipy's default
+    ASYMPTOTIC = "asymptotic"  # normal approximation throughout, as SPSS
+
+
 class ItemOrigin(enum.Enum):
     GUIDANCE = "guidance"  # written by the research team
     SUGGESTION = "suggestion"  # proposed by a panellist
@@ -83,6 +98,7 @@ class Study(Model):
         check("opposite_max_pct BETWEEN 0 AND 100", "opposite_max_pct_range"),
         check("percent_threshold BETWEEN 1 AND 100", "percent_threshold_range"),
         check("stability_max_pct BETWEEN 0 AND 100", "stability_max_pct_range"),
+        check("net_change_max_pct BETWEEN 0 AND 100", "net_change_max_pct_range"),
         check("min_group_size >= 3", "min_group_size_at_least_three"),
     )
 
@@ -136,6 +152,28 @@ class Study(Model):
     )
     stability_max_pct: Mapped[int] = mapped_column(
         Integer, default=_declared_default("stability_max_pct")
+    )
+    # How "unable to rate" enters percentages, which stability measure decides, its threshold,
+    # and how the stability p-value is computed (declared in delphi/consensus/definition.py).
+    unable_counts: Mapped[UnableCounts] = mapped_column(
+        enum_column(UnableCounts, "unable_counts"),
+        default=UnableCounts(_declared_default("unable_counts")),
+        server_default=str(_declared_default("unable_counts")),
+    )
+    stability_measure: Mapped[StabilityMeasure] = mapped_column(
+        enum_column(StabilityMeasure, "stability_measure"),
+        default=StabilityMeasure(_declared_default("stability_measure")),
+        server_default=str(_declared_default("stability_measure")),
+    )
+    net_change_max_pct: Mapped[int] = mapped_column(
+        Integer,
+        default=_declared_default("net_change_max_pct"),
+        server_default=str(_declared_default("net_change_max_pct")),
+    )
+    wilcoxon_method: Mapped[WilcoxonMethod] = mapped_column(
+        enum_column(WilcoxonMethod, "wilcoxon_method"),
+        default=WilcoxonMethod(_declared_default("wilcoxon_method")),
+        server_default=str(_declared_default("wilcoxon_method")),
     )
 
     # What panellists see from round 2 on.

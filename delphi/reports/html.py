@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from delphi.charts import REPORT, DistributionChart, distribution_chart
 from delphi.consensus import ItemSummary
+from delphi.consensus.stability import REWORDED
 from delphi.formatting import number, percent
 from delphi.models import Decision
 from delphi.reports.charts import flow_diagram
@@ -35,6 +36,8 @@ def stability_words(stability: dict | None) -> str:
     """The engine's frozen stability measures in a sentence."""
     if not stability:
         return "not rated in the round before"
+    if stability.get("comparison") == REWORDED:
+        return f"{REWORDED}: stability compares an item only with the same wording"
     if not stability.get("n_paired"):
         return "no panellist rated it in both rounds"
     verdicts: dict[bool | None, str] = {True: "stable", False: "not stable"}
@@ -45,6 +48,8 @@ def stability_words(stability: dict | None) -> str:
         f"mean change {number(stability.get('mean_abs_change'))}",
         f"{percent(stability.get('pct_region_changed'))} moved region",
     ]
+    if stability.get("net_change") is not None:
+        parts.append(f"net change {percent(stability['net_change'])}")
     if stability.get("wilcoxon_p") is not None:
         parts.append(f"Wilcoxon p = {number(stability['wilcoxon_p'], 3)}")
     return f"{verdict}: " + "; ".join(parts) if verdict else "; ".join(parts)

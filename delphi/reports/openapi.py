@@ -181,15 +181,18 @@ SCHEMAS = {
     "Stability": {
         "type": "object",
         "description": "Change against the previous round, over panellists who rated "
-        "the item (or the wording it replaced) in both.",
+        "the item in both, for an item whose wording is the same in both rounds; a reworded "
+        "item has comparison 'not comparable (reworded)' and no measure.",
         "required": ["n_paired", "pct_changed", "stable"],
         "properties": {
             "n_paired": INTEGER,
             "pct_changed": NUMBER,
             "mean_abs_change": NUMBER,
             "pct_region_changed": NUMBER,
+            "net_change": NUMBER,
             "wilcoxon_p": NUMBER,
             "stable": {"type": ["boolean", "null"]},
+            "comparison": {"type": "string"},
         },
     },
     "Item": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from delphi.consensus import ConsensusError, ConsensusSettings
 from delphi.consensus.definition import SETTINGS
+from delphi.consensus.stability import WILCOXON_WORDS
 from delphi.models import Study
 from delphi.studies.consensus import consensus_settings
 
@@ -52,10 +53,12 @@ def settings_columns(settings: dict) -> dict[str, object]:
             continue
         if setting.reported in ("low_region", "high_region"):
             value: object = region_text(regions.get(setting.reported))
+        elif not settings:
+            value = "" if setting.choices else None
         else:
-            value = settings.get(
-                setting.reported, settings.get(setting.engine, "" if setting.choices else None)
-            )
+            # A setting missing from a recorded definition took its default, as the engine
+            # reads the record (ConsensusSettings.from_dict).
+            value = settings.get(setting.reported, settings.get(setting.engine, setting.default))
         columns[setting.report_column] = value
     return columns
 
@@ -92,11 +95,8 @@ def describe_settings(settings: dict) -> list[str]:
         ),
     }
     words = [sentences.get(rule, f"Rule {rule}.")]
-    words.append(
-        f'Percentages are of ratings on the scale; "unable to rate" and missing answers '
-        f"are counted but not rated. An item needs at least {settings.get('min_ratings')} "
-        "ratings for any consensus."
-    )
+    words.append(_unable_sentence(settings))
+    words.append(f"An item needs at least {settings.get('min_ratings')} ratings for any consensus.")
     words.append(
         "Quantiles: "
         + QUANTILE_WORDS.get(settings.get("quantiles", ""), str(settings.get("quantiles")))
@@ -104,8 +104,50 @@ def describe_settings(settings: dict) -> list[str]:
     )
     if settings.get("per_group"):
         words.append("Consensus must also hold within every stakeholder group.")
-    words.append(
-        f"Stability: an item is stable when fewer than {settings.get('stability_max')}% "
-        "of the panellists who rated it in both rounds changed their rating."
-    )
+    words.extend(_stability_sentences(settings))
     return words
+
+
+def _unable_sentence(settings: dict) -> str:
+    if settings.get("unable_counts", "left_out") == "not_agreeing":
+        return (
+            "Percentages (the shares in the low, middle and high regions and the shares the "
+            "rule compares with its thresholds) are of the ratings on the scale plus the "
+            '"unable to rate" answers, which count as not agreeing: they join the denominator '
+            "and no region, so the three regions' shares add up to less than 100% when some "
+            "panellists were unable to rate. Missing answers are counted and enter no "
+            "percentage; medians, quartiles and the other statistics are of ratings on the "
+            "scale only."
+        )
+    return (
+        'Percentages are of ratings on the scale; "unable to rate" and missing answers are '
+        "counted but left out of every percentage and statistic."
+    )
+
+
+def _stability_sentences(settings: dict) -> list[str]:
+    """How stability between rounds was measured, decided and tested."""
+    net = (
+        "the net change of its distribution (half the sum of the absolute changes in the "
+        "percentage of ratings at each scale point; Scheibe, Skutsch & Schofer 1975)"
+    )
+    if settings.get("stability_measure", "panellists") == "net_change":
+        decided = (
+            f"an item is stable when {net} is below {settings.get('net_change_max', 15)}%; "
+            "the share of panellists who changed their rating is reported beside it."
+        )
+    else:
+        decided = (
+            f"an item is stable when fewer than {settings.get('stability_max')}% of the "
+            f"panellists who rated it in both rounds changed their rating; {net} is reported "
+            "beside it."
+        )
+    method = settings.get("wilcoxon", "exact_small_panels")
+    return [
+        "Stability is computed only for items whose wording is the same in both rounds, over "
+        "the panellists who rated the item on the scale in both; a reworded item is not "
+        "comparable with its earlier wording and is reported as not comparable (reworded).",
+        f"Stability: {decided}",
+        "The p-value of the change between rounds is the two-sided Wilcoxon signed-rank test "
+        f"(method: {method}), computed with {WILCOXON_WORDS.get(method, method)}.",
+    ]

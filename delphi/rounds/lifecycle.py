@@ -11,7 +11,7 @@ from datetime import datetime
 import numpy as np
 
 from delphi import audit
-from delphi.consensus import ConsensusError, stability, summarise
+from delphi.consensus import ConsensusError, ItemStability, stability, summarise
 from delphi.extensions import db
 from delphi.mail.outbox import queue_invitations
 from delphi.models import (
@@ -232,7 +232,8 @@ def close_round(round_: Round, *, by: StaffUser | None = None) -> Round:
 def _stability_against_previous(round_, matrix, settings) -> dict[int, dict]:
     """Stability of each item rated in this round and the previous one, keyed by item id.
 
-    A reworded item is compared with the wording it replaced.
+    Only an item whose wording is the same in both rounds is compared; a reworded item asks a
+    different question, so its record says it is not comparable and holds no measure.
     """
     previous = db.session.scalar(
         db.select(Round).filter_by(study_id=round_.study_id, number=round_.number - 1)
@@ -241,16 +242,25 @@ def _stability_against_previous(round_, matrix, settings) -> dict[int, dict]:
         return {}
     before = ratings_matrix(previous)
     previous_column = {item_id: j for j, item_id in enumerate(before.item_ids)}
+    wording, previous_wording = (
+        dict(
+            db.session.execute(
+                db.select(RoundItem.item_id, RoundItem.text).filter_by(round_id=r.id)
+            ).all()
+        )
+        for r in (round_, previous)
+    )
     items = {
         i.id: i for i in db.session.scalars(db.select(Item).where(Item.id.in_(matrix.item_ids)))
     }
-    pairs = []
+    pairs, reworded = [], {}
     for j, item_id in enumerate(matrix.item_ids):
-        old = item_id if item_id in previous_column else items[item_id].reworded_from_id
-        if old in previous_column:
-            pairs.append((j, previous_column[old], item_id))
+        if item_id in previous_column and wording[item_id] == previous_wording[item_id]:
+            pairs.append((j, previous_column[item_id], item_id))
+        elif item_id in previous_column or items[item_id].reworded_from_id in previous_column:
+            reworded[item_id] = ItemStability.not_comparable().to_dict()
     if not pairs:
-        return {}
+        return reworded
     # Align rows: panellists who submitted in both rounds.
     shared = [pid for pid in matrix.panellist_ids if pid in before.row_of]
     now_rows = [matrix.row_of[pid] for pid in shared]
@@ -258,7 +268,7 @@ def _stability_against_previous(round_, matrix, settings) -> dict[int, dict]:
     current = matrix.ratings[np.ix_(now_rows, [j for j, _, _ in pairs])]
     earlier = before.ratings[np.ix_(old_rows, [k for _, k, _ in pairs])]
     results = stability(earlier, current, settings)
-    return {
+    return reworded | {
         item_id: result.to_dict() for (_, _, item_id), result in zip(pairs, results, strict=True)
     }
 

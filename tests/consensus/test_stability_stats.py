@@ -39,6 +39,9 @@ def test_stability_by_hand():
     assert first.mean_abs_change == pytest.approx(0.6)  # (1 + 2) / 5
     assert first.pct_region_changed == 40.0  # 6 (middle) -> 7 (high), 8 (high) -> 6 (middle)
     assert first.stable is False
+    # Counts at 5-9 go from 1 1 1 1 1 to 1 1 2 0 1: two units of change, one net person-change
+    # of five panellists.
+    assert first.net_change == 20.0
     assert first.wilcoxon_p == stats.wilcoxon([5, 6, 7, 8, 9], [5, 7, 7, 6, 9]).pvalue
     # Six panellists kept 4: nothing changed, and the test has no nonzero difference.
     assert (same.n_paired, same.pct_changed, same.stable, same.wilcoxon_p) == (6, 0.0, True, None)
@@ -46,7 +49,9 @@ def test_stability_by_hand():
     assert (single.n_paired, single.pct_changed, single.wilcoxon_p) == (1, 100.0, None)
     assert single.pct_region_changed == 0.0
     assert nobody == ItemStability(n_paired=0, pct_changed=None, mean_abs_change=None,
-                                   pct_region_changed=None, wilcoxon_p=None, stable=None)
+                                   pct_region_changed=None, net_change=None, wilcoxon_p=None,
+                                   stable=None)
+    assert nobody.comparison == "same wording"
 
 
 @pytest.mark.parametrize("changed, stability_max, stable", [
@@ -82,7 +87,8 @@ def test_record_round_trips_through_json():
         record = json.loads(json.dumps(result.to_dict()))
         assert ItemStability.from_dict(record) == result
         assert list(record) == ["n_paired", "pct_changed", "mean_abs_change",
-                                "pct_region_changed", "wilcoxon_p", "stable"]
+                                "pct_region_changed", "net_change", "wilcoxon_p", "stable",
+                                "comparison"]
 
 
 @pytest.mark.parametrize("before, after", [

@@ -39,7 +39,9 @@ def _form(**changes) -> dict:
         "title": "Bounds", "slug": "bounds", "scale_min": "1", "scale_max": "9",
         "consensus_rule": "comet", "quantile_method": "linear", "agreement_pct": "70",
         "opposite_max_pct": "15", "percent_threshold": "75", "min_ratings": "5",
-        "stability_max_pct": "15", "min_group_size": "5",
+        "stability_max_pct": "15", "unable_counts": "left_out",
+        "stability_measure": "panellists", "net_change_max_pct": "15",
+        "wilcoxon_method": "exact_small_panels", "min_group_size": "5",
     }
     form.update(changes)
     return form

@@ -22,7 +22,9 @@ def settings_form(**changes) -> dict:
         "scale_labels": "1 = Not important\n9 = Critical", "consensus_rule": "comet",
         "quantile_method": "linear", "low_to": "", "high_from": "", "agreement_pct": "70",
         "opposite_max_pct": "15", "percent_threshold": "75", "iqr_max": "",
-        "min_ratings": "5", "stability_max_pct": "15", "min_group_size": "5",
+        "min_ratings": "5", "stability_max_pct": "15", "unable_counts": "left_out",
+        "stability_measure": "panellists", "net_change_max_pct": "15",
+        "wilcoxon_method": "exact_small_panels", "min_group_size": "5",
         "reminder_days": "7, 2",
     }
     form.update(changes)

@@ -19,7 +19,9 @@ def study_form(**changes) -> dict:
         "unable_to_rate": "y", "consensus_rule": "comet", "quantile_method": "linear",
         "low_to": "", "high_from": "", "agreement_pct": "70", "opposite_max_pct": "15",
         "percent_threshold": "75", "iqr_max": "", "min_ratings": "5",
-        "stability_max_pct": "15", "min_group_size": "5", "reminder_days": "7, 2",
+        "stability_max_pct": "15", "unable_counts": "left_out",
+        "stability_measure": "panellists", "net_change_max_pct": "15",
+        "wilcoxon_method": "exact_small_panels", "min_group_size": "5", "reminder_days": "7, 2",
         "time_zone": "Europe/London",
     }
     form.update(changes)
@@ -126,7 +128,9 @@ def test_after_round_one_opens_the_definition_is_locked(client, db, login_as, ma
                               consensus_rule=None, quantile_method=None, low_to=None,
                               high_from=None, agreement_pct=None, opposite_max_pct=None,
                               percent_threshold=None, iqr_max=None, min_ratings=None,
-                              stability_max_pct=None)
+                              stability_max_pct=None, unable_counts=None,
+                              stability_measure=None, net_change_max_pct=None,
+                              wilcoxon_method=None)
     assert client.post("/console/studies/care-planning/setup",
                        data=browser_form).status_code == 302
     assert _study(db).title == "Renamed"

@@ -275,3 +275,24 @@ def test_the_review_of_round_2_shows_stability(db, client, login_as, closed, sub
     response = client.get(state.url("rounds.review", number=2))
     assert response.status_code == 200
     assert "Stability since round 1 not stable: 16.7% of 6 changed" in text(response)
+
+
+def test_the_review_of_round_2_does_not_compare_a_rewording(db, client, login_as, closed,
+                                                            submit, text):
+    from delphi.rounds.lifecycle import close_round
+    from delphi.rounds.review import launch_next_round, reword_item
+
+    state = closed()
+    reword_item(_item(db, "S1.3"), "Guidance item 1.3, reworded.", reason="Ambiguous.")
+    round_2 = launch_next_round(state.study)
+    new_code = next(ri.code for ri in round_2.round_items if ri.code != "S1.3")
+    # Everyone rates the new wording as they rated the old: nothing would look changed.
+    for k, panellist in enumerate(state.panel):
+        submit(round_2, panellist, {new_code: [1, 5, 9, 5, 5, 9][k]})
+    close_round(round_2)
+    db.session.commit()
+    login_as("coordinator", studies=[state.study])
+    response = client.get(state.url("rounds.review", number=2))
+    assert response.status_code == 200
+    assert "Stability since round 1 not comparable (reworded)" in text(response)
+    assert "stable: 0% of 6 changed" not in text(response)

@@ -118,9 +118,13 @@ def test_two_rounds_through_the_cli(cli, write_file, imported_study, db):
     assert round_two.state is RoundState.CLOSED
     for round_item in round_two.round_items:
         _check_summary(round_item.summary, ROUND_TWO[round_item.code])
-    previous = {"S1.1": "S1.1", "S2.1": "S2.1", "S2.2-v2": "S2.2"}
-    for round_item in round_two.round_items:
-        before, after = ROUND_ONE[previous[round_item.code]], ROUND_TWO[round_item.code]
+    # Stability compares like with like: S2.2-v2 is a new wording of S2.2, so not comparable.
+    reworded = round_two.round_items[2].stability
+    assert reworded["comparison"] == "not comparable (reworded)"
+    assert reworded["n_paired"] == 0 and reworded["stable"] is None
+    assert reworded["pct_changed"] is None and reworded["wilcoxon_p"] is None
+    for round_item in round_two.round_items[:2]:
+        before, after = ROUND_ONE[round_item.code], ROUND_TWO[round_item.code]
         both = [(b, a) for b, a in zip(before, after) if isinstance(b, int) and isinstance(a, int)]
         changed = sum(b != a for b, a in both)
         stability = round_item.stability
@@ -131,7 +135,8 @@ def test_two_rounds_through_the_cli(cli, write_file, imported_study, db):
             sum(abs(a - b) for b, a in both) / len(both))
         # Stable when fewer than the study's 15% changed their rating.
         assert stability["stable"] is (changed / len(both) < 0.15)
-    assert [ri.stability["stable"] for ri in round_two.round_items] == [True, False, False]
+        assert stability["comparison"] == "same wording"
+    assert [ri.stability["stable"] for ri in round_two.round_items] == [True, False, None]
     # Round 1's frozen numbers did not move when round 2 closed.
     for round_item in _round(db, 1).round_items:
         _check_summary(round_item.summary, ROUND_ONE[round_item.code])
