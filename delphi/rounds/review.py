@@ -91,6 +91,7 @@ def reword_item(
         origin=ItemOrigin.REWORDING,
         reworded_from=old,
         rewording_reason=reason,
+        explanation=old.explanation,  # kept: it explains what the item is about
     )
     db.session.add(new)
     round_item.decision = Decision.REWORDED

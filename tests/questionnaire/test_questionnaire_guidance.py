@@ -147,3 +147,26 @@ def test_items_and_sections_default_to_no_guidance(db, make_study):
     db.session.commit()
     assert db.session.scalar(db.select(Section.guidance).limit(1)) == ""
     assert db.session.scalar(db.select(Item.explanation).limit(1)) == ""
+
+
+def test_a_new_wording_keeps_the_explanation_and_round_two_shows_it(db, client, round_one,
+                                                                    submit):
+    from delphi.rounds.review import launch_next_round, reword_item
+
+    setting = round_one()
+    item = setting.study.sections[0].items[1]
+    item.explanation = "Said *plainly*."
+    for k, panellist in enumerate(setting.panel):
+        submit(setting.round, panellist, {ri.code: [1, 5, 9][k % 3]
+                                          for ri in setting.round.round_items})
+    close_round(setting.round)
+    old = next(ri for ri in setting.round.round_items if ri.item_id == item.id)
+    new = reword_item(old, "A clearer wording.", reason="Vague.")
+    launch_next_round(setting.study)
+    db.session.commit()
+
+    page = client.get(setting.url("/round/2/section/1")).get_data(as_text=True)
+
+    assert new.explanation == "Said *plainly*."
+    block = page[page.index("A clearer wording."):]
+    assert block.index("Said <em>plainly</em>.") < block.index("</fieldset>")
