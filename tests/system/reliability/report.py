@@ -35,9 +35,9 @@ REVIEW_CASES = [
     ("Another study's e-mail files on the Messages page (slug prefixes, renames, erasure)",
      ["tests/system/security/test_mail_files.py"]),
     ("`delphi tick` and every other command run through the installed entry point",
-     ["tests/system/cli/test_entry_point.py", "tests/console/test_console_tick.py"]),
+     ["tests/system/cli/test_entry_point.py", "tests/test_scheduling_tick.py"]),
     ("A line break in an e-mail header value (title, subjects): refused at input; the sender "
-     "fails that message alone", ["tests/console/test_console_mail_unsendable.py",
+     "fails that message alone", ["tests/mail/test_mail_unsendable.py",
                                   "tests/console/test_console_input_rules.py",
                                   "tests/studies/test_study_file_rules.py"]),
     ("Staff account enumeration by timing; password spraying from one address",
@@ -47,7 +47,7 @@ REVIEW_CASES = [
     ("Staff sessions replayed after sign-out, a password or role change, sign-out everywhere",
      ["tests/system/security/test_staff_sessions.py"]),
     ("Derived text longer than its column (a 300-character title, long codes, audit targets)",
-     ["tests/console/test_console_input_rules.py", "tests/console/test_console_staff.py"]),
+     ["tests/console/test_console_input_rules.py", "tests/auth/test_staff_accounts.py"]),
     ("Rate limits behind a proxy, unknown links against valid ones, several workers on "
      "in-memory counts", ["tests/system/security/test_rate_limits.py",
                           "tests/system/security/test_production_settings.py"]),
@@ -74,7 +74,7 @@ REVIEW_CASES = [
      "and over-long comments in a responses file; a 412-character staff e-mail",
      ["tests/questionnaire/test_questionnaire_access.py",
       "tests/reports/test_reports_content_types.py", "tests/rounds/test_responses_import.py",
-      "tests/console/test_console_staff.py"]),
+      "tests/auth/test_staff_accounts.py"]),
 ]
 
 
