@@ -1,5 +1,5 @@
 """The set-up form offers how "unable to rate" counts, the stability measure and threshold and
-the Wilcoxon variant; they lock with the definition at round 1."""
+the Wilcoxon variant, each with its help text; they lock with the definition at round 1."""
 from __future__ import annotations
 
 import html
@@ -23,10 +23,13 @@ def _study(db) -> Study | None:
     return db.session.scalar(db.select(Study).filter_by(slug="methods"))
 
 
-def test_the_form_offers_each_choice_and_saves_it(client, db, login_as):
+def test_the_form_explains_each_choice_and_saves_it(client, db, login_as):
     login_as("admin")
     page = html.unescape(client.get("/console/studies/new").get_data(as_text=True))
     assert "How “unable to rate” counts in percentages" in page
+    assert "Counted as not agreeing: “unable to rate” answers join the denominator" in page
+    assert "an item is stable when its distribution changed by less than this share" in page
+    assert "the two differ on small panels" in page
     assert "Net change: the change in the distribution (Scheibe et al. 1975)" in page
     assert "Normal approximation throughout (as SPSS)" in page
 
