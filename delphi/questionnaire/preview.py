@@ -4,8 +4,8 @@ has answered nothing sees them, that write nothing.
 The welcome page, the sections and the review page come from the questionnaire's own views and
 templates (``render_welcome``, ``render_section``, ``render_review``), with their links turned
 into the preview's and a banner saying what this is. From round 2 each item shows the frozen
-feedback of the round before. Answers posted through the preview are read and checked as the
-questionnaire reads them, then dropped; autosave and submit say that nothing was saved.
+feedback of the round before. Answers posted through the preview are dropped unread: the section's
+buttons move between its pages, and autosave and submit say that nothing was saved.
 
 A round that does not exist yet (round 1 before it opens, the next round after a review) is
 built in the request's transaction exactly as opening it would build it; every preview request
@@ -22,7 +22,7 @@ from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.models import Panellist, Response, ResponseStatus, Round, RoundState, Study
 from delphi.questionnaire.review_views import render_review
-from delphi.questionnaire.views import parse_or_400, render_section, render_welcome
+from delphi.questionnaire.views import render_section, render_welcome
 from delphi.questionnaire.visit import Questionnaire, Visit, agreed_items, load_questionnaire
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import add_round_items
@@ -124,22 +124,11 @@ def welcome(questionnaire: Questionnaire, context: dict):
 
 @previewing
 def section(questionnaire: Questionnaire, context: dict, index: int):
-    """The section as a panellist sees it; a post is checked as theirs is, then dropped."""
+    """The section as a panellist sees it; a post only moves to the page its button asks for
+    (a round built for the preview gets new item ids on every request, so posted answers could
+    not even be matched to its items)."""
     if request.method == "GET":
         return render_section(questionnaire, index, "", **context)
-    posted = parse_or_400(questionnaire)
-    if posted.problems:
-        values = {answer.round_item_id: answer for answer in posted.answers}
-        return render_section(
-            questionnaire,
-            index,
-            "",
-            values=values,
-            comments=posted.section_comments,
-            problems=posted.problems,
-            status=422,
-            **context,
-        )
     flash(NOTHING_SAVED, "info")
     return redirect(_next_page(questionnaire, index, request.form.get("action", "save")))
 

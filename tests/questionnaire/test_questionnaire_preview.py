@@ -67,21 +67,6 @@ def test_round_one_before_it_opens_is_shown_as_panellists_will_see_it_and_nothin
     assert db.session.scalar(sa.select(sa.func.count(Round.id))) == 0
 
 
-def test_a_post_with_a_text_that_cannot_be_stored_is_shown_back_as_to_a_panellist(
-        client, db, make_study, login_as):
-    study = make_study()
-    login_as("coordinator", studies=[study])
-    page = client.get(_preview(study, 1, "/section/1")).get_data(as_text=True)
-    item_id = re.search(r'name="rating-(\d+)"', page).group(1)
-    before = _every_row(db)
-    refused = client.post(_preview(study, 1, "/section/1"),
-                          data={f"comment-{item_id}": "bad\x00text", "action": "save"})
-    assert refused.status_code == 422
-    assert "Your answers were not saved: 1 text to correct" in _said(refused)
-    assert BANNER in _said(refused)
-    assert _every_row(db) == before
-
-
 def test_the_open_round_two_shows_the_frozen_feedback_and_writes_nothing(client, db, round_two,
                                                                           login_as):
     setting = round_two()
