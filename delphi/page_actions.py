@@ -23,7 +23,7 @@ T = TypeVar("T")
 def carry_out(
     operation: Callable[[], T],
     *,
-    done: str | Callable[[T], str],
+    done: str | Callable[[T], str] | None,
     to: str | Callable[[T], str],
     form: FlaskForm | None = None,
     field: str | None = None,
@@ -33,8 +33,8 @@ def carry_out(
     """Run ``operation()`` as the request's one change.
 
     Done: commit, flash ``done`` (a message, or a function of the operation's result called
-    after the commit) in ``category`` and return a redirect to ``to`` (a URL, or a function of
-    the result).
+    after the commit; None flashes nothing) in ``category`` and return a redirect to ``to`` (a
+    URL, or a function of the result).
 
     Refused: roll back everything the request wrote, then show the refusal in the first of
     these ways that applies:
@@ -62,5 +62,7 @@ def carry_out(
         assert isinstance(to, str), "a refusal without a form redirects to a fixed URL"
         return redirect(to)
     db.session.commit()
-    flash(done(result) if callable(done) else done, category)
+    message = done(result) if callable(done) else done
+    if message is not None:
+        flash(message, category)
     return redirect(to(result) if callable(to) else to)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -10,6 +10,8 @@ from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Item, RoundItem, Section, Study
+from delphi.page_actions import carry_out
+from delphi.refusal import Refused
 from delphi.studies.forms import ExplanationForm, ItemForm, ItemsImportForm, SectionForm
 from delphi.studies.items_import import (
     COLUMNS,
@@ -19,7 +21,6 @@ from delphi.studies.items_import import (
     import_items,
 )
 from delphi.studies.operations import (
-    SetupError,
     add_item,
     add_section,
     item_shown,
@@ -71,9 +72,8 @@ def _page(
     ), status
 
 
-def _refused(form, error: SetupError) -> None:
-    db.session.rollback()
-    form[error.field or "code"].errors.append(str(error))
+def _to_content(study: Study, anchor: str | None = None) -> str:
+    return url_for("studies.content", slug=study.slug, _anchor=anchor)
 
 
 @study_required
@@ -86,16 +86,17 @@ def content(study: Study):
 def new_section(study: Study):
     form = SectionForm(prefix="section")
     if form.validate_on_submit():
-        try:
-            add_section(
+        redirected = carry_out(
+            lambda: add_section(
                 study, code=form.code.data.strip(), title=form.title.data.strip(), by=current_user
-            )
-        except SetupError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(f"Section {form.code.data} added.", "info")
-            return redirect(url_for("studies.content", slug=study.slug))
+            ),
+            done=f"Section {form.code.data} added.",
+            to=_to_content(study),
+            form=form,
+            field="code",
+        )
+        if redirected:
+            return redirected
     return _page(study, section_form=form, status=400)
 
 
@@ -107,20 +108,21 @@ def edit_section(study: Study, section_id: int):
     )
     previewing = request.form.get("action") == "preview"
     if form.validate_on_submit() and not previewing:
-        try:
-            update_section(
+        redirected = carry_out(
+            lambda: update_section(
                 section,
                 code=form.code.data.strip(),
                 title=form.title.data.strip(),
                 guidance=(form.guidance.data or "").strip(),
                 by=current_user,
-            )
-        except SetupError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(f"Section {section.code} saved.", "info")
-            return redirect(url_for("studies.content", slug=study.slug))
+            ),
+            done=lambda _: f"Section {section.code} saved.",
+            to=_to_content(study),
+            form=form,
+            field="code",
+        )
+        if redirected:
+            return redirected
     status = 400 if form.errors else 200
     return render_template(
         "console/section_form.html",
@@ -136,20 +138,21 @@ def edit_section(study: Study, section_id: int):
 def new_item(study: Study):
     form = ItemForm(prefix="item", sections=_section_choices(study))
     if form.validate_on_submit():
-        try:
-            add_item(
+        redirected = carry_out(
+            lambda: add_item(
                 _section(study, form.section.data),
                 code=form.code.data.strip(),
                 text=form.text.data.strip(),
                 explanation=(form.explanation.data or "").strip(),
                 by=current_user,
-            )
-        except SetupError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(f"Item {form.code.data} added.", "info")
-            return redirect(url_for("studies.content", slug=study.slug))
+            ),
+            done=f"Item {form.code.data} added.",
+            to=_to_content(study),
+            form=form,
+            field="code",
+        )
+        if redirected:
+            return redirected
     return _page(study, item_form=form, status=400)
 
 
@@ -161,23 +164,26 @@ def import_items_view(study: Study):
     if not form.validate_on_submit():
         return _page(study, items_form=form, status=400)
     data, filename = form.source()
-    try:
-        imported = import_items(study, data, filename, by=current_user)
-    except ItemsLocked as error:
-        db.session.rollback()
-        return _page(study, items_form=form, problems=[str(error)], status=409)
-    except InvalidFile as error:
-        db.session.rollback()
-        problems = [problem.describe(error.filename) for problem in error.problems]
-        return _page(study, items_form=form, problems=problems, status=400)
-    db.session.commit()
-    created = ", ".join(section.code for section in imported.new_sections)
-    flash(
-        f"{len(imported.items)} items imported from {filename}"
-        + (f"; new sections: {created}." if created else "."),
-        "info",
+
+    def listed(error: Refused):
+        if isinstance(error, InvalidFile):
+            problems = [problem.describe(error.filename) for problem in error.problems]
+            return _page(study, items_form=form, problems=problems, status=400)
+        status = 409 if isinstance(error, ItemsLocked) else 400
+        return _page(study, items_form=form, problems=[str(error)], status=status)
+
+    def imported_words(imported) -> str:
+        created = ", ".join(section.code for section in imported.new_sections)
+        return f"{len(imported.items)} items imported from {filename}" + (
+            f"; new sections: {created}." if created else "."
+        )
+
+    return carry_out(
+        lambda: import_items(study, data, filename, by=current_user),
+        done=imported_words,
+        to=_to_content(study),
+        refused=listed,
     )
-    return redirect(url_for("studies.content", slug=study.slug))
 
 
 @study_required
@@ -197,21 +203,22 @@ def edit_item(study: Study, item_id: int):
         },
     )
     if form.validate_on_submit():
-        try:
-            update_item(
+        redirected = carry_out(
+            lambda: update_item(
                 item,
                 code=form.code.data.strip(),
                 text=form.text.data.strip(),
                 section=_section(study, form.section.data),
                 explanation=(form.explanation.data or "").strip(),
                 by=current_user,
-            )
-        except SetupError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(f"Item {item.code} saved.", "info")
-            return redirect(url_for("studies.content", slug=study.slug))
+            ),
+            done=lambda _: f"Item {item.code} saved.",
+            to=_to_content(study),
+            form=form,
+            field="code",
+        )
+        if redirected:
+            return redirected
     status = 400 if form.errors else 200
     return render_template(
         "console/item_form.html", study=study, item=item, form=form, shown=shown
@@ -222,15 +229,15 @@ def _edit_explanation(study: Study, item: Item):
     """A shown item's page: its wording as rated, and its explanation, which may change."""
     form = ExplanationForm(data={"explanation": item.explanation})
     if form.validate_on_submit():
-        try:
-            set_explanation(item, (form.explanation.data or "").strip(), by=current_user)
-        except SetupError as error:
-            db.session.rollback()
-            form.explanation.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"The explanation of item {item.code} saved.", "info")
-            return redirect(url_for("studies.content", slug=study.slug))
+        redirected = carry_out(
+            lambda: set_explanation(item, (form.explanation.data or "").strip(), by=current_user),
+            done=f"The explanation of item {item.code} saved.",
+            to=_to_content(study),
+            form=form,
+            field="explanation",
+        )
+        if redirected:
+            return redirected
     status = 400 if form.errors else 200
     return render_template(
         "console/item_form.html", study=study, item=item, form=form, shown=True
@@ -247,33 +254,37 @@ def _direction() -> str:
     return direction
 
 
-def _button_refused(study: Study, error: SetupError):
-    """A button's change was refused (the study is complete): the page again, saying why."""
-    db.session.rollback()
-    flash(str(error), "error")
-    return _page(study, status=409)
+def _button_refused(study: Study):
+    """How a button's refused change (the study is complete) is shown: the page again, saying
+    why."""
+
+    def page(error: Refused):
+        flash(str(error), "error")
+        return _page(study, status=409)
+
+    return page
 
 
 @study_required
 def move_section_view(study: Study, section_id: int):
     section = _section(study, section_id)
-    try:
-        move_section(section, _direction(), by=current_user)
-    except SetupError as error:
-        return _button_refused(study, error)
-    db.session.commit()
-    return redirect(url_for("studies.content", slug=study.slug, _anchor=f"section-{section.id}"))
+    return carry_out(
+        lambda: move_section(section, _direction(), by=current_user),
+        done=None,
+        to=_to_content(study, f"section-{section.id}"),
+        refused=_button_refused(study),
+    )
 
 
 @study_required
 def move_item_view(study: Study, item_id: int):
     item = _item(study, item_id)
-    try:
-        move_item(item, _direction(), by=current_user)
-    except SetupError as error:
-        return _button_refused(study, error)
-    db.session.commit()
-    return redirect(url_for("studies.content", slug=study.slug, _anchor=f"item-{item.id}"))
+    return carry_out(
+        lambda: move_item(item, _direction(), by=current_user),
+        done=None,
+        to=_to_content(study, f"item-{item.id}"),
+        refused=_button_refused(study),
+    )
 
 
 @study_required
@@ -281,10 +292,9 @@ def retire_item(study: Study, item_id: int):
     """Retire an item (or, with ``restore``, bring it back) for rounds not yet prepared."""
     item = _item(study, item_id)
     retire = request.form.get("restore") is None
-    try:
-        set_retired(item, retire, by=current_user)
-    except SetupError as error:
-        return _button_refused(study, error)
-    db.session.commit()
-    flash(f"Item {item.code} {'retired' if retire else 'restored'}.", "info")
-    return redirect(url_for("studies.content", slug=study.slug, _anchor=f"item-{item.id}"))
+    return carry_out(
+        lambda: set_retired(item, retire, by=current_user),
+        done=f"Item {item.code} {'retired' if retire else 'restored'}.",
+        to=_to_content(study, f"item-{item.id}"),
+        refused=_button_refused(study),
+    )
