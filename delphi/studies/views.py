@@ -12,9 +12,10 @@ from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Study
+from delphi.page_actions import carry_out
 from delphi.studies.export import export_study_file
 from delphi.studies.forms import StudyForm, UploadForm, format_scale_labels
-from delphi.studies.operations import LOCKED_FIELDS, SetupError, create_study, update_study
+from delphi.studies.operations import LOCKED_FIELDS, create_study, update_study
 from delphi.studies.study_file import import_study_file, parse_study_file
 
 
@@ -43,14 +44,15 @@ def _defaults() -> dict:
 def new_study():
     form = StudyForm(data=_defaults())
     if form.validate_on_submit():
-        try:
-            study = create_study(form.values(), by=current_user)
-        except SetupError as error:
-            form[error.field or "title"].errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Study {study.title} created. Add its sections and items next.", "info")
-            return redirect(url_for("studies.content", slug=study.slug))
+        redirected = carry_out(
+            lambda: create_study(form.values(), by=current_user),
+            done=lambda study: f"Study {study.title} created. Add its sections and items next.",
+            to=lambda study: url_for("studies.content", slug=study.slug),
+            form=form,
+            field="title",
+        )
+        if redirected:
+            return redirected
     status = 400 if form.errors else 200
     return render_template("console/study_form.html", form=form, study=None, locked=False), status
 
@@ -83,15 +85,15 @@ def setup(study: Study):
         form = StudyForm(data=_form_data(study))
     status = 200
     if form.validate_on_submit():
-        try:
-            changed = update_study(study, form.values(), by=current_user)
-        except SetupError as error:
-            db.session.rollback()
-            form[error.field or "title"].errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Settings saved." if changed else "Nothing changed.", "info")
-            return redirect(url_for("studies.setup", slug=study.slug))
+        redirected = carry_out(
+            lambda: update_study(study, form.values(), by=current_user),
+            done=lambda changed: "Settings saved." if changed else "Nothing changed.",
+            to=url_for("studies.setup", slug=study.slug),
+            form=form,
+            field="title",
+        )
+        if redirected:
+            return redirected
     if form.errors:
         status = 400
     return render_template("console/study_form.html", form=form, study=study, locked=locked), status
