@@ -10,9 +10,10 @@ from werkzeug.datastructures import Headers
 from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.models import DocumentKind, Section, Study, StudyDocument
+from delphi.page_actions import carry_out
+from delphi.refusal import Refused
 from delphi.studies.documents import (
     DOCUMENT_MAX_BYTES,
-    DocumentRefused,
     attach_file,
     attach_link,
     document_of,
@@ -55,12 +56,13 @@ def add_document(study: Study):
         section = db.first_or_404(
             db.select(Section).filter_by(id=form.section.data, study_id=study.id)
         )
-    try:
+
+    def attach() -> StudyDocument:
         if form.file.data:
             upload = form.file.data
             data = upload.read()
             upload.close()  # a large upload is a temporary file: closed once read
-            document = attach_file(
+            return attach_file(
                 study,
                 title=form.title.data,
                 filename=upload.filename or "document",
@@ -68,19 +70,18 @@ def add_document(study: Study):
                 section=section,
                 by=current_user,
             )
-        else:
-            document = attach_link(
-                study, title=form.title.data, url=form.url.data, section=section, by=current_user
-            )
-    except DocumentRefused as error:
-        db.session.rollback()
-        form[error.field if error.field in ("file", "url", "title") else "file"].errors.append(
-            str(error)
+        return attach_link(
+            study, title=form.title.data, url=form.url.data, section=section, by=current_user
         )
-        return _page(study, form, 400)
-    db.session.commit()
-    flash(f"{document.title} attached.", "info")
-    return redirect(url_for("studies.documents", slug=study.slug))
+
+    redirected = carry_out(
+        attach,
+        done=lambda document: f"{document.title} attached.",
+        to=url_for("studies.documents", slug=study.slug),
+        form=form,
+        field="file",
+    )
+    return redirected or _page(study, form, 400)
 
 
 @study_required
@@ -89,15 +90,17 @@ def delete_document(study: Study, document_id: int):
     if document is None:
         abort(404)
     title = document.title
-    try:
-        remove_document(document, by=current_user)
-    except DocumentRefused as error:
-        db.session.rollback()
+
+    def refused(error: Refused):
         flash(str(error), "error")
         return _page(study, _form(study), 409)
-    db.session.commit()
-    flash(f"{title} deleted.", "info")
-    return redirect(url_for("studies.documents", slug=study.slug))
+
+    return carry_out(
+        lambda: remove_document(document, by=current_user),
+        done=f"{title} deleted.",
+        to=url_for("studies.documents", slug=study.slug),
+        refused=refused,
+    )
 
 
 @study_required
