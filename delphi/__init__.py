@@ -101,6 +101,7 @@ def _end_session(error: BaseException | None) -> None:
 def register_blueprints(app: Flask) -> None:
     from delphi.audit.blueprint import blueprint as audit
     from delphi.auth.blueprint import blueprint as auth
+    from delphi.consent.blueprint import blueprint as consent
     from delphi.console.blueprint import blueprint as console
     from delphi.home import blueprint as home
     from delphi.mail.blueprint import blueprint as mail
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(console)
     app.register_blueprint(studies)
     app.register_blueprint(panel)
+    app.register_blueprint(consent)
     app.register_blueprint(mail)
     app.register_blueprint(audit)
     app.register_blueprint(questionnaire)

@@ -23,12 +23,14 @@ def record(
     target: str = "",
     before: dict | None = None,
     after: dict | None = None,
+    actor: str | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction. ``by`` None means the command line."""
+    """Add an audit event to the current transaction. ``by`` None means the command line, unless
+    ``actor`` names who acted (a panellist through their link)."""
     event = AuditEvent(
         study=study,
         staff_id=by.id if by is not None else None,
-        actor=by.email if by is not None else COMMAND_LINE,
+        actor=by.email if by is not None else (actor or COMMAND_LINE),
         action=action,
         target=_fitted(target, string_length(AuditEvent.__table__.c.target)),
         before=before,

@@ -15,6 +15,7 @@ STUDY_PAGES = [
     ("Content", "studies.content"),
     ("Documents", "studies.documents"),
     ("Panel", "panel.panel"),
+    ("Consent", "consent.consent_page"),
     ("Messages", "mail.messages"),
     ("Rounds", "rounds.dashboard"),
     ("Review", "rounds.review"),

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from delphi.auth.accounts import create_staff, find_staff
+from delphi.demo.consultation import agree_and_answer, backdate_consent
 from delphi.demo.document import attach_overview
 from delphi.demo.simulate import Simulation, load_plan
 from delphi.extensions import db
@@ -66,6 +67,7 @@ def load_demo() -> LoadedDemo:
     attach_overview(study, by=admin)
     panellists = import_panel(study, PANEL_FILE.read_bytes(), PANEL_FILE.name, by=admin)
     simulation = Simulation(load_plan(), study, panellists, by=admin)
+    agree_and_answer(study, panellists, set(simulation.plan.participation["round1_not_started"]))
 
     round_one = open_round(study, closes_at=utcnow() + timedelta(days=21), by=admin)
     simulation.answer_round_one(round_one)
@@ -76,6 +78,7 @@ def load_demo() -> LoadedDemo:
     )
     simulation.answer_round_two(round_one, round_two)
     simulation.backdate(round_one, round_two)
+    backdate_consent(study, round_one)
     return LoadedDemo(study, admin.email, password, _sample_links(round_two))
 
 

@@ -2,6 +2,15 @@
 
 from delphi.models.audit import AuditEvent
 from delphi.models.base import utcnow
+from delphi.models.consent import (
+    BackgroundAnswer,
+    BackgroundQuestion,
+    ConsentEvent,
+    ConsentEventKind,
+    ConsentVersion,
+    QuestionKind,
+    WithdrawalRule,
+)
 from delphi.models.documents import DocumentKind, StudyDocument
 from delphi.models.mail import MessageStatus, OutboxMessage
 from delphi.models.panel import Panellist
@@ -36,8 +45,13 @@ from delphi.models.study import (
 
 __all__ = [
     "AuditEvent",
+    "BackgroundAnswer",
+    "BackgroundQuestion",
     "CommentFeedback",
     "ConsensusRule",
+    "ConsentEvent",
+    "ConsentEventKind",
+    "ConsentVersion",
     "Decision",
     "DocumentKind",
     "Item",
@@ -46,6 +60,7 @@ __all__ = [
     "OutboxMessage",
     "Panellist",
     "QuantileMethod",
+    "QuestionKind",
     "Rating",
     "Response",
     "ResponseStatus",
@@ -65,6 +80,7 @@ __all__ = [
     "SuggestionStatus",
     "UnableCounts",
     "WilcoxonMethod",
+    "WithdrawalRule",
     "study_staff",
     "utcnow",
 ]

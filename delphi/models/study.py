@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from delphi.consensus.definition import BY_COLUMN
 from delphi.extensions import db
 from delphi.models.base import Model, UTCDateTime, check, enum_column, utcnow
+from delphi.models.consent import WithdrawalRule
 from delphi.validation import DEFAULT_TIME_ZONE
 
 if TYPE_CHECKING:
@@ -198,6 +199,12 @@ class Study(Model):
     invitation_body: Mapped[str | None] = mapped_column(Text)
     reminder_subject: Mapped[str | None] = mapped_column(String(300))
     reminder_body: Mapped[str | None] = mapped_column(Text)
+    # What happens to a panellist's answers when they withdraw consent; shown on the sheet.
+    withdrawal_rule: Mapped[WithdrawalRule] = mapped_column(
+        enum_column(WithdrawalRule, "withdrawal_rule"),
+        default=WithdrawalRule.KEEP,
+        server_default=WithdrawalRule.KEEP.value,
+    )
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="study", order_by="Section.position", cascade="all, delete-orphan"

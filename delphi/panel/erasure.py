@@ -2,10 +2,11 @@
 
 What goes: the name and e-mail address, the personal link (a new random one replaces it, and an
 erased panellist's link opens nothing), every comment, reason and section comment they wrote in
-any round, their authorship of suggestions, their answers to a round that is still open (never
-counted yet), the messages still waiting in the outbox, the address, subject and body of
-messages already sent (which carried their name), and the files those messages were written to
-when no SMTP server is configured (which hold the address and the personal link).
+any round, their answers to the background questions, their authorship of suggestions, their
+answers to a round that is still open (never counted yet), the messages still waiting in the
+outbox, the address, subject and body of messages already sent (which carried their name), and
+the files those messages were written to when no SMTP server is configured (which hold the
+address and the personal link).
 
 What stays: their pseudonymous ratings in closed rounds. Those rounds' frozen summaries were
 computed from them, were fed back to the panel and may be published; the next round's stability
@@ -22,6 +23,7 @@ from delphi import audit
 from delphi.extensions import db
 from delphi.mail.sender import message_file
 from delphi.models import (
+    BackgroundAnswer,
     MessageStatus,
     OutboxMessage,
     Panellist,
@@ -56,8 +58,11 @@ class Erasure:
         return dict(self.__dict__)
 
 
-def erase_panellist(panellist: Panellist, *, by: StaffUser | None = None) -> Erasure:
-    """Erase the panellist's personal data as described above (flushed, not committed)."""
+def erase_panellist(
+    panellist: Panellist, *, by: StaffUser | None = None, actor: str | None = None
+) -> Erasure:
+    """Erase the panellist's personal data as described above (flushed, not committed);
+    ``actor`` names who asked when it is not staff (the panellist, withdrawing consent)."""
     if panellist.erased_at is not None:
         raise RoundError(
             f"{panellist.pseudonym} was already erased on {panellist.erased_at:%d %B %Y}."
@@ -79,6 +84,7 @@ def erase_panellist(panellist: Panellist, *, by: StaffUser | None = None) -> Era
         .values(panellist_id=None)
     )
     dropped, scrubbed = _erase_messages(panellist)
+    db.session.execute(db.delete(BackgroundAnswer).filter_by(panellist_id=panellist.id))
     ratings_kept = (
         db.session.scalar(
             db.select(db.func.count(Rating.id)).where(Rating.response_id.in_(kept_ids))
@@ -95,6 +101,7 @@ def erase_panellist(panellist: Panellist, *, by: StaffUser | None = None) -> Era
         "panellist.erase",
         study=panellist.study,
         by=by,
+        actor=actor,
         target=panellist.pseudonym,
         after=erasure.as_dict(),
     )

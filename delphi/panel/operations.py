@@ -87,8 +87,11 @@ def update_panellist(
     db.session.flush()
 
 
-def withdraw(panellist: Panellist, *, by: StaffUser | None = None) -> None:
-    """Withdraw a panellist: no more invitations or reminders from now on."""
+def withdraw(
+    panellist: Panellist, *, by: StaffUser | None = None, actor: str | None = None
+) -> None:
+    """Withdraw a panellist: no more invitations or reminders from now on. ``actor`` names who
+    asked when it is not staff (the panellist withdrawing consent through their link)."""
     if panellist.withdrawn_at is not None:
         raise PanelError(f"{panellist.pseudonym} is already withdrawn.")
     panellist.withdrawn_at = utcnow()
@@ -96,6 +99,7 @@ def withdraw(panellist: Panellist, *, by: StaffUser | None = None) -> None:
         "panellist.withdraw",
         study=panellist.study,
         by=by,
+        actor=actor,
         target=panellist.pseudonym,
         before={"withdrawn": False},
         after={"withdrawn": True},

@@ -9,6 +9,7 @@ from flask import Blueprint, request
 from flask_limiter.util import get_remote_address
 
 from delphi import request_logging
+from delphi.consent import panellist_views as consent_views
 from delphi.extensions import limiter
 from delphi.questionnaire import documents, preview, review_views, views
 from delphi.routing import BOTH, GET, POST, add_rules
@@ -35,6 +36,9 @@ ROUND = "/round/<int:number>"
 
 RULES = [
     ("", "welcome", views.welcome, GET),
+    ("/consent", "consent", consent_views.consent, BOTH),
+    ("/background", "background", consent_views.background, BOTH),
+    ("/withdraw", "withdraw", consent_views.withdraw, BOTH),
     (f"{ROUND}/section/<int:index>", "section", views.section, BOTH),
     (f"{ROUND}/autosave", "autosave", views.autosave, POST),
     (f"{ROUND}/review", "review", review_views.review, GET),

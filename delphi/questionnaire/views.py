@@ -11,6 +11,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from delphi.consent.gate import before_answering
 from delphi.extensions import db
 from delphi.formatting import local_time
 from delphi.models import Round, RoundState, StudyStatus
@@ -76,6 +77,9 @@ def with_round(view):
             return invalid_link()
         if not visit.panellist.active:
             return withdrawn(visit)
+        first = before_answering(visit.panellist, token)
+        if first is not None:
+            return first
         round_ = round_of(visit, number)
         if round_ is None or round_.state is RoundState.DRAFT:
             return round_not_open(visit, number, round_, token)
@@ -96,6 +100,9 @@ def welcome(token: str):
         return invalid_link()
     if not visit.panellist.active:
         return withdrawn(visit)
+    first = before_answering(visit.panellist, token)
+    if first is not None:
+        return first
     round_ = visit.open_round
     if round_ is None:
         return _waiting(visit, _last_closed(visit), token)

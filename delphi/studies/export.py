@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 
+from delphi.consent.study_file import consultation_toml
 from delphi.models import DocumentKind, Study
 from delphi.studies.documents import documents_of
 from delphi.studies.study_file_format import TABLES
@@ -89,6 +90,7 @@ def export_study_file(study: Study) -> str:
             if value is not None:
                 lines.append(f"{key} = {value}")
         lines.append("")
+    lines += consultation_toml(study, _toml_value)
     replaced = {
         item.reworded_from_id for item in study.items if item.reworded_from_id and not item.retired
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 
 from delphi import audit
+from delphi.consent.study_file import apply_consultation, check_consultation
 from delphi.extensions import db
 from delphi.importing import Problems, decode_utf8
 from delphi.models import Item, Section, StaffUser, Study
@@ -46,12 +47,13 @@ def parse_study_file(data: bytes, filename: str) -> StudyFile:
     source = TomlSource(text)
     checker = Checker(source, problems)
     for key in document:
-        if key not in TABLES and key not in ("sections", "documents"):
+        if key not in TABLES and key not in ("sections", "documents", "consent", "background"):
             checker.problem(
                 source.key_line(None, key),
                 key,
                 f"unknown table or key {key!r}; expected: "
-                f"{', '.join(f'[{t}]' for t in TABLES)}, [[sections]], [[documents]]",
+                f"{', '.join(f'[{t}]' for t in TABLES)}, [consent], [[sections]], [[documents]], "
+                "[[background]]",
             )
     settings: dict[str, object] = {
         rule.attribute: _column_default(rule.attribute)
@@ -62,13 +64,14 @@ def parse_study_file(data: bytes, filename: str) -> StudyFile:
         checker.table(document, name, settings)
     sections = checker.sections(document)
     documents = check_documents(document, sections, source, checker.problem)
+    consultation = check_consultation(document, source, checker.problem)
     if not problems:
         checker.scale(settings)
     if not problems:
         checker.consensus(settings)
     _check_slug(settings, source, problems)
     problems.raise_if_any()
-    return StudyFile(settings, sections, documents)
+    return StudyFile(settings, sections, documents, consultation)
 
 
 def _check_slug(settings: dict[str, object], source: TomlSource, problems: Problems) -> None:
@@ -120,6 +123,7 @@ def import_study_file(parsed: StudyFile, *, by: StaffUser | None = None) -> Stud
         },
     )
     db.session.flush()
+    apply_consultation(study, parsed.consultation, by=by)
     by_code = {section.code: section for section in study.sections}
     for link in parsed.documents:
         attach_link(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from delphi.consensus.definition import Setting, in_table
+from delphi.consent.study_file import Consultation
 from delphi.studies.consensus import column_enum
 from delphi.validation import (
     LONG_TEXT_MAX_LENGTH,
@@ -118,6 +119,7 @@ class StudyFile:
     settings: dict[str, object]
     sections: list[ParsedSection]
     documents: list[ParsedDocument] = field(default_factory=list)
+    consultation: Consultation = field(default_factory=Consultation)  # [consent], [[background]]
 
     @property
     def slug(self) -> str:
