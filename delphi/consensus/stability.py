@@ -68,6 +68,7 @@ class ItemStability:
     wilcoxon_p: float | None  # two-sided signed-rank p; None where the test is not defined
     stable: bool | None  # the chosen measure below its threshold
     comparison: str = SAME_WORDING  # or REWORDED: then every measure is None
+    measure: str = "panellists"  # the stability_measure that decided ``stable``
 
     @classmethod
     def not_comparable(cls, why: str = REWORDED) -> ItemStability:
@@ -81,7 +82,12 @@ class ItemStability:
     def from_dict(cls, values: Mapping[str, Any]) -> ItemStability:
         names = {f.name for f in fields(cls)}
         # Records frozen before the net change and the comparison were measured lack them.
-        values = {"net_change": None, "comparison": SAME_WORDING, **values}
+        values = {
+            "net_change": None,
+            "comparison": SAME_WORDING,
+            "measure": "panellists",
+            **values,
+        }
         if set(values) != names:
             raise ConsensusError(
                 f"item stability needs exactly {sorted(names)}, not {sorted(values)}"
@@ -132,6 +138,8 @@ def stability(
             plain(50 * units / per_n),
             p_values,
             plain(stable),
+            [SAME_WORDING] * before.shape[1],
+            [settings.stability_measure] * before.shape[1],
             strict=True,
         )
     ]

@@ -42,6 +42,8 @@ def stability_words(stability: dict | None) -> str:
         return "no panellist rated it in both rounds"
     verdicts: dict[bool | None, str] = {True: "stable", False: "not stable"}
     verdict = verdicts.get(stability.get("stable"), "")
+    if verdict and stability.get("measure") == "net_change":
+        verdict += f" (net change {percent(stability.get('net_change'))})"
     parts = [
         f"{percent(stability.get('pct_changed'))} of {stability['n_paired']} "
         "panellists rating it in both rounds changed their rating",

@@ -83,6 +83,7 @@ def test_net_change_decides_stability_below_its_threshold(net_change_max, stable
     assert result.net_change == 20.0
     assert result.pct_changed == 30.0
     assert result.stable is stable
+    assert result.measure == "net_change"  # the record says which measure decided
 
 
 def test_the_per_panellist_measure_stays_the_default_with_net_change_beside_it():

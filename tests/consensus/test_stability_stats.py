@@ -88,7 +88,7 @@ def test_record_round_trips_through_json():
         assert ItemStability.from_dict(record) == result
         assert list(record) == ["n_paired", "pct_changed", "mean_abs_change",
                                 "pct_region_changed", "net_change", "wilcoxon_p", "stable",
-                                "comparison"]
+                                "comparison", "measure"]
 
 
 @pytest.mark.parametrize("before, after", [

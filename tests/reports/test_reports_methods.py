@@ -82,6 +82,9 @@ def _two_rounds(db, make_study, make_panel, submit, **settings):
 ])
 def test_the_chosen_methods_give_the_numbers_and_are_named(db, make_study, make_panel, submit,
                                                            settings, p, stable, pct_high, named):
+    # The report's verdict names the net change when that measure decided it.
+    verdict = ("stable (net change 28.6%): 85.7% of 7" if settings
+               else "not stable: 85.7% of 7")
     study = _two_rounds(db, make_study, make_panel, submit, **settings)
     rows = _csv_rows(export(study, "csv"))
     second = rows[1]
@@ -94,6 +97,7 @@ def test_the_chosen_methods_give_the_numbers_and_are_named(db, make_study, make_
     for row in rows:
         assert {key: row[key] for key in named} == named
 
+    assert verdict in " ".join(export(study, "html").decode().split())
     words = json.loads(export(study, "json"))["settings_words"]
     text = " ".join(words)
     if settings:
