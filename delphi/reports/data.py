@@ -14,6 +14,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import selectinload
 
+from delphi.consent.characteristics import Characteristics
+from delphi.consent.characteristics import load as load_characteristics
 from delphi.extensions import db
 from delphi.models import (
     Decision,
@@ -108,6 +110,9 @@ class StudyReport:
     final_items: list[tuple[str, list[ItemRow]]]  # (section title, items in) in section order
     rewordings: list[Rewording]
     generated_at: datetime
+    # Who the panel are: counts per background answer, small counts suppressed (None: no
+    # background questions).
+    characteristics: Characteristics | None = None
 
     @property
     def item_rows(self) -> list[ItemRow]:
@@ -203,6 +208,9 @@ def build_report(
         final_items=_final_items(study, round_reports, reported),
         rewordings=_rewordings(study, rounds, reported),
         generated_at=utcnow(),
+        characteristics=load_characteristics(
+            study, {n: participation[n].responder_ids for n in reported}
+        ),
     )
 
 

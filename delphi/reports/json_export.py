@@ -16,7 +16,11 @@ Structure (all numbers as the engine froze them):
                             "groups": {group: summary}, "stability", "consensus", "decision",
                             "decision_reason", "comments": [text]}]}],
      "final_items": [{"section", "items": [{"item", "text", "round"}]}],
-     "rewordings": [{"round", "old_item", "old_text", "new_item", "new_text", "reason"}]}
+     "rewordings": [{"round", "old_item", "old_text", "new_item", "new_text", "reason"}],
+     "panel_characteristics": null or {"min_group_size", "suppressed", "panellists",
+                                       "responders": {round: n},
+                                       "rows": [{"question", "text", "answer", "overall",
+                                                 "rounds": {round: n}}]}}
 
 ``summary`` has the engine's fields (n, n_unable, n_missing, counts, median, q1, q3, iqr, mean,
 sd, p30, p70, ipr, ipr_central, asymmetry, ipras, disagreement, pct_low, pct_mid, pct_high,
@@ -29,6 +33,7 @@ import json
 from dataclasses import asdict
 from datetime import datetime
 
+from delphi.consent.characteristics import as_dict as characteristics_dict
 from delphi.reports.data import ItemRow, RoundReport, StudyReport
 
 
@@ -117,6 +122,7 @@ def report_dict(report: StudyReport) -> dict:
             }
             for r in report.rewordings
         ],
+        "panel_characteristics": characteristics_dict(report.characteristics),
     }
 
 

@@ -9,6 +9,11 @@ from __future__ import annotations
 import io
 import zipfile
 
+from delphi.consent.characteristics import (
+    BACKGROUND_COLUMNS,
+    background_codebook,
+    background_rows,
+)
 from delphi.extensions import db
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem
 from delphi.reports.csv_export import write_csv
@@ -129,5 +134,9 @@ def export_raw(report: StudyReport) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("ratings.csv", write_csv(COLUMNS, raw_rows(report)))
-        archive.writestr("codebook.txt", codebook(report).encode("utf-8"))
+        if background := background_codebook(report.study):
+            archive.writestr(
+                "background.csv", write_csv(BACKGROUND_COLUMNS, background_rows(report.study))
+            )
+        archive.writestr("codebook.txt", (codebook(report) + background).encode("utf-8"))
     return buffer.getvalue()

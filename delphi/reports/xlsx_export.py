@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from delphi.consent.characteristics import as_rows as characteristic_rows
 from delphi.reports.data import StudyReport
 from delphi.reports.safety import neutralise_row
 from delphi.reports.settings import settings_columns
@@ -86,6 +87,10 @@ def export_xlsx(report: StudyReport) -> bytes:
                 cells = record(report, row, summary=row.group_summaries[group], stability=stability)
                 values.append([group] + [cells.get(c) for c in columns[1:]])
         _fill(sheet, columns, values)
+
+    if report.characteristics is not None:
+        panel = workbook.create_sheet(sheet_title("Panel characteristics", taken))
+        _fill(panel, *characteristic_rows(report.characteristics))
 
     sheet = workbook.active if first else workbook.create_sheet()
     assert isinstance(sheet, Worksheet)
