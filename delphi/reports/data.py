@@ -21,9 +21,6 @@ from delphi.models import (
     Decision,
     Item,
     ItemOrigin,
-    Rating,
-    Response,
-    ResponseStatus,
     Round,
     RoundItem,
     RoundState,
@@ -31,6 +28,7 @@ from delphi.models import (
     utcnow,
 )
 from delphi.reports.participation import Participation, participation_by_round
+from delphi.reports.remarks import Remark, RoundRemarks, SuggestionOutcome, by_group, study_remarks
 from delphi.reports.settings import describe_settings, study_settings
 
 
@@ -54,7 +52,21 @@ class ItemRow:
     status: str
     decision: str | None
     decision_reason: str | None
-    comments: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)  # alphabetical, without groups
+    # The same comments with their writers' groups, and the reasons given for ratings outside
+    # the interquartile range; see ``delphi.reports.remarks``.
+    remarks: list[Remark] = field(default_factory=list)
+    reasons: list[Remark] = field(default_factory=list)
+    argument_summary: str | None = None  # the team's summary of the arguments
+
+    @property
+    def comments_by_group(self) -> list[tuple[str, list[str]]]:
+        return by_group(self.remarks)
+
+    @property
+    def reasons_by_group(self) -> list[tuple[str, list[str]]]:
+        return by_group(self.reasons)
+
     explanation: str = ""  # the item's explanation (Markdown), shown under the wording
 
 
@@ -75,6 +87,19 @@ class RoundFlow:
 
 
 @dataclass
+class SectionRemarks:
+    """Panellists' comments on one section in one round."""
+
+    code: str
+    title: str
+    remarks: list[Remark]
+
+    @property
+    def by_group(self) -> list[tuple[str, list[str]]]:
+        return by_group(self.remarks)
+
+
+@dataclass
 class RoundReport:
     number: int
     state: str
@@ -86,6 +111,8 @@ class RoundReport:
     participation: Participation
     flow: RoundFlow | None  # None while the round is not closed
     unable_total: int
+    section_comments: list[SectionRemarks] = field(default_factory=list)  # sections commented on
+    suggestions: list[SuggestionOutcome] = field(default_factory=list)
 
 
 @dataclass
@@ -108,6 +135,7 @@ class StudyReport:
     groups: list[str]  # stakeholder groups, in order
     shown_groups: list[str]  # groups at least study.min_group_size strong in some round
     final_items: list[tuple[str, list[ItemRow]]]  # (section title, items in) in section order
+    excluded_items: list[tuple[str, list[ItemRow]]]  # the same for items decided consensus out
     rewordings: list[Rewording]
     generated_at: datetime
     # Who the panel are: counts per background answer, small counts suppressed (None: no
@@ -156,16 +184,16 @@ def build_report(
 
     participation = participation_by_round(study, rounds)
     groups = sorted({g for p in participation.values() for g in p.invited_by_group})
-    comments = _comments(study)
+    remarks = study_remarks(study, rounds)
     settings = rounds[0].settings if rounds and rounds[0].settings else study_settings(study)
 
     round_reports = []
     previous_items: set[int] = set()
     for round_ in rounds:
         shown = participation[round_.number].shown_groups(study.min_group_size)
+        said = remarks[round_.number]
         rows = [
-            _item_row(round_, ri, shown, comments.get(ri.id, []), study.min_group_size)
-            for ri in round_.round_items
+            _item_row(round_, ri, shown, said, study.min_group_size) for ri in round_.round_items
         ]
         closed_round = round_.state is RoundState.CLOSED
         round_reports.append(
@@ -182,6 +210,12 @@ def build_report(
                 unable_total=(
                     sum(int(r.summary.get("n_unable", 0)) for r in rows) if closed_round else 0
                 ),
+                section_comments=[
+                    SectionRemarks(s.code, s.title, said.sections[s.id])
+                    for s in study.sections
+                    if closed_round and said.sections.get(s.id)
+                ],
+                suggestions=said.suggestions if closed_round else [],
             )
         )
         previous_items = {ri.item_id for ri in round_.round_items}
@@ -205,7 +239,8 @@ def build_report(
         reported_rounds=reported,
         groups=groups,
         shown_groups=shown_groups,
-        final_items=_final_items(study, round_reports, reported),
+        final_items=_last_decided(study, round_reports, reported, Decision.CONSENSUS_IN),
+        excluded_items=_last_decided(study, round_reports, reported, Decision.CONSENSUS_OUT),
         rewordings=_rewordings(study, rounds, reported),
         generated_at=utcnow(),
         characteristics=load_characteristics(
@@ -215,7 +250,7 @@ def build_report(
 
 
 def _item_row(
-    round_: Round, ri: RoundItem, shown: set[str], comments: list[str], min_group_size: int
+    round_: Round, ri: RoundItem, shown: set[str], said: RoundRemarks, min_group_size: int
 ) -> ItemRow:
     """One item of a closed round. A group's figures for the item are left out when the group
     is too small in the round, or when fewer than ``min_group_size`` of it rated the item on the
@@ -239,27 +274,11 @@ def _item_row(
         decision=ri.decision.value if ri.decision else None,
         decision_reason=ri.decision_reason,
         explanation=ri.item.explanation,
-        comments=comments,
+        comments=sorted((r.text for r in said.comments.get(ri.id, [])), key=str.casefold),
+        remarks=said.comments.get(ri.id, []),
+        reasons=said.reasons.get(ri.id, []),
+        argument_summary=ri.argument_summary,
     )
-
-
-def _comments(study: Study) -> dict[int, list[str]]:
-    """Submitted comments by round item, sorted so that their order says nothing about who."""
-    rows = db.session.execute(
-        db.select(Rating.round_item_id, Rating.comment)
-        .join(Response, Rating.response_id == Response.id)
-        .join(Round, Response.round_id == Round.id)
-        .where(
-            Round.study_id == study.id,
-            Response.status == ResponseStatus.SUBMITTED,
-            Rating.comment.is_not(None),
-            Rating.comment != "",
-        )
-    ).all()
-    by_item: dict[int, list[str]] = defaultdict(list)
-    for round_item_id, comment in rows:
-        by_item[round_item_id].append(comment.strip())
-    return {k: sorted(v, key=str.casefold) for k, v in by_item.items()}
 
 
 def _flow(round_: Round, previous_items: set[int]) -> RoundFlow:
@@ -294,10 +313,11 @@ def _flow(round_: Round, previous_items: set[int]) -> RoundFlow:
     )
 
 
-def _final_items(
-    study: Study, rounds: list[RoundReport], reported: list[int]
+def _last_decided(
+    study: Study, rounds: list[RoundReport], reported: list[int], decision: Decision
 ) -> list[tuple[str, list[ItemRow]]]:
-    """Items whose last decision is consensus in, by section, with the wording last rated."""
+    """Items whose last decision is ``decision`` (consensus in: the final list; consensus out:
+    the excluded items), by section, with the wording last rated."""
     last: dict[tuple[str, str], ItemRow] = {}
     for r in rounds:
         if r.number in reported:
@@ -305,7 +325,7 @@ def _final_items(
                 last[(row.section_code, row.code)] = row
     by_section: dict[str, list[ItemRow]] = defaultdict(list)
     for row in last.values():
-        if row.decision == Decision.CONSENSUS_IN.value:
+        if row.decision == decision.value:
             by_section[row.section_code].append(row)
     return [(s.title, by_section[s.code]) for s in study.sections if by_section.get(s.code)]
 
@@ -337,4 +357,12 @@ def _rewordings(study: Study, rounds: Sequence[Round], reported: list[int]) -> l
     return history
 
 
-__all__ = ["ItemRow", "ReportError", "RoundFlow", "RoundReport", "StudyReport", "build_report"]
+__all__ = [
+    "ItemRow",
+    "ReportError",
+    "RoundFlow",
+    "RoundReport",
+    "SectionRemarks",
+    "StudyReport",
+    "build_report",
+]

@@ -14,8 +14,14 @@ Structure (all numbers as the engine froze them):
                           "status_out", "status_none", "decided": {decision: n}, "overridden"},
                  "items": [{"section", "section_title", "item", "text", "origin", "summary",
                             "groups": {group: summary}, "stability", "consensus", "decision",
-                            "decision_reason", "comments": [text]}]}],
+                            "decision_reason", "comments": [text],
+                            "comments_by_group": [{"group", "text"}],
+                            "reasons": [{"group", "text"}], "argument_summary"}],
+                 "section_comments": [{"section", "section_title", "group", "text"}],
+                 "suggestions": [{"kind", "section", "item", "group", "text", "outcome",
+                                  "resulting_item", "reason"}]}],
      "final_items": [{"section", "items": [{"item", "text", "round"}]}],
+     "excluded_items": [{"section", "items": [{"item", "text", "round"}]}],
      "rewordings": [{"round", "old_item", "old_text", "new_item", "new_text", "reason"}],
      "panel_characteristics": null or {"min_group_size", "suppressed", "panellists",
                                        "responders": {round: n},
@@ -24,7 +30,10 @@ Structure (all numbers as the engine froze them):
 
 ``summary`` has the engine's fields (n, n_unable, n_missing, counts, median, q1, q3, iqr, mean,
 sd, p30, p70, ipr, ipr_central, asymmetry, ipras, disagreement, pct_low, pct_mid, pct_high,
-status, reason). Only reported rounds (closed ones) carry items.
+status, reason). Only reported rounds (closed ones) carry items. A comment's "group" is the
+writer's stakeholder group, or "another group" for a group with fewer submitted responses in the
+round than the study's min_group_size; "reasons" are those given for ratings outside the
+interquartile range; a suggestion's "outcome" is pending, new_item, new_wording or declined.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ from datetime import datetime
 
 from delphi.consent.characteristics import as_dict as characteristics_dict
 from delphi.reports.data import ItemRow, RoundReport, StudyReport
+from delphi.reports.remarks import SuggestionOutcome
 
 
 def iso_time(value: datetime | None) -> str | None:
@@ -55,7 +65,33 @@ def item_dict(row: ItemRow) -> dict:
         "decision": row.decision,
         "decision_reason": row.decision_reason,
         "comments": row.comments,
+        "comments_by_group": [asdict(remark) for remark in row.remarks],
+        "reasons": [asdict(remark) for remark in row.reasons],
+        "argument_summary": row.argument_summary,
     }
+
+
+def _suggestion(s: SuggestionOutcome) -> dict:
+    return {
+        "kind": s.kind,
+        "section": s.section_code,
+        "item": s.item_code,
+        "group": s.group,
+        "text": s.text,
+        "outcome": s.outcome,
+        "resulting_item": s.resulting_code,
+        "reason": s.reason,
+    }
+
+
+def _final(sections: list[tuple[str, list[ItemRow]]]) -> list[dict]:
+    return [
+        {
+            "section": title,
+            "items": [{"item": row.code, "text": row.text, "round": row.round} for row in rows],
+        }
+        for title, rows in sections
+    ]
 
 
 def _round(report: StudyReport, round_: RoundReport) -> dict:
@@ -80,6 +116,19 @@ def _round(report: StudyReport, round_: RoundReport) -> dict:
         },
         "flow": asdict(round_.flow) if round_.flow is not None and reported else None,
         "items": [item_dict(row) for row in round_.items] if reported else [],
+        "section_comments": [
+            {
+                "section": s.code,
+                "section_title": s.title,
+                "group": remark.group,
+                "text": remark.text,
+            }
+            for s in round_.section_comments
+            for remark in s.remarks
+        ]
+        if reported
+        else [],
+        "suggestions": [_suggestion(s) for s in round_.suggestions] if reported else [],
     }
 
 
@@ -104,13 +153,8 @@ def report_dict(report: StudyReport) -> dict:
         "settings": report.settings,
         "settings_words": report.settings_words,
         "rounds": [_round(report, r) for r in report.rounds],
-        "final_items": [
-            {
-                "section": title,
-                "items": [{"item": row.code, "text": row.text, "round": row.round} for row in rows],
-            }
-            for title, rows in report.final_items
-        ],
+        "final_items": _final(report.final_items),
+        "excluded_items": _final(report.excluded_items),
         "rewordings": [
             {
                 "round": r.round,

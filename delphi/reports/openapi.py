@@ -228,6 +228,25 @@ SCHEMAS = {
             "decision": {"enum": [*(decision.value for decision in Decision), None]},
             "decision_reason": MAYBE_TEXT,
             "comments": {"type": "array", "items": TEXT},
+            "comments_by_group": {"type": "array", "items": _ref("Remark")},
+            "reasons": {
+                "type": "array",
+                "items": _ref("Remark"),
+                "description": "Reasons given for ratings outside the interquartile range.",
+            },
+            "argument_summary": MAYBE_TEXT,
+        },
+    },
+    "Remark": {
+        "type": "object",
+        "required": ["group", "text"],
+        "properties": {
+            "group": {
+                "type": "string",
+                "description": 'The writer\'s stakeholder group, or "another group" for a group '
+                "below the study's minimum size in the round.",
+            },
+            "text": TEXT,
         },
     },
     "RoundItems": {

@@ -1,4 +1,5 @@
-"""Raw ratings for analysis in R or SPSS: a ZIP of a long-format CSV and its codebook.
+"""Raw ratings for analysis in R or SPSS: a ZIP of a long-format CSV and its codebook, with
+panellists' section comments and suggestions beside it.
 
 One row per panellist, round and item, for every submitted response of the reported rounds.
 Panellists appear only by their pseudonymous id, stable within the study.
@@ -15,7 +16,17 @@ from delphi.consent.characteristics import (
     background_rows,
 )
 from delphi.extensions import db
-from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem
+from delphi.models import (
+    Panellist,
+    Rating,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundItem,
+    Section,
+    SectionComment,
+    Suggestion,
+)
 from delphi.reports.csv_export import write_csv
 from delphi.reports.data import StudyReport
 
@@ -29,6 +40,20 @@ COLUMNS = [
     "unable",
     "missing",
     "comment",
+    "reason",
+]
+SECTION_COMMENT_COLUMNS = ["panellist", "group", "round", "section", "comment"]
+SUGGESTION_COLUMNS = [
+    "panellist",
+    "group",
+    "round",
+    "kind",
+    "section",
+    "item",
+    "text",
+    "outcome",
+    "resulting_item",
+    "reason",
 ]
 
 
@@ -55,6 +80,7 @@ def raw_rows(report: StudyReport) -> list[list[object]]:
                 Rating.value,
                 Rating.unable,
                 Rating.comment,
+                Rating.reason,
             )
             .join(Response, Rating.response_id == Response.id)
             .join(Round, Response.round_id == Round.id)
@@ -92,9 +118,65 @@ def raw_rows(report: StudyReport) -> list[list[object]]:
                     int(unable),
                     int(value is None and not unable),
                     (rating.comment or "") if rating is not None else "",
+                    (rating.reason or "") if rating is not None else "",
                 ]
             )
     return rows
+
+
+def section_comment_rows(report: StudyReport) -> list[list[object]]:
+    """Each submitted comment on a section, by panellist."""
+    return [
+        list(row)
+        for row in db.session.execute(
+            db.select(
+                Panellist.pseudonym,
+                Panellist.group,
+                Round.number,
+                Section.code,
+                SectionComment.comment,
+            )
+            .join(Response, SectionComment.response_id == Response.id)
+            .join(Round, Response.round_id == Round.id)
+            .join(Panellist, Response.panellist_id == Panellist.id)
+            .join(Section, SectionComment.section_id == Section.id)
+            .where(
+                Round.study_id == report.study.id,
+                Round.number.in_(report.reported_rounds),
+                Response.status == ResponseStatus.SUBMITTED,
+            )
+            .order_by(Round.number, Panellist.pseudonym, Section.position, Section.id)
+        )
+    ]
+
+
+def suggestion_rows(report: StudyReport) -> list[list[object]]:
+    """Each suggestion of the reported rounds with what became of it, by panellist."""
+    writers = {
+        row.id: (row.pseudonym, row.group)
+        for row in db.session.execute(
+            db.select(Suggestion.id, Panellist.pseudonym, Panellist.group)
+            .join(Panellist, Suggestion.panellist_id == Panellist.id)
+            .join(Round, Suggestion.round_id == Round.id)
+            .where(Round.study_id == report.study.id)
+        )
+    }
+    return [
+        [
+            *writers.get(s.id, ("", "")),
+            s.round,
+            s.kind,
+            s.section_code or "",
+            s.item_code or "",
+            s.text,
+            s.outcome,
+            s.resulting_code or "",
+            s.reason or "",
+        ]
+        for round_ in report.rounds
+        if round_.number in report.reported_rounds
+        for s in round_.suggestions
+    ]
 
 
 def codebook(report: StudyReport) -> str:
@@ -124,6 +206,16 @@ value      Rating on the scale {study.scale_min} to {study.scale_max} (integer);
 unable     1 if the panellist chose "unable to rate", else 0.
 missing    1 if the panellist submitted the round without answering the item, else 0.
 comment    The panellist's comment on the item, if any (text).
+reason     The panellist's reason for a rating outside the group's interquartile range, if
+           asked and given (text).
+
+section_comments.csv: one row per comment on a section (panellist, group, round, section,
+comment).
+
+suggestions.csv: one row per suggestion made in a reported round (panellist, group, round,
+kind: "new item" or "rewording", section, item to reword, text, outcome: pending, new_item,
+new_wording or declined, resulting_item: the item made from it, reason: the reason stored with
+the outcome). A former panellist's suggestion has an empty panellist and group.
 
 In R: read.csv("ratings.csv", na.strings = "", encoding = "UTF-8").
 In SPSS: File > Import Data > CSV Data, with value as a numeric variable.
@@ -134,6 +226,11 @@ def export_raw(report: StudyReport) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("ratings.csv", write_csv(COLUMNS, raw_rows(report)))
+        archive.writestr(
+            "section_comments.csv",
+            write_csv(SECTION_COMMENT_COLUMNS, section_comment_rows(report)),
+        )
+        archive.writestr("suggestions.csv", write_csv(SUGGESTION_COLUMNS, suggestion_rows(report)))
         if background := background_codebook(report.study):
             archive.writestr(
                 "background.csv", write_csv(BACKGROUND_COLUMNS, background_rows(report.study))

@@ -63,6 +63,96 @@ def _settings_sheet(sheet: Worksheet, report: StudyReport) -> None:
         row[1].value = neutralise_row([row[1].value])[0]
 
 
+def _comment_rows(report: StudyReport) -> tuple[list[str], list[list[object]]]:
+    """What panellists wrote and the team's summaries, one row each, with the writer's group."""
+    columns = ["round", "section", "item", "kind", "group", "text"]
+    rows: list[list[object]] = []
+    for round_ in report.rounds:
+        if round_.number not in report.reported_rounds:
+            continue
+        for section in round_.section_comments:
+            for remark in section.remarks:
+                rows.append(
+                    [round_.number, section.code, "", "section comment", remark.group, remark.text]
+                )
+        for row in round_.items:
+            if row.argument_summary:
+                rows.append(
+                    [
+                        round_.number,
+                        row.section_code,
+                        row.code,
+                        "summary of the arguments",
+                        "",
+                        row.argument_summary,
+                    ]
+                )
+            for remark in row.remarks:
+                rows.append(
+                    [
+                        round_.number,
+                        row.section_code,
+                        row.code,
+                        "comment",
+                        remark.group,
+                        remark.text,
+                    ]
+                )
+            for remark in row.reasons:
+                rows.append(
+                    [
+                        round_.number,
+                        row.section_code,
+                        row.code,
+                        "reason outside the IQR",
+                        remark.group,
+                        remark.text,
+                    ]
+                )
+    return columns, rows
+
+
+def _suggestion_rows(report: StudyReport) -> tuple[list[str], list[list[object]]]:
+    columns = [
+        "round",
+        "kind",
+        "section",
+        "item",
+        "group",
+        "text",
+        "outcome",
+        "resulting_item",
+        "reason",
+    ]
+    rows: list[list[object]] = [
+        [
+            s.round,
+            s.kind,
+            s.section_code,
+            s.item_code,
+            s.group,
+            s.text,
+            s.outcome_label,
+            s.resulting_code,
+            s.reason,
+        ]
+        for round_ in report.rounds
+        if round_.number in report.reported_rounds
+        for s in round_.suggestions
+    ]
+    return columns, rows
+
+
+def _excluded_rows(report: StudyReport) -> tuple[list[str], list[list[object]]]:
+    columns = ["section", "item", "text", "round", "median", "decision_reason"]
+    rows: list[list[object]] = [
+        [title, row.code, row.text, row.round, row.summary.get("median"), row.decision_reason]
+        for title, items in report.excluded_items
+        for row in items
+    ]
+    return columns, rows
+
+
 def export_xlsx(report: StudyReport) -> bytes:
     workbook = Workbook()
     taken: set[str] = set()
@@ -91,6 +181,11 @@ def export_xlsx(report: StudyReport) -> bytes:
     if report.characteristics is not None:
         panel = workbook.create_sheet(sheet_title("Panel characteristics", taken))
         _fill(panel, *characteristic_rows(report.characteristics))
+
+    if not first:
+        _fill(workbook.create_sheet(sheet_title("Comments", taken)), *_comment_rows(report))
+        _fill(workbook.create_sheet(sheet_title("Suggestions", taken)), *_suggestion_rows(report))
+        _fill(workbook.create_sheet(sheet_title("Excluded items", taken)), *_excluded_rows(report))
 
     sheet = workbook.active if first else workbook.create_sheet()
     assert isinstance(sheet, Worksheet)

@@ -69,7 +69,8 @@ def test_csv_neutralises_item_text_that_looks_like_a_formula(two_rounds, db):
 def test_xlsx_has_round_group_and_settings_sheets_with_numbers_as_numbers(two_rounds):
     workbook = load_workbook(io.BytesIO(export(two_rounds.study, "xlsx")))
     assert workbook.sheetnames == ["Round 1", "Round 2", "Group People who use services",
-                                   "Group Social workers", "Settings"]
+                                   "Group Social workers", "Comments", "Suggestions",
+                                   "Excluded items", "Settings"]
     sheet = workbook["Round 1"]
     header = [c.value for c in sheet[1]]
     rows = {r[2]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
@@ -102,7 +103,8 @@ def test_xlsx_leaves_out_groups_below_the_minimum_size(two_rounds, db):
     two_rounds.study.min_group_size = 5  # each group has 3 or 4 responders
     db.session.commit()
     workbook = load_workbook(io.BytesIO(export(two_rounds.study, "xlsx")))
-    assert workbook.sheetnames == ["Round 1", "Round 2", "Settings"]
+    assert workbook.sheetnames == ["Round 1", "Round 2", "Comments", "Suggestions",
+                                   "Excluded items", "Settings"]
 
 
 def test_json_holds_the_same_numbers_and_the_settings(two_rounds):
@@ -126,7 +128,9 @@ def test_json_holds_the_same_numbers_and_the_settings(two_rounds):
 
 def test_raw_export_is_long_format_with_pseudonyms_and_a_codebook(two_rounds):
     archive = zipfile.ZipFile(io.BytesIO(export(two_rounds.study, "raw")))
-    assert sorted(archive.namelist()) == ["codebook.txt", "ratings.csv"]
+    assert sorted(archive.namelist()) == [
+        "codebook.txt", "ratings.csv", "section_comments.csv", "suggestions.csv"
+    ]
     rows = _csv_rows(archive.read("ratings.csv"))
     assert len(rows) == 7 * 4 + 7 * 3  # responders × items, per round
     assert "Panellist" not in archive.read("ratings.csv").decode()  # no names
