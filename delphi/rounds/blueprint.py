@@ -21,6 +21,7 @@ RULES = [
     (ROUND + "/remind", "remind", views.remind, BOTH),
     (ROUND + "/review", "review", review_views.review, GET),
     (ITEM + "/decision", "decide", review_views.decide, POST),
+    (ITEM + "/summary", "summary", review_views.summary, POST),
     (ITEM + "/reword", "reword", review_views.reword, BOTH),
     (ITEM + "/reword/undo", "undo_reword", review_views.undo_reword, POST),
     (SUGGESTION, "suggestion", review_views.suggestion, POST),

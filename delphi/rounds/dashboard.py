@@ -8,7 +8,7 @@ ratings, only response rates; ``delphi.charts`` places the histograms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_
@@ -18,6 +18,7 @@ from delphi.charts import CONSOLE, DistributionChart, counts_in_words, distribut
 from delphi.consensus import ConsensusSettings, ItemStability, ItemSummary, summarise
 from delphi.extensions import db
 from delphi.models import (
+    CommentFeedback,
     Decision,
     Item,
     Panellist,
@@ -31,6 +32,7 @@ from delphi.models import (
     Suggestion,
     utcnow,
 )
+from delphi.reports.remarks import Remark, by_group, study_remarks
 from delphi.rounds.deadline import deadline_passed
 from delphi.rounds.lifecycle import PROPOSED
 from delphi.rounds.matrix import ratings_matrix
@@ -223,6 +225,16 @@ class ReviewRow(ItemRow):
     proposed: Decision | None = None
     new_wording: Item | None = None  # the item that rewords this one, once reworded
     stability: ItemStability | None = None
+    comments: list[Remark] = field(default_factory=list)  # with the writers' groups
+    reasons: list[Remark] = field(default_factory=list)  # for ratings outside the IQR
+
+    @property
+    def comments_by_group(self) -> list[tuple[str, list[str]]]:
+        return by_group(self.comments)
+
+    @property
+    def reasons_by_group(self) -> list[tuple[str, list[str]]]:
+        return by_group(self.reasons)
 
     @property
     def explanation(self) -> str:
@@ -252,6 +264,15 @@ class Review:
     suggestions: list[SuggestionRow]
     sections: list[Section]
     next_round: Round | None  # the following round once prepared: decisions are then final
+    # Panellists' comments on each section, grouped by stakeholder group: (section, groups).
+    section_comments: list[tuple[Section, list[tuple[str, list[str]]]]] = field(
+        default_factory=list
+    )
+
+    @property
+    def shows_summary(self) -> bool:
+        """Whether panellists of the next round see the team's summaries of the arguments."""
+        return self.round_.study.comment_feedback is not CommentFeedback.COMMENTS
 
     @property
     def counts(self) -> list[tuple[Decision, int]]:
@@ -283,6 +304,19 @@ class Review:
         return self.next_round is None or self.next_round.state is RoundState.DRAFT
 
 
+def said_about(round_item: RoundItem) -> ReviewRow:
+    """What panellists wrote about one item of a closed round (the reword page's sidebar)."""
+    said = study_remarks(round_item.round.study, [round_item.round])[round_item.round.number]
+    return ReviewRow(
+        round_item=round_item,
+        section=round_item.section.title,
+        summary=None,
+        chart=None,
+        comments=said.comments.get(round_item.id, []),
+        reasons=said.reasons.get(round_item.id, []),
+    )
+
+
 def review(round_: Round) -> Review:
     """A closed round's items with their frozen statistics, decisions and suggestions."""
     study: Study = round_.study
@@ -300,6 +334,7 @@ def review(round_: Round) -> Review:
             .order_by(Item.id)
         )
     }
+    said = study_remarks(study, [round_])[round_.number]
     rows = []
     for ri in round_items:
         summary = ItemSummary.from_dict(ri.summary) if ri.summary is not None else None
@@ -312,6 +347,8 @@ def review(round_: Round) -> Review:
                 proposed=PROPOSED.get(ri.status) if ri.status else None,
                 new_wording=new_wordings.get(ri.item_id),
                 stability=ItemStability.from_dict(ri.stability) if ri.stability else None,
+                comments=said.comments.get(ri.id, []),
+                reasons=said.reasons.get(ri.id, []),
             )
         )
     suggestions = [
@@ -343,4 +380,9 @@ def review(round_: Round) -> Review:
         suggestions=suggestions,
         sections=sections,
         next_round=next_round,
+        section_comments=[
+            (section, by_group(said.sections[section.id]))
+            for section in sections
+            if said.sections.get(section.id)
+        ],
     )

@@ -12,7 +12,7 @@ from functools import partial
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from delphi.form_rules import Rule
 from delphi.models import Decision
@@ -116,6 +116,15 @@ class RewordForm(FlaskForm):
         validators=[Optional(), _code],
     )
     suggestion = HiddenField()
+
+
+class ArgumentSummaryForm(FlaskForm):
+    """The team's short summary of the arguments in an item's comments; empty removes it."""
+
+    summary = TextAreaField(
+        "Summary of the arguments",
+        validators=[Optional(), Length(max=COMMENT_MAX_LENGTH)],
+    )
 
 
 class SuggestionForm(FlaskForm):

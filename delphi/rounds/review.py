@@ -111,6 +111,34 @@ def reword_item(
     return new
 
 
+def summarise_arguments(round_item: RoundItem, text: str, *, by: StaffUser | None = None) -> None:
+    """Write (or, with empty text, remove) the team's summary of the arguments in an item's
+    comments. It is shown with the item's feedback in the next round, so it is fixed once that
+    round is prepared, and locked with the study's other decisions once the study is complete."""
+    round_ = round_item.round
+    require_not_complete(round_.study, "summaries of the arguments")
+    require_review(round_)
+    text = (text or "").strip()
+    problem = text and text_problem(text, max_length=COMMENT_MAX_LENGTH, multiline=True)
+    if problem:
+        raise RoundError(f"Item {round_item.code}: the summary of the arguments {problem}")
+    before = round_item.argument_summary
+    if (before or "") == text:
+        return
+    round_item.argument_summary = text or None
+    # What the round shows as feedback changed: app servers draw it again.
+    round_.revision += 1
+    audit.record(
+        "item.summarise_arguments",
+        study=round_.study,
+        by=by,
+        target=round_item.code,
+        before={"summary": before},
+        after={"summary": round_item.argument_summary},
+    )
+    db.session.flush()
+
+
 def add_item_from_suggestion(
     suggestion: Suggestion, *, text: str, section: Section, code: str, by: StaffUser | None = None
 ) -> Item:

@@ -17,8 +17,16 @@ from delphi.models import Decision, Round, RoundItem, RoundState, Study, Suggest
 from delphi.page_actions import carry_out
 from delphi.reports.data import ReportError, build_report
 from delphi.rounds.dashboard import review as closed_round_review
+from delphi.rounds.dashboard import said_about
 from delphi.rounds.errors import RoundError
-from delphi.rounds.forms import ConfirmForm, DeadlineForm, DecisionForm, RewordForm, SuggestionForm
+from delphi.rounds.forms import (
+    ArgumentSummaryForm,
+    ConfirmForm,
+    DeadlineForm,
+    DecisionForm,
+    RewordForm,
+    SuggestionForm,
+)
 from delphi.rounds.lifecycle import current_round
 from delphi.rounds.lifecycle import decide as decide_item
 from delphi.rounds.review import (
@@ -28,6 +36,7 @@ from delphi.rounds.review import (
     launch_next_round,
     require_completable,
     reword_item,
+    summarise_arguments,
 )
 from delphi.rounds.undo import undo_item_from_suggestion, undo_rewording
 from delphi.rounds.views import form_problems, render_open, round_or_404
@@ -72,6 +81,15 @@ def _render_review(study: Study, round_: Round, *, failed: dict | None = None, s
         )
         for row in view.suggestions
     }
+    summary_forms = {
+        row.round_item.id: failed.get(("summary", row.round_item.id))
+        or ArgumentSummaryForm(
+            prefix=f"summary-{row.round_item.id}",
+            formdata=None,
+            data={"summary": row.round_item.argument_summary},
+        )
+        for row in view.items
+    }
     return render_template(
         "rounds/review.html",
         study=study,
@@ -79,6 +97,7 @@ def _render_review(study: Study, round_: Round, *, failed: dict | None = None, s
         problems=form_problems(*failed.values()),
         decision_forms=decision_forms,
         suggestion_forms=suggestion_forms,
+        summary_forms=summary_forms,
         next_form=DeadlineForm(formdata=None),
         undo_form=ConfirmForm(formdata=None),
     ), status
@@ -110,6 +129,26 @@ def decide(study: Study, number: int, round_item_id: int):
 
 
 @study_required
+def summary(study: Study, number: int, round_item_id: int):
+    """Save the team's summary of the arguments in an item's comments."""
+    round_ = round_or_404(study, number)
+    round_item = _round_item(round_, round_item_id)
+    form = ArgumentSummaryForm(prefix=f"summary-{round_item.id}")
+    if form.validate_on_submit():
+        redirected = carry_out(
+            lambda: summarise_arguments(round_item, form.summary.data or "", by=current_user),
+            done=f"Item {round_item.code}: summary of the arguments saved.",
+            to=_at_item(study, number, round_item),
+            form=form,
+            field="summary",
+            category="success",
+        )
+        if redirected:
+            return redirected
+    return _render_review(study, round_, failed={("summary", round_item.id): form}, status=400)
+
+
+@study_required
 def reword(study: Study, number: int, round_item_id: int):
     """GET: the rewording form, with panellists' rewording suggestions. POST: reword."""
     round_ = round_or_404(study, number)
@@ -125,6 +164,8 @@ def reword(study: Study, number: int, round_item_id: int):
         chosen = next((s for s in suggestions if str(s.id) == request.args["suggestion"]), None)
         if chosen is not None:
             form.text.data, form.suggestion.data = chosen.text, str(chosen.id)
+    if request.method == "GET" and not form.text.data:
+        form.text.data = round_item.text  # reworded by editing the wording rated
     if form.validate_on_submit():
         chosen = next((s for s in suggestions if str(s.id) == form.suggestion.data), None)
         redirected = carry_out(
@@ -152,6 +193,7 @@ def reword(study: Study, number: int, round_item_id: int):
         round_=round_,
         round_item=round_item,
         suggestions=suggestions,
+        said=said_about(round_item),
         form=form,
         problems=form_problems(form),
     ), status

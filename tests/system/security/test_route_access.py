@@ -17,6 +17,7 @@ a forged one on panellist pages. Forms are posted empty,
 so a permitted visitor gets past the access checks and meets the form's own validation; only a
 few empty posts change anything, and those are idempotent or refused the second time.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -114,6 +115,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("rounds.remind", "POST"): STAFF_FORM,  # no confirmation moment
     ("rounds.review", "GET"): STAFF_ONLY,
     ("rounds.decide", "POST"): STAFF_FORM,
+    ("rounds.summary", "POST"): STAFF_FORM,  # round 2 is prepared: the summary is fixed
     ("rounds.reword", "GET"): STAFF_ONLY,
     ("rounds.reword", "POST"): STAFF_FORM,
     ("rounds.suggestion", "POST"): STAFF_FORM,
@@ -158,8 +160,11 @@ TABLE: dict[tuple[str, str], str] = {
 
 
 def _routes(app) -> set[tuple[str, str]]:
-    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
-            for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
 
 
 def test_every_route_has_a_row(app):
@@ -179,12 +184,22 @@ def world(app, db, make_study, make_panel, make_staff, submit):
     codes = [ri.code for ri in round1.round_items]
     for k, panellist in enumerate(panel):
         submit(round1, panellist, {code: (k + i) % 9 + 1 for i, code in enumerate(codes)})
-    db.session.add(Suggestion(round_id=round1.id, panellist_id=a.id, kind=SuggestionKind.NEW_ITEM,
-                              section_id=study.sections[0].id, text="A new item, please."))
+    db.session.add(
+        Suggestion(
+            round_id=round1.id,
+            panellist_id=a.id,
+            kind=SuggestionKind.NEW_ITEM,
+            section_id=study.sections[0].id,
+            text="A new item, please.",
+        )
+    )
     close_round(round1)
     round2 = launch_next_round(study)
-    save_answers(response_for(round2, a), [Answer(round2.round_items[0].id, value=4,
-                                                  comment=A_SECRET)], submit=False)
+    save_answers(
+        response_for(round2, a),
+        [Answer(round2.round_items[0].id, value=4, comment=A_SECRET)],
+        submit=False,
+    )
     other_study = make_study(slug="other-study")
     staff = {
         "other": make_staff(email="other@example.org", role="coordinator", studies=[other_study]),
@@ -196,11 +211,18 @@ def world(app, db, make_study, make_panel, make_staff, submit):
     db.session.commit()
     send_pending()  # no MAIL_HOST: the invitations are written to files for the messages page
     ids = {
-        "slug": study.slug, "section_id": study.sections[0].id, "item_id": study.items[0].id,
-        "panellist_id": b.id, "staff_id": staff["coord"].id, "name": dev_files(study)[0].name,
-        "round_item_id": round1.round_items[0].id, "format_name": "csv", "index": 1,
+        "slug": study.slug,
+        "section_id": study.sections[0].id,
+        "item_id": study.items[0].id,
+        "panellist_id": b.id,
+        "staff_id": staff["coord"].id,
+        "name": dev_files(study)[0].name,
+        "round_item_id": round1.round_items[0].id,
+        "format_name": "csv",
+        "index": 1,
         "suggestion_id": db.session.scalar(db.select(Suggestion.id)),
-        "filename": "questionnaire.css", "document_id": document.id,
+        "filename": "questionnaire.css",
+        "document_id": document.id,
     }
     return {"study": study, "a": a, "b": b, "staff": staff, "api": api_tokens, "ids": ids}
 
@@ -259,18 +281,25 @@ def test_each_visitor_gets_the_expected_status(app, db, world, endpoint, method)
         before = _audit_count(db)
         url = _url(app, endpoint, token, world["ids"])
         with app.app_context():  # as in production, each request has its own context
-            response = client.open(url, method=method, data={} if method == "POST" else None,
-                                   headers=headers)
+            response = client.open(
+                url, method=method, data={} if method == "POST" else None, headers=headers
+            )
         observed[visitor] = response.status_code
         body = response.get_data().decode("utf-8", "replace")  # the favicon is not text
         response.close()
         _assert_security_headers(response, (visitor, endpoint))
         if visitor in ("anon", "B", "other"):
             assert A_SECRET not in body, (visitor, endpoint)
-        if expected[visitor] in (302, 401, 403, 404) and visitor in ("anon", "A", "B", "other") \
-                and endpoint not in OWN_ACCOUNT:
+        if (
+            expected[visitor] in (302, 401, 403, 404)
+            and visitor in ("anon", "A", "B", "other")
+            and endpoint not in OWN_ACCOUNT
+        ):
             assert _audit_count(db) == before, (visitor, endpoint, "changed the study")
-        if response.status_code == 302 and visitor in ("anon", "A", "B") and \
-                not endpoint.startswith(("questionnaire.", "auth.")):
+        if (
+            response.status_code == 302
+            and visitor in ("anon", "A", "B")
+            and not endpoint.startswith(("questionnaire.", "auth."))
+        ):
             assert "/login" in response.headers["Location"], (visitor, endpoint)
     assert observed == expected
