@@ -4,7 +4,8 @@ Every number comes from the summary frozen when that round closed (design invari
 nothing here computes a median or a percentage. Comments are shown without names or pseudonyms,
 sorted by their text so that their order does not link one panellist's comments across items.
 Stakeholder groups are shown apart only when they have at least the study's ``min_group_size``
-ratings.
+ratings. The study chooses whether panellists see these comments, the research team's summary of
+the arguments (written during the review, fixed once the next round is prepared), or both.
 
 What the panel said is the same for every panellist, so it is read and drawn once per closed
 round and kept (``RoundFeedback``); a page then adds only the panellist's own previous rating.
@@ -28,7 +29,16 @@ from markupsafe import Markup, escape
 from delphi.charts import FEEDBACK, describe, distribution_chart
 from delphi.consensus import ItemSummary
 from delphi.extensions import db
-from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem, Study
+from delphi.models import (
+    CommentFeedback,
+    Panellist,
+    Rating,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundItem,
+    Study,
+)
 from delphi.questionnaire.prerendered import PrerenderedFragment, gap
 
 if TYPE_CHECKING:
@@ -100,8 +110,9 @@ class FrozenItem:
     summary: ItemSummary
     high_region: tuple[int, int]
     chart: Chart
-    comments: list[str]
+    comments: list[str]  # empty when the study shows only the team's summary
     groups: list[tuple[str, ItemSummary, Chart]]  # large enough to be shown, in name order
+    argument_summary: str | None = None  # the team's, when the study shows summaries
     # The feedback block with gaps, by (reworded, the viewer's own group): see ``fragment``.
     _fragments: dict[tuple[bool, str | None], PrerenderedFragment] = field(
         default_factory=dict, repr=False
@@ -110,7 +121,7 @@ class FrozenItem:
     @cached_property
     def comments_html(self) -> Markup:
         return get_template_attribute("questionnaire/_feedback.html", "comments_block")(
-            self.round_number, self.comments
+            self.round_number, self.comments, self.argument_summary
         )
 
     def fragment(self, reworded: bool, own_group: str | None) -> PrerenderedFragment:
@@ -320,6 +331,7 @@ def _round_feedback(study: Study, previous: Round) -> RoundFeedback:
         study.scale_max,
         study.group_feedback,
         study.min_group_size,
+        study.comment_feedback,
     )
     cache = feedback_cache()
     found = cache.get(key)
@@ -332,6 +344,8 @@ def _round_feedback(study: Study, previous: Round) -> RoundFeedback:
 def _read_round_feedback(study: Study, previous: Round) -> RoundFeedback:
     """Read a closed round's frozen summaries and comments (two queries)."""
     high_region = previous.recorded_settings().high_region
+    show_comments = study.comment_feedback is not CommentFeedback.SUMMARY
+    show_summary = study.comment_feedback is not CommentFeedback.COMMENTS
     comments: dict[int, list[str]] = {}
     for round_item_id, comment in db.session.execute(
         db.select(Rating.round_item_id, Rating.comment)
@@ -356,6 +370,7 @@ def _read_round_feedback(study: Study, previous: Round) -> RoundFeedback:
             RoundItem.text,
             RoundItem.summary,
             RoundItem.group_summaries,
+            RoundItem.argument_summary,
         ).where(RoundItem.round_id == previous.id)
     ):
         if row.summary is None:  # not rated in that round
@@ -377,7 +392,8 @@ def _read_round_feedback(study: Study, previous: Round) -> RoundFeedback:
             summary=summary,
             high_region=high_region,
             chart=chart(summary),
-            comments=sorted(comments.get(row.id, []), key=str.casefold),
+            comments=sorted(comments.get(row.id, []), key=str.casefold) if show_comments else [],
             groups=groups,
+            argument_summary=row.argument_summary if show_summary else None,
         )
     return RoundFeedback(items)

@@ -25,6 +25,7 @@ from delphi.consensus import ConsensusSettings
 from delphi.consensus.definition import BY_ENGINE, RULE_EXPLANATIONS, Setting, in_table, label_named
 from delphi.consensus.definition import SETTINGS as CONSENSUS_SETTINGS
 from delphi.form_rules import Rule, WholeNumber
+from delphi.models.study import CommentFeedback
 from delphi.studies.consensus import column_value
 from delphi.validation import (
     ITEM_TEXT_MAX_LENGTH,
@@ -144,6 +145,14 @@ class StudyForm(_ConsensusFields):
     preselect_previous = BooleanField("Preselect the panellist's previous rating")
     reason_outside_iqr = BooleanField("Ask for a reason when a rating lies outside the IQR")
     group_feedback = BooleanField("Show feedback per stakeholder group")
+    comment_feedback = SelectField(
+        "What panellists see of the comments",
+        choices=[SelectChoice(choice.value, choice.label) for choice in CommentFeedback],
+        coerce=CommentFeedback,
+        default=CommentFeedback.COMMENTS,
+        description="The team writes a summary of the arguments for each item while reviewing "
+        "a round; it is fixed once the next round is prepared.",
+    )
     min_group_size = IntegerField(
         "Smallest group shown separately",
         validators=[InputRequired(), WholeNumber(SMALLEST_GROUP_SHOWN)],
@@ -231,6 +240,7 @@ class StudyForm(_ConsensusFields):
                 "preselect_previous",
                 "reason_outside_iqr",
                 "group_feedback",
+                "comment_feedback",
                 "min_group_size",
                 "auto_close",
                 "time_zone",

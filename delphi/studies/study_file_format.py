@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from delphi.consensus.definition import Setting, in_table
+from delphi.models.study import CommentFeedback
 from delphi.consent.study_file import Consultation
 from delphi.studies.consensus import column_enum
 from delphi.validation import (
@@ -69,6 +70,7 @@ TABLES: dict[str, dict[str, Key]] = {
         "preselect_previous": Key("preselect_previous", bool),
         "reason_outside_iqr": Key("reason_outside_iqr", bool),
         "group_feedback": Key("group_feedback", bool),
+        "comment_feedback": Key("comment_feedback", CommentFeedback),
         "min_group_size": Key("min_group_size", int, low=SMALLEST_GROUP_SHOWN),
     },
     "schedule": {
