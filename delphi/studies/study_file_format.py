@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from delphi.consensus.definition import Setting, in_table
-from delphi.models.study import CommentFeedback
 from delphi.consent.study_file import Consultation
+from delphi.models.study import CommentFeedback
 from delphi.studies.consensus import column_enum
 from delphi.validation import (
     LONG_TEXT_MAX_LENGTH,
