@@ -137,6 +137,9 @@ def load(overrides: dict | None = None) -> dict:
             "application/json", "text/csv", "image/svg+xml",
         ],
         "COMPRESS_MIN_SIZE": 500,
+        # Files sent as streams (static files, documents) go as they are: the browser caches
+        # them, and compressing a stream would leave its file open.
+        "COMPRESS_STREAMS": False,
         # Outgoing e-mail. Without MAIL_HOST, messages are written to files under instance/mail.
         "MAIL_HOST": os.environ.get("MAIL_HOST", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

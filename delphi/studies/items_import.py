@@ -108,7 +108,10 @@ def read_items_file(data: bytes, filename: str) -> list[CsvRow]:
     if filename.lower().endswith(".xlsx") or data.startswith(_ZIP):
         return read_xlsx(data, filename, **columns)
     header = data.split(b"\n", 1)[0]
-    return read_csv(data, filename, delimiter="\t" if b"\t" in header else ",", **columns)
+    delimiter = "\t" if b"\t" in header else ","
+    return read_csv(
+        data, filename, required=COLUMNS, optional=OPTIONAL_COLUMNS, delimiter=delimiter
+    )
 
 
 def import_items(
