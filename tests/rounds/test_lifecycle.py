@@ -50,7 +50,7 @@ def test_a_study_without_items_cannot_open(make_study):
 def test_an_invalid_consensus_definition_stops_round_one(study):
     study.scale_max = 5
     study.consensus_rule = study.consensus_rule.__class__("rand")
-    with pytest.raises(RoundError, match="The study's consensus definition is not valid: .*rand"):
+    with pytest.raises(RoundError, match="The study's consensus definition is not valid: .*RAND/UCLA rule needs the 1-9 scale"):
         open_round(study)
 
 
