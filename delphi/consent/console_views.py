@@ -16,7 +16,7 @@ from delphi.consent.study_file import background_toml, check_consultation
 from delphi.extensions import db
 from delphi.importing import Problems
 from delphi.models import ConsentVersion, Study, WithdrawalRule
-from delphi.refusal import Refused
+from delphi.page_actions import carry_out
 from delphi.studies.toml_source import TomlSource, toml_syntax_problem
 
 
@@ -102,14 +102,12 @@ def save_questions(study: Study):
     if problems:
         found = [p.describe(problems.filename) for p in problems.found]
         return _page(study, questions_form=form, problems=found, status=400)
-    try:
-        replace_questions(study, parsed.questions, by=current_user)
-    except Refused as error:
-        db.session.rollback()
-        return _page(study, questions_form=form, problems=[str(error)], status=409)
-    db.session.commit()
-    flash(f"{len(parsed.questions)} background questions saved.", "info")
-    return redirect(url_for("consent.consent_page", slug=study.slug))
+    return carry_out(
+        lambda: replace_questions(study, parsed.questions, by=current_user),
+        done=f"{len(parsed.questions)} background questions saved.",
+        to=url_for("consent.consent_page", slug=study.slug),
+        refused=lambda error: _page(study, questions_form=form, problems=[str(error)], status=409),
+    )
 
 
 @study_required
