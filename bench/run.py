@@ -25,8 +25,8 @@ import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from bench import (  # noqa: E402
-    bench_engine, closing, http_load, opening, report_export, responses_import, statements,
-    study_file)
+    bench_engine, closing, http_load, opening, panel_import, report_export, responses_import,
+    statements, study_file)
 from bench.results import write_results  # noqa: E402
 from tests.support.data import bench_app, fresh_database  # noqa: E402
 
@@ -128,6 +128,11 @@ def main() -> int:
         for figures in opened or []:
             for line in opening.describe(figures):
                 print(f"   {line}")
+
+        panels = _step("9. Importing a panel file of 20,000 rows",
+                       lambda: panel_import.run(backends, workdir), results, "panel_import")
+        for figures in panels or []:
+            print(f"   {panel_import.describe(figures)}")
 
         report = _step("4. Full report of 3 rounds x 200 items x 1,000 panellists",
                        lambda: report_export.run(url, workdir), results, "report")

@@ -65,7 +65,12 @@ def load_demo() -> LoadedDemo:
     admin, password = _demo_admin()
     study = import_study_file(parse_study_file(STUDY_FILE.read_bytes(), STUDY_FILE.name), by=admin)
     attach_overview(study, by=admin)
-    panellists = import_panel(study, PANEL_FILE.read_bytes(), PANEL_FILE.name, by=admin)
+    import_panel(study, PANEL_FILE.read_bytes(), PANEL_FILE.name, by=admin)
+    panellists = list(
+        db.session.scalars(
+            db.select(Panellist).filter_by(study_id=study.id).order_by(Panellist.pseudonym)
+        )
+    )
     simulation = Simulation(load_plan(), study, panellists, by=admin)
     agree_and_answer(study, panellists, set(simulation.plan.participation["round1_not_started"]))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -19,11 +18,10 @@ from delphi.commands import (
 from delphi.extensions import db
 from delphi.models import Panellist
 from delphi.panel.erasure import erase_panellist
-from delphi.panel.groups import describe_new_groups, groups_created
+from delphi.panel.groups import describe_new_groups
 from delphi.panel.importer import import_panel
 from delphi.panel.links import panel_links_csv
 from delphi.panel.tokens import link_base, link_for
-from delphi.rounds.lifecycle import open_round_of
 
 panel_group = AppGroup("panel", help="Import panellists and list or write their personal links.")
 
@@ -35,16 +33,14 @@ def import_command(slug: str, panel_file: Path) -> None:
     """Add panellists from a CSV file with the columns name,email,group."""
     study = study_by_slug(slug)
     with one_transaction():
-        panellists = import_panel(study, panel_file.read_bytes(), str(panel_file))
-        created = groups_created(study, panellists)
-        round_ = open_round_of(study)
-    click.echo(f"Added {len(panellists)} panellists to {slug}:")
-    for group, count in sorted(Counter(p.group for p in panellists).items()):
+        result = import_panel(study, panel_file.read_bytes(), str(panel_file))
+    click.echo(f"Added {result.added} panellists to {slug}:")
+    for group, count in result.per_group.items():
         click.echo(f"  {group}: {count}")
-    if created:
-        click.echo(describe_new_groups(created))
-    if round_ is not None:
-        click.echo(f"They are invited to round {round_.number}, which is open.")
+    if result.new_groups:
+        click.echo(describe_new_groups(result.new_groups))
+    if result.invited_to_round is not None:
+        click.echo(f"They are invited to round {result.invited_to_round}, which is open.")
 
 
 def _status(panellist: Panellist) -> str:

@@ -47,16 +47,3 @@ def describe_new_groups(groups: Iterable[str]) -> str:
         return ""
     noun = "group" if len(groups) == 1 else "groups"
     return f"New stakeholder {noun}: {', '.join(groups)}."
-
-
-def groups_created(study: Study, added: list[Panellist]) -> list[str]:
-    """The groups of the panellists ``added`` (flushed) that no other panellist of the study is
-    in: the groups an import created."""
-    others = set(
-        db.session.scalars(
-            db.select(Panellist.group)
-            .where(Panellist.study_id == study.id, Panellist.id.not_in([p.id for p in added]))
-            .distinct()
-        )
-    )
-    return sorted({p.group for p in added} - others, key=str.casefold)

@@ -36,6 +36,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_link() -> dict[str, str]:
+    """A new personal link's columns (``token_nonce``, ``token_hash``), for a panellist written
+    as a row rather than an object."""
+    nonce = secrets.token_urlsafe(16)
+    return {"token_nonce": nonce, "token_hash": hash_token(_token_from_nonce(nonce))}
+
+
 def issue_token(panellist: Panellist) -> str:
     """Give the panellist a new personal link; any previous link stops working."""
     panellist.token_nonce = secrets.token_urlsafe(16)

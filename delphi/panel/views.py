@@ -11,7 +11,7 @@ from delphi.importing import InvalidFile
 from delphi.models import Panellist, Study
 from delphi.page_actions import carry_out
 from delphi.panel.forms import PanellistForm
-from delphi.panel.groups import describe_new_groups, groups_created, study_groups
+from delphi.panel.groups import describe_new_groups, study_groups
 from delphi.panel.importer import import_panel
 from delphi.panel.links import links_filename, panel_links_csv
 from delphi.panel.operations import (
@@ -71,9 +71,9 @@ def import_panel_view(study: Study):
 
     return carry_out(
         lambda: import_panel(study, upload.read(), filename, by=current_user),
-        done=lambda added: (
-            f"{len(added)} panellists imported from {filename}. "
-            + describe_new_groups(groups_created(study, added))
+        done=lambda result: (
+            f"{result.added} panellists imported from {filename}. "
+            + describe_new_groups(result.new_groups)
         ),
         to=url_for("panel.panel", slug=study.slug),
         refused=listed,

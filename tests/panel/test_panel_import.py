@@ -179,3 +179,33 @@ def test_groups_match_whatever_the_case_and_the_new_ones_are_named(cli, write_fi
     groups = {p.email: p.group for p in _panel(db)}
     assert groups["ola@example.org"] == "Social workers"
     assert groups["sam@example.org"] == groups["tom@example.org"] == "carers"
+
+
+def _panel_file(rows: int, start: int = 0) -> bytes:
+    lines = [f"Person {k},person{k}@example.org,{'Carers' if k % 2 else 'Nurses'}"
+             for k in range(start, start + rows)]
+    return ("name,email,group\n" + "\n".join(lines) + "\n").encode()
+
+
+def test_an_import_writes_its_rows_in_statements_that_do_not_grow_with_the_file(
+        imported_study, db, count_queries):
+    """20 or 2,000 rows: the same statements (rows written in bulk), and every row with a
+    working personal link."""
+    from delphi.panel.importer import import_panel
+    from delphi.panel.tokens import token_for
+
+    study = db.session.scalar(db.select(Study).filter_by(slug=imported_study()))
+    counts = []
+    for rows, start in ((20, 0), (2_000, 20)):
+        with count_queries() as statements:
+            result = import_panel(study, _panel_file(rows, start), "panel.csv")
+        counts.append(len(statements))
+        assert result.added == rows
+    db.session.commit()
+
+    assert counts[0] == counts[1]
+    assert result.per_group == {"Carers": 1_000, "Nurses": 1_000}
+    assert result.new_groups == [] and result.invited_to_round is None
+    panel = {p.pseudonym: p for p in _panel(db)}
+    assert len(panel) == 2_020 and "P2020" in panel
+    assert find_panellist(token_for(panel["P2020"])).email == "person2019@example.org"

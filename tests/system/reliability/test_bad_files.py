@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from delphi.importing import MAX_FILE_BYTES, InvalidFile
+from delphi.models import Panellist
 from delphi.panel.importer import import_panel
 from delphi.rounds.responses_import import import_responses
 from delphi.studies.study_file import import_study_file, parse_study_file
@@ -144,8 +145,9 @@ def test_markup_and_formulas_in_a_panel_file_are_stored_as_plain_text(db, study)
     data = (PANEL_HEADER + '"=HYPERLINK(""http://evil.example"",""Click"")",eve@example.org,'
             "<script>alert(1)</script>\n").encode()
 
-    (added,) = import_panel(study, data, "panel.csv")
+    assert import_panel(study, data, "panel.csv").added == 1
     db.session.commit()
+    added = db.session.scalar(db.select(Panellist).filter_by(email="eve@example.org"))
 
     assert added.name == '=HYPERLINK("http://evil.example","Click")'
     assert added.group == "<script>alert(1)</script>"
