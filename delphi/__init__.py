@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from delphi.reports.blueprint import api_blueprint as api
     from delphi.reports.blueprint import blueprint as reports
     from delphi.rounds.blueprint import blueprint as rounds
+    from delphi.signup.blueprint import blueprint as signup
     from delphi.studies.blueprint import blueprint as studies
 
     app.register_blueprint(home)
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(studies)
     app.register_blueprint(panel)
     app.register_blueprint(consent)
+    app.register_blueprint(signup)
     app.register_blueprint(mail)
     app.register_blueprint(audit)
     app.register_blueprint(questionnaire)

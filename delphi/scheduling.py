@@ -1,7 +1,8 @@
 """``delphi tick``: the scheduled work of every study, for cron, with no resident process.
 
 Each run queues the reminders that have come due, closes rounds whose deadline has passed when
-the study asks for that, and sends the outbox. Reminders carry dedupe keys and closing checks
+the study asks for that, deletes sign-ups left unconfirmed past their expiry, and sends the
+outbox. Reminders carry dedupe keys and closing checks
 the round's state, so a second run at the same time changes nothing.
 
 Reminders follow the deadline: a reminder is keyed by the deadline it counts down to as well as
@@ -25,6 +26,7 @@ from delphi.models import Round, RoundState, Study, utcnow
 from delphi.rounds.deadline import deadline_changed_at
 from delphi.rounds.lifecycle import close_round
 from delphi.rounds.reminders import unsubmitted
+from delphi.signup.operations import delete_expired
 
 
 @dataclass
@@ -32,10 +34,13 @@ class TickReport:
     reminders: int = 0
     closed: list[str] = field(default_factory=list)
     mail: SendReport | None = None
+    expired_signups: int = 0
 
     def describe(self) -> str:
         lines = [f"{self.reminders} reminders queued."]
         lines += [f"Closed {closed} at its deadline." for closed in self.closed]
+        if self.expired_signups:
+            lines.append(f"{self.expired_signups} unconfirmed sign-ups expired and deleted.")
         if self.mail is not None:
             lines.append(f"Mail: {self.mail.describe()}")
         return "\n".join(lines)
@@ -97,6 +102,7 @@ def tick(now: datetime | None = None) -> TickReport:
         due = reminder_due(round_, days, now, since=deadline_changed_at(round_))
         if due is not None:
             report.reminders += queue_reminders(study, round_, due)
+    report.expired_signups = delete_expired(now)
     db.session.commit()
     # The reminders just queued carry the moment they were written, after ``now``: send from
     # the later of the two clocks so they go out in this run, not the next.

@@ -16,6 +16,7 @@ STUDY_PAGES = [
     ("Documents", "studies.documents"),
     ("Panel", "panel.panel"),
     ("Consent", "consent.consent_page"),
+    ("Sign-up", "signup.console"),
     ("Messages", "mail.messages"),
     ("Rounds", "rounds.dashboard"),
     ("Review", "rounds.review"),

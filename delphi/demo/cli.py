@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from delphi.commands import CommandError, warn_if_base_url_unset
 from delphi.demo.loader import database_holds_data, load_demo
 from delphi.extensions import db
+from delphi.models import SignupState
 from delphi.panel.tokens import link_base
 from delphi.refusal import Refused
 
@@ -57,6 +58,8 @@ def demo_command(if_empty: bool) -> None:
             f"Staff login: {base}/login as {demo.admin_email} with password "
             f"{demo.admin_password} (shown only now)"
         )
+    if demo.study.signup is not SignupState.OFF:
+        click.echo(f"Sign-up page: {base}/signup/{demo.study.slug}")
     click.echo("Panellist links:")
     for link in demo.links:
         click.echo(f"  {link.panellist.name} ({link.panellist.group}) {link.label}: {link.url}")

@@ -33,6 +33,8 @@ from delphi.instance import make_private_folder, write_private
 from delphi.models import MessageStatus, OutboxMessage, Panellist, StaffUser, Study, utcnow
 from delphi.models.base import rows_changed
 from delphi.panel.tokens import link_for
+from delphi.signup.messages import LINKLESS_KINDS
+from delphi.signup.tokens import confirmation_link
 
 MAX_ATTEMPTS = 5
 STUCK_AFTER = timedelta(hours=1)  # far longer than sending one message can take
@@ -180,9 +182,29 @@ def retry_failed(study: Study, *, by: StaffUser | None = None) -> int:
     return count
 
 
-def _compose(message: OutboxMessage, panellist: Panellist) -> EmailMessage:
-    """The e-mail for ``message``, with the personal link filled in. Raises ValueError (or
-    another error of the ``email`` package) when a header cannot be written."""
+_UNSENDABLE = {
+    False: "Not sent: the panellist was withdrawn or erased after it was queued.",
+    True: "Not sent: the sign-up was confirmed or deleted after it was queued.",
+}
+
+
+def _link_of(message: OutboxMessage) -> str | None:
+    """What ``{link}`` stands for in the message: a sign-up's confirmation link, a panellist's
+    personal link, nothing for a sign-up notice that carries no link; None when the message
+    should no longer go."""
+    if message.signup_id is not None:
+        return confirmation_link(message.signup) if message.signup else None
+    if message.panellist_id is None and message.kind in LINKLESS_KINDS:
+        return ""
+    panellist = message.panellist
+    if panellist is None or not panellist.active:
+        return None
+    return link_for(panellist)
+
+
+def _compose(message: OutboxMessage, link: str) -> EmailMessage:
+    """The e-mail for ``message``, with its link filled in. Raises ValueError (or another error
+    of the ``email`` package) when a header cannot be written."""
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_SENDER"]
     email["To"] = message.to_address
@@ -191,7 +213,7 @@ def _compose(message: OutboxMessage, panellist: Panellist) -> EmailMessage:
     email["Message-ID"] = make_msgid(
         domain=current_app.config["MAIL_SENDER"].rpartition("@")[2] or None
     )
-    email.set_content(message.body.replace("{link}", link_for(panellist)))
+    email.set_content(message.body.replace("{link}", link))
     bytes(email)  # a header that would not survive being written fails here, not mid-send
     return email
 
@@ -308,14 +330,12 @@ def _deliver(
     message: OutboxMessage, connection: _Connection | None, report: SendReport, now: datetime
 ) -> None:
     message.attempts += 1
-    panellist = message.panellist
-    if panellist is None or not panellist.active:
-        _give_up(
-            message, "Not sent: the panellist was withdrawn or erased after it was queued.", report
-        )
+    link = _link_of(message)
+    if link is None:
+        _give_up(message, _UNSENDABLE[message.signup_id is not None], report)
         return
     try:
-        email = _compose(message, panellist)
+        email = _compose(message, link)
     except Exception as error:  # whatever it is, composing again cannot help
         _give_up(
             message,

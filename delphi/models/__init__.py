@@ -27,6 +27,7 @@ from delphi.models.rounds import (
     SuggestionKind,
     SuggestionStatus,
 )
+from delphi.models.signup import JoinedBy, Signup, SignupState, SignupStatus
 from delphi.models.staff import Role, StaffUser
 from delphi.models.study import (
     CommentFeedback,
@@ -56,6 +57,7 @@ __all__ = [
     "DocumentKind",
     "Item",
     "ItemOrigin",
+    "JoinedBy",
     "MessageStatus",
     "OutboxMessage",
     "Panellist",
@@ -70,6 +72,9 @@ __all__ = [
     "RoundState",
     "Section",
     "SectionComment",
+    "Signup",
+    "SignupState",
+    "SignupStatus",
     "StabilityMeasure",
     "StaffUser",
     "Study",

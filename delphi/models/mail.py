@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from delphi.models.base import Model, UTCDateTime, enum_column, utcnow
 from delphi.models.panel import Panellist
+from delphi.models.signup import Signup
 
 
 class MessageStatus(enum.Enum):
@@ -26,6 +27,8 @@ class OutboxMessage(Model):
         ForeignKey("panellist.id", ondelete="SET NULL")
     )
     round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id", ondelete="SET NULL"))
+    # A sign-up's confirmation: "{link}" is its confirmation link; deleted with the sign-up.
+    signup_id: Mapped[int | None] = mapped_column(ForeignKey("signup.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))  # invitation | reminder | ...
     # Makes queuing idempotent: the same reminder is queued once (e.g. the 7-day reminder of
     # round 12's deadline to panellist 345, "reminder:12:20250314T2359:7:345").
@@ -45,3 +48,4 @@ class OutboxMessage(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     panellist: Mapped[Panellist | None] = relationship()
+    signup: Mapped[Signup | None] = relationship()

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from delphi.models.base import Model, UTCDateTime, utcnow
+from delphi.models.base import Model, UTCDateTime, enum_column, utcnow
+from delphi.models.signup import JoinedBy
 
 if TYPE_CHECKING:
     from delphi.models.rounds import Response
@@ -37,6 +38,10 @@ class Panellist(Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How they joined: a panel file, the Panel page, or the public sign-up page.
+    joined_by: Mapped[JoinedBy] = mapped_column(
+        enum_column(JoinedBy, "joined_by"), server_default=JoinedBy.IMPORT.value
+    )
 
     study: Mapped[Study] = relationship()
     responses: Mapped[list[Response]] = relationship(back_populates="panellist")

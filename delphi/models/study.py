@@ -6,13 +6,24 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from delphi.consensus.definition import BY_COLUMN
 from delphi.extensions import db
 from delphi.models.base import Model, UTCDateTime, check, enum_column, utcnow
 from delphi.models.consent import WithdrawalRule
+from delphi.models.signup import SignupState
 from delphi.validation import DEFAULT_TIME_ZONE
 
 if TYPE_CHECKING:
@@ -205,6 +216,17 @@ class Study(Model):
         default=WithdrawalRule.KEEP,
         server_default=WithdrawalRule.KEEP.value,
     )
+    # Open sign-up (delphi/signup): the public page's state, whether the team reviews each
+    # confirmed sign-up, the most sign-ups each group takes ({group: number}), and the
+    # eligibility questions ([{"text", "choices", "accepted"}]).
+    signup: Mapped[SignupState] = mapped_column(
+        enum_column(SignupState, "signup_state"),
+        default=SignupState.OFF,
+        server_default=SignupState.OFF.value,
+    )
+    signup_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    signup_caps: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    signup_questions: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="study", order_by="Section.position", cascade="all, delete-orphan"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from delphi import audit
 from delphi.extensions import db
-from delphi.models import Panellist, Response, Round, StaffUser, Study, utcnow
+from delphi.models import JoinedBy, Panellist, Response, Round, StaffUser, Study, utcnow
 from delphi.panel.groups import spelt_as_study
 from delphi.panel.importer import next_pseudonym_number
 from delphi.panel.tokens import issue_token
@@ -34,10 +34,19 @@ def _require_free_email(study: Study, email: str, panellist: Panellist | None = 
 
 
 def add_panellist(
-    study: Study, *, name: str, email: str, group: str, by: StaffUser | None = None
+    study: Study,
+    *,
+    name: str,
+    email: str,
+    group: str,
+    by: StaffUser | None = None,
+    joined_by: JoinedBy = JoinedBy.CONSOLE,
+    actor: str | None = None,
 ) -> Panellist:
     """Add one panellist with a new personal link; invite them if a round is open. The group
-    takes the study's spelling when it exists in another case."""
+    takes the study's spelling when it exists in another case. ``joined_by`` says how they
+    came (the Panel page unless said otherwise); ``actor`` names who added them when it is not
+    staff."""
     _require_free_email(study, email)
     group = spelt_as_study(study, group)
     panellist = Panellist(
@@ -46,6 +55,7 @@ def add_panellist(
         name=name,
         email=email,
         group=group,
+        joined_by=joined_by,
     )
     issue_token(panellist)
     db.session.add(panellist)
@@ -57,8 +67,13 @@ def add_panellist(
         "panellist.add",
         study=study,
         by=by,
+        actor=actor,
         target=panellist.pseudonym,
-        after={"group": group, "invited_to_round": round_.number if round_ else None},
+        after={
+            "group": group,
+            "joined_by": joined_by.value,
+            "invited_to_round": round_.number if round_ else None,
+        },
     )
     db.session.flush()
     return panellist

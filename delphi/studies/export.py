@@ -10,6 +10,7 @@ import enum
 
 from delphi.consent.study_file import consultation_toml
 from delphi.models import DocumentKind, Study
+from delphi.signup.settings import SIGNUP_SETTINGS, signup_toml_value
 from delphi.studies.documents import documents_of
 from delphi.studies.study_file_format import TABLES
 
@@ -74,6 +75,8 @@ def _toml_value(value: object) -> str:
 def _setting(study: Study, table: str, key: str) -> object:
     attribute = TABLES[table][key].attribute
     value = getattr(study, attribute)
+    if attribute in SIGNUP_SETTINGS:
+        return signup_toml_value(value)
     if attribute == "reminder_days":
         days = [int(d) for d in value.split(",") if d.strip()]
         return "[" + ", ".join(str(d) for d in days) + "]"

@@ -11,6 +11,7 @@ from functools import partial
 from delphi.consensus import ConsensusSettings
 from delphi.consensus.definition import BY_COLUMN, BY_ENGINE, key_named
 from delphi.importing import Problems
+from delphi.signup.settings import SIGNUP_CHECKS, SettingProblem
 from delphi.studies.consensus import engine_value
 from delphi.studies.study_file_format import (
     ITEM_KEYS,
@@ -112,6 +113,12 @@ class Checker:
             return self.labels(value, line, where)
         if kind == "days":
             return self.days(value, line, where)
+        if kind in SIGNUP_CHECKS:
+            try:
+                return SIGNUP_CHECKS[kind](value)
+            except SettingProblem as problem:
+                self.problem(line, where, str(problem))
+                return None
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
             choices = {m.value: m for m in kind}
             if not isinstance(value, str) or value not in choices:

@@ -10,8 +10,10 @@ from functools import partial
 
 from delphi.consensus.definition import Setting, in_table
 from delphi.consent.study_file import Consultation
+from delphi.models.signup import SignupState
 from delphi.models.study import CommentFeedback
 from delphi.studies.consensus import column_enum
+from delphi.studies.protocol import PROTOCOL_FIELDS
 from delphi.validation import (
     LONG_TEXT_MAX_LENGTH,
     SETTING_MAX,
@@ -77,6 +79,18 @@ TABLES: dict[str, dict[str, Key]] = {
         "reminder_days": Key("reminder_days", "days"),
         "auto_close": Key("auto_close", bool),
         "time_zone": Key("time_zone", str, check=time_zone_problem, blank=False),
+    },
+    "signup": {  # open sign-up (delphi/signup)
+        "page": Key("signup", SignupState),
+        "review": Key("signup_review", bool),
+        "caps": Key("signup_caps", "caps"),
+        "eligibility": Key("signup_questions", "eligibility"),
+    },
+    "protocol": {  # delphi/studies/protocol.py
+        field.key: Key(field.column, int, low=1)
+        if field.is_number
+        else Key(field.column, str, check=_long_text)
+        for field in PROTOCOL_FIELDS
     },
     "messages": {
         "invitation_subject": Key("invitation_subject", str, check=header_problem),

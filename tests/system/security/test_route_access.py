@@ -156,6 +156,15 @@ TABLE: dict[tuple[str, str], str] = {
     ("studies.add_document", "POST"): STAFF_FORM,  # neither a file nor a link
     ("studies.download_document", "GET"): STAFF_ONLY,
     ("studies.delete_document", "POST"): "302 302 302 404 302 404",  # deleted by the first
+    # Open sign-up is off for this study: its public page does not exist, and a personal link
+    # or a forged token is no confirmation link.
+    ("signup.signup_page", "GET"): "404 404 404 404 404 404",
+    ("signup.signup_page", "POST"): "404 404 404 404 404 404",
+    ("signup.confirm", "GET"): "404 404 404 404 404 404",
+    ("signup.confirm", "POST"): "404 404 404 404 404 404",
+    ("signup.console", "GET"): STAFF_ONLY,
+    ("signup.accept", "POST"): "302 302 302 404 404 404",  # no such sign-up
+    ("signup.decline", "POST"): "302 302 302 404 404 404",
 }
 
 
@@ -223,6 +232,7 @@ def world(app, db, make_study, make_panel, make_staff, submit):
         "suggestion_id": db.session.scalar(db.select(Suggestion.id)),
         "filename": "questionnaire.css",
         "document_id": document.id,
+        "signup_id": 1,
     }
     return {"study": study, "a": a, "b": b, "staff": staff, "api": api_tokens, "ids": ids}
 
