@@ -129,6 +129,7 @@ def sign_up(
         db.session.flush()
         return
     signup = _pending(study, email)
+    now = utcnow()
     if signup is None:
         signup = Signup(
             study_id=study.id,
@@ -136,13 +137,14 @@ def sign_up(
             email=email.lower(),
             group=group,
             consent_version_id=consent.id if consent else None,
-            expires_at=utcnow() + timedelta(hours=CONFIRMATION_HOURS),
+            created_at=now,
+            expires_at=now + timedelta(hours=CONFIRMATION_HOURS),
         )
         db.session.add(signup)
     elif signup.status is SignupStatus.AWAITING_REVIEW:
         return
     else:
-        signup.expires_at = utcnow() + timedelta(hours=CONFIRMATION_HOURS)
+        signup.expires_at = now + timedelta(hours=CONFIRMATION_HOURS)
     issue_confirmation(signup)
     db.session.flush()
     queue_confirmation(study, signup)
