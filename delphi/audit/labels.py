@@ -47,6 +47,9 @@ ACTIONS = {
     "section.add": "Section added",
     "section.move": "Section moved",
     "section.update": "Section edited",
+    "signup.accept": "Sign-up accepted onto the panel",
+    "signup.confirm": "Sign-up confirmed, awaiting review",
+    "signup.decline": "Sign-up declined",
     "study.complete": "Study marked complete",
     "study.create": "Study created",
     "study.delete": "Study deleted",
@@ -58,6 +61,7 @@ ACTIONS = {
 KEYS = {
     "closes_at": "Deadline",
     "invited_to_round": "Invited to round",
+    "joined_by": "Joined by",
     "queued_again": "Messages queued again",
     "new_groups": "New stakeholder groups",
     "min_group_size": "Smallest group shown separately",

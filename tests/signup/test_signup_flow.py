@@ -101,6 +101,8 @@ def test_review_mode_waits_for_the_team_then_accepts_with_an_email(
     assert [m.kind for m in outbox_messages(db) if m.panellist_id == panellist.id] == [
         "signup_welcome"]
     assert db.session.scalar(db.select(AuditEvent).filter_by(action="signup.accept")) is not None
+    trail = client.get("/console/studies/open-study/audit").get_data(as_text=True)
+    assert "Sign-up accepted onto the panel" in trail and "nia.evans" not in trail
 
 
 def test_review_mode_declines_with_an_email_and_keeps_nothing(app, client, db, study, login_as):
