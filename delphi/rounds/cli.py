@@ -192,7 +192,13 @@ def _number(value: float | None) -> str:
 @responses_group.command("import")
 @click.argument("slug")
 @click.argument("responses_file", type=FILE)
-def import_responses_command(slug: str, responses_file: Path) -> None:
+@click.option(
+    "--consent-on-paper",
+    is_flag=True,
+    help="Attest that panellists who never agreed online consented on paper (recorded in the "
+    "audit trail); needed when the study asks for consent.",
+)
+def import_responses_command(slug: str, responses_file: Path, consent_on_paper: bool) -> None:
     """Import responses (CSV: email,item,rating,comment) into the open round, as submitted."""
     study = study_by_slug(slug)
     with one_transaction():
@@ -201,6 +207,7 @@ def import_responses_command(slug: str, responses_file: Path) -> None:
             responses_file.read_bytes(),
             str(responses_file),
             max_bytes=COMMAND_LINE_MAX_FILE_BYTES,
+            consent_on_paper=consent_on_paper,
         )
     click.echo(
         f"Imported {result.answers} answers from {result.panellists} panellists into "

@@ -27,9 +27,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from delphi import audit
+from delphi.consent.operations import asks_consent, current_version
 from delphi.extensions import db
 from delphi.importing import MAX_FILE_BYTES, Problems, stream_csv
 from delphi.models import (
+    ConsentEvent,
+    ConsentEventKind,
     Panellist,
     Response,
     ResponseStatus,
@@ -46,6 +49,8 @@ from delphi.validation import COMMENT_MAX_LENGTH, text_problem
 # Nine digits hold any scale; a longer number is a typing mistake, and int() refuses to read
 # numbers of thousands of digits.
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
+# How many pseudonyms a refusal for want of consent names.
+_PSEUDONYMS_NAMED = 5
 # How much of a refused rating the problem repeats.
 _SHOWN_MAX = 20
 
@@ -259,10 +264,14 @@ def import_responses(
     *,
     by: StaffUser | None = None,
     max_bytes: int | None = None,
+    consent_on_paper: bool = False,
 ) -> ImportedResponses:
     """Store the file's responses in the open round as submitted (flushed, not committed).
 
     ``max_bytes`` raises the file size limit (the command line reads larger files from disk).
+    When the study asks for consent, a panellist who never agreed online is refused unless the
+    team attests that they consented on paper (``consent_on_paper``), which the audit trail
+    records with their pseudonyms.
     """
     round_ = open_round_of(study)
     if round_ is None:
@@ -286,17 +295,56 @@ def import_responses(
     answers = check_responses_file(
         study, round_, data, filename, online=online, max_bytes=max_bytes
     )
+    attested = _without_consent(study, answers, filename, consent_on_paper)
     store_submitted(round_, answers, set(existing))
     result = ImportedResponses(round_.number, len(answers.answers_of), len(answers))
-    audit.record(
-        "responses.import",
-        study=study,
-        by=by,
-        target=filename,
-        after={"round": round_.number, "panellists": result.panellists, "answers": result.answers},
-    )
+    after: dict[str, object] = {
+        "round": round_.number,
+        "panellists": result.panellists,
+        "answers": result.answers,
+    }
+    if attested:
+        after["consent_on_paper"] = attested
+    audit.record("responses.import", study=study, by=by, target=filename, after=after)
     db.session.flush()
     return result
+
+
+def _without_consent(
+    study: Study, answers: AnswerRows, filename: str, consent_on_paper: bool
+) -> list[str]:
+    """The pseudonyms of the file's panellists who never agreed online, when the study asks for
+    consent: refused, unless the team attests they consented on paper."""
+    if not asks_consent(current_version(study)):
+        return []
+    agreed = set(
+        db.session.scalars(
+            sa.select(ConsentEvent.panellist_id).where(
+                ConsentEvent.study_id == study.id,
+                ConsentEvent.kind == ConsentEventKind.CONSENTED,
+            )
+        )
+    )
+    missing = sorted(set(answers.answers_of) - agreed)
+    if not missing:
+        return []
+    listed = missing if consent_on_paper else missing[:_PSEUDONYMS_NAMED]
+    pseudonyms = list(
+        db.session.scalars(
+            sa.select(Panellist.pseudonym)
+            .where(Panellist.id.in_(listed))
+            .order_by(Panellist.pseudonym)
+        )
+    )
+    if consent_on_paper:
+        return pseudonyms
+    named = ", ".join(pseudonyms) + (" and others" if len(missing) > len(pseudonyms) else "")
+    raise RoundError(
+        f"{filename}: {len(missing)} panellist(s) in the file ({named}) have not agreed to "
+        f"the information sheet online, and {study.slug} asks for consent before any answer. "
+        "If they consented on paper, import the file again attesting it (delphi responses "
+        "import --consent-on-paper); nothing was imported."
+    )
 
 
 def _lock_round(round_: Round) -> None:

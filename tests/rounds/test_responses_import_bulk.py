@@ -11,6 +11,7 @@ import pytest
 from delphi.extensions import db
 from delphi.importing import COMMAND_LINE_MAX_FILE_BYTES, MAX_FILE_BYTES, InvalidFile
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Study
+from delphi.rounds.errors import RoundError
 from delphi.rounds.responses_import import import_responses
 from tests.support import data
 
@@ -112,3 +113,32 @@ def test_an_upload_over_10_MB_is_refused_but_the_command_line_reads_it(db, big_f
     result = import_responses(study, content, "responses.csv",
                               max_bytes=COMMAND_LINE_MAX_FILE_BYTES)
     assert result.answers == 3000
+
+
+def test_paper_answers_of_panellists_who_never_consented_need_the_teams_attestation(db):
+    from delphi.models import AuditEvent, ConsentEvent, ConsentEventKind, ConsentVersion
+
+    study, codes = _open_study("consent", 2, 3)
+    version = ConsentVersion(study=study, number=1, sheet="About the study.",
+                             statements=["I agree to take part."])
+    db.session.add(version)
+    first = db.session.scalar(db.select(Panellist).filter_by(study_id=study.id,
+                                                             email="panellist1@example.org"))
+    db.session.add(ConsentEvent(study_id=study.id, panellist_id=first.id, version=version,
+                                kind=ConsentEventKind.CONSENTED))
+    db.session.commit()
+    content = _file(3, codes)
+
+    with pytest.raises(RoundError) as refused:
+        import_responses(study, content, "paper.csv")
+    message = str(refused.value)
+    assert "2 panellist(s) in the file (P00002, P00003) have not agreed" in message
+    assert "--consent-on-paper" in message and "nothing was imported" in message
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(Rating.id))) == 0
+
+    result = import_responses(study, content, "paper.csv", consent_on_paper=True)
+    db.session.commit()
+    assert result.answers == 6
+    event = db.session.scalars(db.select(AuditEvent).filter_by(action="responses.import")).one()
+    assert event.after["consent_on_paper"] == ["P00002", "P00003"]
