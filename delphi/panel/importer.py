@@ -1,22 +1,25 @@
 """Importing panellists from a CSV file with the columns ``name,email,group``.
 
-The whole file is checked before anything is written. Each new panellist gets the next pseudonym
-of the study (P001, P002, ...) and a personal link; if a round is open they are invited to it at
-once, exactly as the panel was when it opened.
+The whole file is checked before anything is written, then its rows are inserted in one
+statement. Each new panellist gets the next pseudonym of the study (P001, P002, ...) and a
+personal link; if a round is open they are invited to it at once, exactly as the panel was when it
+opened.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 from delphi import audit
 from delphi.extensions import db
 from delphi.importing import CsvRow, Problems, read_csv
-from delphi.models import JoinedBy, Panellist, StaffUser, Study
+from delphi.models import JoinedBy, Panellist, StaffUser, Study, utcnow
 from delphi.panel.groups import GroupSpellings
-from delphi.panel.tokens import issue_token
+from delphi.panel.tokens import new_link
 from delphi.rounds.lifecycle import invite_panel, open_round_of
 from delphi.validation import GROUP_MAX_LENGTH, NAME_MAX_LENGTH, email_problem, text_problem
 
@@ -81,41 +84,63 @@ def next_pseudonym_number(study: Study) -> int:
     return max(numbers, default=0) + 1
 
 
+@dataclass(frozen=True)
+class PanelImport:
+    """What an import did: how many panellists it added, how many joined each group (as the
+    study spells it), the groups it created and the open round it invited them to."""
+
+    added: int
+    per_group: dict[str, int]
+    new_groups: list[str]
+    invited_to_round: int | None
+
+
 def import_panel(
     study: Study, data: bytes, filename: str, *, by: StaffUser | None = None
-) -> list[Panellist]:
-    """Add the file's panellists to the study (flushed); invite them if a round is open. Groups
-    are matched without regard to case: "g1" joins the study's "G1"."""
+) -> PanelImport:
+    """Add the file's panellists to the study in one statement (flushed); invite them if a
+    round is open. Groups are matched without regard to case: "g1" joins the study's "G1"."""
     rows = check_panel_file(study, data, filename)
     number = next_pseudonym_number(study)
     spelt = GroupSpellings(study)
-    panellists = []
+    now = utcnow()
+    groups: Counter[str] = Counter()
+    values = []
     for offset, row in enumerate(rows):
-        panellist = Panellist(
-            study=study,
-            pseudonym=f"P{number + offset:03d}",
-            name=row.cells["name"],
-            email=row.cells["email"],
-            group=spelt(row.cells["group"]),
-            joined_by=JoinedBy.IMPORT,
+        group = spelt(row.cells["group"])
+        groups[group] += 1
+        values.append(
+            {
+                "study_id": study.id,
+                "pseudonym": f"P{number + offset:03d}",
+                "name": row.cells["name"],
+                "email": row.cells["email"],
+                "group": group,
+                "joined_by": JoinedBy.IMPORT,
+                "created_at": now,
+                **new_link(),
+            }
         )
-        issue_token(panellist)
-        db.session.add(panellist)
-        panellists.append(panellist)
-    db.session.flush()
+    db.session.execute(db.metadata.tables["panellist"].insert(), values)
     round_ = open_round_of(study)
     if round_ is not None:
         invite_panel(study, round_)
+    result = PanelImport(
+        added=len(values),
+        per_group=dict(sorted(groups.items())),
+        new_groups=sorted(spelt.created, key=str.casefold),
+        invited_to_round=round_.number if round_ else None,
+    )
     audit.record(
         "panel.import",
         study=study,
         by=by,
         target=filename,
         after={
-            "added": len(panellists),
+            "added": result.added,
             "new_groups": spelt.created,
-            "invited_to_round": round_.number if round_ else None,
+            "invited_to_round": result.invited_to_round,
         },
     )
     db.session.flush()
-    return panellists
+    return result
