@@ -9,7 +9,7 @@ from delphi.rounds.lifecycle import close_round
 from delphi.rounds.review import launch_next_round, summarise_arguments
 from tests.support.pages import item_block
 
-SUMMARY = "Most found it central; two said it needs time & <supervision>."
+SUMMARY = "Most found it central; two said it needs time & supervision."
 
 
 @pytest.fixture
@@ -42,8 +42,8 @@ def test_the_summary_alone_replaces_the_comments(client, summarised):
     setting, round2 = summarised(CommentFeedback.SUMMARY)
     block = _s11(client, setting, round2)
     assert "The research team's summary of the arguments in round 1" in block
-    # Escaped: the team's text is never trusted as HTML.
-    assert "Most found it central; two said it needs time &amp; &lt;supervision&gt;." in block
+    # Markdown made safe (see the last test): never trusted as HTML.
+    assert "<p>Most found it central; two said it needs time &amp; supervision.</p>" in block
     assert "Needs protected time." not in block and "Comments from round 1" not in block
 
 
@@ -60,3 +60,21 @@ def test_the_default_shows_the_comments_only(client, summarised):
     block = _s11(client, setting, round2)
     assert "Needs protected time." in block
     assert "summary of the arguments" not in block and "Most found it central" not in block
+
+
+def test_the_summary_is_markdown_made_safe(db, client, round_one, submit):
+    """The team writes the summary for panellists: Markdown, sanitised, never trusted HTML."""
+    setting = round_one(comment_feedback=CommentFeedback.SUMMARY)
+    round1 = setting.round
+    for k, panellist in enumerate(setting.panel):
+        submit(round1, panellist, {ri.code: [1, 3, 5, 7, 9, 5][k] for ri in round1.round_items})
+    close_round(round1)
+    s11 = next(ri for ri in round1.round_items if ri.code == "S1.1")
+    summarise_arguments(s11, "**Most** found it central.\n\n"
+                             '<img src=x onerror="alert(1)"> [see](javascript:alert(2))')
+    round2 = launch_next_round(setting.study)
+    db.session.commit()
+    block = _s11(client, setting, round2)
+    assert "<strong>Most</strong> found it central." in block
+    assert "onerror" not in block.replace("onerror=&quot;", "") and "<img" not in block
+    assert 'href="javascript:' not in block
