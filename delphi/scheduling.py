@@ -28,6 +28,9 @@ from delphi.rounds.lifecycle import close_round
 from delphi.rounds.reminders import unsubmitted
 from delphi.signup.operations import delete_expired
 
+# Recorded with a round closed at its deadline below the study's minimum response.
+AUTO_CLOSE_REASON = "Closed automatically at its deadline."
+
 
 @dataclass
 class TickReport:
@@ -95,7 +98,7 @@ def tick(now: datetime | None = None) -> TickReport:
     for round_ in open_rounds:
         study = round_.study
         if study.auto_close and round_.closes_at is not None and round_.closes_at <= now:
-            close_round(round_)
+            close_round(round_, reason=AUTO_CLOSE_REASON)
             report.closed.append(f"{study.slug} round {round_.number}")
             continue
         days = [int(d) for d in study.reminder_days.split(",") if d.strip()]

@@ -76,6 +76,7 @@ def load_demo() -> LoadedDemo:
 
     round_one = open_round(study, closes_at=utcnow() + timedelta(days=21), by=admin)
     simulation.answer_round_one(round_one)
+    round_one.closes_at = utcnow()  # the simulated round has run to its deadline
     close_round(round_one, by=admin)
     simulation.review(round_one)
     round_two = launch_next_round(

@@ -13,6 +13,7 @@ from delphi.models.consent import (
 )
 from delphi.models.documents import DocumentKind, StudyDocument
 from delphi.models.mail import MessageStatus, OutboxMessage
+from delphi.models.nonresponse import InviteTo, ResponseUnit
 from delphi.models.panel import Panellist
 from delphi.models.rounds import (
     Decision,
@@ -55,6 +56,7 @@ __all__ = [
     "ConsentVersion",
     "Decision",
     "DocumentKind",
+    "InviteTo",
     "Item",
     "ItemOrigin",
     "JoinedBy",
@@ -66,6 +68,7 @@ __all__ = [
     "Rating",
     "Response",
     "ResponseStatus",
+    "ResponseUnit",
     "Role",
     "Round",
     "RoundItem",

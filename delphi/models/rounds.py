@@ -137,6 +137,10 @@ class Round(Model):
     # Raised whenever what a closed round shows as feedback changes after it closed (an erasure
     # blanks comments), so that app servers drawing its feedback draw it again.
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Why the team closed it before its deadline or below the study's minimum response.
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    # Responses saved as drafts but never submitted, left out when the round closed.
+    drafts_left_out: Mapped[int | None] = mapped_column(Integer)
 
     study: Mapped[Study] = relationship(back_populates="rounds")
     round_items: Mapped[list[RoundItem]] = relationship(

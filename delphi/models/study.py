@@ -23,6 +23,7 @@ from delphi.consensus.definition import BY_COLUMN
 from delphi.extensions import db
 from delphi.models.base import Model, UTCDateTime, check, enum_column, utcnow
 from delphi.models.consent import WithdrawalRule
+from delphi.models.nonresponse import InviteTo, ResponseUnit
 from delphi.models.signup import SignupState
 from delphi.validation import DEFAULT_TIME_ZONE
 
@@ -215,6 +216,19 @@ class Study(Model):
         enum_column(WithdrawalRule, "withdrawal_rule"),
         default=WithdrawalRule.KEEP,
         server_default=WithdrawalRule.KEEP.value,
+    )
+    # Non-response: who a later round invites, and the smallest response a round should reach
+    # before it closes (overall and in each stakeholder group; None: no minimum), counted in
+    # ``min_response_unit``. Closing below it, or before the deadline, asks for a reason.
+    invite_to: Mapped[InviteTo] = mapped_column(
+        enum_column(InviteTo, "invite_to"), default=InviteTo.ALL, server_default=InviteTo.ALL.value
+    )
+    min_response: Mapped[int | None] = mapped_column(Integer)
+    min_group_response: Mapped[int | None] = mapped_column(Integer)
+    min_response_unit: Mapped[ResponseUnit] = mapped_column(
+        enum_column(ResponseUnit, "min_response_unit"),
+        default=ResponseUnit.PERCENT,
+        server_default=ResponseUnit.PERCENT.value,
     )
     # Open sign-up (delphi/signup): the public page's state, whether the team reviews each
     # confirmed sign-up, the most sign-ups each group takes ({group: number}), and the

@@ -12,13 +12,14 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from delphi.commands import FILE, latest_round, one_transaction, study_by_slug
+from delphi.commands import FILE, CommandError, latest_round, one_transaction, study_by_slug
 from delphi.extensions import db
 from delphi.importing import COMMAND_LINE_MAX_FILE_BYTES
 from delphi.models import Decision, Response, Round, RoundItem, RoundState
 from delphi.rounds.deadline import change_deadline
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import close_round, decide, open_round
+from delphi.rounds.nonresponse import closing_concerns
 from delphi.rounds.responses_import import import_responses
 from delphi.rounds.review import launch_next_round, reword_item
 
@@ -67,11 +68,24 @@ def open_command(slug: str, closes: datetime | None) -> None:
 
 @round_group.command("close")
 @click.argument("slug")
-def close_command(slug: str) -> None:
+@click.option(
+    "--reason",
+    help="Why the round closes now: needed before its deadline or below the study's minimum "
+    "response; the report shows it.",
+)
+def close_command(slug: str, reason: str | None) -> None:
     """Close the open round and freeze every item's summary."""
     study = study_by_slug(slug)
+    latest = latest_round(study)
+    concerns = closing_concerns(latest) if latest.state is RoundState.OPEN else []
+    if concerns and not (reason or "").strip():
+        raise CommandError(
+            f"Round {latest.number} of {slug} was not closed: "
+            + " ".join(concerns)
+            + ' Give the reason for closing it now with --reason "..."; the report shows it.'
+        )
     with one_transaction():
-        round_ = close_round(latest_round(study))
+        round_ = close_round(latest, reason=reason, early_needs_reason=True)
     statuses = [ri.status for ri in round_.round_items]
     click.echo(
         f"Round {round_.number} of {slug} is closed: {len(statuses)} items, "

@@ -10,12 +10,20 @@ from datetime import datetime, time
 from functools import partial
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from delphi.form_rules import Rule
-from delphi.models import Decision
+from delphi.form_rules import Rule, WholeNumber
+from delphi.models import Decision, InviteTo, ResponseUnit
 from delphi.rounds.reminders import MOMENT_FORMAT
 from delphi.validation import (
     COMMENT_MAX_LENGTH,
@@ -91,6 +99,15 @@ class ConfirmForm(FlaskForm):
     """A button that only needs the CSRF token: close a round, mark the study complete, undo."""
 
 
+class CloseForm(FlaskForm):
+    """Close a round; the reason is needed before the deadline or below the minimum response
+    (the operation decides, and says why)."""
+
+    reason = TextAreaField(
+        "Reason for closing now (shown in the report)", validators=[Optional(), _reason]
+    )
+
+
 class DecisionForm(FlaskForm):
     """Change what happens to an item after its round; the operation asks for a reason."""
 
@@ -154,3 +171,49 @@ class SuggestionForm(FlaskForm):
                     field.errors.append(message)
                     return False
         return True
+
+
+class NonResponseFields(FlaskForm):
+    """The study form's non-response settings (the study file's ``[schedule]`` keys): who a
+    later round invites and the minimum response, overall and per stakeholder group."""
+
+    invite_to = SelectField(
+        "Who rounds after the first invite",
+        choices=[SelectChoice(choice.value, choice.label) for choice in InviteTo],
+        coerce=InviteTo,
+        default=InviteTo.ALL,
+    )
+    min_response = IntegerField(
+        "Minimum response overall (empty: none)",
+        validators=[Optional(), WholeNumber(1)],
+        description="Closing a round below it asks for a reason, which the report shows.",
+    )
+    min_group_response = IntegerField(
+        "Minimum response in each stakeholder group (empty: none)",
+        validators=[Optional(), WholeNumber(1)],
+    )
+    min_response_unit = SelectField(
+        "The minimum counts",
+        choices=[SelectChoice(choice.value, choice.label) for choice in ResponseUnit],
+        coerce=ResponseUnit,
+        default=ResponseUnit.PERCENT,
+    )
+
+    def validate_min_response(self, field) -> None:
+        _percent_at_most_100(self, field)
+
+    def validate_min_group_response(self, field) -> None:
+        _percent_at_most_100(self, field)
+
+    def non_response_values(self) -> dict:
+        return {
+            "invite_to": self.invite_to.data,
+            "min_response": self.min_response.data,
+            "min_group_response": self.min_group_response.data,
+            "min_response_unit": self.min_response_unit.data,
+        }
+
+
+def _percent_at_most_100(form: NonResponseFields, field) -> None:
+    if form.min_response_unit.data is ResponseUnit.PERCENT and (field.data or 0) > 100:
+        raise ValidationError(f"{field.data}% is more than everyone invited; give at most 100.")

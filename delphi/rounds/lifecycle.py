@@ -16,6 +16,7 @@ from delphi.extensions import db
 from delphi.mail.outbox import queue_invitations
 from delphi.models import (
     Decision,
+    InviteTo,
     Item,
     Panellist,
     Response,
@@ -30,8 +31,10 @@ from delphi.models import (
 )
 from delphi.rounds.errors import RoundError
 from delphi.rounds.matrix import ratings_matrix
+from delphi.rounds.nonresponse import closing_concerns, drafts_outstanding
 from delphi.studies.consensus import consensus_settings
 from delphi.studies.locks import require_not_complete
+from delphi.validation import COMMENT_MAX_LENGTH, text_problem
 
 PROPOSED = {
     "in": Decision.CONSENSUS_IN,
@@ -132,13 +135,30 @@ def active_panellists(study: Study) -> list[Panellist]:
 
 
 def invite_panel(study: Study, round_: Round) -> None:
-    """Invite every active panellist not yet invited to ``round_`` and queue their invitation.
+    """Invite every active panellist not yet invited to ``round_`` and queue their invitation;
+    after round 1, when the study invites only responders, only those who submitted the round
+    before.
 
     In bulk, a batch of panellists at a time, read as rows: a panel of 20,000 is invited in a
     few dozen statements and never held in memory whole.
     """
     now = utcnow()
     db.session.flush()
+    eligible = db.select(Panellist.id).filter_by(
+        study_id=study.id, withdrawn_at=None, erased_at=None
+    )
+    if study.invite_to is InviteTo.RESPONDERS and round_.number > 1:
+        eligible = eligible.where(
+            Panellist.id.in_(
+                db.select(Response.panellist_id)
+                .join(Round, Response.round_id == Round.id)
+                .where(
+                    Round.study_id == study.id,
+                    Round.number == round_.number - 1,
+                    Response.status == ResponseStatus.SUBMITTED,
+                )
+            )
+        )
     invited = set(
         db.session.scalars(db.select(Response.panellist_id).filter_by(round_id=round_.id))
     )
@@ -146,8 +166,7 @@ def invite_panel(study: Study, round_: Round) -> None:
     while True:
         batch = db.session.execute(
             db.select(Panellist.id, Panellist.name, Panellist.email)
-            .filter_by(study_id=study.id, withdrawn_at=None, erased_at=None)
-            .where(Panellist.id > last_id)
+            .where(Panellist.id.in_(eligible), Panellist.id > last_id)
             .order_by(Panellist.id)
             .limit(_INVITE_BATCH)
         ).all()
@@ -181,8 +200,19 @@ def open_round_of(study: Study) -> Round | None:
     return db.session.scalar(db.select(Round).filter_by(study_id=study.id, state=RoundState.OPEN))
 
 
-def close_round(round_: Round, *, by: StaffUser | None = None) -> Round:
-    """Close an open round and freeze every item's summary; reports read only this summary."""
+def close_round(
+    round_: Round,
+    *,
+    by: StaffUser | None = None,
+    reason: str | None = None,
+    early_needs_reason: bool = False,
+) -> Round:
+    """Close an open round and freeze every item's summary; reports read only this summary.
+
+    Closing below the study's minimum response needs a ``reason``, and so does closing before
+    the deadline when ``early_needs_reason`` (the console and ``delphi round close`` ask);
+    the report shows it. The drafts left out are counted.
+    """
     # Exclusive row lock (PostgreSQL): saves in flight hold it shared, so they commit first and
     # are counted, and later saves wait, then find the round closed.
     db.session.scalars(
@@ -194,6 +224,16 @@ def close_round(round_: Round, *, by: StaffUser | None = None) -> Round:
     if round_.state is not RoundState.OPEN:
         raise RoundError(
             f"Round {round_.number} is {round_.state.value}; only an open round can be closed."
+        )
+    reason = (reason or "").strip() or None
+    problem = reason and text_problem(reason, max_length=COMMENT_MAX_LENGTH, multiline=True)
+    if problem:
+        raise RoundError(f"The reason for closing round {round_.number} {problem}")
+    concerns = closing_concerns(round_, early=early_needs_reason)
+    if concerns and reason is None:
+        raise RoundError(
+            f"Round {round_.number} needs a reason to close now, which the report shows: "
+            + " ".join(concerns)
         )
     settings = round_.recorded_settings()
     matrix = ratings_matrix(round_)
@@ -212,6 +252,8 @@ def close_round(round_: Round, *, by: StaffUser | None = None) -> Round:
         round_item.decision = PROPOSED[item_summary.status]
         round_item.stability = stabilities.get(round_item.item_id)
 
+    round_.drafts_left_out = drafts_outstanding(round_)
+    round_.close_reason = reason if concerns else None
     round_.state = RoundState.CLOSED
     round_.closed_at = utcnow()
     audit.record(
@@ -220,6 +262,8 @@ def close_round(round_: Round, *, by: StaffUser | None = None) -> Round:
         by=by,
         target=f"round {round_.number}",
         after={
+            "reason": round_.close_reason,
+            "drafts_left_out": round_.drafts_left_out,
             "responses": len(matrix.panellist_ids),
             "in": sum(1 for s in summary.items if s.status == "in"),
             "out": sum(1 for s in summary.items if s.status == "out"),

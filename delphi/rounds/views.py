@@ -19,8 +19,14 @@ from delphi.rounds.dashboard import dashboard as open_round_dashboard
 from delphi.rounds.dashboard import progress
 from delphi.rounds.deadline import change_deadline
 from delphi.rounds.errors import RoundError
-from delphi.rounds.forms import ChangeDeadlineForm, ConfirmForm, DeadlineForm, ReminderForm
+from delphi.rounds.forms import (
+    ChangeDeadlineForm,
+    CloseForm,
+    DeadlineForm,
+    ReminderForm,
+)
 from delphi.rounds.lifecycle import close_round, current_round, open_round
+from delphi.rounds.nonresponse import closing_concerns
 from delphi.rounds.reminders import (
     MOMENT_FORMAT,
     last_reminder_at,
@@ -120,13 +126,16 @@ def open_first(study: Study):
 def close(study: Study, number: int):
     """GET: what closing will do. POST: close the round and freeze its summary."""
     round_ = round_or_404(study, number)
-    form = ConfirmForm()
+    form = CloseForm()
     if form.validate_on_submit():
         redirected = carry_out(
-            lambda: close_round(round_, by=current_user),
+            lambda: close_round(
+                round_, by=current_user, reason=form.reason.data, early_needs_reason=True
+            ),
             done=f"Round {number} is closed and its summary is frozen.",
             to=url_for("rounds.review", slug=study.slug, number=number),
             form=form,
+            field="reason",
             category="success",
         )
         if redirected:
@@ -139,6 +148,7 @@ def close(study: Study, number: int):
         form=form,
         progress=progress(round_),
         problems=form_problems(form),
+        concerns=closing_concerns(round_) if round_.state is RoundState.OPEN else [],
     ), status
 
 

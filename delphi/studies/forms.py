@@ -26,6 +26,7 @@ from delphi.consensus.definition import BY_ENGINE, RULE_EXPLANATIONS, Setting, i
 from delphi.consensus.definition import SETTINGS as CONSENSUS_SETTINGS
 from delphi.form_rules import Rule, WholeNumber
 from delphi.models.study import CommentFeedback
+from delphi.rounds.forms import NonResponseFields
 from delphi.signup.forms import SignupSettingsFields
 from delphi.studies.consensus import column_value
 from delphi.validation import (
@@ -125,7 +126,7 @@ def _sentence(message: str) -> str:
     return message if message.endswith((".", "?", "!")) else message + "."
 
 
-class StudyForm(_ConsensusFields, SignupSettingsFields):
+class StudyForm(_ConsensusFields, SignupSettingsFields, NonResponseFields):
     """Every setting of a study. Validating checks each field, the scale labels against the
     scale and the consensus definition as a whole, and reports every problem at once."""
 
@@ -255,7 +256,7 @@ class StudyForm(_ConsensusFields, SignupSettingsFields):
         values["contact"] = values["contact"] or ""
         values["scale_labels"] = parse_scale_labels(self.scale_labels.data or "")
         values["reminder_days"] = parse_reminder_days(self.reminder_days.data or "")
-        return values | self.signup_values()
+        return values | self.signup_values() | self.non_response_values()
 
 
 _guidance_text = partial(text_problem, max_length=LONG_TEXT_MAX_LENGTH, multiline=True)

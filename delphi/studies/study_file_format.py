@@ -10,6 +10,7 @@ from functools import partial
 
 from delphi.consensus.definition import Setting, in_table
 from delphi.consent.study_file import Consultation
+from delphi.models.nonresponse import InviteTo, ResponseUnit
 from delphi.models.signup import SignupState
 from delphi.models.study import CommentFeedback
 from delphi.studies.consensus import column_enum
@@ -79,6 +80,10 @@ TABLES: dict[str, dict[str, Key]] = {
         "reminder_days": Key("reminder_days", "days"),
         "auto_close": Key("auto_close", bool),
         "time_zone": Key("time_zone", str, check=time_zone_problem, blank=False),
+        "invite": Key("invite_to", InviteTo),
+        "min_response": Key("min_response", int, low=1),
+        "min_group_response": Key("min_group_response", int, low=1),
+        "min_response_unit": Key("min_response_unit", ResponseUnit),
     },
     "signup": {  # open sign-up (delphi/signup)
         "page": Key("signup", SignupState),

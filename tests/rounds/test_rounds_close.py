@@ -33,7 +33,9 @@ def test_closing_freezes_every_item_and_goes_to_the_review(db, client, login_as,
     db.session.commit()
     user = login_as("coordinator", studies=[state.study])
 
-    response = client.post(state.url("rounds.close", number=1), follow_redirects=True)
+    response = client.post(state.url("rounds.close", number=1),
+                           data={"reason": "Every panellist has submitted."},
+                           follow_redirects=True)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Round 1 is closed and its summary is frozen." in page
@@ -69,3 +71,34 @@ def test_closing_a_round_that_does_not_exist_is_not_found(db, client, login_as, 
     login_as("admin")
     assert client.get(state.url("rounds.close", number=2)).status_code == 404
     assert client.post(state.url("rounds.close", number=2)).status_code == 404
+
+
+def test_closing_below_the_minimum_response_or_early_needs_a_reason(
+        db, client, login_as, running, submit, text):
+    state = running()
+    study = state.study
+    study.min_response = 60  # percent of those invited
+    submit(state.round_, state.panel[0], {"S1.1": 9, "S1.2": 1, "S1.3": 5})
+    db.session.commit()
+    invited = len(state.panel)
+    login_as("coordinator", studies=[study])
+
+    page = text(client.get(state.url("rounds.close", number=1)))
+    assert "Closing now needs a reason, which the report shows" in page
+    assert f"1 of {invited} invited panellists submitted; the study" in page
+    assert "minimum response is 60%." in page
+    assert "has not passed: closing now ends the round early." in page
+
+    refused = client.post(state.url("rounds.close", number=1), data={"reason": "  "})
+    assert refused.status_code == 400
+    assert "Round 1 needs a reason to close now, which the report shows" in text(refused)
+    db.session.expire_all()
+    assert db.session.get(Round, state.round_.id).state is RoundState.OPEN
+
+    done = client.post(state.url("rounds.close", number=1),
+                       data={"reason": "Funding ends this month."}, follow_redirects=True)
+    assert "Round 1 is closed and its summary is frozen." in done.get_data(as_text=True)
+    db.session.expire_all()
+    closed = db.session.get(Round, state.round_.id)
+    assert closed.state is RoundState.CLOSED
+    assert closed.close_reason == "Funding ends this month."

@@ -82,8 +82,13 @@ def test_two_rounds_through_the_cli(cli, write_file, imported_study, db):
     assert result.exit_code == 0, result.output
     assert "Imported 39 answers from 10 panellists into round 1" in result.output
 
-    closed = cli("round", "close", slug)
+    early = cli("round", "close", slug)
+    assert early.exit_code == 1 and _round(db, 1).state is RoundState.OPEN
+    assert f"Round 1 of {slug} was not closed: The deadline, " in early.output
+    assert "Give the reason for closing it now with --reason" in early.output
+    closed = cli("round", "close", slug, "--reason", "All ten panellists have answered.")
     assert closed.exit_code == 0, closed.output
+    assert _round(db, 1).close_reason == "All ten panellists have answered."
     assert closed.output == (f"Round 1 of {slug} is closed: 4 items, 1 consensus in, "
                              "1 consensus out, 2 without consensus.\n")
     round_one = _round(db, 1)
@@ -112,7 +117,7 @@ def test_two_rounds_through_the_cli(cli, write_file, imported_study, db):
     assert [ri.code for ri in round_two.round_items] == ["S1.1", "S2.1", "S2.2-v2"]
     result = cli("responses", "import", slug, write_file("round2.csv", _responses_csv(ROUND_TWO)))
     assert result.exit_code == 0, result.output
-    assert cli("round", "close", slug).exit_code == 0
+    assert cli("round", "close", slug, "--reason", "Everyone answered.").exit_code == 0
 
     round_two = _round(db, 2)
     assert round_two.state is RoundState.CLOSED
