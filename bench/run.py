@@ -25,8 +25,8 @@ import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from bench import (  # noqa: E402
-    bench_engine, closing, http_load, opening, panel_import, report_export, responses_import,
-    statements, study_file)
+    bench_engine, closing, http_load, opening, panel_import, panel_page, report_export,
+    responses_import, statements, study_file)
 from bench.results import write_results  # noqa: E402
 from tests.support.data import bench_app, fresh_database  # noqa: E402
 
@@ -133,6 +133,12 @@ def main() -> int:
                        lambda: panel_import.run(backends, workdir), results, "panel_import")
         for figures in panels or []:
             print(f"   {panel_import.describe(figures)}")
+
+        listed = _step("10. The Panel page at 20,000 panellists",
+                       lambda: panel_page.run(backends, workdir), results, "panel_page")
+        for figures in listed or []:
+            for line in panel_page.describe(figures):
+                print(f"   {line}")
 
         report = _step("4. Full report of 3 rounds x 200 items x 1,000 panellists",
                        lambda: report_export.run(url, workdir), results, "report")

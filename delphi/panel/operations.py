@@ -1,4 +1,4 @@
-"""The panel as the research team manages it: add, edit, withdraw, reinstate, new links, status.
+"""The panel as the research team manages it: add, edit, withdraw, reinstate, new links.
 
 Audit events name panellists by pseudonym and never copy names or e-mail addresses, so erasing a
 panellist on request leaves no identity behind in the trail.
@@ -6,12 +6,9 @@ panellist on request leaves no identity behind in the trail.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from delphi import audit
 from delphi.extensions import db
-from delphi.models import JoinedBy, Panellist, Response, Round, StaffUser, Study, utcnow
+from delphi.models import JoinedBy, Panellist, StaffUser, Study, utcnow
 from delphi.panel.groups import spelt_as_study
 from delphi.panel.importer import next_pseudonym_number
 from delphi.panel.tokens import issue_token
@@ -147,24 +144,3 @@ def regenerate_link(panellist: Panellist, *, by: StaffUser | None = None) -> Non
     issue_token(panellist)
     audit.record("panellist.new_link", study=panellist.study, by=by, target=panellist.pseudonym)
     db.session.flush()
-
-
-@dataclass(frozen=True)
-class PanelRow:
-    panellist: Panellist
-    responses: list[Response | None]  # one per round, in round order
-
-
-def panel_status(study: Study) -> tuple[Sequence[Round], list[PanelRow]]:
-    """Every panellist with their response to each round: three statements whatever its size."""
-    rounds = db.session.scalars(
-        db.select(Round).filter_by(study_id=study.id).order_by(Round.number)
-    ).all()
-    panellists = db.session.scalars(
-        db.select(Panellist).filter_by(study_id=study.id).order_by(Panellist.pseudonym)
-    ).all()
-    responses = db.session.scalars(
-        db.select(Response).join(Round).where(Round.study_id == study.id)
-    ).all()
-    by_key = {(r.panellist_id, r.round_id): r for r in responses}
-    return rounds, [PanelRow(p, [by_key.get((p.id, r.id)) for r in rounds]) for p in panellists]

@@ -1,4 +1,5 @@
-"""Console pages for the panel: the list with each round's status, import, add, edit, links."""
+"""Console pages for the panel: the list (a page at a time, searchable) with each round's
+status, import, add, edit, links."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from delphi.extensions import db
 from delphi.importing import InvalidFile
 from delphi.models import Panellist, Study
 from delphi.page_actions import carry_out
-from delphi.panel.forms import PanellistForm
+from delphi.panel.forms import PanellistForm, PanelSearchForm
 from delphi.panel.groups import describe_new_groups, study_groups
 from delphi.panel.importer import import_panel
 from delphi.panel.links import links_filename, panel_links_csv
+from delphi.panel.listing import panel_page
 from delphi.panel.operations import (
     add_panellist,
-    panel_status,
     regenerate_link,
     reinstate,
     update_panellist,
@@ -39,12 +40,21 @@ def _page(
     problems: list[str] | None = None,
     status: int = 200,
 ):
-    rounds, rows = panel_status(study)
+    search = PanelSearchForm(request.args)
+    if search.validate():
+        listing = panel_page(
+            study,
+            text=search.text.data or "",
+            status=search.chosen_status,
+            page=search.page.data or 1,
+        )
+    else:
+        listing = panel_page(study)
     return render_template(
         "console/panel.html",
         study=study,
-        rounds=rounds,
-        rows=rows,
+        listing=listing,
+        search=search,
         upload=upload or UploadForm(),
         problems=problems or [],
     ), status

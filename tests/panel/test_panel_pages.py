@@ -211,3 +211,82 @@ def test_an_import_joins_groups_whatever_the_case_and_names_the_groups_it_create
     assert sorted(p.group for p in _panel(db, study)) == ["Carers", "Carers", "G1", "G1"]
     page = client.get(f"{BASE}/panel").get_data(as_text=True)
     assert "3 panellists imported from panel.csv. New stakeholder group: Carers." in page
+
+
+def _panel_page_statements(client, db, count_queries, make_study, panellists: int) -> int:
+    from tests.support.data import add_panel
+
+    study = make_study(slug=f"panel-{panellists}")
+    add_panel(study, panellists)
+    open_round(study, closes_at=utcnow() + timedelta(days=7))
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as statements:
+        response = client.get(f"/console/studies/panel-{panellists}/panel")
+    assert response.status_code == 200
+    assert f"{panellists} panellists; {panellists} active." in response.get_data(as_text=True)
+    return len(statements)
+
+
+def test_the_panel_page_runs_as_many_statements_for_2000_panellists_as_for_20(
+        client, db, login_as, make_study, count_queries):
+    login_as("admin")
+    small = _panel_page_statements(client, db, count_queries, make_study, 20)
+    large = _panel_page_statements(client, db, count_queries, make_study, 2_000)
+    assert small == large
+
+
+def test_the_panel_page_shows_a_hundred_panellists_a_page_with_links_to_the_others(
+        client, db, login_as, make_study):
+    from tests.support.data import add_panel
+
+    study = make_study()
+    add_panel(study, 250)
+    db.session.commit()
+    login_as("admin")
+    first = client.get(f"{BASE}/panel").get_data(as_text=True)
+    assert "250 panellists; 250 active." in first and "Page 1 of 3." in first
+    assert ">P00001<" in first and ">P00100<" in first and ">P00101<" not in first
+    assert 'rel="next"' in first and "page=3" in first
+
+    last = client.get(f"{BASE}/panel?page=3")
+    text = last.get_data(as_text=True)
+    assert last.status_code == 200 and "Page 3 of 3." in text
+    assert text.count('<th scope="row">') == 50  # 250 - 2 x 100
+    assert ">P00250<" in text and 'rel="next"' not in text
+    beyond = client.get(f"{BASE}/panel?page=9").get_data(as_text=True)
+    assert "Page 3 of 3." in beyond
+
+
+def test_the_panel_is_searched_by_pseudonym_name_email_group_and_status(
+        client, db, login_as, make_study):
+    from tests.support.data import add_panel
+
+    study = make_study()
+    add_panel(study, 150)  # groups in turn: Researchers for 1, 4, ..., 148
+    db.session.commit()
+    login_as("admin")
+    withdrawn = db.session.scalar(db.select(Panellist).filter_by(pseudonym="P00042"))
+    assert client.post(f"{BASE}/panel/{withdrawn.id}/withdraw").status_code == 302
+
+    def rows(query: str) -> str:
+        response = client.get(f"{BASE}/panel?{query}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    by_email = rows("text=PANELLIST17%40example")
+    assert "1 of 150 panellists match." in by_email and "panellist17@example.org" in by_email
+    assert "1 of 150 panellists match." in rows("text=P00099")
+    # "Panellist 1" is in the names of 1, 10 to 19 and 100 to 150: 1 + 10 + 51
+    assert "62 of 150 panellists match." in rows("text=panellist+1")
+    assert "50 of 150 panellists match." in rows("text=researchers")
+    only = rows("status=withdrawn")
+    assert "1 of 150 panellists match." in only and ">P00042<" in only
+    assert "149 of 150 panellists match." in rows("status=active")
+    assert "0 of 150 panellists match." in rows("status=erased")
+
+    odd = rows("text=%25%3Cscript%3E")  # "%<script>": a literal search, shown escaped
+    assert "No panellist matches this search." in odd
+    assert "<script>" not in odd and "&lt;script&gt;" in odd
+    refused = rows("status=everyone")
+    assert "Not a valid choice" in refused and "150 panellists; 149 active." in refused
