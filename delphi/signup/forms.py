@@ -28,12 +28,15 @@ HONEYPOT = "website"  # a field people never see; robots fill it in
 class SignupForm(FlaskForm):
     name = StringField(
         "Your name",
-        validators=[DataRequired(), Rule(partial(text_problem, max_length=NAME_MAX_LENGTH))],
+        validators=[
+            DataRequired(message="Give your name."),
+            Rule(partial(text_problem, max_length=NAME_MAX_LENGTH)),
+        ],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
         "Your e-mail address",
-        validators=[DataRequired(), Rule(email_problem)],
+        validators=[DataRequired(message="Give your e-mail address."), Rule(email_problem)],
         render_kw={"autocomplete": "email"},
     )
     website = StringField("Leave this empty", render_kw={"autocomplete": "off", "tabindex": "-1"})
@@ -65,7 +68,7 @@ def signup_form(study: Study, groups: list[str], version: ConsentVersion | None)
             RadioField(
                 question["text"],
                 choices=[SelectChoice(choice, choice) for choice in question["choices"]],
-                validators=[InputRequired(message="Choose an answer.")],
+                validators=[InputRequired(message=f"Choose an answer to: {question['text']}")],
             ),
         )
     for number, statement in enumerate(StudySignupForm.statements, start=1):
@@ -74,7 +77,7 @@ def signup_form(study: Study, groups: list[str], version: ConsentVersion | None)
             f"statement_{number}",
             BooleanField(
                 statement,
-                validators=[DataRequired(message="Tick this statement to take part.")],
+                validators=[DataRequired(message=f"Tick to take part: {statement}")],
             ),
         )
     return StudySignupForm()

@@ -69,8 +69,9 @@ def test_an_answer_the_study_does_not_accept_is_told_kindly_and_nothing_is_store
 def test_missing_consent_is_refused_with_the_statement_named(client, db, study):
     page = client.post(PAGE, data=form(statement_2=None))
     assert page.status_code == 400
-    assert "I agree to take part.: Tick this statement to take part." in page.get_data(
-        as_text=True)
+    text = page.get_data(as_text=True)
+    assert '<a href="#statement_2">Tick to take part: I agree to take part.</a>' in text
+    assert "#statement_1" not in text
     assert signups(db) == []
 
 
