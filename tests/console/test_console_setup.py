@@ -190,8 +190,8 @@ def test_a_duplicate_item_code_is_refused_on_the_code_field(client, db, login_as
     assert len(_study(db).items) == 1
 
 
-def test_an_item_shown_in_a_round_cannot_be_edited_in_place(client, db, login_as, make_study,
-                                                            make_panel):
+def test_an_item_shown_in_a_round_keeps_its_wording_and_only_its_explanation_changes(
+        client, db, login_as, make_study, make_panel):
     study = make_study(slug="care-planning", sections=1, items_per_section=1)
     make_panel(study, n=2)
     open_round(study)
@@ -200,10 +200,15 @@ def test_an_item_shown_in_a_round_cannot_be_edited_in_place(client, db, login_as
     login_as("admin")
     page = client.get(f"/console/studies/care-planning/items/{item.id}").get_data(as_text=True)
     assert "Reword it between rounds on the review page" in page
+    assert 'name="text"' not in page  # the wording rated is not offered for editing
     response = client.post(f"/console/studies/care-planning/items/{item.id}", data={
-        "section": item.section_id, "code": "S1.1", "text": "Sneaky new wording."})
-    assert response.status_code == 400
-    assert db.session.get(Item, item.id).text == "Guidance item 1.1."
+        "section": item.section_id, "code": "S1.1", "text": "Sneaky new wording.",
+        "explanation": "What the item means in practice."})
+    assert response.status_code == 302
+    db.session.expire_all()
+    item = db.session.get(Item, item.id)
+    assert item.text == "Guidance item 1.1."  # a wording sent anyway is not taken
+    assert item.explanation == "What the item means in practice."
 
 
 def test_an_item_of_another_study_is_not_found(client, db, login_as, make_study):
