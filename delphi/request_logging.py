@@ -1,8 +1,9 @@
-"""Keep personal links out of the logs.
+"""Keep personal links and sign-up confirmation links out of the logs.
 
 A panellist's token is their only credential, and request logs print paths. ``redact`` replaces
-the token in ``/p/<token>`` with ``[redacted]``, also where the path is written another way that
-still reaches the page (``/p%2F<token>``, ``/%70/<token>``, ``//p//<token>``); ``RedactTokens``
+the token in ``/p/<token>`` (and in ``/signup/confirm/<token>``) with ``[redacted]``, also where
+the path is written another way that still reaches the page (``/p%2F<token>``, ``/%70/<token>``,
+``//p//<token>``); ``RedactTokens``
 applies it to every record of the loggers it is attached to (werkzeug's request log and the
 app's own log); ``gunicorn.conf.py`` uses ``redact`` for gunicorn's access log.
 """
@@ -13,7 +14,7 @@ import logging
 import re
 from urllib.parse import unquote
 
-_LINK = re.compile(r"/+p/+[^/?#\s\"']+", re.IGNORECASE)
+_LINK = re.compile(r"/+(p|signup/+confirm)/+[^/?#\s\"']+", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 REDACTED = "/p/[redacted]"
 # Percent-encoding undone at most this many times (a path encoded twice is still a link).
@@ -30,7 +31,11 @@ def redact(text: str) -> str:
     decoded = _decoded(text)
     if decoded != text and _LINK.search(decoded):
         text = _CONTROL.sub(lambda match: f"%{ord(match.group()):02X}", decoded)
-    return _LINK.sub(REDACTED, text)
+    return _LINK.sub(_redacted, text)
+
+
+def _redacted(match: re.Match) -> str:
+    return REDACTED if match.group(1).lower() == "p" else "/signup/confirm/[redacted]"
 
 
 def _decoded(text: str) -> str:

@@ -144,3 +144,12 @@ def test_sign_up_page_of_a_study_with_sign_up_off_is_not_found(client, db, study
     assert client.get(PAGE).status_code == 404
     assert client.post(PAGE, data=form()).status_code == 404
     assert signups(db) == [] and db.session.scalar(db.select(OutboxMessage.id)) is None
+
+
+def test_confirmation_tokens_are_kept_out_of_the_request_log():
+    from delphi.request_logging import redact
+
+    line = '127.0.0.1 - - "POST /signup/confirm/AMZ1PG1382o3HJ-5GcI HTTP/1.1" 200 -'
+    assert redact(line) == '127.0.0.1 - - "POST /signup/confirm/[redacted] HTTP/1.1" 200 -'
+    assert "AMZ1" not in redact(line.replace("/confirm/", "%2Fconfirm%2F"))
+    assert redact("GET /p/abc HTTP/1.1") == "GET /p/[redacted] HTTP/1.1"
