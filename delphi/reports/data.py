@@ -27,6 +27,7 @@ from delphi.models import (
     Study,
     utcnow,
 )
+from delphi.reports.flow import RoundFlowCounts, participant_flows
 from delphi.reports.participation import Participation, participation_by_round
 from delphi.reports.remarks import Remark, RoundRemarks, SuggestionOutcome, by_group, study_remarks
 from delphi.reports.settings import describe_settings, study_settings
@@ -141,6 +142,9 @@ class StudyReport:
     # Who the panel are: counts per background answer, small counts suppressed (None: no
     # background questions).
     characteristics: Characteristics | None = None
+    # Each round's participant flow by stakeholder group (invited, opened, drafts, submitted,
+    # paper, joined, lost, withdrawn).
+    participant_flow: list[RoundFlowCounts] = field(default_factory=list)
 
     @property
     def item_rows(self) -> list[ItemRow]:
@@ -246,6 +250,7 @@ def build_report(
         characteristics=load_characteristics(
             study, {n: participation[n].responder_ids for n in reported}
         ),
+        participant_flow=participant_flows(study, rounds),
     )
 
 

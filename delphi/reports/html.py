@@ -15,6 +15,7 @@ from delphi.formatting import number, percent
 from delphi.models import Decision
 from delphi.reports.charts import flow_diagram
 from delphi.reports.data import ItemRow, StudyReport
+from delphi.reports.flow import MOVES, STAGES, participant_diagram, title_lines
 from delphi.reports.settings import regions_of
 
 # What became of an item, by the decision's stored value (the report's rows hold values).
@@ -94,6 +95,12 @@ def render_html(report: StudyReport, *, stylesheet: str) -> str:
         stability_words=stability_words,
         decision_words=DECISION_WORDS,
         decisions=Decision,
+        participant_diagram=participant_diagram(report.participant_flow, report.groups)
+        if report.participant_flow
+        else None,
+        flow_stages=STAGES,
+        flow_moves=MOVES,
+        flow_title_lines=title_lines,
     )
 
 
