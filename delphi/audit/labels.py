@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 
 from delphi.consensus.definition import BY_COLUMN
+from delphi.studies.protocol import PROTOCOL_LABELS
 
 ACTIONS = {
     "background.change": "Background questions changed",
@@ -77,6 +78,7 @@ KEYS = {
     "reminder_subject": "Reminder subject",
     "reminder_body": "Reminder text",
 } | {column: setting.label for column, setting in BY_COLUMN.items()}
+KEYS |= PROTOCOL_LABELS  # the Protocol page's fields (delphi/studies/protocol.py)
 
 # A stored time: ISO 8601, as events record datetimes.
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")

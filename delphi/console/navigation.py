@@ -12,6 +12,7 @@ from delphi.models import RoundState, Study
 # (label, endpoint): each page belongs to its capability's blueprint.
 STUDY_PAGES = [
     ("Set-up", "studies.setup"),
+    ("Protocol", "studies.protocol"),
     ("Content", "studies.content"),
     ("Documents", "studies.documents"),
     ("Panel", "panel.panel"),

@@ -113,6 +113,7 @@ class Study(Model):
         check("stability_max_pct BETWEEN 0 AND 100", "stability_max_pct_range"),
         check("net_change_max_pct BETWEEN 0 AND 100", "net_change_max_pct_range"),
         check("min_group_size >= 3", "min_group_size_at_least_three"),
+        check("protocol_rounds_planned >= 1", "protocol_rounds_planned_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +126,23 @@ class Study(Model):
         enum_column(StudyStatus, "study_status"), default=StudyStatus.SETUP
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # The protocol as the report states it (declared with labels in delphi/studies/protocol.py):
+    # plain text, "" when not reported.
+    protocol_aim: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_scope: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_registration: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_steering_group: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_eligibility: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_recruitment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_panel_size: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_evidence: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_piloting: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_ethics: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_funding: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_conflicts: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_rounds_planned: Mapped[int | None] = mapped_column(Integer)  # None: not reported
+    protocol_stopping_rule: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     # The rating scale.
     scale_min: Mapped[int] = mapped_column(Integer, default=_declared_default("scale_min"))

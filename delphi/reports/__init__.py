@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from delphi.models import Study
+from delphi.reports.checklist import export_checklist_csv
 from delphi.reports.csv_export import export_csv
 from delphi.reports.data import ReportError, StudyReport, build_report
 from delphi.reports.html import export_html, export_pdf
@@ -26,6 +27,7 @@ class ExportFormat:
     extension: str
     render: Callable[[StudyReport], bytes]
     holds: str  # what the file holds and who it is for, on the reports page
+    stem: str = "report"  # the file name's last word: <slug>[-roundN]-<stem>.<extension>
 
 
 FORMATS: dict[str, ExportFormat] = {
@@ -79,6 +81,16 @@ FORMATS: dict[str, ExportFormat] = {
             "overall and per group, round by round.",
         ),
         ExportFormat(
+            "accord",
+            "ACCORD checklist (CSV)",
+            "text/csv; charset=utf-8",
+            "csv",
+            export_checklist_csv,
+            "The ACCORD reporting checklist, pre-filled: for each of its 35 items, where the "
+            "report answers it, or the field (such as the Protocol page's) that would.",
+            stem="accord-checklist",
+        ),
+        ExportFormat(
             "raw",
             "Raw ratings and codebook (ZIP)",
             "application/zip",
@@ -104,7 +116,7 @@ def export(
 
 def filename(study: Study, name: str, round_number: int | None = None) -> str:
     part = f"-round{round_number}" if round_number is not None else ""
-    return f"{study.slug}{part}-report.{FORMATS[name].extension}"
+    return f"{study.slug}{part}-{FORMATS[name].stem}.{FORMATS[name].extension}"
 
 
 __all__ = ["FORMATS", "ExportFormat", "ReportError", "export", "filename"]

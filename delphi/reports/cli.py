@@ -32,7 +32,8 @@ PROGRESS_FROM = 200
     default="csv",
     show_default=True,
     help="csv: item table; xlsx: workbook; json: data; html and "
-    "pdf: the report; raw: ratings in long format with a codebook (ZIP).",
+    "pdf: the report; raw: ratings in long format with a codebook (ZIP); accord: the "
+    "pre-filled ACCORD checklist (CSV).",
 )
 @click.option("--output", type=click.Path(path_type=Path), required=True, help="The file to write.")
 @with_appcontext

@@ -27,8 +27,12 @@ from delphi.models import (
     Study,
     utcnow,
 )
+from delphi.reports.checklist import ChecklistRow, checklist
 from delphi.reports.flow import RoundFlowCounts, participant_flows
+from delphi.reports.limitations import Limitation, limitations
+from delphi.reports.methods import MethodsParagraph, methods_paragraphs
 from delphi.reports.participation import Participation, participation_by_round
+from delphi.reports.protocol import ProtocolRow, protocol_rows
 from delphi.reports.remarks import Remark, RoundRemarks, SuggestionOutcome, by_group, study_remarks
 from delphi.reports.settings import describe_settings, study_settings
 
@@ -145,6 +149,12 @@ class StudyReport:
     # Each round's participant flow by stakeholder group (invited, opened, drafts, submitted,
     # paper, joined, lost, withdrawn).
     participant_flow: list[RoundFlowCounts] = field(default_factory=list)
+    # What an author needs around the results (ACCORD): the protocol, the methods in prose,
+    # the limitations the data show and the pre-filled checklist; filled by build_report.
+    protocol: list[ProtocolRow] = field(default_factory=list)
+    methods: list[MethodsParagraph] = field(default_factory=list)
+    limitations: list[Limitation] = field(default_factory=list)
+    checklist: list[ChecklistRow] = field(default_factory=list)
 
     @property
     def item_rows(self) -> list[ItemRow]:
@@ -235,7 +245,7 @@ def build_report(
             for g in row.group_summaries
         }
     )
-    return StudyReport(
+    report = StudyReport(
         study=study,
         settings=settings,
         settings_words=describe_settings(settings),
@@ -251,7 +261,12 @@ def build_report(
             study, {n: participation[n].responder_ids for n in reported}
         ),
         participant_flow=participant_flows(study, rounds),
+        protocol=protocol_rows(study),
     )
+    report.methods = methods_paragraphs(report)
+    report.limitations = limitations(report)
+    report.checklist = checklist(report)
+    return report
 
 
 def _item_row(

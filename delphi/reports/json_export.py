@@ -26,7 +26,11 @@ Structure (all numbers as the engine froze them):
      "panel_characteristics": null or {"min_group_size", "suppressed", "panellists",
                                        "responders": {round: n},
                                        "rows": [{"question", "text", "answer", "overall",
-                                                 "rounds": {round: n}}]}}
+                                                 "rounds": {round: n}}]},
+     "protocol": {key: text (rounds_planned: a number), null when not reported},
+     "methods": [{"topic", "anchor", "text"}], "limitations": [{"topic", "text"}],
+     "accord_checklist": [{"item", "section", "topic", "status", "answered_in": [anchor],
+                           "field_to_fill": [field]}]}
 
 ``summary`` has the engine's fields (n, n_unable, n_missing, counts, median, q1, q3, iqr, mean,
 sd, p30, p70, ipr, ipr_central, asymmetry, ipras, disagreement, pct_low, pct_mid, pct_high,
@@ -43,6 +47,7 @@ from dataclasses import asdict
 from datetime import datetime
 
 from delphi.consent.characteristics import as_dict as characteristics_dict
+from delphi.reports.authoring import authoring_dict
 from delphi.reports.data import ItemRow, RoundReport, StudyReport
 from delphi.reports.remarks import SuggestionOutcome
 
@@ -167,6 +172,7 @@ def report_dict(report: StudyReport) -> dict:
             for r in report.rewordings
         ],
         "panel_characteristics": characteristics_dict(report.characteristics),
+        **authoring_dict(report),  # protocol, methods, limitations, accord_checklist
     }
 
 

@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from delphi.consent.characteristics import as_rows as characteristic_rows
+from delphi.reports.authoring import authoring_tables
 from delphi.reports.data import StudyReport
 from delphi.reports.safety import neutralise_row
 from delphi.reports.settings import settings_columns
@@ -191,6 +192,8 @@ def export_xlsx(report: StudyReport) -> bytes:
     assert isinstance(sheet, Worksheet)
     sheet.title = sheet_title("Settings", taken)
     _settings_sheet(sheet, report)
+    for title, columns, values in authoring_tables(report):
+        _fill(workbook.create_sheet(sheet_title(title, taken)), columns, values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -23,6 +23,7 @@ RULES = [
     ("/studies/new", "new_study", views.new_study, BOTH),
     ("/studies/import", "import_study", views.import_study, BOTH),
     (f"{S}/setup", "setup", views.setup, BOTH),
+    (f"{S}/protocol", "protocol", views.protocol, BOTH),
     (f"{S}/export", "export_study", views.export_study, GET),
     (f"{S}/reopen", "reopen_study", admin.reopen, BOTH),  # administrators only
     (f"{S}/delete", "delete_study", admin.delete, BOTH),  # administrators only

@@ -16,6 +16,8 @@ from delphi.page_actions import carry_out
 from delphi.studies.export import export_study_file
 from delphi.studies.forms import StudyForm, UploadForm, format_scale_labels
 from delphi.studies.operations import LOCKED_FIELDS, create_study, update_study
+from delphi.studies.protocol import PROTOCOL_FIELDS
+from delphi.studies.protocol_form import ProtocolForm
 from delphi.studies.study_file import import_study_file, parse_study_file
 
 
@@ -97,6 +99,24 @@ def setup(study: Study):
     if form.errors:
         status = 400
     return render_template("console/study_form.html", form=form, study=study, locked=locked), status
+
+
+@study_required
+def protocol(study: Study):
+    """The study's protocol (aim, panel, ethics, funding, ...), stated in the report."""
+    form = ProtocolForm(data={f.column: getattr(study, f.column) for f in PROTOCOL_FIELDS})
+    if form.validate_on_submit():
+        redirected = carry_out(
+            lambda: update_study(study, form.values(), by=current_user),
+            done=lambda changed: "Protocol saved." if changed else "Nothing changed.",
+            to=url_for("studies.protocol", slug=study.slug),
+            form=form,
+            field=PROTOCOL_FIELDS[0].column,
+        )
+        if redirected:
+            return redirected
+    status = 400 if form.errors else 200
+    return render_template("console/protocol.html", form=form, study=study), status
 
 
 @login_required

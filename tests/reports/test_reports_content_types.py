@@ -15,6 +15,7 @@ EXPECTED = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
+    "accord": "text/csv; charset=utf-8",
     "raw": "application/zip",
 }
 WELL_FORMED = re.compile(r"^[a-z]+/[a-z0-9.+-]+(; charset=utf-8)?$")

@@ -70,7 +70,8 @@ def test_xlsx_has_round_group_and_settings_sheets_with_numbers_as_numbers(two_ro
     workbook = load_workbook(io.BytesIO(export(two_rounds.study, "xlsx")))
     assert workbook.sheetnames == ["Round 1", "Round 2", "Group People who use services",
                                    "Group Social workers", "Comments", "Suggestions",
-                                   "Excluded items", "Settings"]
+                                   "Excluded items", "Settings", "Protocol", "Methods",
+                                   "Limitations", "ACCORD checklist"]
     sheet = workbook["Round 1"]
     header = [c.value for c in sheet[1]]
     rows = {r[2]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
@@ -104,7 +105,8 @@ def test_xlsx_leaves_out_groups_below_the_minimum_size(two_rounds, db):
     db.session.commit()
     workbook = load_workbook(io.BytesIO(export(two_rounds.study, "xlsx")))
     assert workbook.sheetnames == ["Round 1", "Round 2", "Comments", "Suggestions",
-                                   "Excluded items", "Settings"]
+                                   "Excluded items", "Settings", "Protocol", "Methods",
+                                   "Limitations", "ACCORD checklist"]
 
 
 def test_json_holds_the_same_numbers_and_the_settings(two_rounds):

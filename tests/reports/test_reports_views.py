@@ -117,11 +117,12 @@ def test_the_reports_page_is_a_table_of_formats_by_round_and_describes_every_for
     assert header == ["Format", "Whole study", "Round 1 ", "Round 2 "]
     rows = re.findall(r'<th scope="row">([^<]*)</th>', table)
     assert rows == ["Report in the browser", "Report (HTML)", "Report (PDF)", "Item table (CSV)",
-                    "Workbook (XLSX)", "Data (JSON)", "Raw ratings and codebook (ZIP)"]
+                    "Workbook (XLSX)", "Data (JSON)", "ACCORD checklist (CSV)",
+                    "Raw ratings and codebook (ZIP)"]
     # Each download link says which file it is, for a screen reader reading "Download".
     assert 'aria-label="Whole study: Report (PDF)"' in table
     assert 'aria-label="Round 2: Raw ratings and codebook (ZIP)"' in table
-    assert table.count(">Download</a>") == 6 * 3
+    assert table.count(">Download</a>") == 7 * 3
     held = text[text.index('id="formats"'):]
     described = re.findall(r"<dt>([^<]*)</dt><dd>([^<]+)</dd>", held)
     assert [label for label, _ in described] == rows[1:]

@@ -1,0 +1,132 @@
+"""The limitations box: what in the study's own data limits its results, stated from the data.
+
+Attrition round by round, the fewest ratings behind any consensus call, stakeholder groups too
+small to be reported, reworded items (whose stability cannot be compared) and rounds closed
+before their deadline. Counts only: every statistic is read from the frozen round summaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from delphi.consensus.stability import REWORDED
+from delphi.formatting import percent
+
+if TYPE_CHECKING:
+    from delphi.reports.data import StudyReport
+
+
+@dataclass(frozen=True)
+class Limitation:
+    topic: str
+    text: str
+
+
+def limitations(report: StudyReport) -> list[Limitation]:
+    return [
+        limitation
+        for limitation in (
+            _attrition(report),
+            _fewest_ratings(report),
+            _small_groups(report),
+            _reworded(report),
+            _closed_early(report),
+        )
+        if limitation is not None
+    ]
+
+
+def _attrition(report: StudyReport) -> Limitation | None:
+    parts = []
+    for r in report.rounds:
+        if r.number not in report.reported_rounds:
+            continue
+        p = r.participation
+        words = f"round {r.number}: {p.responded} of {p.invited} invited responded"
+        if p.rate is not None:
+            words += f" ({percent(p.rate)})"
+        if p.lost is not None:
+            words += f", {p.lost} of the {p.responded_previous} who responded to round "
+            words += f"{r.number - 1} did not respond"
+        parts.append(words)
+    if not parts:
+        return None
+    return Limitation("Attrition", "; ".join(parts) + ".")
+
+
+def _fewest_ratings(report: StudyReport) -> Limitation | None:
+    calls = [row for row in report.item_rows if row.status in ("in", "out")]
+    if not calls:
+        return Limitation("Ratings behind consensus", "No item reached consensus.")
+    fewest = min(int(row.summary.get("n") or 0) for row in calls)
+    items = [f"{row.code} (round {row.round})" for row in calls if row.summary.get("n") == fewest]
+    return Limitation(
+        "Ratings behind consensus",
+        f"The smallest number of ratings behind a consensus call was {fewest}: "
+        + ", ".join(items)
+        + f". The study needed at least {report.settings.get('min_ratings')} for any consensus.",
+    )
+
+
+def _small_groups(report: StudyReport) -> Limitation | None:
+    threshold = report.study.min_group_size
+    parts = []
+    for r in report.rounds:
+        if r.number not in report.reported_rounds:
+            continue
+        p = r.participation
+        small = [g for g in p.invited_by_group if p.responded_by_group.get(g, 0) < threshold]
+        if small:
+            parts.append(f"round {r.number}: {', '.join(small)}")
+    if not parts:
+        return Limitation(
+            "Small groups",
+            f"Every stakeholder group had at least {threshold} panellists responding to each "
+            "reported round.",
+        )
+    return Limitation(
+        "Small groups",
+        f"Groups with fewer than {threshold} panellists responding were not reported "
+        "separately: " + "; ".join(parts) + ".",
+    )
+
+
+def _reworded(report: StudyReport) -> Limitation | None:
+    rows = [
+        row
+        for row in report.item_rows
+        if row.stability and row.stability.get("comparison") == REWORDED
+    ]
+    if not rows:
+        return None
+    codes = ", ".join(f"{row.code} (round {row.round})" for row in rows)
+    return Limitation(
+        "Reworded items",
+        f"{len(rows)} {'item was' if len(rows) == 1 else 'items were'} rated in a new wording, "
+        f"so their stability between rounds is not comparable: {codes}.",
+    )
+
+
+def _closed_early(report: StudyReport) -> Limitation | None:
+    early = [
+        r
+        for r in report.rounds
+        if r.closed_at is not None and r.closes_at is not None and r.closed_at < r.closes_at
+    ]
+    if not early:
+        return None
+    return Limitation(
+        "Rounds closed early",
+        "Closed before the deadline: "
+        + "; ".join(
+            f"round {r.number} on {r.closed_at:%Y-%m-%d %H:%M} UTC (deadline "
+            f"{r.closes_at:%Y-%m-%d %H:%M} UTC)"
+            for r in early
+            if r.closed_at is not None and r.closes_at is not None
+        )
+        + ".",
+    )
+
+
+__all__ = ["Limitation", "limitations"]
