@@ -101,6 +101,8 @@ TABLE: dict[tuple[str, str], str] = {
     ("studies.move_section", "POST"): STAFF_FORM,
     ("studies.setup", "GET"): STAFF_ONLY,
     ("studies.setup", "POST"): STAFF_FORM,
+    ("studies.protocol", "GET"): STAFF_ONLY,
+    ("studies.protocol", "POST"): STAFF_SAVED,  # every field may be empty: nothing changed
     ("reports.index", "GET"): STAFF_ONLY,
     ("reports.view", "GET"): STAFF_ONLY,
     ("reports.download", "GET"): STAFF_ONLY,
