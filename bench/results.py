@@ -197,6 +197,21 @@ def _panel_page(rows: list[dict]) -> list[str]:
     return lines
 
 
+def _console_pages(rows: list[dict]) -> list[str]:
+    lines = ["## 11. Dashboard and review at 20,000 panellists x 200 items", "",
+             "| Database | Page | time | target | statements | peak memory |",
+             "|---|---|---|---|---|---|"]
+    for f in rows:
+        lines += [f"| {f['database']} | {name} | **{p['seconds']:.3f} s** | < {f['target']} s: "
+                  f"{_met(p['seconds'] < f['target'])} | {p['statements']} | "
+                  f"{p['peak_mb']:.1f} MB |" for name, p in f["pages"].items()]
+    lines += ["", f"{rows[0]['ratings'] if rows else 0:,} ratings. The statements do not depend "
+              "on the panel's size (tests/system/scale/test_statements_per_page.py asserts it at "
+              "20 and 300 panellists, and at 10 and 200 items). Best of "
+              f"{rows[0]['repeats'] if rows else 0} requests each, through the test client.", ""]
+    return lines
+
+
 def write_results(results: dict, path: Path) -> Path:
     lines = [HEADER, *_machine(results["machine"])]
     if results.get("closing"):
@@ -219,6 +234,8 @@ def write_results(results: dict, path: Path) -> Path:
         lines += _panel_import(results["panel_import"])
     if results.get("panel_page"):
         lines += _panel_page(results["panel_page"])
+    if results.get("console_pages"):
+        lines += _console_pages(results["console_pages"])
     notes = Path(__file__).resolve().parents[1] / "docs" / "benchmark-notes.md"
     if notes.exists():
         lines += [notes.read_text().strip(), ""]

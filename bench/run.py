@@ -25,8 +25,8 @@ import numpy as np  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from bench import (  # noqa: E402
-    bench_engine, closing, http_load, opening, panel_import, panel_page, report_export,
-    responses_import, statements, study_file)
+    bench_engine, closing, console_pages, http_load, opening, panel_import, panel_page,
+    report_export, responses_import, statements, study_file)
 from bench.results import write_results  # noqa: E402
 from tests.support.data import bench_app, fresh_database  # noqa: E402
 
@@ -138,6 +138,12 @@ def main() -> int:
                        lambda: panel_page.run(backends, workdir), results, "panel_page")
         for figures in listed or []:
             for line in panel_page.describe(figures):
+                print(f"   {line}")
+
+        consoles = _step("11. Dashboard and review at 20,000 panellists x 200 items",
+                         lambda: console_pages.run(backends, workdir), results, "console_pages")
+        for figures in consoles or []:
+            for line in console_pages.describe(figures):
                 print(f"   {line}")
 
         report = _step("4. Full report of 3 rounds x 200 items x 1,000 panellists",

@@ -107,3 +107,27 @@ def _console(slug: str, endpoint: str, **values) -> str:
 
     with current_app.test_request_context():
         return url_for(endpoint, slug=slug, **values)
+
+
+PANEL_SIZES = (20, 300)
+
+
+def console_statements_by_panel(client: FlaskClient, panellists: int, items: int = 20,
+                                count: Counting = counting) -> dict[str, int]:
+    """Statements run by the open round's dashboard and the closed round's review for a study
+    of ``panellists`` panellists who all submitted (comments on some ratings, a tenth unable to
+    rate); the admin must be signed in."""
+    slug = f"panel-{panellists}"
+    study = data.make_study(slug, items, group_feedback=True, min_group_size=3,
+                            reason_outside_iqr=True)
+    panel = data.add_panel(study, panellists)
+    round_ = data.open_round_one(study)
+    data.submit_all(round_, panel, data.random_ratings(panellists, items, (1, 9), 0.1),
+                    comment_every=7)
+    db.session.commit()
+    round_id = round_.id
+    counts = {"dashboard": _count(client, _console(slug, "rounds.dashboard"), count)}
+    close_round(db.session.get(Round, round_id))
+    db.session.commit()
+    counts["review"] = _count(client, _console(slug, "rounds.review", number=1), count)
+    return counts

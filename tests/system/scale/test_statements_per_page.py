@@ -26,3 +26,17 @@ def test_the_large_pages_show_every_item(app, db, client, count_queries):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "S10.200" in text and "S1.1<" in text
+
+
+def test_the_dashboard_and_review_run_as_many_statements_for_300_panellists_as_for_20(
+        app, db, client, count_queries):
+    from tests.support.statements import PANEL_SIZES, console_statements_by_panel
+
+    sign_in_admin(client)
+    small, large = (console_statements_by_panel(client, size, count=count_queries)
+                    for size in PANEL_SIZES)
+    assert set(small) == {"dashboard", "review"}
+    assert small == large, (small, large)
+    for size in PANEL_SIZES:
+        page = client.get(f"/console/studies/panel-{size}/rounds/1/review")
+        assert page.status_code == 200 and "S10.20" in page.get_data(as_text=True)
