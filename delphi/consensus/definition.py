@@ -3,15 +3,17 @@
 Each declaration ties the engine's name for a setting (a ConsensusSettings field) to the Study
 column that stores it, the study file's table and key, the set-up form's label and help text,
 the bounds a typed value must keep (the engine then judges the definition as a whole), the
-rules whose verdict depends on it and the column the item exports state it in. The study file,
-the set-up form and its lock, the reports and the engine settings of a study are built from
-this table; nothing else names these settings one by one.
+rules whose verdict depends on it, the column the item exports state it in and the sentence a
+report's methods state it by (``delphi.consensus.sentences``). The study file, the set-up form
+and its lock, the reports and the engine settings of a study are built from this table; nothing
+else names these settings one by one.
 """
 
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields
 
+from delphi.consensus import sentences
 from delphi.consensus.settings import (
     QUANTILE_METHODS,
     RULES,
@@ -45,6 +47,10 @@ class Setting:
     rules: tuple[str, ...] = RULES  # the rules whose verdict depends on the setting
     report_column: str | None = None  # its column in item exports (None: not stated there)
     recorded: str | None = None  # the key of ConsensusSettings.to_dict() exports state
+    # The sentence a report's methods state it by: a template, or (value, template) pairs of a
+    # choice or switch (delphi.consensus.sentences); "" when another setting's sentence states it.
+    sentence: str | tuple[tuple[object, str], ...] = ""
+    words: tuple[tuple[object, str], ...] = ()  # (value, words) it reads as in others' sentences
 
     @property
     def default(self) -> object:
@@ -59,6 +65,22 @@ class Setting:
     def reported(self) -> str:
         """The key of the engine's record that exports state for this setting."""
         return self.recorded or self.engine
+
+    def sentence_for(self, value: object) -> str:
+        """The template stating the setting at ``value`` ("" for none)."""
+        if isinstance(self.sentence, str):
+            return self.sentence
+        for choice, template in self.sentence:
+            if choice == value and isinstance(choice, bool) == isinstance(value, bool):
+                return template
+        return sentences.UNKNOWN_CHOICE if self.choices else ""
+
+    def words_for(self, value: object) -> object:
+        """How ``value`` reads inside a sentence: its words, or the value itself."""
+        for choice, words in self.words:
+            if choice == value and isinstance(choice, bool) == isinstance(value, bool):
+                return words
+        return value
 
 
 _RULE_LABELS = {
@@ -124,6 +146,7 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         choices=tuple((rule, _RULE_LABELS[rule]) for rule in RULES),
         report_column="rule",
+        sentence=sentences.RULE,
     ),
     Setting(
         "quantiles",
@@ -135,6 +158,7 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         choices=tuple((method, _QUANTILE_LABELS[method]) for method in QUANTILE_METHODS),
         report_column="quantile_method",
+        sentence=sentences.QUANTILES,
     ),
     Setting(
         "low_to",
@@ -195,6 +219,7 @@ SETTINGS: tuple[Setting, ...] = (
         bool,
         rules=("comet",),
         report_column="opposite_inclusive",
+        words=sentences.OPPOSITE_INCLUSIVE_WORDS,
     ),
     Setting(
         "percent",
@@ -233,6 +258,7 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         minimum=1,
         report_column="min_ratings",
+        sentence=sentences.MIN_RATINGS,
     ),
     Setting(
         "per_group",
@@ -243,6 +269,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Consensus in or out must also hold in each group with enough ratings.",
         bool,
         report_column="per_group",
+        sentence=sentences.PER_GROUP,
     ),
     Setting(
         "stability_max",
@@ -268,6 +295,7 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         choices=tuple((value, _UNABLE_LABELS[value]) for value in UNABLE_COUNTS),
         report_column="unable_to_rate_counts",
+        sentence=sentences.UNABLE_COUNTS,
     ),
     Setting(
         "stability_measure",
@@ -279,6 +307,7 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         choices=tuple((value, _MEASURE_LABELS[value]) for value in STABILITY_MEASURES),
         report_column="stability_measure",
+        sentence=sentences.STABILITY_MEASURE,
     ),
     Setting(
         "net_change_max",
@@ -304,6 +333,7 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         choices=tuple((value, _WILCOXON_LABELS[value]) for value in WILCOXON_METHODS),
         report_column="wilcoxon_method",
+        sentence=sentences.WILCOXON,
     ),
 )
 
