@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # runnable as `python bench/bench_engine.py` from a checkout
 
+from bench.timing import peak_traced_mb  # noqa: E402
 from delphi.consensus import UNABLE, ConsensusSettings, summarise  # noqa: E402
 
 ITEMS, PANELLISTS, UNABLE_SHARE, SEED = 200, 5_000, 0.10, 20240601
@@ -77,6 +78,7 @@ def run() -> dict:
     worst = max(abs(getattr(item, key) - reference[key])
                 for item, reference in zip(summary.items, expected)
                 for key in ("median", "q1", "q3", "p30", "p70", "mean", "sd"))
+    engine_peak = peak_traced_mb(lambda: summarise(ratings, settings))
     same_counts = all(item.counts == reference["counts"] and item.n == reference["n"]
                       for item, reference in zip(summary.items, expected))
     return {
@@ -89,6 +91,7 @@ def run() -> dict:
         "target_ratio": TARGET,
         "max_difference": worst,
         "agree": same_counts and worst < 1e-9,
+        "engine_peak_mb": engine_peak,
     }
 
 

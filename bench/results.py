@@ -108,12 +108,14 @@ def _statements(counts: dict) -> list[str]:
 
 
 def _report(f: dict) -> list[str]:
-    rows = " ".join(f"{name.upper()} {seconds:.2f} s ({f['sizes'][name] / 1e6:.1f} MB);"
+    rows = " ".join(f"{name.upper()} {seconds:.2f} s ({f['sizes'][name] / 1e6:.1f} MB, peak "
+                    f"memory {f.get('peak_mb', {}).get(name, 0):.0f} MB);"
                     for name, seconds in f["format_seconds"].items())
     return ["## 4. Full report: 3 rounds x 200 items x 1,000 panellists "
             f"({f['backend']})", "",
             f"{rows} in all {f['report_seconds']:.2f} s against {f['close_seconds']:.2f} s to "
-            f"close one such round: **{f['ratio']:.1f}x** (no target).", ""]
+            f"close one such round: **{f['ratio']:.1f}x** (target <= {f.get('target', 3.0)}x: "
+            f"{_met(f['ratio'] <= f.get('target', 3.0))}).", ""]
 
 
 def _engine(f: dict) -> list[str]:
@@ -121,7 +123,8 @@ def _engine(f: dict) -> list[str]:
             f"Engine {f['engine_seconds'] * 1000:.0f} ms, per-item loop with `statistics` "
             f"{f['loop_seconds'] * 1000:.0f} ms: **{f['ratio']:.0f}x** (target ≥ "
             f"{f['target_ratio']}x: {_met(f['ratio'] >= f['target_ratio'])}); results "
-            f"{'agree' if f['agree'] else 'DIFFER'}.", ""]
+            f"{'agree' if f['agree'] else 'DIFFER'}; peak memory of the engine "
+            f"{f.get('engine_peak_mb', 0):.0f} MB.", ""]
 
 
 def _study_file(f: dict) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.timing import best, timed
+from bench.timing import best, peak_traced_mb, timed
 from delphi.studies.study_file import parse_study_file
 from tests.support import data
 
@@ -40,8 +40,11 @@ def run(workdir: Path) -> dict:
         seconds = {items: best([timed(lambda content=content: parse_study_file(content, "s.toml"))
                                 for _ in range(REPEATS)])
                    for items, content in files.items()}
+        peaks = {items: peak_traced_mb(lambda content=content: parse_study_file(content, "s.toml"))
+                 for items, content in files.items()}
     small, large = SIZES
-    return {"seconds": seconds, "sizes": {items: len(files[items]) for items in SIZES},
+    return {"seconds": seconds, "peak_mb": peaks,
+            "sizes": {items: len(files[items]) for items in SIZES},
             "growth": seconds[large] / seconds[small], "length_growth": large / small,
             "target_seconds": TARGET_SECONDS}
 
@@ -49,8 +52,8 @@ def run(workdir: Path) -> dict:
 def describe(f: dict) -> list[str]:
     small, large = SIZES
     met = "met" if f["seconds"][large] < f["target_seconds"] else "MISSED"
-    lines = [f"{items:,} items ({f['sizes'][items] / 1e6:.1f} MB): {f['seconds'][items]:.2f} s"
-             for items in SIZES]
+    lines = [f"{items:,} items ({f['sizes'][items] / 1e6:.1f} MB): {f['seconds'][items]:.2f} s, "
+             f"peak memory {f['peak_mb'][items]:.0f} MB" for items in SIZES]
     lines.append(f"{large:,} / {small:,} items: {f['growth']:.1f}x the time for "
                  f"{f['length_growth']:.0f}x the items (linear); target {large:,} items under "
                  f"{f['target_seconds']:.0f} s: {met}")
