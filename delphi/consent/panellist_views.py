@@ -26,26 +26,26 @@ from delphi.consent.operations import (
 )
 from delphi.extensions import db
 from delphi.models import ConsentEventKind, WithdrawalRule
+from delphi.questionnaire.standing import Standing, standing_for
 from delphi.questionnaire.views import invalid_link, withdrawn
-from delphi.questionnaire.visit import Visit, visit_for
 
 
-def _visit(token: str) -> tuple[Visit | None, object]:
-    """The visit, or the page that answers instead (unknown or withdrawn link)."""
-    visit = visit_for(token)
-    if visit is None:
+def _standing(token: str) -> tuple[Standing | None, object]:
+    """The standing, or the page that answers instead (unknown or withdrawn link)."""
+    standing = standing_for(token)
+    if standing is None:
         return None, invalid_link()
-    if not visit.panellist.active:
-        return None, withdrawn(visit)
-    return visit, None
+    if not standing.panellist.active:
+        return None, withdrawn(standing)
+    return standing, None
 
 
 def consent(token: str):
     """The information sheet: agree to its statements, or read what you agreed to."""
-    visit, refusal = _visit(token)
-    if visit is None:
+    standing, refusal = _standing(token)
+    if standing is None:
         return refusal
-    needed = consent_needed(visit.panellist)
+    needed = consent_needed(standing.panellist)
     form = ConsentForm()
     problem = None
     if request.method == "POST" and needed is not None:
@@ -58,7 +58,7 @@ def consent(token: str):
                         "new version below and agree again."
                     )
                 record_consent(
-                    visit.panellist, needed, form.ticked(request.form.to_dict(flat=False))
+                    standing.panellist, needed, form.ticked(request.form.to_dict(flat=False))
                 )
             except ConsentRefused as error:
                 db.session.rollback()
@@ -68,11 +68,11 @@ def consent(token: str):
                 return redirect(url_for("questionnaire.welcome", token=token))
         else:
             problem = "This page has expired. Reload it and tick the statements again."
-    version = needed or current_version(visit.study)
-    agreed = last_consent(visit.panellist)
+    version = needed or current_version(standing.study)
+    agreed = last_consent(standing.panellist)
     return render_template(
         "questionnaire/consent.html",
-        study=visit.study,
+        study=standing.study,
         token=token,
         version=version,
         needed=needed is not None,
@@ -80,7 +80,7 @@ def consent(token: str):
         and agreed is not None
         and agreed.kind is ConsentEventKind.CONSENTED,
         agreed=agreed,
-        rule_words=RULE_WORDS[visit.study.withdrawal_rule],
+        rule_words=RULE_WORDS[standing.study.withdrawal_rule],
         form=form,
         problem=problem,
     ), (422 if problem else 200)
@@ -88,14 +88,14 @@ def consent(token: str):
 
 def background(token: str):
     """The background questions, asked once after consent and before the first items."""
-    visit, refusal = _visit(token)
-    if visit is None:
+    standing, refusal = _standing(token)
+    if standing is None:
         return refusal
-    if consent_needed(visit.panellist) is not None:
+    if consent_needed(standing.panellist) is not None:
         return redirect(url_for("questionnaire.consent", token=token))
-    if not background_pending(visit.panellist):
+    if not background_pending(standing.panellist):
         return redirect(url_for("questionnaire.welcome", token=token))
-    questions = questions_of(visit.study)
+    questions = questions_of(standing.study)
     form = BackgroundForm()
     problems: dict[str, str] = {}
     posted = request.form.to_dict(flat=False) if request.method == "POST" else {}
@@ -104,7 +104,7 @@ def background(token: str):
             problems["form"] = "This page has expired. Reload it and answer again."
         else:
             try:
-                save_background(visit.panellist, check_answers(questions, posted))
+                save_background(standing.panellist, check_answers(questions, posted))
             except BackgroundRefused as error:
                 db.session.rollback()
                 problems = error.problems
@@ -113,7 +113,7 @@ def background(token: str):
                 return redirect(url_for("questionnaire.welcome", token=token))
     return render_template(
         "questionnaire/background.html",
-        study=visit.study,
+        study=standing.study,
         token=token,
         questions=questions,
         field_name=field_name,
@@ -125,13 +125,13 @@ def background(token: str):
 
 def withdraw(token: str):
     """Withdrawing consent: a page that says what will happen, then the button that does it."""
-    visit, refusal = _visit(token)
-    if visit is None:
+    standing, refusal = _standing(token)
+    if standing is None:
         return refusal
     form = WithdrawForm()
-    study = visit.study
+    study = standing.study
     if request.method == "POST" and form.validate_on_submit():
-        rule = withdraw_consent(visit.panellist)
+        rule = withdraw_consent(standing.panellist)
         db.session.commit()
         return render_template(
             "questionnaire/withdrawn_now.html",

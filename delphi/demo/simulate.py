@@ -32,8 +32,8 @@ from delphi.models import (
     utcnow,
 )
 from delphi.panel.tokens import token_for
+from delphi.questionnaire.standing import load_questionnaire, standing_for
 from delphi.questionnaire.suggestions import suggest
-from delphi.questionnaire.visit import load_questionnaire, visit_for
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.review import add_item_from_suggestion, decline_suggestion, reword_item
 
@@ -150,9 +150,9 @@ class Simulation:
             author = next(
                 self.panellists[i] for i in submitters if self.panellists[i].group == spec["group"]
             )
-            visit = visit_for(token_for(author))
-            assert visit is not None  # the panellist's own link, just issued
-            questionnaire = load_questionnaire(visit, round_)
+            standing = standing_for(token_for(author))
+            assert standing is not None  # the panellist's own link, just issued
+            questionnaire = load_questionnaire(standing, round_)
             item = items.get(spec.get("item", ""))
             suggestion = suggest(
                 questionnaire,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from delphi.questionnaire.standing import standing_for
 from delphi.questionnaire.views import invalid_link, withdrawn
-from delphi.questionnaire.visit import visit_for
 from delphi.studies.document_views import document_response
 from delphi.studies.documents import document_of
 
@@ -11,9 +11,9 @@ from delphi.studies.documents import document_of
 def document(token: str, document_id: int):
     """A document of the panellist's own study; the invalid-link page for any other id, the
     withdrawn page once they withdrew."""
-    visit = visit_for(token)
-    if visit is None:
+    standing = standing_for(token)
+    if standing is None:
         return invalid_link()
-    if not visit.panellist.active:
-        return withdrawn(visit)
-    return document_response(document_of(visit.study, document_id))
+    if not standing.panellist.active:
+        return withdrawn(standing)
+    return document_response(document_of(standing.study, document_id))

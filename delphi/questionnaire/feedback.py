@@ -42,7 +42,7 @@ from delphi.models import (
 from delphi.questionnaire.prerendered import PrerenderedFragment, gap
 
 if TYPE_CHECKING:
-    from delphi.questionnaire.visit import ShownItem
+    from delphi.questionnaire.standing import ShownItem
 
 # Closed rounds whose feedback an app process keeps drawn: the latest of each study in round 2 or
 # later. A round of 200 items takes a few megabytes, more with group feedback.

@@ -17,7 +17,7 @@ from delphi.markdown import render_markdown
 from delphi.models import RoundItem, Study
 from delphi.questionnaire.feedback import ItemFeedback
 from delphi.questionnaire.prerendered import PrerenderedFragment, gap
-from delphi.questionnaire.visit import ShownItem
+from delphi.questionnaire.standing import ShownItem
 from delphi.rounds.answers import Answer
 
 ITEM = gap("item")

@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from delphi.models import SuggestionKind
-from delphi.questionnaire.visit import Questionnaire, ShownItem
+from delphi.questionnaire.standing import Questionnaire, ShownItem
 from delphi.rounds.answers import Answer
 from delphi.validation import COMMENT_MAX_LENGTH, fit, text_problem
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from delphi.extensions import db
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem, RoundState
-from delphi.questionnaire.visit import Questionnaire
+from delphi.questionnaire.standing import Questionnaire
 
 
 @dataclass

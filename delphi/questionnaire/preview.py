@@ -22,8 +22,8 @@ from delphi.auth.access import study_required
 from delphi.extensions import db
 from delphi.models import Panellist, Response, ResponseStatus, Round, RoundState, Study
 from delphi.questionnaire.review_views import render_review
+from delphi.questionnaire.standing import Questionnaire, Standing, agreed_items, load_questionnaire
 from delphi.questionnaire.views import render_section, render_welcome
-from delphi.questionnaire.visit import Questionnaire, Visit, agreed_items, load_questionnaire
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import add_round_items
 from delphi.rounds.review import launch_plan
@@ -66,8 +66,8 @@ def preview_questionnaire(study: Study, round_: Round) -> Questionnaire:
     responses: dict[int, Response | None] = {round_.id: response}
     if previous is not None:
         responses[previous.id] = None  # no own rating of the round before
-    visit = Visit(panellist, study, round_, previous, responses)
-    questionnaire = load_questionnaire(visit, round_, create=False)
+    standing = Standing(panellist, study, round_, previous, responses)
+    questionnaire = load_questionnaire(standing, round_, create=False)
     assert questionnaire is not None  # the stand-in response is given
     questionnaire.agreed = agreed_items(study, round_)
     return questionnaire

@@ -10,9 +10,9 @@ from delphi.extensions import db
 from delphi.models import ResponseStatus, SuggestionKind
 from delphi.questionnaire.forms import SuggestionForm, missing_reasons
 from delphi.questionnaire.history import answers_history
+from delphi.questionnaire.standing import Questionnaire, standing_for
 from delphi.questionnaire.suggestions import suggest as store_suggestion
 from delphi.questionnaire.views import invalid_link, refuse_answers, with_round, withdrawn
-from delphi.questionnaire.visit import Questionnaire, visit_for
 from delphi.rounds.answers import save_answers
 from delphi.rounds.errors import AnswerError, RoundError
 
@@ -90,15 +90,15 @@ def suggest(questionnaire: Questionnaire, token: str):
 
 
 def my_answers(token: str):
-    visit = visit_for(token)
-    if visit is None:
+    standing = standing_for(token)
+    if standing is None:
         return invalid_link()
-    if not visit.panellist.active:
-        return withdrawn(visit)
+    if not standing.panellist.active:
+        return withdrawn(standing)
     return render_template(
         "questionnaire/my_answers.html",
-        visit=visit,
+        standing=standing,
         token=token,
-        rounds=answers_history(visit.panellist),
+        rounds=answers_history(standing.panellist),
         ResponseStatus=ResponseStatus,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from delphi.extensions import db
 from delphi.models import RoundState, Suggestion, SuggestionKind
-from delphi.questionnaire.visit import Questionnaire
+from delphi.questionnaire.standing import Questionnaire
 from delphi.rounds.errors import AnswerError, RoundError
 from delphi.validation import COMMENT_MAX_LENGTH, text_problem
 

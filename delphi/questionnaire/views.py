@@ -18,17 +18,17 @@ from delphi.models import Round, RoundState, StudyStatus
 from delphi.questionnaire.fieldsets import Fieldsets
 from delphi.questionnaire.forms import PostedAnswers, TamperedInput, missing_reasons, parse_answers
 from delphi.questionnaire.history import answered_items
-from delphi.questionnaire.unknown_links import count_unknown_link
-from delphi.questionnaire.visit import (
+from delphi.questionnaire.standing import (
     Questionnaire,
-    Visit,
+    Standing,
     agreed_items,
     load_questionnaire,
     mark_opened,
     progress_text,
     round_of,
-    visit_for,
+    standing_for,
 )
+from delphi.questionnaire.unknown_links import count_unknown_link
 from delphi.rounds.answers import Answer, save_answers
 from delphi.rounds.errors import AnswerError, RoundError
 from delphi.studies.documents import documents_of
@@ -43,20 +43,20 @@ def invalid_link():
     return render_template("questionnaire/invalid_link.html"), 404
 
 
-def withdrawn(visit: Visit):
+def withdrawn(standing: Standing):
     """The page for every URL of a withdrawn panellist's link: it shows none of their answers."""
-    return render_template("questionnaire/withdrawn.html", study=visit.study), 403
+    return render_template("questionnaire/withdrawn.html", study=standing.study), 403
 
 
-def round_not_open(visit: Visit, number: int, round_: Round | None, token: str):
+def round_not_open(standing: Standing, number: int, round_: Round | None, token: str):
     """A valid link with the number of a round that has not opened (or does not exist): say
     so, and lead to the round that is open, if any. Nothing of another panellist's shows."""
     return render_template(
         "questionnaire/round_not_open.html",
-        study=visit.study,
+        study=standing.study,
         number=number,
         prepared=round_ is not None,
-        current=visit.open_round,
+        current=standing.open_round,
         token=token,
     ), 404
 
@@ -72,21 +72,21 @@ def with_round(view):
 
     @wraps(view)
     def wrapper(token: str, number: int, **kwargs):
-        visit = visit_for(token)
-        if visit is None:
+        standing = standing_for(token)
+        if standing is None:
             return invalid_link()
-        if not visit.panellist.active:
-            return withdrawn(visit)
-        first = before_answering(visit.panellist, token)
+        if not standing.panellist.active:
+            return withdrawn(standing)
+        first = before_answering(standing.panellist, token)
         if first is not None:
             return first
-        round_ = round_of(visit, number)
+        round_ = round_of(standing, number)
         if round_ is None or round_.state is RoundState.DRAFT:
-            return round_not_open(visit, number, round_, token)
+            return round_not_open(standing, number, round_, token)
         is_open = round_.state is RoundState.OPEN
         if not is_open and request.method == "GET":
             return redirect(url_for("questionnaire.welcome", token=token))
-        questionnaire = load_questionnaire(visit, round_, create=is_open)
+        questionnaire = load_questionnaire(standing, round_, create=is_open)
         if questionnaire is None:
             return invalid_link()
         return view(questionnaire, token=token, **kwargs)
@@ -95,19 +95,19 @@ def with_round(view):
 
 
 def welcome(token: str):
-    visit = visit_for(token)
-    if visit is None:
+    standing = standing_for(token)
+    if standing is None:
         return invalid_link()
-    if not visit.panellist.active:
-        return withdrawn(visit)
-    first = before_answering(visit.panellist, token)
+    if not standing.panellist.active:
+        return withdrawn(standing)
+    first = before_answering(standing.panellist, token)
     if first is not None:
         return first
-    round_ = visit.open_round
+    round_ = standing.open_round
     if round_ is None:
-        return _waiting(visit, _last_closed(visit), token)
-    questionnaire = load_questionnaire(visit, round_)
-    questionnaire.agreed = agreed_items(visit.study, round_)
+        return _waiting(standing, _last_closed(standing), token)
+    questionnaire = load_questionnaire(standing, round_)
+    questionnaire.agreed = agreed_items(standing.study, round_)
     mark_opened(questionnaire)
     db.session.commit()
     return render_welcome(questionnaire, token)
@@ -127,14 +127,14 @@ def render_welcome(questionnaire: Questionnaire, token: str, **context):
     )
 
 
-def _last_closed(visit: Visit) -> Questionnaire | None:
+def _last_closed(standing: Standing) -> Questionnaire | None:
     """The panellist's response to the last closed round, if any (the next may be prepared)."""
-    latest = visit.latest
+    latest = standing.latest
     if latest is not None and latest.state is RoundState.DRAFT and latest.number > 1:
-        latest = round_of(visit, latest.number - 1)
+        latest = round_of(standing, latest.number - 1)
     if latest is None or latest.state is not RoundState.CLOSED:
         return None
-    return load_questionnaire(visit, latest, create=False)
+    return load_questionnaire(standing, latest, create=False)
 
 
 def _first_unfinished(questionnaire: Questionnaire) -> int:
@@ -267,16 +267,16 @@ def refuse_answers(questionnaire: Questionnaire, posted: PostedAnswers | None):
     message = _closed_message(questionnaire, kept)
     if request.path.endswith("/autosave"):
         return jsonify(status="closed", message=message), 409
-    visit = Visit(
+    standing = Standing(
         panellist=questionnaire.panellist, study=questionnaire.study, latest=questionnaire.round
     )
-    closed = load_questionnaire(visit, questionnaire.round, create=False)
+    closed = load_questionnaire(standing, questionnaire.round, create=False)
     assert request.view_args is not None  # the questionnaire's routes all take the token
-    return _waiting(visit, closed, request.view_args["token"], refusal=message, status=409)
+    return _waiting(standing, closed, request.view_args["token"], refusal=message, status=409)
 
 
 def _waiting(
-    visit: Visit,
+    standing: Standing,
     closed: Questionnaire | None,
     token: str,
     *,
@@ -287,10 +287,10 @@ def _waiting(
     draft = answered_items(closed) if closed is not None and not closed.submitted else []
     return render_template(
         "questionnaire/waiting.html",
-        visit=visit,
+        standing=standing,
         closed=closed,
         token=token,
-        complete=visit.study.status is StudyStatus.COMPLETE,
+        complete=standing.study.status is StudyStatus.COMPLETE,
         draft=draft,
         refusal=refusal,
     ), status

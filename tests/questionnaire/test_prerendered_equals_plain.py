@@ -26,7 +26,7 @@ from delphi.models import RoundItem, Study
 from delphi.panel.tokens import token_for
 from delphi.questionnaire.feedback import Chart, FrozenItem, GroupFeedback, ItemFeedback
 from delphi.questionnaire.fieldsets import Fieldsets, fieldset_in_full
-from delphi.questionnaire.visit import load_questionnaire, visit_for
+from delphi.questionnaire.standing import load_questionnaire, standing_for
 from delphi.rounds.answers import Answer
 
 pytestmark = pytest.mark.slow  # hypothesis: many generated items
@@ -156,7 +156,7 @@ def test_a_round_two_page_holds_each_item_as_the_templates_draw_it_in_full(clien
     assert "This item has been reworded" in page
     assert f'id="rating-{s13.id}-unable" name="rating-{s13.id}" value="unable" checked' in page
 
-    questionnaire = load_questionnaire(visit_for(token_for(setting.me)), setting.round)
+    questionnaire = load_questionnaire(standing_for(token_for(setting.me)), setting.round)
     for round_item in questionnaire.part(1).round_items:
         stored = questionnaire.ratings.get(round_item.id)
         answer = Answer(round_item.id, stored.value, stored.unable, stored.comment,

@@ -31,8 +31,9 @@ from delphi.rounds.deadline import deadline_passed
 
 
 @dataclass
-class Visit:
-    """A panellist who followed their link, their study and its latest round."""
+class Standing:
+    """Where a panellist who followed their link stands: their study, its latest round and the
+    one before, and their responses to both."""
 
     panellist: Panellist
     study: Study
@@ -48,8 +49,9 @@ class Visit:
         return None
 
 
-def visit_for(token: str) -> Visit | None:
-    """The visit a token opens; None for an unknown, revoked or erased link (two queries)."""
+def standing_for(token: str) -> Standing | None:
+    """Where the panellist whose link this is stands; None for an unknown, revoked or
+    erased link (two queries)."""
     panellist = find_panellist(token, with_study=True)
     if panellist is None or panellist.erased_at is not None:
         return None
@@ -64,7 +66,7 @@ def visit_for(token: str) -> Visit | None:
         .limit(2)
     ).all()
     latest, before_latest = ([round_ for round_, _ in rows] + [None, None])[:2]
-    return Visit(
+    return Standing(
         panellist=panellist,
         study=study,
         latest=latest,
@@ -73,12 +75,12 @@ def visit_for(token: str) -> Visit | None:
     )
 
 
-def round_of(visit: Visit, number: int) -> Round | None:
+def round_of(standing: Standing, number: int) -> Round | None:
     """One of the study's rounds by number (the last two without another query)."""
-    for known in (visit.latest, visit.before_latest):
+    for known in (standing.latest, standing.before_latest):
         if known is not None and known.number == number:
             return known
-    return db.session.scalar(db.select(Round).filter_by(study_id=visit.study.id, number=number))
+    return db.session.scalar(db.select(Round).filter_by(study_id=standing.study.id, number=number))
 
 
 class StoredRating(NamedTuple):
@@ -205,21 +207,25 @@ def _is_rated(rating: StoredRating | None) -> bool:
 
 @overload
 def load_questionnaire(
-    visit: Visit, round_: Round, *, create: Literal[True] = True
+    standing: Standing, round_: Round, *, create: Literal[True] = True
 ) -> Questionnaire: ...
 
 
 @overload
-def load_questionnaire(visit: Visit, round_: Round, *, create: bool) -> Questionnaire | None: ...
+def load_questionnaire(
+    standing: Standing, round_: Round, *, create: bool
+) -> Questionnaire | None: ...
 
 
-def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Questionnaire | None:
+def load_questionnaire(
+    standing: Standing, round_: Round, *, create: bool = True
+) -> Questionnaire | None:
     """Load the panellist's response to ``round_`` with its items, ratings and feedback.
 
     ``create`` makes the response if the panellist joined after the round opened (an open round
     only); without it, a round the panellist had no response to gives None.
     """
-    response = _response(visit, round_, create)
+    response = _response(standing, round_, create)
     if response is None:
         return None
     rows = db.session.execute(
@@ -241,16 +247,16 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
     ).all()
     round_items = [ShownItem(*row[:-1]) for row in rows]
     # This response's ratings, and in the same query the panellist's submitted ratings of the
-    # round before, which the feedback marks, when that response was loaded with the visit.
-    previous = round_of(visit, round_.number - 1) if round_.number > 1 else None
-    earlier = visit.responses.get(previous.id) if previous is not None else None
+    # round before, which the feedback marks, when that response was loaded with the standing.
+    previous = round_of(standing, round_.number - 1) if round_.number > 1 else None
+    earlier = standing.responses.get(previous.id) if previous is not None else None
     # the panellist's submitted response to the round before, read in the same query
     together = (
         earlier if earlier is not None and earlier.status is ResponseStatus.SUBMITTED else None
     )
     ratings: dict[int, StoredRating] = {}
     own_before: dict[int, StoredRating] | None = (
-        None if previous is None or (previous.id not in visit.responses) else {}
+        None if previous is None or (previous.id not in standing.responses) else {}
     )
     for response_id, *values in db.session.execute(
         db.select(
@@ -270,7 +276,7 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
         if response_id == response.id:
             ratings[rating.round_item_id] = rating
         else:
-            assert own_before is not None  # the earlier response was loaded with the visit
+            assert own_before is not None  # the earlier response was loaded with the standing
             own_before[rating.round_item_id] = rating
     comments = {c.section_id: c.comment for c in response.section_comments}
 
@@ -284,9 +290,9 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
         parts[-1].unable += stored is not None and stored.unable
 
     questionnaire = Questionnaire(
-        study=visit.study,
+        study=standing.study,
         round=round_,
-        panellist=visit.panellist,
+        panellist=standing.panellist,
         response=response,
         sections=parts,
         ratings=ratings,
@@ -294,23 +300,23 @@ def load_questionnaire(visit: Visit, round_: Round, *, create: bool = True) -> Q
     )
     if previous is not None:
         questionnaire.feedback = feedback_for_round(
-            visit.study, round_items, visit.panellist, previous, own=own_before
+            standing.study, round_items, standing.panellist, previous, own=own_before
         )
     return questionnaire
 
 
-def _response(visit: Visit, round_: Round, create: bool) -> Response | None:
-    """The panellist's response to ``round_``: loaded with the visit if it can be, else read;
+def _response(standing: Standing, round_: Round, create: bool) -> Response | None:
+    """The panellist's response to ``round_``: loaded with the standing if it can be, else read;
     made if missing and ``create`` (the panellist joined after the round opened)."""
-    if round_.id in visit.responses:
-        response = visit.responses[round_.id]
+    if round_.id in standing.responses:
+        response = standing.responses[round_.id]
         if response is None and create:
-            response = response_for(round_, visit.panellist)
+            response = response_for(round_, standing.panellist)
         return response
     if create:
-        return response_for(round_, visit.panellist)
+        return response_for(round_, standing.panellist)
     return db.session.scalar(
-        db.select(Response).filter_by(round_id=round_.id, panellist_id=visit.panellist.id)
+        db.select(Response).filter_by(round_id=round_.id, panellist_id=standing.panellist.id)
     )
 
 
