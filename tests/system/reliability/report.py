@@ -38,7 +38,7 @@ REVIEW_CASES = [
      ["tests/system/cli/test_entry_point.py", "tests/test_scheduling_tick.py"]),
     ("A line break in an e-mail header value (title, subjects): refused at input; the sender "
      "fails that message alone", ["tests/mail/test_mail_unsendable.py",
-                                  "tests/console/test_console_input_rules.py",
+                                  "tests/studies/test_input_rules.py",
                                   "tests/studies/test_study_file_rules.py"]),
     ("Staff account enumeration by timing; password spraying from one address",
      ["tests/system/security/test_sign_in_timing.py", "tests/system/security/test_rate_limits.py"]),
@@ -47,7 +47,7 @@ REVIEW_CASES = [
     ("Staff sessions replayed after sign-out, a password or role change, sign-out everywhere",
      ["tests/system/security/test_staff_sessions.py"]),
     ("Derived text longer than its column (a 300-character title, long codes, audit targets)",
-     ["tests/console/test_console_input_rules.py", "tests/auth/test_staff_accounts.py"]),
+     ["tests/studies/test_input_rules.py", "tests/auth/test_staff_accounts.py"]),
     ("Rate limits behind a proxy, unknown links against valid ones, several workers on "
      "in-memory counts", ["tests/system/security/test_rate_limits.py",
                           "tests/system/security/test_production_settings.py"]),
@@ -61,7 +61,7 @@ REVIEW_CASES = [
     ("NUL and control characters in comments, suggestions, titles and group names; the error "
      "page of a failed request for signed-in staff",
      ["tests/questionnaire/test_questionnaire_text_problems.py",
-      "tests/system/reliability/test_error_page.py", "tests/console/test_console_input_rules.py"]),
+      "tests/system/reliability/test_error_page.py", "tests/studies/test_input_rules.py"]),
     ("Study files held to the forms' rules (codes like =cmd, reminder days, {link}, lengths)",
      ["tests/studies/test_study_file_rules.py"]),
     ("A 300 MB anonymous request body", ["tests/system/reliability/test_request_size.py"]),
