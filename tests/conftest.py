@@ -305,12 +305,18 @@ SLOW_FOLDERS = ("system/browser", "system/cli", "system/scale")
 SLOWEST_FIRST = ("system/reliability", "system/browser", "system/scale", "system/cli")
 
 
+def pytest_itemcollected(item):
+    """Mark the slow folders' tests as each is collected: ``-m "not slow"`` chooses before the
+    last hook below runs, so a mark added there would come too late to leave them out."""
+    tests = Path(__file__).parent
+    if any(item.path.is_relative_to(tests / folder) for folder in SLOW_FOLDERS):
+        item.add_marker(pytest.mark.slow)
+
+
 @pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by backend
 def pytest_collection_modifyitems(config, items):
     tests = Path(__file__).parent
     for item in items:
-        if any(item.path.is_relative_to(tests / folder) for folder in SLOW_FOLDERS):
-            item.add_marker(pytest.mark.slow)
         if os.environ.get("PYTEST_XDIST_WORKER") and item.get_closest_marker("alone"):
             item.add_marker(pytest.mark.skip(
                 reason="stops a server the tests beside it use, so it runs alone: "
