@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from sqlalchemy.exc import IntegrityError
+
 from delphi import audit
 from delphi.consent.operations import current_version, record_consent
 from delphi.extensions import db
@@ -131,24 +133,44 @@ def sign_up(
     signup = _pending(study, email)
     now = utcnow()
     if signup is None:
-        signup = Signup(
-            study_id=study.id,
-            name=name,
-            email=email.lower(),
-            group=group,
-            consent_version_id=consent.id if consent else None,
-            created_at=now,
-            expires_at=now + timedelta(hours=CONFIRMATION_HOURS),
-        )
-        db.session.add(signup)
-    elif signup.status is SignupStatus.AWAITING_REVIEW:
+        signup = _new_signup(study, name, email, group, consent, now)
+    if signup is None:  # taken by a sign-up that has already gone again
         return
-    else:
-        signup.expires_at = now + timedelta(hours=CONFIRMATION_HOURS)
+    if signup.status is SignupStatus.AWAITING_REVIEW:
+        return
+    signup.expires_at = now + timedelta(hours=CONFIRMATION_HOURS)
     issue_confirmation(signup)
     db.session.flush()
     queue_confirmation(study, signup)
     db.session.flush()
+
+
+def _new_signup(
+    study: Study,
+    name: str,
+    email: str,
+    group: str,
+    consent: ConsentVersion | None,
+    now: datetime,
+) -> Signup | None:
+    """Add the sign-up in a savepoint. When a sign-up with the same address was saved at the
+    same moment (the database's unique rule refuses this one), that sign-up is returned, so
+    the second ends as any repeated sign-up does: the same page, a new link."""
+    signup = Signup(
+        study_id=study.id,
+        name=name,
+        email=email.lower(),
+        group=group,
+        consent_version_id=consent.id if consent else None,
+        created_at=now,
+        expires_at=now + timedelta(hours=CONFIRMATION_HOURS),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(signup)
+    except IntegrityError:
+        return _pending(study, email)
+    return signup
 
 
 def confirm(signup: Signup) -> Confirmed:
