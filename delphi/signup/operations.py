@@ -178,7 +178,14 @@ def confirm(signup: Signup) -> Confirmed:
     the person joins the panel; with review they wait for the team."""
     if signup.status is not SignupStatus.UNCONFIRMED or signup.expires_at <= utcnow():
         raise SignupRefused("This confirmation link has expired or has already been used.")
-    study = db.session.get_one(Study, signup.study_id)
+    # Confirmations of one study take turns (a row lock on PostgreSQL; SQLite writes one
+    # transaction at a time): two at the same moment cannot both take a group's last place.
+    study = db.session.scalars(
+        db.select(Study)
+        .where(Study.id == signup.study_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     signup.token_nonce = signup.token_hash = None
     signup.confirmed_at = utcnow()
     if study.signup is not SignupState.OPEN:

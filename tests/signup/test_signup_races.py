@@ -7,8 +7,9 @@ from datetime import timedelta
 from delphi.extensions import db as _db
 from delphi.models import Signup, utcnow
 from delphi.signup import operations
-from tests.signup.conftest import PAGE, form, signups
+from tests.signup.conftest import PAGE, form, links, sent_mail, signups
 from tests.support.outbox import outbox_messages
+from tests.support.statements import counting
 
 
 def test_a_sign_up_saved_at_the_same_moment_with_the_same_address_ends_as_a_repeat(
@@ -33,3 +34,19 @@ def test_a_sign_up_saved_at_the_same_moment_with_the_same_address_ends_as_a_repe
     assert [(m.kind, m.to_address) for m in outbox_messages(db)] == [
         ("signup_confirm", "nia.evans@example.org")]
 
+
+def test_a_confirmation_locks_its_study_and_the_last_place_goes_once(
+        app, client, db, study):
+    study.signup_caps = {"Carers": 1}
+    db.session.commit()
+    client.post(PAGE, data=form(group="Carers"))
+    client.post(PAGE, data=form(group="Carers", email="other@example.org"))
+    first, second = (links(body, "signup/confirm")[0] for _, _, body in sent_mail(app))
+    with counting() as statements:
+        joined = client.post(first)
+    assert joined.status_code == 200 and "Welcome to the panel" in joined.get_data(as_text=True)
+    if db.engine.dialect.name == "postgresql":
+        assert any("FROM study " in s and s.rstrip().endswith("FOR UPDATE") for s in statements)
+    late = client.post(second)
+    assert late.status_code == 409 and "filled up" in late.get_data(as_text=True)
+    assert signups(db) == []
