@@ -33,7 +33,7 @@ from delphi.instance import make_private_folder, write_private
 from delphi.models import MessageStatus, OutboxMessage, Panellist, StaffUser, Study, utcnow
 from delphi.models.base import rows_changed
 from delphi.panel.tokens import link_for
-from delphi.signup.messages import LINKLESS_KINDS
+from delphi.signup.messages import LINKLESS_KINDS, NOT_KEPT
 from delphi.signup.tokens import confirmation_link
 
 MAX_ATTEMPTS = 5
@@ -142,8 +142,27 @@ def _give_up_stuck(now: datetime, study_id: int | None) -> int:
         )
         .execution_options(synchronize_session=False)
     )
+    _forget_unkept(
+        (OutboxMessage.status == MessageStatus.FAILED) & (OutboxMessage.to_address != "")
+    )
     db.session.commit()
     return count
+
+
+def _forget_unkept(where) -> None:
+    """Blank the address and body of the matching messages to addresses no longer kept (a
+    declined sign-up's), as erasure does for a panellist's sent messages."""
+    db.session.execute(
+        db.update(OutboxMessage)
+        .where(
+            where,
+            OutboxMessage.panellist_id.is_(None),
+            OutboxMessage.signup_id.is_(None),
+            OutboxMessage.kind.in_(LINKLESS_KINDS),
+        )
+        .values(to_address="", body=NOT_KEPT)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def retry_failed(study: Study, *, by: StaffUser | None = None) -> int:
@@ -283,6 +302,14 @@ def _give_up(message: OutboxMessage, reason: str, report: SendReport) -> None:
     report.failures.append(
         f"Message {message.id} to {message.to_address} failed: {message.last_error}"
     )
+    _forget_once_gone(message)
+
+
+def _forget_once_gone(message: OutboxMessage) -> None:
+    """A message to an address no longer kept keeps neither address nor body once gone."""
+    if message.panellist_id is None and message.kind in LINKLESS_KINDS:
+        message.to_address = ""
+        message.body = NOT_KEPT
 
 
 def _failed(message: OutboxMessage, error: str, report: SendReport, now: datetime) -> None:
@@ -359,3 +386,4 @@ def _deliver(
     message.sent_at = utcnow()
     message.last_error = None
     report.sent += 1
+    _forget_once_gone(message)

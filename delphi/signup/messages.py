@@ -127,3 +127,6 @@ def queue_declined(study: Study, signup: Signup) -> OutboxMessage:
 
 
 LINKLESS_KINDS = frozenset({"signup_declined"})  # sent as written, to no panellist
+# What such a message keeps once it has gone or been given up: its address and body (the
+# person's name) would outlive the sign-up, whose details were deleted when it was declined.
+NOT_KEPT = "(not kept: deleted once the message was sent or given up)"
