@@ -1,8 +1,9 @@
 """The limitations box: what in the study's own data limits its results, stated from the data.
 
 Attrition round by round, the fewest ratings behind any consensus call, stakeholder groups too
-small to be reported, reworded items (whose stability cannot be compared) and rounds closed
-before their deadline. Counts only: every statistic is read from the frozen round summaries.
+small to be reported, reworded items (whose stability cannot be compared), rounds closed
+before their deadline and rounds below the study's minimum response, with the reason the team
+gave for closing them. Counts only: every statistic is read from the frozen round summaries.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from delphi.consensus.stability import REWORDED
 from delphi.formatting import percent
+from delphi.rounds.nonresponse import minimum_words, reaches
 
 if TYPE_CHECKING:
     from delphi.reports.data import StudyReport
@@ -32,6 +34,7 @@ def limitations(report: StudyReport) -> list[Limitation]:
             _small_groups(report),
             _reworded(report),
             _closed_early(report),
+            _below_minimum(report),
         )
         if limitation is not None
     ]
@@ -116,17 +119,63 @@ def _closed_early(report: StudyReport) -> Limitation | None:
     ]
     if not early:
         return None
+    reasons = _close_reasons(report)
     return Limitation(
         "Rounds closed early",
         "Closed before the deadline: "
         + "; ".join(
             f"round {r.number} on {r.closed_at:%Y-%m-%d %H:%M} UTC (deadline "
-            f"{r.closes_at:%Y-%m-%d %H:%M} UTC)"
+            f"{r.closes_at:%Y-%m-%d %H:%M} UTC{reasons.get(r.number, '')})"
             for r in early
             if r.closed_at is not None and r.closes_at is not None
         )
         + ".",
     )
+
+
+def _close_reasons(report: StudyReport) -> dict[int, str]:
+    """The reason the team recorded for closing each round early or below the minimum."""
+    return {
+        flow.round: f"; reason given: “{flow.close_reason}”"
+        for flow in report.participant_flow
+        if flow.close_reason
+    }
+
+
+def _below_minimum(report: StudyReport) -> Limitation | None:
+    """Reported rounds whose submitted responses fell short of the study's minimum response,
+    overall or in a stakeholder group."""
+    study = report.study
+    unit, reasons = study.min_response_unit, _close_reasons(report)
+    parts = []
+    for r in report.rounds:
+        if r.number not in report.reported_rounds:
+            continue
+        p, words = r.participation, []
+        if not reaches(study.min_response, unit, p.responded, p.invited):
+            assert study.min_response is not None  # reaches() holds without a minimum
+            words.append(
+                f"{p.responded} of {p.invited} responded, below the minimum of "
+                f"{minimum_words(study, study.min_response)}"
+            )
+        if study.min_group_response is not None:
+            low = [
+                group
+                for group, invited in p.invited_by_group.items()
+                if not reaches(
+                    study.min_group_response, unit, p.responded_by_group.get(group, 0), invited
+                )
+            ]
+            if low:
+                words.append(
+                    f"below the minimum of {minimum_words(study, study.min_group_response)} "
+                    f"in {', '.join(low)}"
+                )
+        if words:
+            parts.append(f"round {r.number}: " + "; ".join(words) + reasons.get(r.number, ""))
+    if not parts:
+        return None
+    return Limitation("Below the minimum response", "; ".join(parts) + ".")
 
 
 __all__ = ["Limitation", "limitations"]

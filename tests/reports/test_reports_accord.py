@@ -139,12 +139,35 @@ def test_the_limitations_box_states_what_the_data_show(two_rounds, db, login_as,
     assert box["Reworded items"].startswith("1 item was rated in a new wording")
     assert "S2.2-v2 (round 2)" in box["Reworded items"]
     assert box["Rounds closed early"].startswith("Closed before the deadline: round 2 on")
+    assert "Below the minimum response" not in box  # the study set no minimum
 
     login_as("coordinator", studies=[study])
     page = html.unescape(client.get("/console/studies/two-rounds/reports/view")
                          .get_data(as_text=True))
     shown = page[page.index('id="limitations"'):]
     assert "Limitations" in shown and f"consensus call was {fewest}" in shown
+
+
+def test_the_limitations_box_names_rounds_below_the_minimum_response(two_rounds, db):
+    study = two_rounds.study
+    study.min_response, study.min_group_response = 90, 80  # percent, the default unit
+    two_rounds.round2.close_reason = "Holiday period."
+    db.session.commit()
+    text = {x.topic: x.text for x in build_report(study).limitations}["Below the minimum response"]
+
+    invited = {g: two_rounds.groups.count(g) for g in set(two_rounds.groups)}
+    parts = []
+    for number, responders in ((1, set(range(7))), (2, {0, 1, 2, 3, 4, 5, 7})):
+        words = []
+        if 100 * len(responders) < 90 * len(two_rounds.groups):
+            words.append(f"{len(responders)} of {len(two_rounds.groups)} responded, below the "
+                         "minimum of 90%")
+        low = [g for g in sorted(invited)
+               if 100 * sum(two_rounds.groups[i] == g for i in responders) < 80 * invited[g]]
+        if low:
+            words.append(f"below the minimum of 80% in {', '.join(low)}")
+        parts.append(f"round {number}: " + "; ".join(words))
+    assert text.startswith(parts[0] + "; " + parts[1] + "; reason given: “Holiday period.”")
 
 
 def test_the_checklist_points_to_the_report_or_names_the_missing_field(
