@@ -199,7 +199,11 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
     # Close the round after reading what will happen.
     page.get_by_role("link", name="Close round 1…").click()
     assert "from the 5 submitted responses" in page.locator("ul.consequences").inner_text()
+    # The deadline is still ahead, so closing now asks for a reason, which the report shows.
+    assert "has not passed: closing now ends the round early." in \
+        page.locator("#close-concerns").inner_text()
     axe_check(page, context="close round 1")
+    page.get_by_label("Reason for closing now").fill("Five of six answered; the last is away.")
     page.get_by_role("button", name="Close round 1 and freeze its summary").click()
     assert page.get_by_role("heading", name="Review of round 1").is_visible()
     assert page.get_by_text("Round 1 is closed and its summary is frozen.").is_visible()
