@@ -17,6 +17,16 @@ from delphi.studies.operations import update_study
 
 TEXT_FIELDS = ("invitation_subject", "invitation_body", "reminder_subject", "reminder_body")
 OUTBOX_SHOWN = 200
+# Each kind of message in words, for the outbox table.
+KINDS = {
+    "invitation": "Invitation to a round",
+    "reminder": "Reminder",
+    "deadline": "New deadline",
+    "signup_confirm": "Sign-up: confirm your address",
+    "signup_already": "Sign-up: already on the panel",
+    "signup_welcome": "Sign-up: welcome to the panel",
+    "signup_declined": "Sign-up: declined",
+}
 # Where the personal link goes in a preview: the address links start with, and a placeholder.
 PREVIEW_LINK = "/p/(the panellist's personal link)"
 
@@ -69,6 +79,7 @@ def _page(study: Study, form: MessageTextsForm | None = None, status: int = 200)
         smtp=bool(current_app.config["MAIL_HOST"]),
         files=[] if current_app.config["MAIL_HOST"] else dev_files(study),
         shown=OUTBOX_SHOWN,
+        kinds=KINDS,
         MessageStatus=MessageStatus,
     ), status
 
