@@ -2,8 +2,11 @@
 each background question, overall and among those who responded to each round.
 
 A count from 1 to below the study's minimum group size is suppressed (None, shown as "fewer
-than N"), so no small group of panellists can be picked out. ``tabulate`` is pure; ``load``
-reads the answers in two statements.
+than N"), so no small group of panellists can be picked out. Where a question's rows add up to
+the column's total (each panellist counts in exactly one row: every kind of question but
+several-choices), one suppressed count alone could be worked out from the total and the other
+rows, so the next smallest count above zero in that column is suppressed too (secondary
+suppression). ``tabulate`` is pure; ``load`` reads the answers in two statements.
 """
 
 from __future__ import annotations
@@ -48,6 +51,19 @@ def _shown(count: int, min_size: int) -> int | None:
     return None if 0 < count < min_size else count
 
 
+def _column(counts: list[int], min_size: int, additive: bool) -> list[int | None]:
+    """One column of a question's rows, small counts suppressed; when the rows add up to the
+    total and only one is suppressed, the smallest other count above zero (the first of equal
+    ones) is suppressed as well."""
+    shown = [_shown(count, min_size) for count in counts]
+    hidden = [i for i, count in enumerate(shown) if count is None]
+    if additive and len(hidden) == 1:
+        others = [i for i, count in enumerate(counts) if i != hidden[0] and count > 0]
+        if others:
+            shown[min(others, key=lambda i: counts[i])] = None
+    return shown
+
+
 def _answers(question: QuestionFacts, value: object) -> list[str]:
     """The table rows a panellist's answer counts in."""
     if value is None or value == [] or value == "":
@@ -80,16 +96,22 @@ def tabulate(
         for panellist_id, given in answers.items():
             for label in _answers(question, given.get(question.code)):
                 counts.setdefault(label, []).append(panellist_id)
-        for label, ids in counts.items():
+        additive = question.kind is not QuestionKind.MULTIPLE
+        overall = _column([len(ids) for ids in counts.values()], min_group_size, additive)
+        by_round = {
+            n: _column(
+                [len(set(ids) & responders[n]) for ids in counts.values()], min_group_size, additive
+            )
+            for n in rounds
+        }
+        for row, label in enumerate(counts):
             table.rows.append(
                 CharacteristicRow(
                     question=question.code,
                     text=question.text,
                     answer=label,
-                    overall=_shown(len(ids), min_group_size),
-                    by_round={
-                        n: _shown(len(set(ids) & responders[n]), min_group_size) for n in rounds
-                    },
+                    overall=overall[row],
+                    by_round={n: by_round[n][row] for n in rounds},
                 )
             )
     return table
