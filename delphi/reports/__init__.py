@@ -60,7 +60,8 @@ FORMATS: dict[str, ExportFormat] = {
             export_csv,
             "One row per item and round: counts per scale point and every statistic of the "
             "consensus engine, unrounded, with the consensus settings as constant columns. "
-            "Opens in Excel with accents intact.",
+            "Opens in Excel with accents intact. The other tables are in the supplementary "
+            "bundle.",
         ),
         ExportFormat(
             "xlsx",
@@ -69,7 +70,9 @@ FORMATS: dict[str, ExportFormat] = {
             "xlsx",
             export_xlsx,
             "A sheet per round, a sheet per stakeholder group large enough to be shown "
-            "separately, and a settings sheet.",
+            "separately (its decision columns are the whole panel's), a sheet per part of the "
+            "report (participation, participant flow, item flow, final status, decisions, "
+            "comments, suggestions) and a settings sheet.",
         ),
         ExportFormat(
             "json",
@@ -77,8 +80,9 @@ FORMATS: dict[str, ExportFormat] = {
             "application/json",
             "json",
             export_json,
-            "The whole report as data, for scripts: the settings, and every item's statistics "
-            "overall and per group, round by round.",
+            "The whole report as data, for scripts: the settings, every item's statistics "
+            "overall and per group, round by round, the participation and participant flow, "
+            "every item's final status and the team's decisions.",
         ),
         ExportFormat(
             "accord",

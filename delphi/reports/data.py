@@ -29,6 +29,7 @@ from delphi.models import (
 )
 from delphi.reports.checklist import ChecklistRow, checklist
 from delphi.reports.flow import RoundFlowCounts, participant_flows
+from delphi.reports.item_status import FinalStatus, attach_lineage, final_statuses
 from delphi.reports.limitations import Limitation, limitations
 from delphi.reports.methods import MethodsParagraph, methods_paragraphs
 from delphi.reports.participation import Participation, participation_by_round
@@ -63,6 +64,7 @@ class ItemRow:
     remarks: list[Remark] = field(default_factory=list)
     reasons: list[Remark] = field(default_factory=list)
     argument_summary: str | None = None  # the team's summary of the arguments
+    reworded_from: str | None = None  # the code of the wording this one replaced
 
     @property
     def comments_by_group(self) -> list[tuple[str, list[str]]]:
@@ -149,6 +151,8 @@ class StudyReport:
     # Each round's participant flow by stakeholder group (invited, opened, drafts, submitted,
     # paper, joined, lost, withdrawn).
     participant_flow: list[RoundFlowCounts] = field(default_factory=list)
+    # Where every item ended (in, out, unresolved), with the round that settled it.
+    final_status: list[FinalStatus] = field(default_factory=list)
     # What an author needs around the results (ACCORD): the protocol, the methods in prose,
     # the limitations the data show and the pre-filled checklist; filled by build_report.
     protocol: list[ProtocolRow] = field(default_factory=list)
@@ -263,6 +267,8 @@ def build_report(
         participant_flow=participant_flows(study, rounds),
         protocol=protocol_rows(study),
     )
+    attach_lineage(report)
+    report.final_status = final_statuses(report)
     report.methods = methods_paragraphs(report)
     report.limitations = limitations(report)
     report.checklist = checklist(report)

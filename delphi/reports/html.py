@@ -16,7 +16,9 @@ from delphi.models import Decision
 from delphi.reports.charts import flow_diagram
 from delphi.reports.data import ItemRow, StudyReport
 from delphi.reports.flow import MOVES, STAGES, participant_diagram, title_lines
+from delphi.reports.item_status import final_of
 from delphi.reports.settings import regions_of
+from delphi.reports.story import decision_log
 
 # What became of an item, by the decision's stored value (the report's rows hold values).
 DECISION_WORDS = {decision.value: decision.outcome for decision in Decision}
@@ -76,6 +78,20 @@ def _chart_maker(report: StudyReport):
     return chart
 
 
+def _decision_text(report: StudyReport):
+    final = final_of(report)
+
+    def text(row: ItemRow) -> str:
+        """The team's decision on the item after its round; for an item the study ended
+        without settling, that it is unresolved rather than "carried forward"."""
+        settled = final.get((row.round, row.code))
+        if settled is not None and settled.status == "unresolved":
+            return settled.words
+        return DECISION_WORDS.get(row.decision or "", "not decided")
+
+    return text
+
+
 def render_html(report: StudyReport, *, stylesheet: str) -> str:
     """The report page. ``stylesheet`` is "link" in the console (the CSP forbids inline styles),
     "inline" for a saved file that needs nothing else, "none" for WeasyPrint (given it apart)."""
@@ -101,6 +117,8 @@ def render_html(report: StudyReport, *, stylesheet: str) -> str:
         flow_stages=STAGES,
         flow_moves=MOVES,
         flow_title_lines=title_lines,
+        decision_log=decision_log(report),
+        decision_text=_decision_text(report),
     )
 
 

@@ -12,7 +12,8 @@ Structure (all numbers as the engine froze them):
                                    "responded_by_group", "responded_previous", "retained", "lost"},
                  "flow": {"rated", "carried_in", "new_wordings", "from_suggestions", "status_in",
                           "status_out", "status_none", "decided": {decision: n}, "overridden"},
-                 "items": [{"section", "section_title", "item", "text", "origin", "summary",
+                 "items": [{"section", "section_title", "item", "text", "origin", "reworded_from",
+                            "summary",
                             "groups": {group: summary}, "stability", "consensus", "decision",
                             "decision_reason", "comments": [text],
                             "comments_by_group": [{"group", "text"}],
@@ -23,6 +24,16 @@ Structure (all numbers as the engine froze them):
      "final_items": [{"section", "items": [{"item", "text", "round"}]}],
      "excluded_items": [{"section", "items": [{"item", "text", "round"}]}],
      "rewordings": [{"round", "old_item", "old_text", "new_item", "new_text", "reason"}],
+     "participation": [{"round", "group" ("" overall), "invited", "responded",
+                        "response_rate_pct"}],
+     "participant_flow": [{"round", "group", "invited", "opened", "draft_only",
+                           "submitted_online", "paper", "submitted", "joined", "lost",
+                           "withdrawn", "drafts_left_out", "close_reason"}],
+     "item_flow": [{"round", "rated", ..., "decisions_overridden"}],
+     "final_status": [{"section", "item", "text", "origin", "reworded_from", "final_status"
+                       (in, out, unresolved, being_rated), "settled_in_round", "median",
+                       "decision_reason"}],
+     "decisions": [{"when_utc", "who" (a staff name), "action", "target", "details"}],
      "panel_characteristics": null or {"min_group_size", "suppressed", "panellists",
                                        "responders": {round: n},
                                        "rows": [{"question", "text", "answer", "overall",
@@ -50,6 +61,7 @@ from delphi.consent.characteristics import as_dict as characteristics_dict
 from delphi.reports.authoring import authoring_dict
 from delphi.reports.data import ItemRow, RoundReport, StudyReport
 from delphi.reports.remarks import SuggestionOutcome
+from delphi.reports.story import as_records, story_tables
 
 
 def iso_time(value: datetime | None) -> str | None:
@@ -63,6 +75,7 @@ def item_dict(row: ItemRow) -> dict:
         "item": row.code,
         "text": row.text,
         "origin": row.origin,
+        "reworded_from": row.reworded_from,
         "summary": row.summary,
         "groups": row.group_summaries,
         "stability": row.stability,
@@ -172,6 +185,8 @@ def report_dict(report: StudyReport) -> dict:
             for r in report.rewordings
         ],
         "panel_characteristics": characteristics_dict(report.characteristics),
+        # participation, participant_flow, item_flow, final_status, decisions: records
+        **{t[0].lower().replace(" ", "_"): as_records(t) for t in story_tables(report)},
         **authoring_dict(report),  # protocol, methods, limitations, accord_checklist
     }
 

@@ -37,7 +37,7 @@ STATISTICS = [
     "ipras",
     "disagreement",
 ]
-TRAILING = ["reason", "decision", "decision_reason"]
+TRAILING = ["reason", "decision", "decision_reason", "origin", "reworded_from"]
 STABILITY_PREFIX = "stability_"
 
 
@@ -87,6 +87,8 @@ def record(
     values["reason"] = summary.get("reason", "")
     values["decision"] = row.decision or ""
     values["decision_reason"] = row.decision_reason or ""
+    values["origin"] = row.origin  # guidance, suggestion or rewording
+    values["reworded_from"] = row.reworded_from or ""
     for key in stability if stability is not None else stability_keys([row]):
         values[STABILITY_PREFIX + key] = (row.stability or {}).get(key)
     values.update(settings_columns(settings))

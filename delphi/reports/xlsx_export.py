@@ -1,4 +1,6 @@
-"""The report as an XLSX workbook: a sheet per round, per stakeholder group, and the settings.
+"""The report as an XLSX workbook: a sheet per round, per stakeholder group, per part of the
+report (participation, participant flow, item flow, final status, decisions, comments,
+suggestions) and the settings.
 
 Numbers are stored as numbers; text that could start a formula is neutralised.
 """
@@ -17,9 +19,15 @@ from delphi.reports.authoring import authoring_tables
 from delphi.reports.data import StudyReport
 from delphi.reports.safety import neutralise_row
 from delphi.reports.settings import settings_columns
+from delphi.reports.story import story_tables
 from delphi.reports.table import header, record, rows_for, stability_keys
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+# A group sheet's decision columns hold the whole panel's decision, named so.
+WHOLE_PANEL = {
+    "decision": "decision_of_whole_panel",
+    "decision_reason": "decision_reason_of_whole_panel",
+}
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -171,13 +179,17 @@ def export_xlsx(report: StudyReport) -> bytes:
     stability = stability_keys(rows)
     for group in report.shown_groups:
         sheet = workbook.create_sheet(sheet_title(f"Group {group}", taken))
-        columns = ["group", *header(report, rows)]
+        # The decision is the whole panel's, taken once for every group: its columns say so.
+        columns = ["group", *(WHOLE_PANEL.get(c, c) for c in header(report, rows))]
         values = []
         for row in rows:
             if group in row.group_summaries:
                 cells = record(report, row, summary=row.group_summaries[group], stability=stability)
-                values.append([group] + [cells.get(c) for c in columns[1:]])
+                values.append([group] + [cells.get(c) for c in header(report, rows)])
         _fill(sheet, columns, values)
+
+    for title, columns, values in story_tables(report):
+        _fill(workbook.create_sheet(sheet_title(title, taken)), columns, values)
 
     if report.characteristics is not None:
         panel = workbook.create_sheet(sheet_title("Panel characteristics", taken))

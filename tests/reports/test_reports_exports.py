@@ -66,10 +66,14 @@ def test_csv_neutralises_item_text_that_looks_like_a_formula(two_rounds, db):
     assert rows[0]["text"] == "'-Agree the plan=now"
 
 
+STORY_SHEETS = ["Participation", "Participant flow", "Item flow", "Final status", "Decisions"]
+
+
 def test_xlsx_has_round_group_and_settings_sheets_with_numbers_as_numbers(two_rounds):
     workbook = load_workbook(io.BytesIO(export(two_rounds.study, "xlsx")))
     assert workbook.sheetnames == ["Round 1", "Round 2", "Group People who use services",
-                                   "Group Social workers", "Comments", "Suggestions",
+                                   "Group Social workers", *STORY_SHEETS, "Comments",
+                                   "Suggestions",
                                    "Excluded items", "Settings", "Protocol", "Methods",
                                    "Limitations", "ACCORD checklist"]
     sheet = workbook["Round 1"]
@@ -104,7 +108,7 @@ def test_xlsx_leaves_out_groups_below_the_minimum_size(two_rounds, db):
     two_rounds.study.min_group_size = 5  # each group has 3 or 4 responders
     db.session.commit()
     workbook = load_workbook(io.BytesIO(export(two_rounds.study, "xlsx")))
-    assert workbook.sheetnames == ["Round 1", "Round 2", "Comments", "Suggestions",
+    assert workbook.sheetnames == ["Round 1", "Round 2", *STORY_SHEETS, "Comments", "Suggestions",
                                    "Excluded items", "Settings", "Protocol", "Methods",
                                    "Limitations", "ACCORD checklist"]
 
