@@ -14,6 +14,7 @@ from delphi.backup import backup_command
 from delphi.demo.cli import demo_command
 from delphi.mail.cli import mail_group
 from delphi.panel.cli import panel_group
+from delphi.reports.bundle_cli import bundle_command
 from delphi.reports.cli import export_command
 from delphi.rounds.cli import responses_group, round_group
 from delphi.scheduling import tick_command
@@ -42,6 +43,7 @@ for command in (
     tick_command,
     backup_command,
     export_command,
+    bundle_command,
     items_group,
 ):
     delphi_group.add_command(command)

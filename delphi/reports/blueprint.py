@@ -14,6 +14,7 @@ RULES = [
     ("", "index", views.index, GET),
     ("/view", "view", views.view, GET),
     ("/download/<format_name>", "download", views.download, GET),
+    ("/bundle", "bundle", views.bundle, GET),
     ("/api-token", "api_token", views.api_token, POST),
 ]
 

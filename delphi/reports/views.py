@@ -10,6 +10,7 @@ from delphi.auth.api_tokens import issue_api_token, revoke_api_token
 from delphi.extensions import db
 from delphi.models import RoundState, Study
 from delphi.reports import FORMATS, ReportError, export, filename
+from delphi.reports.bundle import build_bundle
 from delphi.reports.data import build_report
 from delphi.reports.forms import ApiTokenForm
 from delphi.reports.html import render_html
@@ -94,3 +95,18 @@ def api_token(study: Study):
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@study_required
+def bundle(study: Study):
+    """The supplementary bundle (ZIP) for the journal and the data repository; audited."""
+    content = build_bundle(study, by=current_user)
+    db.session.commit()
+    return Response(
+        content,
+        content_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{study.slug}-supplementary.zip"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -106,6 +106,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("reports.index", "GET"): STAFF_ONLY,
     ("reports.view", "GET"): STAFF_ONLY,
     ("reports.download", "GET"): STAFF_ONLY,
+    ("reports.bundle", "GET"): STAFF_ONLY,
     ("reports.api_token", "POST"): STAFF_ONLY,  # shows the new token once
     ("rounds.dashboard", "GET"): STAFF_ONLY,
     ("rounds.open_first", "GET"): STAFF_ONLY,  # the confirmation: round 1 opened already
