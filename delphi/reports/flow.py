@@ -110,7 +110,7 @@ def participant_flows(study: Study, rounds: Sequence[Round]) -> list[RoundFlowCo
 
 # The diagram: per round a row of boxes joined by arrows, each box a stage with its total and
 # one line per stakeholder group.
-BOX_WIDTH, GAP, LINE, PAD = 150, 22, 14, 8
+BOX_WIDTH, GAP, LINE, PAD, PER_ROW = 250, 22, 14, 8, 3
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ class ParticipantDiagram:
     box_width: float = BOX_WIDTH
 
 
-def _wrap(words: str, width: int = 24) -> list[str]:
+def _wrap(words: str, width: int = 40) -> list[str]:
     lines: list[str] = []
     for word in words.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
@@ -163,8 +163,8 @@ def participant_diagram(flows: list[RoundFlowCounts], groups: list[str]) -> Part
             lines = [f"Total {flow.total(key)}"] + [f"{g} {flow.of(key, g)}" for g in groups]
             boxes.append(
                 Box(
-                    x=10 + k * (BOX_WIDTH + GAP),
-                    y=y,
+                    x=10 + (k % PER_ROW) * (BOX_WIDTH + GAP),
+                    y=y + (k // PER_ROW) * (height + GAP),
                     height=height,
                     title=words,
                     lines=lines,
@@ -172,6 +172,7 @@ def participant_diagram(flows: list[RoundFlowCounts], groups: list[str]) -> Part
                 )
             )
         rows.append(FlowRow(round=flow.round, y=y, boxes=boxes))
+        y += ((len(stages) - 1) // PER_ROW) * (height + GAP)
         sentences.append(
             f"Round {flow.round}: "
             + "; ".join(
@@ -186,9 +187,8 @@ def participant_diagram(flows: list[RoundFlowCounts], groups: list[str]) -> Part
             + "."
         )
         y += height + 18
-    widest = max((len(r.boxes) for r in rows), default=1)
     return ParticipantDiagram(
-        width=10 + widest * (BOX_WIDTH + GAP),
+        width=10 + PER_ROW * (BOX_WIDTH + GAP),
         height=y,
         rows=rows,
         description=" ".join(sentences),
