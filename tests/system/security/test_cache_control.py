@@ -65,9 +65,11 @@ def test_every_page_for_signed_in_staff_says_no_store(app, client, setting, logi
     paths = [p for p in paths if not p.startswith(("/p/", "/api/"))]
     assert len(paths) >= 20
     for path in paths:
-        response = client.get(path)
-        assert response.status_code < 500, path
-        assert response.headers.get("Cache-Control") == "no-store", (path, response.status_code)
+        # Closed like a server closes it: /favicon.ico is a file sent as a stream.
+        with client.get(path) as response:
+            assert response.status_code < 500, path
+            assert response.headers.get("Cache-Control") == "no-store", \
+                (path, response.status_code)
 
 
 def test_the_personal_link_page_and_the_report_download_say_no_store(client, setting, login_as):
