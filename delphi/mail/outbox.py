@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from delphi.extensions import db
+from delphi.formatting import local_time
 from delphi.models import OutboxMessage, Panellist, Round, Study
 from delphi.models.base import string_length
 from delphi.validation import fit
@@ -54,8 +55,9 @@ STANDARD_TEXTS = {
 }
 
 
-def format_deadline(closes_at: datetime | None) -> str:
-    return closes_at.strftime("%d %B %Y") if closes_at else "the end of the round"
+def format_deadline(closes_at: datetime | None, time_zone: str) -> str:
+    """The deadline as the study's panellists read it: "15 December 2026, 23:59 GMT"."""
+    return local_time(closes_at, time_zone) if closes_at else "the end of the round"
 
 
 def render(template: str, *, study: Study, round_: Round, panellist: Panellist) -> str:
@@ -71,7 +73,7 @@ def _render(template: str, *, study: Study, round_: Round, name: str | None) -> 
         "name": name or "panellist",
         "study": study.title,
         "round": str(round_.number),
-        "deadline": format_deadline(round_.closes_at),
+        "deadline": format_deadline(round_.closes_at, study.time_zone),
         "contact": study.contact,
         "link": "{link}",
     }

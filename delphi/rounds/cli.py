@@ -6,7 +6,7 @@ the operation worded it, with exit code 1 and nothing changed.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -15,8 +15,8 @@ from flask.cli import AppGroup
 from delphi.commands import FILE, CommandError, latest_round, one_transaction, study_by_slug
 from delphi.extensions import db
 from delphi.importing import COMMAND_LINE_MAX_FILE_BYTES
-from delphi.models import Decision, Response, Round, RoundItem, RoundState
-from delphi.rounds.deadline import change_deadline
+from delphi.models import Decision, Response, Round, RoundItem, RoundState, Study
+from delphi.rounds.deadline import change_deadline, end_of_day
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import close_round, decide, open_round
 from delphi.rounds.nonresponse import closing_concerns
@@ -29,13 +29,14 @@ responses_group = AppGroup("responses", help="Import responses given on paper or
 closes_option = click.option(
     "--closes",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The deadline, YYYY-MM-DD: the round closes at the end of that day (UTC).",
+    help="The deadline, YYYY-MM-DD: the round closes at 23:59 that day in the study's time zone.",
 )
 DECISIONS = [d.value for d in Decision if d is not Decision.REWORDED]
 
 
-def _end_of_day(day: datetime | None) -> datetime | None:
-    return None if day is None else datetime.combine(day.date(), time(23, 59, 59))
+def _end_of_day(day: datetime | None, study: Study) -> datetime | None:
+    """A deadline given as a date: 23:59 that day in the study's time zone."""
+    return None if day is None else end_of_day(day.date(), study.time_zone)
 
 
 def _round_item(round_: Round, code: str) -> RoundItem:
@@ -62,7 +63,7 @@ def open_command(slug: str, closes: datetime | None) -> None:
     """Open round 1 (every item), or a prepared next round, and queue the invitations."""
     study = study_by_slug(slug)
     with one_transaction():
-        round_ = open_round(study, closes_at=_end_of_day(closes))
+        round_ = open_round(study, closes_at=_end_of_day(closes, study))
     click.echo(_opened_message(round_))
 
 
@@ -103,13 +104,13 @@ def close_command(slug: str, reason: str | None) -> None:
     help="E-mail the new deadline to the active panellists who have not submitted.",
 )
 def deadline_command(slug: str, date: datetime, notify: bool) -> None:
-    """Move the open round's deadline: the round closes at the end of DATE (UTC).
+    """Move the open round's deadline: the round closes at 23:59 on DATE in the study's time zone.
 
     The reminder schedule follows the new deadline. Notices go out with the next
     ``delphi mail send`` or ``delphi tick``.
     """
     study = study_by_slug(slug)
-    closes_at = _end_of_day(date)
+    closes_at = _end_of_day(date, study)
     assert closes_at is not None  # DATE is a required argument
     with one_transaction():
         change = change_deadline(latest_round(study), closes_at, notify=notify)
@@ -123,7 +124,7 @@ def next_command(slug: str, closes: datetime | None) -> None:
     """Prepare the next round from the decisions and open it."""
     study = study_by_slug(slug)
     with one_transaction():
-        round_ = launch_next_round(study, closes_at=_end_of_day(closes))
+        round_ = launch_next_round(study, closes_at=_end_of_day(closes, study))
     click.echo(_opened_message(round_))
 
 

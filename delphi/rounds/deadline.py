@@ -14,7 +14,8 @@ records is that record (``deadline_changed_at``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from delphi import audit
 from delphi.extensions import db
@@ -23,8 +24,18 @@ from delphi.models import AuditEvent, Round, RoundState, StaffUser, utcnow
 from delphi.rounds.errors import RoundError
 from delphi.rounds.reminders import lock, unsubmitted
 
+# A deadline given as a date closes at the end of that day in the study's time zone.
+END_OF_DAY = time(23, 59)
+
 CHANGED = "round.deadline"  # the deadline moved (and perhaps the panel was told)
 NOTICE_ONLY = "round.deadline_notice"  # the panel was told of a deadline that did not move
+
+
+def end_of_day(day: date, time_zone: str) -> datetime:
+    """The moment a deadline given as ``day`` stands for: 23:59 that day where the study is
+    (its ``time_zone``), as the naive UTC time deadlines are stored in."""
+    local = datetime.combine(day, END_OF_DAY, tzinfo=ZoneInfo(time_zone))
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def deadline_passed(round_: Round, now: datetime | None = None) -> bool:

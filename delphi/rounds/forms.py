@@ -6,7 +6,7 @@ current state is the lifecycle operations' decision, and their error is shown on
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from functools import partial
 
 from flask_wtf import FlaskForm
@@ -24,6 +24,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 
 from delphi.form_rules import Rule, WholeNumber
 from delphi.models import Decision, InviteTo, ResponseUnit
+from delphi.rounds.deadline import end_of_day
 from delphi.rounds.reminders import MOMENT_FORMAT
 from delphi.validation import (
     COMMENT_MAX_LENGTH,
@@ -43,20 +44,18 @@ DECISION_CHOICES = [
     for decision in (Decision.CARRY_FORWARD, Decision.CONSENSUS_IN, Decision.CONSENSUS_OUT)
 ]
 
-# A deadline given as a date closes at the end of that day (UTC).
-END_OF_DAY = time(23, 59)
-
 
 class DeadlineForm(FlaskForm):
     """Open a round (the first or the next) with a deadline."""
 
     deadline = DateField(
-        "Deadline (the round closes at 23:59 UTC that day)",
+        "Deadline (the round closes at 23:59 that day, in the study's time zone)",
         validators=[InputRequired(message="Give the round's deadline.")],
     )
 
-    def closes_at(self) -> datetime:
-        return datetime.combine(self.deadline.data, END_OF_DAY)
+    def closes_at(self, time_zone: str) -> datetime:
+        """The deadline chosen, as stored: the end of that day in the study's time zone."""
+        return end_of_day(self.deadline.data, time_zone)
 
     @classmethod
     def from_query(cls, args) -> DeadlineForm:
@@ -71,7 +70,7 @@ class ChangeDeadlineForm(DeadlineForm):
     """Move the open round's deadline, and perhaps tell those who have not submitted."""
 
     deadline = DateField(
-        "New deadline (the round closes at 23:59 UTC that day)",
+        "New deadline (the round closes at 23:59 that day, in the study's time zone)",
         validators=[InputRequired(message="Give the new deadline.")],
     )
     notify = BooleanField("E-mail the panellists who have not submitted about the new deadline")

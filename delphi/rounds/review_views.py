@@ -286,7 +286,9 @@ def open_next(study: Study, number: int):
 
         def launch() -> Round:
             _require_next_of(study, number)
-            return launch_next_round(study, closes_at=form.closes_at(), by=current_user)
+            return launch_next_round(
+                study, closes_at=form.closes_at(study.time_zone), by=current_user
+            )
 
         redirected = carry_out(
             launch,

@@ -105,7 +105,7 @@ def open_first(study: Study):
     form = DeadlineForm.from_query(request.args) if request.method == "GET" else DeadlineForm()
     if form.validate_on_submit():
         redirected = carry_out(
-            lambda: open_round(study, closes_at=form.closes_at(), by=current_user),
+            lambda: open_round(study, closes_at=form.closes_at(study.time_zone), by=current_user),
             done=lambda round_: f"Round {round_.number} is open; the invitations are queued.",
             to=url_for("rounds.dashboard", slug=study.slug),
             form=form,
@@ -160,7 +160,7 @@ def deadline(study: Study, number: int):
     if form.validate_on_submit():
         redirected = carry_out(
             lambda: change_deadline(
-                round_, form.closes_at(), notify=form.notify.data, by=current_user
+                round_, form.closes_at(study.time_zone), notify=form.notify.data, by=current_user
             ),
             done=lambda change: change.describe(),
             to=url_for("rounds.dashboard", slug=study.slug),

@@ -2,7 +2,8 @@
 reminder schedule following a moved deadline."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -109,9 +110,12 @@ def test_the_notice_goes_to_active_panellists_who_have_not_submitted_once_per_de
     emails = {p.email: p.pseudonym for p in panel}
     assert [emails[m.to_address] for m in notices] == WAITING
     notice = notices[0]
-    assert notice.subject == f"Study test-study: round 1 now closes {new:%d %B %Y}"
+    # The deadline as the study's panellists read it, in its time zone (Europe/London).
+    local = new.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/London"))
+    shown = f"{local.day} {local:%B %Y, %H:%M %Z}"
+    assert notice.subject == f"Study test-study: round 1 now closes {shown}"
     assert "Dear Panellist 2," in notice.body
-    assert f"the round now closes on {new:%d %B %Y}" in " ".join(notice.body.split())
+    assert f"the round now closes on {shown}" in " ".join(notice.body.split())
     assert "{link}" in notice.body  # filled in by the sender
     assert study.contact in notice.body
 

@@ -1,7 +1,8 @@
 """``delphi round open|close|next|decide|reword|status``: transitions and the refused ones."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -29,13 +30,15 @@ def _rounds(db) -> list[Round]:
 def test_open_round_one_with_a_deadline_at_the_end_of_that_day(cli, slug, db):
     day = (utcnow() + timedelta(days=14)).date()
     result = cli("round", "open", slug, "--closes", day.isoformat())
+    # 23:59 that day in the study's time zone (London: UTC in winter, UTC+1 in summer).
+    end = datetime.combine(day, time(23, 59), ZoneInfo("Europe/London")).astimezone(UTC)
 
     assert result.exit_code == 0, result.output
     assert result.output == (f"Round 1 of {slug} is open with 4 items, closing "
-                             f"{day.isoformat()} 23:59 UTC; 5 panellists are invited.\n")
+                             f"{end:%Y-%m-%d %H:%M} UTC; 5 panellists are invited.\n")
     (round_,) = _rounds(db)
     assert round_.state is RoundState.OPEN
-    assert round_.closes_at == datetime(day.year, day.month, day.day, 23, 59, 59)
+    assert round_.closes_at == end.replace(tzinfo=None)
     assert [ri.code for ri in round_.round_items] == ["S1.1", "S1.2", "S2.1", "S2.2"]
     assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 5
     assert db.session.scalar(db.select(Study.status)).value == "running"

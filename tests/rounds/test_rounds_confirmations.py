@@ -3,7 +3,7 @@ will happen (and changes nothing), the POST acts. The buttons of the dashboard a
 lead to these pages."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from delphi.models import (
     AuditEvent,
@@ -62,7 +62,7 @@ def test_the_confirmation_of_round_1_says_what_opening_does_and_changes_nothing(
     assert "put 6 items in front of the panel: every active item" in words
     assert ("queue 4 invitations, one to each of the 4 active panellists (withdrawn panellists "
             "are not invited)") in words
-    assert f"close the round at 23:59 UTC on {deadline:%d %B %Y}, its deadline." in words
+    assert f"close the round at 23:59 (Europe/London) on {deadline:%d %B %Y}, its deadline." in words
     assert "Open round 1 and queue 4 invitations" in words
     page = response.get_data(as_text=True)
     assert f'type="hidden" value="{deadline.isoformat()}"' in page
@@ -80,6 +80,21 @@ def test_the_confirmation_of_round_1_says_what_opening_does_and_changes_nothing(
     assert len(db.session.scalars(db.select(OutboxMessage.id)).all()) == 4
 
 
+def test_the_deadline_is_the_end_of_the_day_where_the_study_is(db, client, login_as, make_study,
+                                                               make_panel, text):
+    """A study in Tokyo that closes on 15 January closes at 23:59 Tokyo time, 14:59 UTC."""
+    study = make_study(time_zone="Asia/Tokyo")
+    make_panel(study, n=2)
+    db.session.commit()
+    login_as("coordinator", studies=[study])
+    page = client.get(f"/console/studies/{study.slug}/rounds/open",
+                      query_string={"deadline": "2099-01-15"})
+    assert "close the round at 23:59 (Asia/Tokyo) on 15 January 2099, its deadline." in text(page)
+    client.post(f"/console/studies/{study.slug}/rounds/open", data={"deadline": "2099-01-15"})
+    closes_at = db.session.scalar(db.select(Round.closes_at))
+    assert closes_at == datetime(2099, 1, 15, 14, 59)  # Japan keeps UTC+9 all year
+
+
 def test_the_confirmation_without_a_deadline_asks_for_it(db, client, login_as, make_study,
                                                          make_panel, text):
     study = make_study()
@@ -89,7 +104,7 @@ def test_the_confirmation_without_a_deadline_asks_for_it(db, client, login_as, m
     response = client.get(f"/console/studies/{study.slug}/rounds/open",
                           query_string={"deadline": "next week"})
     assert response.status_code == 200
-    assert "close the round at 23:59 UTC on the deadline you give below." in text(response)
+    assert "close the round at 23:59 (Europe/London) on the deadline you give below." in text(response)
     assert 'type="date"' in response.get_data(as_text=True)
 
     refused = client.post(f"/console/studies/{study.slug}/rounds/open", data={"deadline": ""})
@@ -136,7 +151,7 @@ def test_the_confirmation_of_the_next_round_counts_its_items_and_invitations(
     assert "put 3 items in front of the panel: 1 carried forward, 1 reworded, 1 new" in words
     assert "Carried forward S1.2 Reworded S1.3-v2 New S1.9" in words
     assert "queue 5 invitations, one to each of the 5 active panellists" in words
-    assert f"close the round at 23:59 UTC on {deadline:%d %B %Y}, its deadline." in words
+    assert f"close the round at 23:59 (Europe/London) on {deadline:%d %B %Y}, its deadline." in words
     assert "rewordings and accepted suggestions can no longer be undone" in words
     assert db.session.scalar(db.select(Round.id).filter_by(number=2)) is None
     assert _audit_actions(db) == events

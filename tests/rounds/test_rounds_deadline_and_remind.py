@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from delphi.models import AuditEvent, OutboxMessage, Round, utcnow
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.lifecycle import close_round
 
+
+
+def _london_end(day: date) -> datetime:
+    """23:59 on ``day`` in the test study's time zone (Europe/London), as stored: naive UTC."""
+    return datetime.combine(day, time(23, 59), ZoneInfo("Europe/London")).astimezone(
+        UTC).replace(tzinfo=None)
 
 def _said(text, response) -> str:
     return html.unescape(text(response))
@@ -46,7 +53,7 @@ def test_the_team_moves_the_deadline_and_tells_those_who_have_not_submitted(
     user = login_as("coordinator", studies=[state.study])
     old = state.round_.closes_at
     day = date.today() + timedelta(days=21)
-    new = datetime.combine(day, time(23, 59))
+    new = _london_end(day)
 
     page = client.get(state.url("rounds.dashboard"))
     assert "Change the deadline" in page.get_data(as_text=True)
@@ -56,10 +63,10 @@ def test_the_team_moves_the_deadline_and_tells_those_who_have_not_submitted(
 
     assert response.status_code == 200
     said = _said(text, response)
-    assert (f"Round 1 now closes on {new:%d %B %Y}, 23:59 UTC (it was {old:%d %B %Y, %H:%M} "
+    assert (f"Round 1 now closes on {new:%d %B %Y, %H:%M} UTC (it was {old:%d %B %Y, %H:%M} "
             "UTC). A notice of the deadline is queued for 4 panellists who have not "
             "submitted.") in said
-    assert f"Deadline: {new:%d %B %Y}, 23:59 UTC" in said
+    assert f"Deadline: {new:%d %B %Y, %H:%M} UTC" in said
     assert db.session.get(Round, state.round_.id).closes_at == new
     emails = {p.email: p.pseudonym for p in state.panel}
     assert [emails[m.to_address] for m in _kinds(db, "deadline")] == [
@@ -82,7 +89,7 @@ def test_a_double_click_on_the_deadline_form_queues_the_notices_once(db, client,
                          follow_redirects=True)
 
     assert second.status_code == 200
-    assert (f"Round 1 already closes on {day:%d %B %Y}, 23:59 UTC: unchanged. No notice was "
+    assert (f"Round 1 already closes on {_london_end(day):%d %B %Y, %H:%M} UTC: unchanged. No notice was "
             "queued") in _said(text, second)
     assert len(_kinds(db, "deadline")) == 6
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id))
@@ -108,7 +115,7 @@ def test_a_date_in_the_past_is_refused_on_the_dashboard(db, client, login_as, ru
                            data={"deadline": yesterday.isoformat(), "notify": "y"})
 
     assert response.status_code == 400
-    assert (f"The new deadline, {yesterday:%d %B %Y}, 23:59 UTC, is in the past; choose a later "
+    assert (f"The new deadline, {_london_end(yesterday):%d %B %Y, %H:%M} UTC, is in the past; choose a later "
             "date.") in _said(text, response)
     db.session.expire_all()
     assert db.session.get(Round, state.round_.id).closes_at == before

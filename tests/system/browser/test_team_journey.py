@@ -71,6 +71,12 @@ EARLY = "Everyone we expected has answered."
 SUMMARY = "Panellists asked who takes part in the decisions: the family, managers, nurses."
 
 
+
+def _paris_end_in_utc(day: date) -> str:
+    """23:59 on ``day`` in Paris, as staff pages give it in UTC: "15 December 2026, 22:59"."""
+    moment = datetime.combine(day, time(23, 59), ZoneInfo("Europe/Paris")).astimezone(UTC)
+    return f"{moment:%d %B %Y, %H:%M}"
+
 def shoot(page, name: str, until=None) -> None:
     """Save the page (down to the bottom of ``until``, if given) for the README."""
     if os.environ.get("DELPHI_SCREENSHOTS"):
@@ -257,15 +263,17 @@ def test_a_research_team_runs_a_study_from_an_empty_database(
     expect(page.locator("ul.waiting")).to_have_text("Hal Price (P009, Managers)")
     later = deadline + timedelta(days=7)
     page.locator("summary", has_text="Change the deadline").click()
-    page.get_by_label("New deadline (the round closes at 23:59 UTC that day)").fill(
-        later.isoformat())
+    page.get_by_label("New deadline (the round closes at 23:59 that day, in the study's time "
+                      "zone)").fill(later.isoformat())
     page.get_by_label("E-mail the panellists who have not submitted about the new deadline"
                       ).check()
     page.get_by_role("button", name="Change the deadline").click()
+    # A date closes at 23:59 in the study's time zone; staff pages give times in UTC.
     expect(page.get_by_role("status")).to_contain_text(
-        f"Round 1 now closes on {later:%d %B %Y}, 23:59 UTC (it was {deadline:%d %B %Y}, "
-        "23:59 UTC). A notice of the deadline is queued for 2 panellists who have not submitted.")
-    expect(page.locator("p.deadline")).to_contain_text(f"{later:%d %B %Y}, 23:59 UTC")
+        f"Round 1 now closes on {_paris_end_in_utc(later)} UTC (it was "
+        f"{_paris_end_in_utc(deadline)} UTC). A notice of the deadline is queued for 2 "
+        "panellists who have not submitted.")
+    expect(page.locator("p.deadline")).to_contain_text(f"{_paris_end_in_utc(later)} UTC")
 
     # A reminder to the two who have not submitted, after seeing who gets it.
     page.get_by_role("link", name="Send a reminder now…").click()
@@ -339,9 +347,8 @@ def test_a_research_team_runs_a_study_from_an_empty_database(
     # Ada sees her rating, the panel's, the summary and the comments, and answers again.
     panellist.goto(ada_link)
     expect(panellist.get_by_role("heading", name="Round 2 of the consultation")).to_be_visible()
-    # The deadline in the study's time zone: 23:59 UTC is past midnight in Paris.
-    paris = datetime.combine(round_two_deadline, time(23, 59), UTC).astimezone(
-        ZoneInfo("Europe/Paris"))
+    # The deadline in the study's time zone: the end of the chosen day in Paris.
+    paris = datetime.combine(round_two_deadline, time(23, 59), ZoneInfo("Europe/Paris"))
     expect(panellist.locator("dl.facts")).to_contain_text(
         f"{paris.day} {paris:%B %Y}, {paris:%H:%M %Z}")
     panellist.get_by_role("link", name="Start the questionnaire").click()

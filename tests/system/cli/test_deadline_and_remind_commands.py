@@ -2,7 +2,8 @@
 a process of its own, against the test database."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -32,13 +33,15 @@ def test_round_deadline_moves_it_and_notifies(delphi, db, running):
     _, panel, round_ = running
     old = round_.closes_at
     day = date.today() + timedelta(days=30)
-    new = datetime.combine(day, time(23, 59, 59))
+    # 23:59 that day in the study's time zone (London), stored in UTC.
+    new = datetime.combine(day, time(23, 59), ZoneInfo("Europe/London")).astimezone(UTC)
+    new = new.replace(tzinfo=None)
 
     result = delphi("round", "deadline", "test-study", day.isoformat(), "--notify")
 
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
-        f"Round 1 now closes on {day:%d %B %Y}, 23:59 UTC (it was {old:%d %B %Y, %H:%M} UTC). "
+        f"Round 1 now closes on {new:%d %B %Y, %H:%M} UTC (it was {old:%d %B %Y, %H:%M} UTC). "
         "A notice of the deadline is queued for 3 panellists who have not submitted.\n")
     assert db.session.get(Round, round_.id).closes_at == new
     assert [m.to_address for m in _messages(db, "deadline")] == [p.email for p in panel[1:]]
@@ -55,7 +58,8 @@ def test_round_deadline_refuses_a_past_date_and_changes_nothing(delphi, db, runn
     result = delphi("round", "deadline", "test-study", yesterday.isoformat(), "--notify")
 
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == (f"Error: The new deadline, {yesterday:%d %B %Y}, 23:59 UTC, is in "
+    end = datetime.combine(yesterday, time(23, 59), ZoneInfo("Europe/London")).astimezone(UTC)
+    assert result.stderr == (f"Error: The new deadline, {end:%d %B %Y, %H:%M} UTC, is in "
                              "the past; choose a later date.\n")
     assert db.session.get(Round, round_.id).closes_at == old
     assert _messages(db, "deadline") == []
