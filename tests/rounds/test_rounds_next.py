@@ -114,4 +114,6 @@ def test_the_review_runs_as_many_statements_for_100_items_as_for_10(
         assert response.status_code == 200
         assert f"S1.{items}</span>" in response.get_data(as_text=True)
         counted.append(len(statements))
-    assert counted[0] == counted[1] <= 12, counted
+    # The bound grew from 12 when the review began to show what panellists wrote (section and
+    # item comments, reasons, suggestions): each is one statement, whatever the number of items.
+    assert counted[0] == counted[1] <= 14, counted
