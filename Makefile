@@ -29,9 +29,11 @@ lint: install
 	$(BIN)/mypy
 
 # The inner loop: the checks, then the tests not marked slow (no browser, gunicorn, installed
-# command or long property runs), on SQLite only: -k leaves out the PostgreSQL variants.
+# command or long property runs), on SQLite only: -k leaves out the PostgreSQL variants. They
+# run in CHECK_WORKERS processes, a test file whole in each.
+CHECK_WORKERS ?= 2
 check: lint
-	$(BIN)/pytest -m "not slow" -k "not postgresql"
+	$(BIN)/pytest -n $(CHECK_WORKERS) --dist loadfile -m "not slow" -k "not postgresql"
 
 # What CI runs (.ci/run): the checks, then every test, on SQLite and, when
 # DELPHI_TEST_DATABASE_URL names a database, PostgreSQL. The tests run in TEST_WORKERS processes
