@@ -21,7 +21,7 @@ from tests.support.mail import free_port
 
 pytestmark = pytest.mark.slow  # builds a wheel, installs it into a new venv and starts gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]  # the repository: tests/system/cli is three down
 # Everything a build needs is the package, its two top-level modules, pyproject.toml and README.
 SOURCE_FILES = ("pyproject.toml", "README.md", "config.py", "wsgi.py")
 
