@@ -215,10 +215,11 @@ def test_demo_loads_into_the_empty_database_once(delphi):
     assert lines[0].startswith("Loaded the demo study 'cpi-guidance': ")
     assert re.fullmatch(rf"Staff login: {BASE_URL}/login as admin@example\.org with password "
                         r"\S{12,} \(shown only now\)", lines[1])
-    assert lines[2] == "Panellist links:"
-    assert len(lines) == 6
+    assert lines[2] == f"Sign-up page: {BASE_URL}/signup/cpi-guidance"
+    assert lines[3] == "Panellist links:"
+    assert len(lines) == 7
     assert all(re.fullmatch(rf"  .+ \(.+\) .+: {BASE_URL}/p/[\w-]{{20,}}", line)
-               for line in lines[3:]), lines[3:]
+               for line in lines[4:]), lines[4:]
     with delphi.session() as session:
         study = session.scalar(sa.select(Study))
         assert study.slug == "cpi-guidance"
@@ -317,7 +318,8 @@ def test_panel_import_and_links(delphi):
     added = delphi.ok("panel", "import", "main-study", delphi.write("panel.csv", PANEL))
     assert added == ("Added 4 panellists to main-study:\n"
                      "  People who use services: 2\n"
-                     "  Social workers: 2\n")
+                     "  Social workers: 2\n"
+                     "New stakeholder groups: People who use services, Social workers.\n")
 
     listed = [line.split("\t") for line in delphi.ok("panel", "list", "main-study").splitlines()]
     assert [row[:3] for row in listed] == [

@@ -84,7 +84,8 @@ def test_reopen_needs_a_reason_and_unlocks_the_decisions(delphi, db, complete):
 
     decided = delphi("round", "decide", "done-study", "S1.2", "consensus_in",
                      "--reason", "Misread.")
-    assert (decided.returncode, decided.stdout) == (0, "Item S1.2: consensus_in.\n")
+    assert (decided.returncode, decided.stdout) == \
+        (0, "Item S1.2: Consensus in (consensus_in).\n")
     assert _decision(db, "S1.2") is Decision.CONSENSUS_IN
 
     again = delphi("study", "reopen", "done-study", "--reason", "Twice.")
