@@ -27,9 +27,6 @@ from tests.support.limiter import fresh_limiter
 # Fixtures several folders share (files, the CLI, row counts, the study file, an SMTP server).
 pytest_plugins = ["tests.support.fixtures"]
 
-# Fixtures several folders share (files, the CLI, row counts, the study file, an SMTP server).
-pytest_plugins = ["tests.support.fixtures"]
-
 PG_URL_VARIABLE = "DELPHI_TEST_DATABASE_URL"
 
 
