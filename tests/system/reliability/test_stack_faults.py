@@ -139,6 +139,9 @@ def _frozen_counts(url: str, workdir) -> dict[int, int]:
     return counts
 
 
+# Alone: under the parallel run's load, starting the closing command can take longer than the
+# whole panel takes to submit, and then no submission is in flight when the round closes.
+@pytest.mark.alone
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_round_closed_while_submissions_are_in_flight_takes_each_wholly_or_not(backend,
                                                                                  tmp_path):
