@@ -125,24 +125,12 @@ def queue(
     return message
 
 
-def queue_invitation(study: Study, round_: Round, panellist: Panellist) -> OutboxMessage | None:
-    return queue(
-        study=study,
-        round_=round_,
-        panellist=panellist,
-        kind="invitation",
-        subject=study.invitation_subject or DEFAULT_INVITATION_SUBJECT,
-        body=study.invitation_body or DEFAULT_INVITATION_BODY,
-        dedupe_key=f"invitation:{round_.id}:{panellist.id}",
-    )
-
-
 def queue_invitations(
     study: Study, round_: Round, panellists: list[tuple[int, str | None, str | None]]
 ) -> int:
     """Queue the round's invitation for each (id, name, e-mail) not yet invited, in bulk; how
-    many were queued. The same messages as ``queue_invitation`` writes one at a time: a round
-    opened for a panel of 20,000 writes them in a few statements."""
+    many were queued. A round opened for a panel of 20,000 writes them in a few statements;
+    the dedupe key makes a second call for the same panellist queue nothing."""
     keys = {pid: f"invitation:{round_.id}:{pid}" for pid, _, email in panellists if email}
     queued: set[str | None] = set()
     for start in range(0, len(keys), _KEYS_PER_STATEMENT):

@@ -123,14 +123,15 @@ def add_round_items(round_: Round, items: list[Item]) -> None:
         )
 
 
-def active_panellists(study: Study) -> list[Panellist]:
-    """The panellists a round invites: neither withdrawn nor erased."""
-    return list(
-        db.session.scalars(
-            db.select(Panellist)
-            .filter_by(study_id=study.id, withdrawn_at=None, erased_at=None)
-            .order_by(Panellist.id)
+def active_panel_size(study: Study) -> int:
+    """How many panellists a round invites: neither withdrawn nor erased (counted, not loaded)."""
+    return (
+        db.session.scalar(
+            db.select(db.func.count(Panellist.id)).filter_by(
+                study_id=study.id, withdrawn_at=None, erased_at=None
+            )
         )
+        or 0
     )
 
 

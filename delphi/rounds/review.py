@@ -23,7 +23,7 @@ from delphi.models import (
 )
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import (
-    active_panellists,
+    active_panel_size,
     add_round_items,
     current_round,
     open_round,
@@ -269,7 +269,7 @@ def launch_plan(study: Study) -> LaunchPlan:
         carried_forward=carried,
         reworded=[i for i in fresh if i.origin is ItemOrigin.REWORDING],
         new=[i for i in fresh if i.origin is not ItemOrigin.REWORDING],
-        panellists=len(active_panellists(study)),
+        panellists=active_panel_size(study),
     )
 
 
