@@ -140,6 +140,10 @@ def load(overrides: dict | None = None) -> dict:
         # Files sent as streams (static files, documents) go as they are: the browser caches
         # them, and compressing a stream would leave its file open.
         "COMPRESS_STREAMS": False,
+        # Where background tasks (reports) are queued for `delphi worker`: empty for a queue file
+        # in the instance folder, redis://host:6379/0 for several machines, immediate to run
+        # each task where it is queued (tests). Checked by delphi.tasks.
+        "TASK_QUEUE": os.environ.get("DELPHI_TASK_QUEUE", "").strip(),
         # Outgoing e-mail. Without MAIL_HOST, messages are written to files under instance/mail.
         "MAIL_HOST": os.environ.get("MAIL_HOST", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as delphi_config
-from delphi import downloads, formatting, markdown
+from delphi import downloads, formatting, markdown, tasks
 from delphi.extensions import compress, csrf, db, limiter, login_manager, migrate
 from delphi.instance import prepare as prepare_instance
 
@@ -80,6 +80,7 @@ def register_extensions(app: Flask) -> None:
     import delphi.auth.access  # noqa: F401  (registers the staff user loader)
 
     limiter.init_app(app)
+    tasks.init_app(app)
     if app.config["COMPRESS_RESPONSES"]:
         compress.init_app(app)
 

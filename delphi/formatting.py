@@ -64,9 +64,19 @@ def local_time(
     return clock if time_only else f"{date}, {clock}"
 
 
+def file_size(size: int) -> str:
+    """A file's size as people read it: "812 bytes", "14 kB", "2.3 MB" (1 kB = 1,000 bytes)."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{number(size / 1000, 0)} kB"
+    return f"{number(size / 1_000_000, 1)} MB"
+
+
 def register(app: Flask) -> None:
     """Make the formatters template globals: every template, and the macros drawn outside a
     request (the questionnaire's feedback kept per round), use the same ones."""
     app.add_template_global(number, "number")
     app.add_template_global(percent, "percent")
     app.add_template_global(local_time, "local_time")
+    app.add_template_global(file_size, "file_size")

@@ -42,6 +42,8 @@ def _base_config(url: str, instance) -> dict:
         "SERVER_NAME": None,
         # Cheap hashing keeps staff fixtures fast; production uses werkzeug's scrypt default.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Reports are built where they are queued (Huey's immediate mode), no worker needed.
+        "TASK_QUEUE": "immediate",
     }
 
 

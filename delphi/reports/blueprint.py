@@ -13,8 +13,9 @@ blueprint = Blueprint("reports", __name__, url_prefix="/console/studies/<slug>/r
 RULES = [
     ("", "index", views.index, GET),
     ("/view", "view", views.view, GET),
-    ("/download/<format_name>", "download", views.download, GET),
-    ("/bundle", "bundle", views.bundle, GET),
+    ("/builds", "build", views.build, POST),
+    ("/builds/<build_id>", "build_page", views.build_page, GET),
+    ("/builds/<build_id>/download", "build_download", views.build_download, POST),
     ("/api-token", "api_token", views.api_token, POST),
 ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 from flask import render_template
 
@@ -114,9 +115,15 @@ def _questionnaires(report: StudyReport) -> dict[str, str]:
     return pages
 
 
-def build_bundle(study: Study, *, by: StaffUser | None = None) -> bytes:
-    """The study's supplementary bundle as ZIP bytes; recorded in the audit trail."""
-    report = build_report(study)
+def build_bundle(
+    study: Study,
+    *,
+    by: StaffUser | None = None,
+    on_round: Callable[[int], None] | None = None,
+) -> bytes:
+    """The study's supplementary bundle as ZIP bytes; recorded in the audit trail.
+    ``on_round`` is called as each round is read (see ``build_report``)."""
+    report = build_report(study, on_round=on_round)
     small = _small_groups(report)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -1,18 +1,28 @@
-"""The reports pages of the console: download buttons, the HTML report, and the files."""
+"""The reports pages of the console: the HTML report, and the files, built in the background
+(``builds``) and downloaded from each build's page."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from datetime import UTC, datetime
+
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from delphi.auth.access import study_required
 from delphi.auth.api_tokens import issue_api_token, revoke_api_token
 from delphi.extensions import db
 from delphi.models import RoundState, Study
-from delphi.reports import FORMATS, ReportError, export, filename
-from delphi.reports.bundle import build_bundle
+from delphi.reports import FORMATS, ReportError
+from delphi.reports.builds import (
+    WAIT_FOR_WORKER_SECONDS,
+    BuildState,
+    find_build,
+    queue_build,
+    start,
+    take_file,
+)
 from delphi.reports.data import build_report
-from delphi.reports.forms import ApiTokenForm
+from delphi.reports.forms import ApiTokenForm, BuildForm, DownloadForm
 from delphi.reports.html import render_html
 
 
@@ -51,20 +61,52 @@ def view(study: Study):
 
 
 @study_required
-def download(study: Study, format_name: str):
-    if format_name not in FORMATS:
+def build(study: Study):
+    """Queue a build of one file of the reports page, then show its progress."""
+    form = BuildForm(study)
+    if not form.validate_on_submit():
+        abort(400, " ".join(form.build.errors) or "The form was not complete: try again.")
+    build_id = queue_build(study, form.what, form.round_number, by=current_user)
+    slug = study.slug
+    # The worker reads only what is committed (and on SQLite, an immediate build needs the
+    # write lock this request holds).
+    db.session.commit()
+    start(build_id)
+    return redirect(url_for("reports.build_page", slug=slug, build_id=build_id), code=303)
+
+
+@study_required
+def build_page(study: Study, build_id: str):
+    """A build's progress, refreshing itself until the file is ready or the build failed."""
+    found = find_build(study, build_id)
+    if found is None:
         abort(404)
-    round_number = _round_argument(study)
-    try:
-        content = export(study, format_name, round_number)
-    except ReportError as error:
-        abort(404, str(error))
-    name = filename(study, format_name, round_number)
+    return render_template(
+        "reports/build.html",
+        study=study,
+        build=found,
+        waiting_too_long=found.waiting_too_long(datetime.now(UTC).replace(tzinfo=None)),
+        form=DownloadForm(),
+        wait_seconds=WAIT_FOR_WORKER_SECONDS,
+    )
+
+
+@study_required
+def build_download(study: Study, build_id: str):
+    """The built file, handed over once: it is removed as it is downloaded."""
+    found = find_build(study, build_id)
+    if found is None:
+        abort(404)
+    if not DownloadForm().validate_on_submit():
+        abort(400)
+    content = take_file(found) if found.state == BuildState.READY else None
+    if content is None:  # not ready yet, or downloaded already: the page says which
+        return redirect(url_for("reports.build_page", slug=study.slug, build_id=build_id), 303)
     return Response(
         content,
-        content_type=FORMATS[format_name].content_type,
+        content_type=found.content_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Disposition": f'attachment; filename="{found.file_name}"',
             "Cache-Control": "no-store",
         },
     )
@@ -95,18 +137,3 @@ def api_token(study: Study):
     )
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@study_required
-def bundle(study: Study):
-    """The supplementary bundle (ZIP) for the journal and the data repository; audited."""
-    content = build_bundle(study, by=current_user)
-    db.session.commit()
-    return Response(
-        content,
-        content_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{study.slug}-supplementary.zip"',
-            "Cache-Control": "no-store",
-        },
-    )

@@ -10,6 +10,7 @@ from delphi.models import Item, Section
 from delphi.rounds.lifecycle import close_round
 from delphi.studies.documents import attach_file, attach_link
 from tests.support.html_safety import ATTACKS, unsafe_markup
+from tests.support.reports import download_report
 
 GUIDANCE = """Workers and individuals **share ownership** of the work.
 
@@ -111,7 +112,7 @@ def test_the_report_appendix_holds_each_sections_guidance_and_the_pdf_too(
     assert f"{section.code} {section.title}" in appendix
     assert setting.study.sections[0].title not in appendix  # no guidance, not listed
 
-    pdf = client.get(f"/console/studies/{setting.study.slug}/reports/download/pdf")
+    pdf = download_report(client, setting.study.slug, "pdf")
     assert pdf.status_code == 200
     from io import BytesIO
 

@@ -13,6 +13,7 @@ from delphi.models import CommentFeedback, StabilityMeasure, UnableCounts, Wilco
 from delphi.reports import export
 from delphi.reports.data import build_report
 from delphi.rounds.lifecycle import open_round
+from tests.support.reports import download_report
 
 
 def _methods(study) -> str:
@@ -193,7 +194,7 @@ def test_the_checklist_points_to_the_report_or_names_the_missing_field(
     assert '<a href="#protocol-funding">Protocol: Funding</a>' in appendix
     assert 'id="protocol-funding"' in page and 'id="methods-feedback"' in page
 
-    download = client.get("/console/studies/two-rounds/reports/download/accord")
+    download = download_report(client, "two-rounds", "accord")
     assert download.status_code == 200
     assert download.data.startswith(b"\xef\xbb\xbf")
     assert 'filename="two-rounds-accord-checklist.csv"' in download.headers["Content-Disposition"]

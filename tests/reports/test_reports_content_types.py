@@ -7,6 +7,7 @@ import re
 import pytest
 
 from delphi.reports import FORMATS
+from tests.support.reports import download_report
 
 # Written out here rather than read from the code, so a wrong header in the code fails.
 EXPECTED = {
@@ -30,7 +31,7 @@ def test_each_report_download_has_one_well_formed_content_type(two_rounds, login
                                                                 format_name):
     login_as("coordinator", studies=[two_rounds.study])
 
-    download = client.get(f"/console/studies/two-rounds/reports/download/{format_name}?round=1")
+    download = download_report(client, "two-rounds", f"{format_name}:1")
 
     assert download.status_code == 200
     assert download.headers.getlist("Content-Type") == [EXPECTED[format_name]]

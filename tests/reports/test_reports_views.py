@@ -9,26 +9,28 @@ import re
 import pytest
 
 from delphi.auth.api_tokens import staff_for_token
+from tests.support.reports import download_report, queue_report
 
 
 def test_anonymous_visitors_do_not_get_a_report(two_rounds, client):
     for url in ("/console/studies/two-rounds/reports",
-                "/console/studies/two-rounds/reports/view",
-                "/console/studies/two-rounds/reports/download/csv"):
+                "/console/studies/two-rounds/reports/view"):
         response = client.get(url)
         assert response.status_code in (302, 401)
         assert b"Guidance item" not in response.data
+    queued = queue_report(client, "two-rounds", "csv")
+    assert queued.status_code == 302 and "/login" in queued.headers["Location"]
 
 
 def test_a_coordinator_of_another_study_gets_404(two_rounds, make_study, login_as, client):
     other = make_study(slug="other-study")
     login_as("coordinator", studies=[other])
     for url in ("/console/studies/two-rounds/reports",
-                "/console/studies/two-rounds/reports/view",
-                "/console/studies/two-rounds/reports/download/pdf"):
+                "/console/studies/two-rounds/reports/view"):
         response = client.get(url)
         assert response.status_code == 404
         assert b"Guidance item" not in response.data
+    assert queue_report(client, "two-rounds", "pdf").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["coordinator", "admin"])
@@ -40,9 +42,9 @@ def test_staff_of_the_study_see_the_buttons_and_download(two_rounds, login_as, c
     for label in ("Report (PDF)", "Item table (CSV)", "Workbook (XLSX)", "Data (JSON)",
                   "Raw ratings and codebook (ZIP)", "Round 1", "Round 2"):
         assert label in text
-    assert "/console/studies/two-rounds/reports/download/csv?round=2" in text
+    assert 'name="build" value="csv:2"' in text
 
-    download = client.get("/console/studies/two-rounds/reports/download/csv?round=1")
+    download = download_report(client, "two-rounds", "csv:1")
     assert download.status_code == 200
     assert download.mimetype == "text/csv"
     assert 'filename="two-rounds-round1-report.csv"' in download.headers["Content-Disposition"]
@@ -58,10 +60,14 @@ def test_staff_of_the_study_see_the_buttons_and_download(two_rounds, login_as, c
     assert "/static/report.css" in report.get_data(as_text=True)
 
 
-def test_an_open_or_unknown_round_and_format_are_404(two_rounds, login_as, client):
+def test_an_unknown_round_or_format_is_refused_in_words(two_rounds, login_as, client):
     login_as("admin")
-    assert client.get("/console/studies/two-rounds/reports/download/csv?round=9").status_code == 404
-    assert client.get("/console/studies/two-rounds/reports/download/doc").status_code == 404
+    round_9 = queue_report(client, "two-rounds", "csv:9")
+    assert round_9.status_code == 400
+    assert "Only a closed round has a report of its own" in round_9.get_data(as_text=True)
+    doc = queue_report(client, "two-rounds", "doc")
+    assert doc.status_code == 400
+    assert "There is no format called &#39;doc&#39;" in doc.get_data(as_text=True)
     assert client.get("/console/studies/two-rounds/reports/view?round=x").status_code == 404
 
 
@@ -122,7 +128,7 @@ def test_the_reports_page_is_a_table_of_formats_by_round_and_describes_every_for
     # Each download link says which file it is, for a screen reader reading "Download".
     assert 'aria-label="Whole study: Report (PDF)"' in table
     assert 'aria-label="Round 2: Raw ratings and codebook (ZIP)"' in table
-    assert table.count(">Download</a>") == 7 * 3
+    assert table.count(">Download</button>") == 7 * 3
     held = text[text.index('id="formats"'):]
     described = re.findall(r"<dt>([^<]*)</dt><dd>([^<]+)</dd>", held)
     assert [label for label, _ in described] == rows[1:]

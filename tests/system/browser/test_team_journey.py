@@ -384,7 +384,10 @@ def test_a_research_team_runs_a_study_from_an_empty_database(
     _nav(page, "Reports")
 
     def whole_study(label: str) -> bytes:
-        return _download(page, page.get_by_role("link", name=f"Whole study: {label}"))
+        page.get_by_role("button", name=f"Whole study: {label}").click()  # queues the build
+        data = _download(page, page.get_by_role("button", name=re.compile("^Download ")))
+        page.get_by_role("link", name="Back to the reports").click()
+        return data
 
     html = whole_study("Report (HTML)").decode()
     assert SECTION_COMMENT.replace("'", "&#39;") in html and SUGGESTED in html

@@ -3,7 +3,7 @@
 Every panellist is a thread that goes through round 2 as a person would, on loopback only: open
 the link, open section 1, save half of it as a draft, autosave the rest, then rate every item of
 every section with a comment, review, submit and see the confirmation. Meanwhile ``--staff``
-threads sign in and load the round dashboard and export the round 1 report (CSV) until the panel
+threads sign in and load the round dashboard and read the round 1 report until the panel
 has finished. A request that fails (connection lost or a 5xx) is retried up to ``--retries``
 times, as a panellist pressing reload would.
 
@@ -147,7 +147,7 @@ def panellist_journey(index: int, token: str, number: int, browser: Browser, res
 
 def staff_work(port: int, slug: str, email: str, password: str, recorder: Recorder,
                finished: threading.Event) -> None:
-    """Sign in, then load the dashboard and export the round 1 report until the panel is done."""
+    """Sign in, then load the dashboard and read the round 1 report until the panel is done."""
     browser = Browser(port, recorder, retries=3, retry_delay=0.5)
     _, _, page = browser.send("staff sign-in", "GET", "/login")
     csrf = _CSRF.search(page)
@@ -157,8 +157,7 @@ def staff_work(port: int, slug: str, email: str, password: str, recorder: Record
         return
     while not finished.is_set():
         browser.send("dashboard", "GET", f"/console/studies/{slug}/rounds/")
-        browser.send("report export", "GET",
-                     f"/console/studies/{slug}/reports/download/csv?round=1")
+        browser.send("report export", "GET", f"/console/studies/{slug}/reports/view?round=1")
 
 
 def percentiles(values: list[float]) -> dict[str, float]:

@@ -10,6 +10,7 @@ from delphi.auth.api_tokens import issue_api_token
 from delphi.panel.tokens import token_for
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.lifecycle import close_round, open_round
+from tests.support.reports import queue_report
 
 
 @pytest.fixture
@@ -79,7 +80,10 @@ def test_the_personal_link_page_and_the_report_download_say_no_store(client, set
     assert link.status_code == 200
     assert token_for(panellist) in link.get_data(as_text=True)
     assert link.headers["Cache-Control"] == "no-store"
-    download = client.get("/console/studies/no-store/reports/download/csv?round=1")
+    queued = queue_report(client, "no-store", "csv:1")
+    build_page = client.get(queued.headers["Location"])
+    assert build_page.status_code == 200 and build_page.headers["Cache-Control"] == "no-store"
+    download = client.post(queued.headers["Location"] + "/download")
     assert download.status_code == 200 and download.headers["Cache-Control"] == "no-store"
 
 

@@ -17,6 +17,7 @@ from delphi.panel.tokens import token_for
 from delphi.rounds.answers import response_for, save_answers
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
+from tests.support.reports import download_report
 
 SCRIPT = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 FORMULA = '=HYPERLINK("http://x.test")'
@@ -87,7 +88,7 @@ def test_console_pages_show_hostile_text_escaped(client, login_as, hostile_study
 
 
 def _download(client, study, name: str) -> bytes:
-    response = client.get(f"/console/studies/{study.slug}/reports/download/{name}?round=1")
+    response = download_report(client, study.slug, f"{name}:1")
     assert response.status_code == 200, name
     return response.data
 

@@ -105,8 +105,9 @@ TABLE: dict[tuple[str, str], str] = {
     ("studies.protocol", "POST"): STAFF_SAVED,  # every field may be empty: nothing changed
     ("reports.index", "GET"): STAFF_ONLY,
     ("reports.view", "GET"): STAFF_ONLY,
-    ("reports.download", "GET"): STAFF_ONLY,
-    ("reports.bundle", "GET"): STAFF_ONLY,
+    ("reports.build", "POST"): STAFF_FORM,  # nothing chosen to build
+    ("reports.build_page", "GET"): "302 302 302 404 404 404",  # an unknown build
+    ("reports.build_download", "POST"): "302 302 302 404 404 404",
     ("reports.api_token", "POST"): STAFF_ONLY,  # shows the new token once
     ("rounds.dashboard", "GET"): STAFF_ONLY,
     ("rounds.open_first", "GET"): STAFF_ONLY,  # the confirmation: round 1 opened already
@@ -236,6 +237,7 @@ def world(app, db, make_study, make_panel, make_staff, submit):
         "filename": "questionnaire.css",
         "document_id": document.id,
         "signup_id": 1,
+        "build_id": "no-such-build",
     }
     return {"study": study, "a": a, "b": b, "staff": staff, "api": api_tokens, "ids": ids}
 
