@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
-# `make run PORT=8000` serves on another port; the demo's printed links use it too.
+# `make run PORT=8000` serves on another port; the demo's printed links use it too. The
+# background worker (reports) runs beside the server and stops when the server stops.
 run: install
 	$(BIN)/delphi init
 	DELPHI_BASE_URL=$${DELPHI_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/delphi demo --if-empty
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/delphi worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+		$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 # Lint, format and type checks over delphi/ (settings in pyproject.toml); any finding fails.
 lint: install
