@@ -2,14 +2,16 @@
 would answer it.
 
 ACCORD (ACcurate COnsensus Reporting Document; Gattrell WT, Logullo P, van Zuuren EJ, et al.,
-PLOS Medicine 2024;21(1):e1004326, doi:10.1371/journal.pmed.1004326) has 35 items: title (1),
-introduction (3), methods (21), results (5), discussion (2) and other information (3). The topics
-below follow those sections and counts, numbered 1-35 in that order; their wording is our
-paraphrase, not the published text, so an author should check each against the published
-checklist (https://www.equator-network.org) before submitting.
+PLOS Medicine 2024;21(1):e1004326, doi:10.1371/journal.pmed.1004326, PMC10805282) has 35 items:
+title (1), introduction (3), methods (21), results (5), discussion (2) and other information (3),
+as its abstract states. The topics below follow those sections and counts, numbered 1-35 in that
+order; the topic given each number is our paraphrase, written without the paper's item table
+(explained item by item in Logullo P et al., PLOS Medicine 2024;21(5):e1004390), so an author
+should check each number and topic against the published checklist before submitting.
 
-An item is answered by sections of the report (always there) and by protocol fields (answered
-only when filled in, on the Protocol page or in the study file's ``[protocol]`` table).
+An item is answered by sections of the report (a few appear only with their data: see
+``_present``) and by protocol fields (answered only when filled in, on the Protocol page or in
+the study file's ``[protocol]`` table).
 """
 
 from __future__ import annotations
@@ -32,10 +34,13 @@ SECTIONS = {
     "methods-rounds": "Methods: rounds",
     "methods-definition": "Methods: consensus definition",
     "methods-feedback": "Methods: feedback between rounds",
+    "methods-review": "Methods: decisions between rounds",
     "methods-anonymity": "Methods: anonymity",
+    "methods-consent": "Methods: consent",
     "methods-missing": "Methods: missing answers",
     "methods-groups": "Methods: stakeholder groups",
     "participation": "Participation",
+    "participant-flow": "Participant flow",
     "characteristics": "Panel characteristics",
     "flow": "Item flow across rounds",
     "rounds": "Items, round by round",
@@ -43,12 +48,14 @@ SECTIONS = {
     "excluded": "Excluded items",
     "suggestions": "Suggestions from panellists",
     "rewording": "Rewording history",
+    "decisions": "Who decided what and when",
     "limitations": "Limitations",
 }
 # What the platform cannot know, and where the author records it instead.
 OUTSIDE = {
     "discussion": "the paper's discussion (the platform holds no field for it)",
-    "changes": "the paper (the Audit page lists every change the team made, with its time)",
+    "changes": "the paper: any other change to the planned methods (the Audit page lists every "
+    "change the team made on the platform, with its time)",
 }
 
 
@@ -140,7 +147,7 @@ def _items() -> tuple[AccordItem, ...]:
             21,
             M,
             "How items were added, reworded or dropped between rounds",
-            ("flow", "suggestions", "rewording"),
+            ("methods-review", "flow", "suggestions", "rewording"),
         ),
         AccordItem(
             22, M, "Analysis: the statistics and the stability rule", ("methods-definition",)
@@ -149,9 +156,9 @@ def _items() -> tuple[AccordItem, ...]:
             23,
             M,
             "Handling of missing answers, “unable to rate” and non-response",
-            ("methods-missing", "participation"),
+            ("methods-missing", "participation", "participant-flow"),
         ),
-        AccordItem(24, M, "Ethics approval and consent", fields=("ethics",)),
+        AccordItem(24, M, "Ethics approval and consent", ("methods-consent",), ("ethics",)),
         AccordItem(
             25, M, "Timeline: the dates of each round and the reminders", ("methods-rounds",)
         ),
@@ -159,7 +166,7 @@ def _items() -> tuple[AccordItem, ...]:
             26,
             R,
             "Panellists invited and responding in each round (attrition)",
-            ("participation", "limitations"),
+            ("participation", "participant-flow", "limitations"),
         ),
         AccordItem(
             27, R, "Characteristics of the panellists", ("characteristics", "methods-groups")
@@ -170,7 +177,13 @@ def _items() -> tuple[AccordItem, ...]:
         AccordItem(
             29, R, "The final outcome: items agreed and items excluded", ("final", "excluded")
         ),
-        AccordItem(30, R, "Changes to the planned methods during the study", outside="changes"),
+        AccordItem(
+            30,
+            R,
+            "Changes to the planned methods during the study",
+            ("methods-rounds", "methods-review", "decisions"),
+            outside="changes",
+        ),
         AccordItem(
             31, D, "Summary of the findings and their place among other work", outside="discussion"
         ),
@@ -208,7 +221,7 @@ def _present(report: StudyReport, anchor: str) -> bool:
     """Whether the report holds the section (some appear only with their data)."""
     if anchor == "characteristics":
         return report.characteristics is not None
-    if anchor == "rounds":
+    if anchor in ("rounds", "flow"):  # each needs a closed round to show anything
         return bool(report.reported_rounds)
     return True
 

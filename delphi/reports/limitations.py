@@ -107,7 +107,8 @@ def _reworded(report: StudyReport) -> Limitation | None:
     return Limitation(
         "Reworded items",
         f"{len(rows)} {'item was' if len(rows) == 1 else 'items were'} rated in a new wording, "
-        f"so their stability between rounds is not comparable: {codes}.",
+        f"so {'its' if len(rows) == 1 else 'their'} stability between rounds is not comparable: "
+        f"{codes}.",
     )
 
 

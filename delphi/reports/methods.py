@@ -4,7 +4,8 @@ Each sentence is derived from a stored setting (the study's columns, the consens
 frozen with round 1, the rounds' dates), never from a constant that a setting could change. The
 consensus definition's own sentences come from ``delphi.reports.settings.describe_settings``;
 this module states everything around them. The paragraph answers the ACCORD items on the
-consensus method, feedback, anonymity, analysis and rounds (see ``delphi/reports/checklist.py``).
+consensus method, rounds, feedback, decisions between rounds, anonymity, consent and analysis
+(see ``delphi/reports/checklist.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
-from delphi.models import CommentFeedback, ItemOrigin, RoundState, Study
+from delphi.models import CommentFeedback, Decision, ItemOrigin, RoundState, Study, StudyStatus
 from delphi.reports.settings import region_text, regions_of
 from delphi.studies.protocol import BY_KEY, ROUNDS_PLANNED, protocol_value
 
@@ -61,6 +62,10 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _and(words: list[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
@@ -72,12 +77,14 @@ def methods_paragraphs(report: StudyReport) -> list[MethodsParagraph]:
     settings = report.settings
     return [
         MethodsParagraph("Design", "design", _design(study, report)),
-        MethodsParagraph("Rounds", "rounds", _rounds(study, report.rounds)),
+        MethodsParagraph("Rounds", "rounds", _rounds(study, report)),
         MethodsParagraph(
             "Consensus definition", "definition", _definition(report) + report.settings_words
         ),
         MethodsParagraph("Feedback between rounds", "feedback", _feedback(study, settings)),
+        MethodsParagraph("Decisions between rounds", "review", _review(report)),
         MethodsParagraph("Anonymity", "anonymity", _anonymity(study)),
+        MethodsParagraph("Consent", "consent", _consent(study)),
         MethodsParagraph("Missing answers and “unable to rate”", "missing", _missing(study)),
         MethodsParagraph("Stakeholder groups", "groups", _groups(study)),
     ]
@@ -89,9 +96,10 @@ def _design(study: Study, report: StudyReport) -> list[str]:
     team_items = sum(1 for row in round_one if row.origin == ItemOrigin.GUIDANCE.value)
     sentences = []
     if round_one:
+        drafted = "all" if team_items == len(round_one) else str(team_items)
         sentences.append(
             "The study was an online modified Delphi: round 1 presented a fixed list of "
-            f"{len(round_one)} statements ({team_items} drafted by the research team) in "
+            f"{len(round_one)} statements ({drafted} drafted by the research team) in "
             f"{len({row.section_code for row in round_one})} sections rather than open "
             "questions, and panellists could comment on each and suggest new statements or "
             "rewordings."
@@ -127,7 +135,7 @@ def _design(study: Study, report: StudyReport) -> list[str]:
     return sentences
 
 
-def _round_words(r: RoundReport) -> str:
+def _round_words(r: RoundReport, close_reason: str | None) -> str:
     if r.opened_at is None:
         return f"round {r.number} had not opened"
     words = f"round {r.number} opened on {day(r.opened_at)}"
@@ -135,16 +143,22 @@ def _round_words(r: RoundReport) -> str:
         words += f" with a deadline of {day(r.closes_at)}"
     if r.state == RoundState.CLOSED.value and r.closed_at is not None:
         words += f" and closed on {day(r.closed_at)}"
+        notes = []
         if r.closes_at is not None and r.closed_at < r.closes_at:
-            words += " (before its deadline)"
+            notes.append("before its deadline")
+        if close_reason:
+            notes.append(f"the team's reason for closing it: “{close_reason.strip()}”")
+        if notes:
+            words += f" ({'; '.join(notes)})"
     else:
         words += " and is still open"
     return words
 
 
-def _rounds(study: Study, rounds: list[RoundReport]) -> list[str]:
+def _rounds(study: Study, report: StudyReport) -> list[str]:
     planned = protocol_value(study, BY_KEY[ROUNDS_PLANNED])
-    held = [r for r in rounds if r.opened_at is not None]
+    reasons = {flow.round: flow.close_reason for flow in report.participant_flow}
+    held = [r for r in report.rounds if r.opened_at is not None]
     sentences = [
         f"{planned} rounds were planned"
         if planned
@@ -157,11 +171,16 @@ def _rounds(study: Study, rounds: list[RoundReport]) -> list[str]:
     if held:
         sentences.append(
             f"{len(held)} {'round was' if len(held) == 1 else 'rounds were'} held: "
-            + "; ".join(_round_words(r) for r in held)
+            + "; ".join(_round_words(r, reasons.get(r.number)) for r in held)
             + " (dates in UTC)."
         )
     else:
         sentences.append("No round has opened yet.")
+    if study.status is StudyStatus.COMPLETE and planned.isdigit() and int(planned) != len(held):
+        sentences.append(
+            f"The study was completed after {_count(len(held), 'round')}, "
+            f"{'fewer' if len(held) < int(planned) else 'more'} than the {planned} planned."
+        )
     days = [int(d) for d in study.reminder_days.split(",") if d.strip()]
     if days:
         sentences.append(
@@ -224,6 +243,27 @@ def _feedback(study: Study, settings: dict) -> list[str]:
     return sentences
 
 
+def _review(report: StudyReport) -> list[str]:
+    sentences = [
+        "After each round, every statement's proposed decision followed the consensus "
+        "definition: consensus in or out settled the statement, which was not rated again, and "
+        "a statement without consensus was carried forward to the next round.",
+        "The research team could change a proposed decision only by recording its reason, and "
+        "could reword a statement, which the next round then rated in its new wording; "
+        "suggestions from panellists that the team accepted were rated as new statements in the "
+        "next round.",
+    ]
+    flows = [r.flow for r in report.rounds if r.flow and r.number in report.reported_rounds]
+    if flows:
+        reworded = sum(f.decided.get(Decision.REWORDED.value, 0) for f in flows)
+        changed = sum(f.overridden for f in flows) - reworded
+        sentences.append(
+            f"After the rounds reported, the team changed {_count(changed, 'proposed decision')} "
+            f"and reworded {_count(reworded, 'statement')}."
+        )
+    return sentences
+
+
 def _anonymity(study: Study) -> list[str]:
     return [
         "Panellists did not learn who else was on the panel: feedback showed group results and "
@@ -231,6 +271,35 @@ def _anonymity(study: Study) -> list[str]:
         "The research team knew who each panellist was (it held their names and e-mail "
         "addresses to send invitations and reminders), so the panel was anonymous to each other "
         "but not to the team; exports identify panellists by pseudonym only.",
+    ]
+
+
+def _consent(study: Study) -> list[str]:
+    # imported here: delphi.consent.operations imports delphi.reports (for its CSV), a cycle
+    from delphi.consent.operations import asks_consent, current_version
+
+    version = current_version(study)
+    if not asks_consent(version):
+        return [
+            "Panellists were not asked for consent on the platform; how consent was obtained is "
+            "not reported (Protocol: Ethics approval)."
+        ]
+    assert version is not None  # asks_consent says so
+    statements = len(version.statements)
+    sheet = "the information sheet" + (
+        f" (version {version.number} is the one in force)" if version.number > 1 else ""
+    )
+    agreed = (
+        f"agreed to its {_count(statements, 'consent statement')}"
+        if statements
+        else "agreed to take part"
+    )
+    return [
+        f"Before their first answer, panellists read {sheet} online and {agreed}; the "
+        "platform accepts no answer from a panellist without a recorded consent, and the consent "
+        "log records each agreement and withdrawal with its time.",
+        "Answers the team imported from paper or e-mail were accepted only from panellists who "
+        "had agreed online or whose consent on paper the team attested.",
     ]
 
 

@@ -181,11 +181,11 @@ def test_the_checklist_points_to_the_report_or_names_the_missing_field(
     assert [sum(r.section == s for r in rows.values()) for s in
             ("Title", "Introduction", "Methods", "Results", "Discussion", "Other information")] \
         == [1, 3, 21, 5, 2, 3]
-    funding, ethics = rows[33], rows[24]
+    funding, piloting = rows[33], rows[15]
     assert funding.status == "answered"
     assert funding.answered_in == [("protocol-funding", "Protocol: Funding")]
-    assert ethics.status == "not recorded" and ethics.answered_in == []
-    assert ethics.missing == ["Protocol: Ethics approval ([protocol] ethics)"]
+    assert piloting.status == "not recorded" and piloting.answered_in == []
+    assert piloting.missing == ["Protocol: Piloting ([protocol] piloting)"]
     assert rows[19].answered_in == [("methods-feedback", "Methods: feedback between rounds")]
 
     login_as("coordinator", studies=[study])
@@ -203,15 +203,15 @@ def test_the_checklist_points_to_the_report_or_names_the_missing_field(
     by_item = {row["item"]: row for row in table}
     assert by_item["33"]["status"] == "answered"
     assert by_item["33"]["answered_in"] == "Protocol: Funding (#protocol-funding)"
-    assert by_item["24"]["status"] == "not recorded"
-    assert by_item["24"]["field_to_fill"] == "Protocol: Ethics approval ([protocol] ethics)"
+    assert by_item["15"]["status"] == "not recorded"
+    assert by_item["15"]["field_to_fill"] == "Protocol: Piloting ([protocol] piloting)"
 
 
 def test_the_json_export_holds_the_protocol_methods_limitations_and_checklist(two_rounds):
     data = json.loads(export(two_rounds.study, "json"))
     assert len(data["accord_checklist"]) == 35
-    assert data["accord_checklist"][23]["field_to_fill"] == [
-        "Protocol: Ethics approval ([protocol] ethics)"]
+    assert data["accord_checklist"][14]["field_to_fill"] == [
+        "Protocol: Piloting ([protocol] piloting)"]
     assert {m["anchor"] for m in data["methods"]} >= {"methods-feedback", "methods-missing"}
     assert "Reworded items" in {x["topic"] for x in data["limitations"]}
     assert data["protocol"]["ethics"] is None

@@ -1,0 +1,122 @@
+"""The ACCORD checklist as an author reads it, and the methods it points to.
+
+The checklist's shape comes from the published guideline: Gattrell WT et al., ACCORD (ACcurate
+COnsensus Reporting Document), PLOS Medicine 2024;21(1):e1004326 (PMC10805282), whose abstract
+states 35 items: title (1), introduction (3), methods (21), results (5), discussion (2) and other
+information (3). Everything else here is worked out from what each test did to its study.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from datetime import timedelta
+
+from delphi.models import ConsentVersion
+from delphi.reports import export
+from delphi.reports.data import build_report
+from delphi.rounds.review import complete_study
+
+# Section by section, in the published order, with the number of items in each.
+PUBLISHED_SECTIONS = [("Title", 1), ("Introduction", 3), ("Methods", 21), ("Results", 5),
+                      ("Discussion", 2), ("Other information", 3)]
+
+
+def _methods(study) -> dict[str, str]:
+    return {p.topic: p.text for p in build_report(study).methods}
+
+
+def _report_page(client, slug: str) -> str:
+    page = client.get(f"/console/studies/{slug}/reports/view")
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+def _appendix_rows(page: str) -> dict[int, str]:
+    """The checklist appendix's rows by item number, as text with the links' targets kept."""
+    appendix = page[page.index('id="appendix-accord"'):]
+    rows = {}
+    for number, cells in re.findall(r'<th scope="row">(\d+)</th>(.*?)</tr>', appendix, re.S):
+        cells = re.sub(r'<a href="(#[^"]+)">', r"\1 ", cells)
+        rows[int(number)] = html.unescape(re.sub(r"<[^>]+>", " ", cells))
+    return rows
+
+
+def test_the_checklist_has_the_published_items_in_order_section_by_section(two_rounds):
+    table = list(csv.DictReader(io.StringIO(export(two_rounds.study, "accord")
+                                            .decode("utf-8-sig"))))
+    assert [row["item"] for row in table] == [str(n) for n in range(1, 36)]
+    expected = [section for section, count in PUBLISHED_SECTIONS for _ in range(count)]
+    assert [row["section"] for row in table] == expected
+
+
+def test_an_item_a_protocol_field_answers_turns_answered_when_the_field_is_filled(
+        make_study, login_as, client, db):
+    study = make_study(slug="piloting-study")
+    db.session.commit()
+    login_as("coordinator", studies=[study])
+    to_fill = "Protocol: Piloting ([protocol] piloting)"
+    before = _appendix_rows(_report_page(client, "piloting-study"))
+    number, row = next((n, r) for n, r in before.items() if to_fill in r)
+    assert "not recorded" in row and "#protocol-piloting" not in row
+
+    saved = client.post("/console/studies/piloting-study/protocol",
+                        data={"protocol_piloting": "Four panellists tried round 1 first."},
+                        follow_redirects=True)
+    assert saved.status_code == 200
+
+    page = _report_page(client, "piloting-study")
+    after = _appendix_rows(page)[number]
+    assert "answered" in after and "not recorded" not in after
+    assert "#protocol-piloting Protocol: Piloting" in after and to_fill not in after
+    assert "Four panellists tried round 1 first." in page
+
+
+def test_the_design_page_leaves_anonymity_and_feedback_to_the_methods(two_rounds, login_as,
+                                                                      client):
+    login_as("coordinator", studies=[two_rounds.study])
+    page = html.unescape(_report_page(client, "two-rounds"))
+    design = page[page.index('id="design"'):page.index('id="protocol"')]
+    methods = page[page.index('id="methods"'):page.index('id="participation"')]
+    for anchor, topic in (("anonymity", "Anonymity"), ("feedback", "Feedback between rounds")):
+        assert f"<dt>{topic}</dt>" not in design
+        assert f'<h3 id="methods-{anchor}">{topic}</h3>' in methods
+    assert "interquartile range" not in design and "without names" not in design
+    assert '<a href="#methods-definition">' in design
+
+
+def test_the_methods_state_the_decisions_between_rounds_and_why_rounds_ended_early(
+        two_rounds, db):
+    study = two_rounds.study
+    # Round 2 closed two days before its deadline, with a reason; 3 rounds had been planned.
+    two_rounds.round2.closes_at = two_rounds.round2.closed_at + timedelta(days=2)
+    two_rounds.round2.close_reason = "Holiday period."
+    study.protocol_rounds_planned = 3
+    complete_study(study)
+    db.session.commit()
+    methods = _methods(study)
+
+    assert ("(before its deadline; the team's reason for closing it: “Holiday period.”)"
+            in methods["Rounds"])
+    assert "The study was completed after 2 rounds, fewer than the 3 planned." in methods["Rounds"]
+    # The fixture reworded S2.2 after round 1 and changed no proposed decision.
+    assert ("After the rounds reported, the team changed 0 proposed decisions and reworded "
+            "1 statement." in methods["Decisions between rounds"])
+    assert "only by recording its reason" in methods["Decisions between rounds"]
+
+
+def test_consent_is_stated_when_the_study_asks_for_it_and_the_checklist_says_so(
+        two_rounds, db, login_as, client):
+    study = two_rounds.study
+    assert "were not asked for consent on the platform" in _methods(study)["Consent"]
+    db.session.add(ConsentVersion(study=study, number=1, sheet="About the study.",
+                                  statements=["I agree to take part.", "I may withdraw."]))
+    db.session.commit()
+    consent = _methods(study)["Consent"]
+    assert "read the information sheet online and agreed to its 2 consent statements" in consent
+
+    login_as("coordinator", studies=[study])
+    rows = _appendix_rows(_report_page(client, "two-rounds"))
+    ethics = next(r for r in rows.values() if "[protocol] ethics" in r)
+    assert "#methods-consent Methods: consent" in ethics and "partly" in ethics
