@@ -11,8 +11,9 @@ from delphi.request_logging import redact
 bind = "127.0.0.1:8000"
 accesslog = "-"
 errorlog = "-"
-# A worker is restarted after this many seconds on one request. Pages take milliseconds, but the
-# PDF of a large study's report takes tens of seconds to render (gunicorn's default is 30).
+# A worker is restarted after this many seconds on one request. Pages take milliseconds; report
+# files are built by `delphi worker`, not in a request, but the report read in the browser is
+# still drawn while its reader waits (gunicorn's default is 30).
 timeout = 120
 
 

@@ -39,7 +39,7 @@ ACTIONS = {
     "panellist.update": "Panellist edited",
     "panellist.withdraw": "Panellist withdrawn",
     "responses.import": "Paper responses imported",
-    "report.bundle": "Supplementary bundle downloaded",
+    "report.bundle": "Supplementary bundle built for download",
     "round.close": "Round closed",
     "round.deadline": "Deadline changed",
     "round.deadline_notice": "Panel told of the deadline",
