@@ -183,6 +183,33 @@ def stream_csv(
     wrong number of cells is added to ``problems`` and skipped, and the caller, which adds its own
     problems with the rows', raises them all when the rows are done.
     """
+    columns, records = csv_records(
+        data,
+        filename,
+        required=required,
+        optional=optional,
+        problems=problems,
+        delimiter=delimiter,
+        max_bytes=max_bytes,
+    )
+    return _data_rows(records, columns, ", ".join(required + optional), problems)
+
+
+def csv_records(
+    data: bytes,
+    filename: str,
+    *,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    problems: Problems,
+    delimiter: str = ",",
+    max_bytes: int = MAX_FILE_BYTES,
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header's columns (checked as ``read_csv`` checks them) and the records under it, each
+    with the line it starts on, its cells as read: for files of hundreds of thousands of rows,
+    whose reader takes the cells it needs by position (stripping them, skipping blank records
+    and adding a problem for a record of the wrong width itself, as ``stream_csv`` does).
+    """
     text = decode_utf8(data, filename, max_bytes=max_bytes)
     if "\x00" in text:
         raise InvalidFile(
@@ -196,9 +223,14 @@ def stream_csv(
             ],
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = _rows_with_lines(reader, problems)
-    columns = _header(rows, problems, required, optional)
-    return _data_rows(rows, columns, ", ".join(required + optional), problems)
+    records = _rows_with_lines(reader, problems)
+    return _header(records, problems, required, optional), records
+
+
+def wrong_width(line: int, cells: list[str], width: int, expected: str, problems: Problems):
+    """Add a problem for a record that has not ``width`` cells, unless it is blank."""
+    if "".join(cells).strip():
+        problems.add(line, None, f"found {len(cells)} cells, expected {width} ({expected})")
 
 
 def _table(
@@ -260,8 +292,7 @@ def _data_rows(
     width = len(columns)
     for line, cells in rows:
         if len(cells) != width:
-            if "".join(cells).strip():
-                problems.add(line, None, f"found {len(cells)} cells, expected {width} ({expected})")
+            wrong_width(line, cells, width, expected, problems)
             continue
         stripped = [cell.strip() for cell in cells]
         if any(stripped):
@@ -271,16 +302,13 @@ def _data_rows(
 def _rows_with_lines(reader, problems: Problems) -> Iterator[tuple[int, list[str]]]:
     """Each record with the line it starts on; a CSV syntax error ends the file with a problem."""
     line = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            problems.add(reader.line_num, None, f"this is not valid CSV ({error})")
-            problems.raise_if_any()
-        yield line, cells
-        line = reader.line_num + 1
+    try:
+        for cells in reader:
+            yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as error:
+        problems.add(reader.line_num, None, f"this is not valid CSV ({error})")
+        problems.raise_if_any()
 
 
 # Far beyond any real file; a workbook claiming more rows is a mistake or a decompression bomb.

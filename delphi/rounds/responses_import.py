@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from delphi import audit
 from delphi.consent.operations import asks_consent, current_version
 from delphi.extensions import db
-from delphi.importing import MAX_FILE_BYTES, Problems, stream_csv
+from delphi.importing import MAX_FILE_BYTES, Problems, csv_records, wrong_width
 from delphi.models import (
     ConsentEvent,
     ConsentEventKind,
@@ -49,6 +49,7 @@ from delphi.validation import COMMENT_MAX_LENGTH, text_problem
 # Nine digits hold any scale; a longer number is a typing mistake, and int() refuses to read
 # numbers of thousands of digits.
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
+_REQUIRED, _OPTIONAL = ("email", "item", "rating"), ("comment",)
 # How many pseudonyms a refusal for want of consent names.
 _PSEUDONYMS_NAMED = 5
 # How much of a refused rating the problem repeats.
@@ -64,8 +65,8 @@ class ImportedResponses:
     answers: int
 
 
-# One checked answer: (round item id, value, unable, comment).
-_Answer = tuple[int, int | None, bool, str]
+# One checked answer: (round item id, value, unable, comment or None).
+_Answer = tuple[int, int | None, bool, str | None]
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class _RowChecker:
             return None
         known = self.ratings.get(rating)
         if known is not None:
-            return (round_item_id, known[0], known[1], comment)
+            return (round_item_id, known[0], known[1], comment or None)
         return self._unusual(line, round_item_id, rating, comment)
 
     def _unusual(self, line: int, round_item_id: int, rating: str, comment: str) -> _Answer | None:
@@ -192,7 +193,7 @@ class _RowChecker:
         if _WHOLE_NUMBER.fullmatch(rating) and (
             self.study.scale_min <= int(rating) <= self.study.scale_max
         ):
-            return (round_item_id, int(rating), False, comment)
+            return (round_item_id, int(rating), False, comment or None)
         self.problems.add(line, "column rating", f"found {_shown(rating)}, expected {self.offered}")
         return None
 
@@ -215,14 +216,16 @@ def check_responses_file(
 ) -> AnswerRows:
     """Every answer in the file, checked; raises InvalidFile naming every problem.
 
-    ``online``: the panellists who submitted the round online (read here unless given).
+    ``online``: the panellists who submitted the round online (read here unless given). A row of
+    a panellist already accepted, a known item and a plain rating, without a comment, takes a few
+    look-ups; any other row is checked in full by ``_RowChecker``.
     """
     problems = Problems(filename)
-    rows = stream_csv(
+    columns, records = csv_records(
         data,
         filename,
-        required=("email", "item", "rating"),
-        optional=("comment",),
+        required=_REQUIRED,
+        optional=_OPTIONAL,
         problems=problems,
         max_bytes=max_bytes or MAX_FILE_BYTES,
     )
@@ -233,24 +236,50 @@ def check_responses_file(
             if status is ResponseStatus.SUBMITTED and not imported
         }
     checker = _RowChecker(study, round_, problems, online)
+    accepted: dict[str, int] = {}  # each e-mail address as written, once its panellist passed
+    items, ratings, first_line = checker.items, checker.ratings, checker.first_line
     answers = AnswerRows()
+    add = answers.rows.append
+    width, expected = len(columns), ", ".join(_REQUIRED + _OPTIONAL)
+    at_email, at_item, at_rating = (columns.index(name) for name in _REQUIRED)
+    at_comment = columns.index("comment") if "comment" in columns else None
     read = 0
-    for row in rows:
+    for line, cells in records:
+        if len(cells) != width:
+            wrong_width(line, cells, width, expected, problems)
+            continue
+        email, code, rating = (
+            cells[at_email].strip(),
+            cells[at_item].strip(),
+            cells[at_rating].strip(),
+        )
+        comment = "" if at_comment is None else cells[at_comment].strip()
+        if not (email or code or rating or comment):
+            continue
         read += 1
-        line, cells = row.line, row.cells
-        email, comment = cells["email"], cells.get("comment", "")
+        panellist_id, round_item_id, known = (
+            accepted.get(email),
+            items.get(code),
+            ratings.get(rating),
+        )
+        if (
+            panellist_id is not None
+            and round_item_id is not None
+            and known is not None
+            and not comment
+            and first_line.setdefault(panellist_id << 32 | round_item_id, line) == line
+        ):
+            add((panellist_id, round_item_id, known[0], known[1], None))
+            continue
         panellist = checker.panellist(line, email)
         comment_ok = checker.comment(line, comment)
         answer = checker.answer(
-            line,
-            email,
-            cells["item"],
-            cells["rating"],
-            comment,
-            None if panellist is None else panellist.id,
+            line, email, code, rating, comment, None if panellist is None else panellist.id
         )
-        if panellist is not None and answer is not None and comment_ok:
-            answers.add(panellist.id, *answer)
+        if panellist is not None:
+            accepted[email] = panellist.id
+            if answer is not None and comment_ok:
+                add((panellist.id, *answer))
     if not read and not problems:
         problems.add(None, None, "the file has a header but no responses")
     problems.raise_if_any()
@@ -297,7 +326,7 @@ def import_responses(
     )
     attested = _without_consent(study, answers, filename, consent_on_paper)
     store_submitted(round_, answers, set(existing))
-    result = ImportedResponses(round_.number, len(answers.answers_of), len(answers))
+    result = ImportedResponses(round_.number, len(answers.panellist_ids()), len(answers))
     after: dict[str, object] = {
         "round": round_.number,
         "panellists": result.panellists,
@@ -325,7 +354,7 @@ def _without_consent(
             )
         )
     )
-    missing = sorted(set(answers.answers_of) - agreed)
+    missing = sorted(set(answers.panellist_ids()) - agreed)
     if not missing:
         return []
     listed = missing if consent_on_paper else missing[:_PSEUDONYMS_NAMED]

@@ -142,3 +142,47 @@ def test_paper_answers_of_panellists_who_never_consented_need_the_teams_attestat
     assert result.answers == 6
     event = db.session.scalars(db.select(AuditEvent).filter_by(action="responses.import")).one()
     assert event.after["consent_on_paper"] == ["P00002", "P00003"]
+
+
+def test_a_bad_row_deep_in_a_bulk_file_is_named_by_its_line_and_nothing_is_written(
+        db, row_counts):
+    """Rows of panellists and items already accepted take the short check; a second answer, a
+    rating off the scale or an unknown item after them is still refused with its own line (a
+    quoted comment over two lines counts both), and the whole file is then stored (COPY on
+    PostgreSQL)."""
+    study, codes = _open_study("deep", 6, 30)
+    db.session.commit()
+    rows = [f"panellist{k}@example.org,{code},{1 + (k + n) % 9},"
+            for k in range(1, 31) for n, code in enumerate(codes)]
+    rows[1] = f'panellist1@example.org,{codes[1]},4,"Read twice,\nthen rated"'  # lines 3 and 4
+    good = "email,item,rating,comment\n" + "\n".join(rows) + "\n"
+    # Line 1 is the header; the list's row 0 is on line 2, row 1 on lines 3 and 4, and row i > 1
+    # on line i + 3: row 100 (panellist 17, fifth item) on line 103, panellist 5's third answer
+    # (row 4 * 6 + 2 = 26) on line 29, and the last row (179) on line 182.
+    rows[100] = f"panellist17@example.org,{codes[4]},10,"
+    bad = ("email,item,rating,comment\n" + "\n".join(rows) + "\n"
+           + f"panellist5@example.org,{codes[2]},7,\n"  # line 183
+           + "panellist8@example.org,NOPE,5,\n")  # line 184
+    before = row_counts()
+
+    with pytest.raises(InvalidFile) as refused:
+        import_responses(study, bad.encode(), "responses.csv")
+
+    assert str(refused.value).splitlines() == [
+        "responses.csv, line 103, column rating: found '10', expected a whole number from 1 "
+        "to 9 or U (unable to rate)",
+        f"responses.csv, line 183, column item: a second row for panellist5@example.org and "
+        f"item {codes[2]} (the first is on line 29)",
+        "responses.csv, line 184, column item: 'NOPE' is not an item of round 1",
+    ]
+    db.session.rollback()
+    assert row_counts() == before
+
+    result = import_responses(study, good.encode(), "responses.csv")
+    db.session.commit()
+    assert (result.panellists, result.answers) == (30, 180)
+    assert db.session.scalar(db.select(db.func.count(Rating.id))) == 180
+    assert db.session.scalars(db.select(Rating.comment).where(
+        Rating.comment.is_not(None))).all() == ["Read twice,\nthen rated"]
+    assert db.session.scalar(db.select(db.func.sum(Rating.value))) == sum(
+        1 + (k + n) % 9 for k in range(1, 31) for n in range(6)) - (1 + 2 % 9) + 4
