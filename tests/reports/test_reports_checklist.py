@@ -87,7 +87,7 @@ def test_the_design_page_leaves_anonymity_and_feedback_to_the_methods(two_rounds
 
 
 def test_the_methods_state_the_decisions_between_rounds_and_why_rounds_ended_early(
-        two_rounds, db):
+        two_rounds, db, login_as, client):
     study = two_rounds.study
     # Round 2 closed two days before its deadline, with a reason; 3 rounds had been planned.
     two_rounds.round2.closes_at = two_rounds.round2.closed_at + timedelta(days=2)
@@ -104,6 +104,13 @@ def test_the_methods_state_the_decisions_between_rounds_and_why_rounds_ended_ear
     assert ("After the rounds reported, the team changed 0 proposed decisions and reworded "
             "1 statement." in methods["Decisions between rounds"])
     assert "only by recording its reason" in methods["Decisions between rounds"]
+
+    login_as("coordinator", studies=[study])
+    page = html.unescape(_report_page(client, "two-rounds"))
+    flow = page[page.index('id="participant-flow"'):page.index('id="characteristics"')
+                if 'id="characteristics"' in page else page.index('id="flow"')]
+    assert "reason for closing it before its deadline or below the minimum response: " \
+        "“Holiday period.”</li>" in flow  # the reason's own full stop ends the sentence
 
 
 def test_consent_is_stated_when_the_study_asks_for_it_and_the_checklist_says_so(
