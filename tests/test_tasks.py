@@ -50,3 +50,10 @@ def test_anything_else_stops_the_app_with_the_setting_named(tmp_path, value):
     assert str(refused.value) == (
         "DELPHI_TASK_QUEUE must be empty (a queue file in the instance folder), a Redis address "
         f"such as redis://host:6379/0, or immediate; not {value!r}.")
+
+
+def test_the_worker_refuses_an_immediate_queue_in_words(cli):
+    result = cli("worker")  # the tests' queue is immediate
+    assert result.exit_code == 1
+    assert "DELPHI_TASK_QUEUE is immediate" in result.output
+    assert "no queue for a worker to read" in result.output
