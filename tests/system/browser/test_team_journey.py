@@ -384,7 +384,9 @@ def test_a_research_team_runs_a_study_from_an_empty_database(
     _nav(page, "Reports")
 
     def whole_study(label: str) -> bytes:
-        page.get_by_role("button", name=f"Whole study: {label}").click()  # queues the build
+        # Queues the build; the tests' queue builds it before the build's page opens (the PDF
+        # takes a few seconds).
+        page.get_by_role("button", name=f"Whole study: {label}").click(timeout=60_000)
         data = _download(page, page.get_by_role("button", name=re.compile("^Download ")))
         page.get_by_role("link", name="Back to the reports").click()
         return data
