@@ -13,14 +13,9 @@ import numpy as np
 from delphi import audit
 from delphi.consensus import ConsensusError, ItemStability, stability, summarise
 from delphi.extensions import db
-from delphi.mail.outbox import queue_invitations
 from delphi.models import (
     Decision,
-    InviteTo,
     Item,
-    Panellist,
-    Response,
-    ResponseStatus,
     Round,
     RoundItem,
     RoundState,
@@ -30,6 +25,7 @@ from delphi.models import (
     utcnow,
 )
 from delphi.rounds.errors import RoundError
+from delphi.rounds.invitations import invite_panel
 from delphi.rounds.matrix import ratings_matrix
 from delphi.rounds.nonresponse import closing_concerns, drafts_outstanding
 from delphi.studies.consensus import consensus_settings
@@ -41,10 +37,6 @@ PROPOSED = {
     "out": Decision.CONSENSUS_OUT,
     "none": Decision.CARRY_FORWARD,
 }
-
-
-# Panellists invited per batch when a round opens.
-_INVITE_BATCH = 2_000
 
 
 def open_round(
@@ -121,73 +113,6 @@ def add_round_items(round_: Round, items: list[Item]) -> None:
                 position=position,
             )
         )
-
-
-def active_panel_size(study: Study) -> int:
-    """How many panellists a round invites: neither withdrawn nor erased (counted, not loaded)."""
-    return (
-        db.session.scalar(
-            db.select(db.func.count(Panellist.id)).filter_by(
-                study_id=study.id, withdrawn_at=None, erased_at=None
-            )
-        )
-        or 0
-    )
-
-
-def invite_panel(study: Study, round_: Round) -> None:
-    """Invite every active panellist not yet invited to ``round_`` and queue their invitation;
-    after round 1, when the study invites only responders, only those who submitted the round
-    before.
-
-    In bulk, a batch of panellists at a time, read as rows: a panel of 20,000 is invited in a
-    few dozen statements and never held in memory whole.
-    """
-    now = utcnow()
-    db.session.flush()
-    eligible = db.select(Panellist.id).filter_by(
-        study_id=study.id, withdrawn_at=None, erased_at=None
-    )
-    if study.invite_to is InviteTo.RESPONDERS and round_.number > 1:
-        eligible = eligible.where(
-            Panellist.id.in_(
-                db.select(Response.panellist_id)
-                .join(Round, Response.round_id == Round.id)
-                .where(
-                    Round.study_id == study.id,
-                    Round.number == round_.number - 1,
-                    Response.status == ResponseStatus.SUBMITTED,
-                )
-            )
-        )
-    invited = set(
-        db.session.scalars(db.select(Response.panellist_id).filter_by(round_id=round_.id))
-    )
-    last_id = 0
-    while True:
-        batch = db.session.execute(
-            db.select(Panellist.id, Panellist.name, Panellist.email)
-            .where(Panellist.id.in_(eligible), Panellist.id > last_id)
-            .order_by(Panellist.id)
-            .limit(_INVITE_BATCH)
-        ).all()
-        if not batch:
-            break
-        last_id = batch[-1].id
-        new = [
-            {
-                "round_id": round_.id,
-                "panellist_id": pid,
-                "status": ResponseStatus.INVITED,
-                "invited_at": now,
-            }
-            for pid, _, _ in batch
-            if pid not in invited
-        ]
-        if new:
-            db.session.execute(db.insert(Response), new)
-        queue_invitations(study, round_, [tuple(row) for row in batch])
-    db.session.expire(round_, ["responses"])
 
 
 def current_round(study: Study) -> Round | None:

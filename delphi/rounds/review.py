@@ -22,8 +22,8 @@ from delphi.models import (
     SuggestionStatus,
 )
 from delphi.rounds.errors import RoundError
+from delphi.rounds.invitations import invitation_count, invites_responders_only
 from delphi.rounds.lifecycle import (
-    active_panel_size,
     add_round_items,
     current_round,
     open_round,
@@ -231,7 +231,8 @@ class LaunchPlan:
     carried_forward: list[Item]  # rated in the previous round and rated again
     reworded: list[Item]  # new wordings of items of the previous round
     new: list[Item]  # never rated: every item of round 1; accepted suggestions, added items
-    panellists: int  # active panellists: one invitation each
+    panellists: int  # the panellists the round invites: one invitation each
+    responders_only: bool  # only those who submitted the round before are invited
 
     @property
     def items(self) -> int:
@@ -269,7 +270,8 @@ def launch_plan(study: Study) -> LaunchPlan:
         carried_forward=carried,
         reworded=[i for i in fresh if i.origin is ItemOrigin.REWORDING],
         new=[i for i in fresh if i.origin is not ItemOrigin.REWORDING],
-        panellists=active_panel_size(study),
+        panellists=invitation_count(study, number),
+        responders_only=invites_responders_only(study, number),
     )
 
 

@@ -29,6 +29,27 @@ def test_round_two_invites_only_round_one_responders_when_the_study_says_so(
     assert _invited(db, round_two) == {p.id for p in answered}
 
 
+def test_the_confirmation_of_round_two_counts_only_the_responders_it_will_invite(
+        db, running, submit, client, login_as, text):
+    # Five panellists, three submit round 1, the study invites only responders: opening round 2
+    # queues three invitations, and the page asking first must say three, not five.
+    state = running(panel=5, invite_to=InviteTo.RESPONDERS)
+    for panellist in state.panel[:3]:
+        submit(state.round_, panellist, {"S1.1": 9, "S1.2": 1, "S1.3": 5})
+    close_round(state.round_, reason="Enough answers.")
+    db.session.commit()
+    login_as("coordinator", studies=[state.study])
+
+    page = text(client.get(f"/console/studies/{state.study.slug}/rounds/1/next"))
+
+    assert "queue 3 invitations, one to each of the 3 active panellists who submitted round 1" in (
+        " ".join(page.split()))
+    assert "5 invitations" not in page
+    round_two = launch_next_round(state.study)
+    db.session.commit()
+    assert len(_invited(db, round_two)) == 3
+
+
 def test_round_two_invites_everyone_by_default(db, running, submit):
     state = running(panel=5)
     submit(state.round_, state.panel[0], {"S1.1": 9, "S1.2": 1, "S1.3": 5})
