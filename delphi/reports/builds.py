@@ -138,7 +138,8 @@ def run_build(build_id: str) -> None:
     build = Build(**stored)
     study = db.session.get(Study, build.study_id)
     if study is None:
-        _save(replace(build, state=BuildState.FAILED, message="The study no longer exists."))
+        gone = "The study was deleted before its file was built."
+        _save(replace(build, state=BuildState.FAILED, message=gone, finished_at=_now()))
         return
     total = db.session.scalar(db.select(db.func.count(Round.id)).filter_by(study_id=study.id))
     build = replace(build, state=BuildState.BUILDING, rounds_total=total or 0)
