@@ -26,7 +26,7 @@ Definitions
   signed-rank p as scipy's default gives it, or asymptotic throughout as SPSS (``wilcoxon``).
 """
 
-from delphi.consensus.engine import summarise
+from delphi.consensus.engine import summarise, summarise_counts
 from delphi.consensus.settings import MISSING, UNABLE, ConsensusError, ConsensusSettings
 from delphi.consensus.stability import ItemStability, stability
 from delphi.consensus.summary import ItemSummary, RoundSummary
@@ -41,4 +41,5 @@ __all__ = [
     "RoundSummary",
     "stability",
     "summarise",
+    "summarise_counts",
 ]

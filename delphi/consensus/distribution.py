@@ -89,11 +89,22 @@ def distribution(matrix: np.ndarray, settings: ConsensusSettings) -> Distributio
     rated = matrix >= settings.scale_min  # MISSING and UNABLE are negative, the scale is not
     cell = matrix - settings.scale_min + np.arange(items) * size  # (item, point) as one index
     counts = np.bincount(cell[rated], minlength=items * size).reshape(items, size)
+    return counted(
+        counts, (matrix == UNABLE).sum(axis=0), (matrix == MISSING).sum(axis=0), settings
+    )
+
+
+def counted(
+    counts: np.ndarray, n_unable: np.ndarray, n_missing: np.ndarray, settings: ConsensusSettings
+) -> Distribution:
+    """Every item's distribution from its counts per scale point (items × points, lowest point
+    first) and its numbers unable to rate and missing: all a distribution depends on."""
+    counts = np.asarray(counts, dtype=np.int64)
+    n_unable = np.asarray(n_unable, dtype=np.int64)
     n = counts.sum(axis=1)
     points = np.arange(settings.scale_min, settings.scale_max + 1, dtype=np.int64)
     cumulative = counts.cumsum(axis=1)
     low_to, high_from = settings.low_region[1], settings.high_region[0]
-    n_unable = (matrix == UNABLE).sum(axis=0)
 
     def quantile(num: int, den: int) -> np.ndarray:
         return _quantile(cumulative, n, num, den, settings.quantiles, settings.scale_min)
@@ -102,7 +113,7 @@ def distribution(matrix: np.ndarray, settings: ConsensusSettings) -> Distributio
         n=n,
         n_unable=n_unable,
         base=n + n_unable if settings.unable_counts == "not_agreeing" else n,
-        n_missing=(matrix == MISSING).sum(axis=0),
+        n_missing=np.asarray(n_missing, dtype=np.int64),
         counts=counts,
         total=counts @ points,
         total_squares=counts @ (points * points),

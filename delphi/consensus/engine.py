@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from delphi.consensus.distribution import Distribution, distribution, validated
+from delphi.consensus.distribution import Distribution, counted, distribution, validated
 from delphi.consensus.reasons import Facts, explain, group_failure
 from delphi.consensus.rules import Verdict, verdict
 from delphi.consensus.settings import ConsensusError, ConsensusSettings
@@ -24,13 +24,13 @@ def summarise(
     requirement that consensus holds in every group with at least ``min_ratings`` ratings).
     """
     matrix = validated(ratings, settings)
-    overall, overall_verdict = _summaries(matrix, settings)
+    overall, overall_verdict = _summaries(distribution(matrix, settings), settings)
     if groups is None:
         return RoundSummary(items=overall, settings=settings)
     names, row_group = _group_rows(groups, matrix.shape[0])
     by_group = {}
     for number, name in enumerate(names):
-        by_group[name] = _summaries(matrix[row_group == number], settings)
+        by_group[name] = _summaries(distribution(matrix[row_group == number], settings), settings)
     if settings.per_group:
         overall = _every_group(overall, overall_verdict, by_group)
     return RoundSummary(
@@ -38,6 +38,22 @@ def summarise(
         settings=settings,
         groups={name: summaries for name, (summaries, _) in by_group.items()},
     )
+
+
+def summarise_counts(
+    counts: object, n_unable: object, n_missing: object, settings: ConsensusSettings
+) -> RoundSummary:
+    """The same statistics as ``summarise`` (without groups) from each item's counts per scale
+    point (items × points, lowest first) and its numbers unable to rate and missing, for
+    callers that count ratings where they are stored rather than load every one."""
+    table = np.asarray(counts, dtype=np.int64)
+    points = settings.scale_max - settings.scale_min + 1
+    if table.ndim != 2 or table.shape[1] != points or (table < 0).any():
+        raise ConsensusError(
+            f"counts must be items × {points} scale points of counts, not shape {table.shape}"
+        )
+    dist = counted(table, np.asarray(n_unable), np.asarray(n_missing), settings)
+    return RoundSummary(items=_summaries(dist, settings)[0], settings=settings)
 
 
 def _group_rows(groups: Sequence[object], panellists: int) -> tuple[list[str], np.ndarray]:
@@ -80,10 +96,9 @@ def _every_group(
 
 
 def _summaries(
-    matrix: np.ndarray, settings: ConsensusSettings
+    dist: Distribution, settings: ConsensusSettings
 ) -> tuple[list[ItemSummary], Verdict]:
-    """ItemSummary of every column, computed as arrays and turned into plain values at the end."""
-    dist = distribution(matrix, settings)
+    """ItemSummary of every item, computed as arrays and turned into plain values at the end."""
     rules = verdict(dist, settings)
     n = dist.n
     rated, spread = n > 0, n > 1
