@@ -1,43 +1,36 @@
-"""View-models of the console's round pages: the open round's dashboard and the review.
+"""View-models of the console's round pages: the open round's dashboard (the review of a closed
+round is in ``review_page``).
 
 Each builder runs a fixed number of SQL statements whatever the number of items, panellists or
-suggestions, and takes every statistic from the consensus engine (the live summary of the open
-round, or the summary frozen when a round closed); nothing here computes a statistic of the
-ratings, only response rates; ``delphi.charts`` places the histograms.
+suggestions: response rates are counted per group and status in the database, only the first
+names of those who have not submitted are listed, and the ratings so far are counted where they
+are stored (``live_counts``). Every statistic comes from the consensus engine; ``delphi.charts``
+places the histograms.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy.orm import joinedload
 
 from delphi.charts import CONSOLE, DistributionChart, counts_in_words, distribution_chart
-from delphi.consensus import ConsensusSettings, ItemStability, ItemSummary, summarise
+from delphi.consensus import ItemSummary
 from delphi.extensions import db
 from delphi.models import (
-    CommentFeedback,
-    Decision,
-    Item,
     Panellist,
     Response,
     ResponseStatus,
     Round,
     RoundItem,
-    RoundState,
-    Section,
-    Study,
-    Suggestion,
     utcnow,
 )
-from delphi.reports.remarks import Remark, by_group, study_remarks
 from delphi.rounds.deadline import deadline_passed
-from delphi.rounds.lifecycle import PROPOSED
-from delphi.rounds.matrix import ratings_matrix
+from delphi.rounds.live_counts import live_summary
 
-NOT_STARTED = {None, ResponseStatus.INVITED, ResponseStatus.OPENED}
+NAMES_SHOWN = 50  # of those not started, and of those with a draft; the Panel page lists all
 
 
 @dataclass
@@ -57,14 +50,14 @@ class ResponseRate:
             return 0
         return (200 * self.submitted + self.invited) // (2 * self.invited)
 
-    def count(self, status: ResponseStatus | None) -> None:
-        self.invited += 1
+    def count(self, status: ResponseStatus | None, panellists: int = 1) -> None:
+        self.invited += panellists
         if status is ResponseStatus.SUBMITTED:
-            self.submitted += 1
+            self.submitted += panellists
         elif status is ResponseStatus.DRAFT:
-            self.drafts += 1
+            self.drafts += panellists
         else:
-            self.not_started += 1
+            self.not_started += panellists
 
 
 @dataclass(frozen=True)
@@ -81,10 +74,20 @@ class Waiting:
 class Progress:
     overall: ResponseRate
     groups: list[ResponseRate]
-    waiting: list[Waiting]  # not started
-    drafting: list[Waiting]  # started (a draft saved) but not submitted
+    waiting: list[Waiting]  # not started: the first NAMES_SHOWN by group and pseudonym
+    drafting: list[Waiting]  # started (a draft saved) but not submitted: likewise
     deadline_passed: bool  # the round's deadline is behind us (False without a deadline)
     time_left: str  # to the deadline, in words
+
+    @property
+    def more_waiting(self) -> int:
+        """Panellists not started beyond those named."""
+        return self.overall.not_started - len(self.waiting)
+
+    @property
+    def more_drafting(self) -> int:
+        """Panellists with a draft beyond those named."""
+        return self.overall.drafts - len(self.drafting)
 
 
 def histogram(summary: ItemSummary, points: list[int], code: str) -> DistributionChart:
@@ -97,55 +100,69 @@ def histogram(summary: ItemSummary, points: list[int], code: str) -> Distributio
     )
 
 
-def progress(round_: Round) -> Progress:
-    """Who was invited to the round, who submitted, who has a draft and who has not started.
+_ACTIVE = and_(Panellist.withdrawn_at.is_(None), Panellist.erased_at.is_(None))
 
-    Counts every active panellist, and a withdrawn one whose submitted answers still count.
-    """
-    rows = db.session.execute(
-        db.select(
-            Panellist.pseudonym,
-            Panellist.name,
-            Panellist.group,
-            Panellist.withdrawn_at,
-            Panellist.erased_at,
-            Response.status,
-        )
+
+def _invited(round_: Round):
+    """Panellists of the round's study with their response's status (None without one)."""
+    return (
+        db.select(Panellist.group, Response.status)
+        .select_from(Panellist)
         .join(
             Response,
             and_(Response.panellist_id == Panellist.id, Response.round_id == round_.id),
             isouter=True,
         )
         .where(Panellist.study_id == round_.study_id)
+    )
+
+
+def _not_submitted(round_: Round, which: ColumnElement[bool]) -> list[Waiting]:
+    """The first NAMES_SHOWN active panellists whose response matches ``which``."""
+    rows = db.session.execute(
+        _invited(round_)
+        .add_columns(Panellist.pseudonym, Panellist.name)
+        .where(_ACTIVE, which)
         .order_by(Panellist.group, Panellist.pseudonym)
-    ).all()
+        .limit(NAMES_SHOWN)
+    )
+    return [
+        Waiting(
+            pseudonym=pseudonym,
+            name=name or "(name erased)",
+            group=group,
+            opened=status in (ResponseStatus.OPENED, ResponseStatus.DRAFT),
+        )
+        for group, status, pseudonym, name in rows
+    ]
+
+
+def progress(round_: Round) -> Progress:
+    """Who was invited to the round, who submitted, who has a draft and who has not started.
+
+    Counts every active panellist, and a withdrawn one whose submitted answers still count.
+    """
+    counted = db.session.execute(
+        _invited(round_)
+        .add_columns(func.count())
+        .where(or_(_ACTIVE, Response.status == ResponseStatus.SUBMITTED))
+        .group_by(Panellist.group, Response.status)
+        .order_by(Panellist.group)
+    )
     overall = ResponseRate(group="All panellists")
     groups: dict[str, ResponseRate] = {}
-    waiting, drafting = [], []
-    for pseudonym, name, group, withdrawn_at, erased_at, status in rows:
-        active = withdrawn_at is None and erased_at is None
-        if not active and status is not ResponseStatus.SUBMITTED:
-            continue
-        overall.count(status)
-        groups.setdefault(group, ResponseRate(group=group)).count(status)
-        if status in NOT_STARTED:
-            waiting.append(
-                Waiting(
-                    pseudonym=pseudonym,
-                    name=name or "(name erased)",
-                    group=group,
-                    opened=status is ResponseStatus.OPENED,
-                )
-            )
-        elif status is ResponseStatus.DRAFT:
-            drafting.append(
-                Waiting(pseudonym=pseudonym, name=name or "(name erased)", group=group, opened=True)
-            )
+    for group, status, panellists in counted:
+        overall.count(status, panellists)
+        groups.setdefault(group, ResponseRate(group=group)).count(status, panellists)
+    not_started = or_(
+        Response.status.is_(None),
+        Response.status.in_([ResponseStatus.INVITED, ResponseStatus.OPENED]),
+    )
     return Progress(
         overall=overall,
         groups=list(groups.values()),
-        waiting=waiting,
-        drafting=drafting,
+        waiting=_not_submitted(round_, not_started),
+        drafting=_not_submitted(round_, Response.status == ResponseStatus.DRAFT),
         deadline_passed=round_.closes_at is not None and round_.closes_at <= utcnow(),
         time_left=time_left(round_.closes_at),
     )
@@ -188,9 +205,8 @@ class Dashboard:
 def dashboard(round_: Round) -> Dashboard:
     """The open round's dashboard: response rates and the submitted ratings so far."""
     study = round_.study
-    matrix = ratings_matrix(round_)
-    summary = summarise(matrix.ratings, round_.recorded_settings())
-    by_round_item = dict(zip(matrix.round_item_ids, summary.items, strict=True))
+    round_items = _round_items(round_)
+    by_round_item = live_summary(round_, [ri.id for ri in round_items])
     rows = [
         ItemRow(
             round_item=ri,
@@ -198,7 +214,7 @@ def dashboard(round_: Round) -> Dashboard:
             summary=by_round_item[ri.id],
             chart=histogram(by_round_item[ri.id], study.scale_points, ri.code),
         )
-        for ri in _round_items(round_)
+        for ri in round_items
     ]
     return Dashboard(
         round_=round_,
@@ -217,172 +233,4 @@ def _round_items(round_: Round) -> list[RoundItem]:
             .options(joinedload(RoundItem.section), joinedload(RoundItem.item))
             .order_by(RoundItem.position, RoundItem.id)
         )
-    )
-
-
-@dataclass(frozen=True)
-class ReviewRow(ItemRow):
-    proposed: Decision | None = None
-    new_wording: Item | None = None  # the item that rewords this one, once reworded
-    stability: ItemStability | None = None
-    comments: list[Remark] = field(default_factory=list)  # with the writers' groups
-    reasons: list[Remark] = field(default_factory=list)  # for ratings outside the IQR
-
-    @property
-    def comments_by_group(self) -> list[tuple[str, list[str]]]:
-        return by_group(self.comments)
-
-    @property
-    def reasons_by_group(self) -> list[tuple[str, list[str]]]:
-        return by_group(self.reasons)
-
-    @property
-    def explanation(self) -> str:
-        """Why the item has its status ("78% rated 7-9 ..."), shown after the status."""
-        return "" if self.summary is None else self.summary.explanation
-
-
-TALLY_ORDER = (
-    Decision.CONSENSUS_IN,
-    Decision.CONSENSUS_OUT,
-    Decision.CARRY_FORWARD,
-    Decision.REWORDED,
-)
-
-
-@dataclass(frozen=True)
-class SuggestionRow:
-    suggestion: Suggestion
-    pseudonym: str | None
-
-
-@dataclass
-class Review:
-    round_: Round
-    settings: ConsensusSettings  # as frozen with the round
-    items: list[ReviewRow]
-    suggestions: list[SuggestionRow]
-    sections: list[Section]
-    next_round: Round | None  # the following round once prepared: decisions are then final
-    # Panellists' comments on each section, grouped by stakeholder group: (section, groups).
-    section_comments: list[tuple[Section, list[tuple[str, list[str]]]]] = field(
-        default_factory=list
-    )
-
-    @property
-    def shows_summary(self) -> bool:
-        """Whether panellists of the next round see the team's summaries of the arguments."""
-        return self.round_.study.comment_feedback is not CommentFeedback.COMMENTS
-
-    @property
-    def counts(self) -> list[tuple[Decision, int]]:
-        """How many items have each decision: consensus in and out first, then those rated
-        again."""
-        counts = dict.fromkeys(TALLY_ORDER, 0)
-        for row in self.items:
-            if row.round_item.decision is not None:
-                counts[row.round_item.decision] += 1
-        return list(counts.items())
-
-    @property
-    def region_labels(self) -> dict[str, str]:
-        """The scale's low, middle and high regions as the frozen settings define them."""
-        (low_from, low_to), (high_from, high_to) = (
-            self.settings.low_region,
-            self.settings.high_region,
-        )
-        middle = f"{low_to + 1}–{high_from - 1}" if high_from - low_to > 1 else "none"
-        return {"low": f"{low_from}–{low_to}", "mid": middle, "high": f"{high_from}–{high_to}"}
-
-    @property
-    def final(self) -> bool:
-        return self.next_round is not None
-
-    @property
-    def can_open_next(self) -> bool:
-        """The next round can be launched: not prepared yet, or prepared but not opened."""
-        return self.next_round is None or self.next_round.state is RoundState.DRAFT
-
-
-def said_about(round_item: RoundItem) -> ReviewRow:
-    """What panellists wrote about one item of a closed round (the reword page's sidebar)."""
-    said = study_remarks(round_item.round.study, [round_item.round])[round_item.round.number]
-    return ReviewRow(
-        round_item=round_item,
-        section=round_item.section.title,
-        summary=None,
-        chart=None,
-        comments=said.comments.get(round_item.id, []),
-        reasons=said.reasons.get(round_item.id, []),
-    )
-
-
-def review(round_: Round) -> Review:
-    """A closed round's items with their frozen statistics, decisions and suggestions."""
-    study: Study = round_.study
-    round_items = _round_items(round_)
-    new_wordings = {
-        item.reworded_from_id: item
-        for item in db.session.scalars(
-            db.select(Item)
-            .where(
-                Item.retired.is_(False),
-                Item.reworded_from_id.in_(
-                    db.select(RoundItem.item_id).where(RoundItem.round_id == round_.id)
-                ),
-            )
-            .order_by(Item.id)
-        )
-    }
-    said = study_remarks(study, [round_])[round_.number]
-    rows = []
-    for ri in round_items:
-        summary = ItemSummary.from_dict(ri.summary) if ri.summary is not None else None
-        rows.append(
-            ReviewRow(
-                round_item=ri,
-                section=ri.section.title,
-                summary=summary,
-                chart=histogram(summary, study.scale_points, ri.code) if summary else None,
-                proposed=PROPOSED.get(ri.status) if ri.status else None,
-                new_wording=new_wordings.get(ri.item_id),
-                stability=ItemStability.from_dict(ri.stability) if ri.stability else None,
-                comments=said.comments.get(ri.id, []),
-                reasons=said.reasons.get(ri.id, []),
-            )
-        )
-    suggestions = [
-        SuggestionRow(suggestion=s, pseudonym=p)
-        for s, p in db.session.execute(
-            db.select(Suggestion, Panellist.pseudonym)
-            .join(Panellist, Panellist.id == Suggestion.panellist_id, isouter=True)
-            .where(Suggestion.round_id == round_.id)
-            .options(
-                joinedload(Suggestion.section),
-                joinedload(Suggestion.item),
-                joinedload(Suggestion.resulting_item),
-            )
-            .order_by(Suggestion.created_at, Suggestion.id)
-        )
-    ]
-    next_round = db.session.scalar(
-        db.select(Round).filter_by(study_id=round_.study_id, number=round_.number + 1)
-    )
-    sections = list(
-        db.session.scalars(
-            db.select(Section).filter_by(study_id=study.id).order_by(Section.position, Section.id)
-        )
-    )
-    return Review(
-        round_=round_,
-        settings=round_.recorded_settings(),
-        items=rows,
-        suggestions=suggestions,
-        sections=sections,
-        next_round=next_round,
-        section_comments=[
-            (section, by_group(said.sections[section.id]))
-            for section in sections
-            if said.sections.get(section.id)
-        ],
     )

@@ -16,8 +16,6 @@ from delphi.extensions import db
 from delphi.models import Decision, Round, RoundItem, RoundState, Study, Suggestion, SuggestionKind
 from delphi.page_actions import carry_out
 from delphi.reports.data import ReportError, build_report
-from delphi.rounds.dashboard import review as closed_round_review
-from delphi.rounds.dashboard import said_about
 from delphi.rounds.errors import RoundError
 from delphi.rounds.forms import (
     ArgumentSummaryForm,
@@ -38,6 +36,8 @@ from delphi.rounds.review import (
     reword_item,
     summarise_arguments,
 )
+from delphi.rounds.review_page import review as closed_round_review
+from delphi.rounds.review_page import said_about
 from delphi.rounds.undo import undo_item_from_suggestion, undo_rewording
 from delphi.rounds.views import form_problems, render_open, round_or_404
 

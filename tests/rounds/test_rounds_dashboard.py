@@ -151,3 +151,35 @@ def test_deadline_shown_with_time_left(db, client, login_as, running):
     login_as("admin")
     page = client.get(state.url("rounds.dashboard")).get_data(as_text=True)
     assert "2 days 5 hours left" in page
+
+
+def test_the_ratings_so_far_follow_every_submission_and_change(db, client, login_as, running,
+                                                               submit):
+    """The counts are remembered between visits; each submission and each changed submitted
+    answer show at the next visit, a draft never does."""
+    state = running()
+    p1, p2, p3, *_ = state.panel
+    login_as("admin")
+
+    def s11() -> list[str]:
+        page = client.get(state.url("rounds.dashboard")).get_data(as_text=True)
+        return _row(page, "S1.1")
+
+    submit(state.round_, p1, {"S1.1": 7})
+    db.session.commit()
+    assert s11() == ["1", "0"] + ["0"] * 6 + ["1", "0", "0"]
+    assert s11() == ["1", "0"] + ["0"] * 6 + ["1", "0", "0"]  # seen again, unchanged
+    submit(state.round_, p2, {"S1.1": "U"})
+    db.session.commit()
+    assert s11() == ["1", "1"] + ["0"] * 6 + ["1", "0", "0"]
+    submit(state.round_, p1, {"S1.1": 2})  # a submitted answer changed while the round is open
+    db.session.commit()
+    assert s11() == ["1", "1", "0", "1"] + ["0"] * 7
+    save_answers(response_for(state.round_, p3), [Answer(_code(state, "S1.1"), value=9)],
+                 submit=False)
+    db.session.commit()
+    assert s11() == ["1", "1", "0", "1"] + ["0"] * 7
+
+
+def _code(state, code: str) -> int:
+    return next(ri.id for ri in state.round_.round_items if ri.code == code)

@@ -1,0 +1,140 @@
+"""What panellists wrote in a round, as the review page shows it: for each item (its comments,
+and its reasons for ratings outside the IQR) and each section, the first remarks in reading
+order and how many there are in all.
+
+The same rules as the reports' remarks (``delphi.reports.remarks``): submitted answers only,
+each remark under its writer's stakeholder group, or "another group" when that group had fewer
+submitted responses in the round than the study's minimum; ordered by group ("another group"
+last), then text, so that the order says nothing about who wrote what. The database picks and
+counts them (a window per item or section), so a round of 20,000 panellists sends the page a
+few dozen remarks per item, not every one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from delphi.extensions import db
+from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, SectionComment
+from delphi.reports.remarks import ANOTHER_GROUP, Remark
+
+REMARKS_SHOWN = 25  # per item's comments, per item's reasons and per section, on the review
+
+
+@dataclass(frozen=True)
+class Remarks:
+    """The first remarks about one item or section, in reading order, and how many in all."""
+
+    shown: list[Remark] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.shown)
+
+
+def _reading_order(remark: Remark) -> tuple:
+    return (remark.group == ANOTHER_GROUP, remark.group.casefold(), remark.text.casefold())
+
+
+class RoundRemarks:
+    """Reads what the panellists of one closed round wrote: one statement for the groups'
+    sizes, one for the items' comments and reasons, one for the sections' comments."""
+
+    def __init__(self, round_: Round, min_group_size: int):
+        self.round_ = round_
+        self.submitted = (
+            sa.select(Response.id, Panellist.group)
+            .join(Panellist, Response.panellist_id == Panellist.id)
+            .where(Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED)
+            .subquery()
+        )
+        sizes = db.session.execute(
+            sa.select(self.submitted.c.group, sa.func.count()).group_by(self.submitted.c.group)
+        )
+        self.shown_groups = {
+            group for group, size in sizes if group is not None and size >= min_group_size
+        }
+
+    def _label(self, group: str | None) -> str:
+        return group if group is not None and group in self.shown_groups else ANOTHER_GROUP
+
+    def _first(
+        self, written: sa.CTE, kinds: tuple[str, ...], only: int | None, limit: int | None
+    ) -> dict[str, dict[int, Remarks]]:
+        """The first ``limit`` remarks (all without a limit) of each key of ``written`` (its
+        columns: key, group, then one text column per kind), for every key or ``only`` one."""
+        group = written.c.group
+        another = sa.case(
+            (sa.or_(group.is_(None), group.not_in(sorted(self.shown_groups))), 1), else_=0
+        )
+        ranked = []
+        for kind in kinds:
+            text = written.c[kind]
+            chosen = sa.select(
+                sa.literal(kind).label("kind"),
+                written.c.key,
+                group,
+                text.label("text"),
+                sa.func.row_number()
+                .over(
+                    partition_by=written.c.key,
+                    order_by=(another, sa.func.lower(group), sa.func.lower(text)),
+                )
+                .label("place"),
+                sa.func.count().over(partition_by=written.c.key).label("total"),
+            ).where(text != "")
+            ranked.append(chosen if only is None else chosen.where(written.c.key == only))
+        rows = sa.union_all(*ranked).subquery()
+        picked = sa.select(rows.c.kind, rows.c.key, rows.c.group, rows.c.text, rows.c.total)
+        if limit is not None:
+            picked = picked.where(rows.c.place <= limit)
+        found: dict[tuple[str, int], list[Remark]] = defaultdict(list)
+        totals: dict[tuple[str, int], int] = {}
+        for kind, key, found_group, text, total in db.session.execute(picked):
+            found[(kind, key)].append(Remark(self._label(found_group), text.strip()))
+            totals[(kind, key)] = total
+        result: dict[str, dict[int, Remarks]] = {kind: {} for kind in kinds}
+        for (kind, key), remarks in found.items():
+            result[kind][key] = Remarks(sorted(remarks, key=_reading_order), totals[(kind, key)])
+        return result
+
+    def items(
+        self, *, only: int | None = None, limit: int | None = REMARKS_SHOWN
+    ) -> tuple[dict[int, Remarks], dict[int, Remarks]]:
+        """Comments on items and reasons given for ratings outside the IQR, by round item id
+        (one reading of the ratings for both)."""
+        # Answers are stored trimmed, empty as NULL; the plain test lets the planner see how
+        # few ratings carry a remark.
+        written = (
+            sa.select(
+                Rating.round_item_id.label("key"),
+                self.submitted.c.group,
+                sa.func.coalesce(Rating.comment, "").label("comment"),
+                sa.func.coalesce(Rating.reason, "").label("reason"),
+            )
+            .select_from(self.submitted)
+            .join(Rating, Rating.response_id == self.submitted.c.id)
+            .where(sa.or_(Rating.comment != "", Rating.reason != ""))
+        )
+        if only is not None:
+            written = written.where(Rating.round_item_id == only)
+        found = self._first(written.cte("item_remarks"), ("comment", "reason"), only, limit)
+        return found["comment"], found["reason"]
+
+    def sections(self, *, limit: int | None = REMARKS_SHOWN) -> dict[int, Remarks]:
+        """Comments on sections, by section id."""
+        written = (
+            sa.select(
+                SectionComment.section_id.label("key"),
+                self.submitted.c.group,
+                SectionComment.comment.label("comment"),
+            )
+            .select_from(self.submitted)
+            .join(SectionComment, SectionComment.response_id == self.submitted.c.id)
+            .where(SectionComment.comment != "")
+        )
+        return self._first(written.cte("section_remarks"), ("comment",), None, limit)["comment"]
