@@ -26,6 +26,8 @@ BUNDLE = "bundle"  # what the supplementary bundle is called among the formats
 TASK = "reports.build"
 # After this long still queued, the build's page says no worker may be running.
 WAIT_FOR_WORKER_SECONDS = 20
+# After this long without news from the worker building it, the page says it may have stopped.
+SILENT_WORKER_MINUTES = 15
 
 
 class BuildState:
@@ -56,6 +58,7 @@ class Build:
     message: str = ""  # why it failed
     finished_at: datetime | None = None  # ready or failed
     downloaded_at: datetime | None = None
+    updated_at: datetime | None = None  # when it was last saved, by the app or the worker
 
     @property
     def label(self) -> str:
@@ -73,13 +76,19 @@ class Build:
         waited = (now - self.queued_at).total_seconds()
         return self.state == BuildState.QUEUED and waited > WAIT_FOR_WORKER_SECONDS
 
+    def worker_silent(self, now: datetime) -> bool:
+        """Being built, but no news for SILENT_WORKER_MINUTES: its worker may have stopped."""
+        building = self.state in (BuildState.BUILDING, BuildState.WRITING)
+        last = self.updated_at or self.queued_at
+        return building and (now - last).total_seconds() > SILENT_WORKER_MINUTES * 60
+
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _save(build: Build) -> None:
-    tasks.queue().put(f"build:{build.id}", asdict(build))
+    tasks.queue().put(f"build:{build.id}", asdict(replace(build, updated_at=_now())))
 
 
 def queue_build(

@@ -14,6 +14,7 @@ from delphi.extensions import db
 from delphi.models import RoundState, Study
 from delphi.reports import FORMATS, ReportError
 from delphi.reports.builds import (
+    SILENT_WORKER_MINUTES,
     WAIT_FOR_WORKER_SECONDS,
     BuildState,
     find_build,
@@ -81,13 +82,16 @@ def build_page(study: Study, build_id: str):
     found = find_build(study, build_id)
     if found is None:
         abort(404)
+    now = datetime.now(UTC).replace(tzinfo=None)
     return render_template(
         "reports/build.html",
         study=study,
         build=found,
-        waiting_too_long=found.waiting_too_long(datetime.now(UTC).replace(tzinfo=None)),
+        waiting_too_long=found.waiting_too_long(now),
+        worker_silent=found.worker_silent(now),
         form=DownloadForm(),
         wait_seconds=WAIT_FOR_WORKER_SECONDS,
+        silent_minutes=SILENT_WORKER_MINUTES,
     )
 
 

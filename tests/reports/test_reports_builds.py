@@ -11,6 +11,7 @@ import json
 import re
 import zipfile
 from dataclasses import asdict, replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -115,8 +116,15 @@ def test_the_page_says_how_far_the_build_has_got_and_reloads_itself(two_rounds, 
     building = client.get(page_url).get_data(as_text=True)
     assert "reading round 2 of 3" in " ".join(building.split())
     assert 'http-equiv="refresh"' in building
+    assert "may have stopped" not in building
     _stored(two_rounds.study, build_id, state="writing", rounds_total=3, rounds_read=3)
     assert "writing the file" in client.get(page_url).get_data(as_text=True)
+    # No news from its worker for 16 minutes (the page allows 15): it may have stopped.
+    _stored(two_rounds.study, build_id, updated_at=datetime.now(UTC).replace(tzinfo=None)
+            - timedelta(minutes=16))
+    silent = " ".join(client.get(page_url).get_data(as_text=True).split())
+    assert "has said nothing for 15 minutes: it may have stopped" in silent
+    assert "<code>delphi worker</code> is running" in silent
     # Downloading before it is ready gives the page back, not a file.
     early = client.post(f"{page_url}/download")
     assert early.status_code == 303 and early.headers["Location"] == page_url
