@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from delphi.refusal import Refused
 
@@ -127,9 +128,9 @@ def _require_size(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES) -
         )
 
 
-@dataclass(frozen=True)
-class CsvRow:
-    """A data row of a CSV file with the line it starts on, cells keyed by column name."""
+class CsvRow(NamedTuple):
+    """A data row of a CSV file with the line it starts on, cells keyed by column name (a tuple:
+    made many thousand times a file, faster than a frozen dataclass)."""
 
     line: int
     cells: dict[str, str]

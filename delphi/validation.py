@@ -9,7 +9,6 @@ field's name ("Title: ..."). Callers attach the sentence to the field, line or c
 from __future__ import annotations
 
 import re
-import unicodedata
 import zoneinfo
 from collections.abc import Sequence
 from functools import cache
@@ -39,7 +38,14 @@ LONG_TEXT_MAX_LENGTH = 20000  # message bodies, descriptions
 SETTING_MAX = 1_000_000
 
 _LINE_BREAKS = "\n\r"
-_ALLOWED_IN_MULTILINE = "\t\n\r"
+# Unicode's control (Cc: U+0000-U+001F, U+007F-U+009F) and surrogate (Cs) characters, fixed sets
+# by Unicode's stability policy, and the line and paragraph separators: one search finds the
+# first of them, so a 20,000-row file is checked without a Python step per character.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+# The same, but tab and line breaks, which text of several lines may hold.
+_CONTROL_IN_MULTILINE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]"
+)
 
 
 def control_character_problem(value: str, *, multiline: bool = False) -> str | None:
@@ -49,18 +55,16 @@ def control_character_problem(value: str, *, multiline: bool = False) -> str | N
     NUL and the other control characters cannot be stored by PostgreSQL or written to a
     spreadsheet, and are never typed on purpose.
     """
-    allowed = _ALLOWED_IN_MULTILINE if multiline else ""
-    for position, character in enumerate(value, start=1):
-        if character in allowed:
-            continue
-        if unicodedata.category(character) in ("Cc", "Cs") or character in "\u2028\u2029":
-            what = (
-                "a line break"
-                if character in _LINE_BREAKS
-                else (f"a control character (U+{ord(character):04X})")
-            )
-            return f"contains {what} at character {position}; remove it."
-    return None
+    found = (_CONTROL_IN_MULTILINE if multiline else _CONTROL).search(value)
+    if found is None:
+        return None
+    character = found.group()
+    what = (
+        "a line break"
+        if character in _LINE_BREAKS
+        else (f"a control character (U+{ord(character):04X})")
+    )
+    return f"contains {what} at character {found.start() + 1}; remove it."
 
 
 def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str | None:

@@ -17,7 +17,7 @@ from functools import partial
 from delphi import audit
 from delphi.extensions import db
 from delphi.importing import CsvRow, Problems, read_csv
-from delphi.models import JoinedBy, Panellist, StaffUser, Study, utcnow
+from delphi.models import Panellist, StaffUser, Study, utcnow
 from delphi.panel.groups import GroupSpellings
 from delphi.panel.tokens import new_link
 from delphi.rounds.lifecycle import invite_panel, open_round_of
@@ -115,8 +115,7 @@ def import_panel(
                 "pseudonym": f"P{number + offset:03d}",
                 "name": row.cells["name"],
                 "email": row.cells["email"],
-                "group": group,
-                "joined_by": JoinedBy.IMPORT,
+                "group": group,  # joined_by is left to its server default: import
                 "created_at": now,
                 **new_link(),
             }

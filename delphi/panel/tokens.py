@@ -28,7 +28,7 @@ FALLBACK_BASE_URL = "http://127.0.0.1:5000"
 
 def _token_from_nonce(nonce: str) -> str:
     key = hashlib.sha256(_PURPOSE + current_app.config["SECRET_KEY"].encode()).digest()
-    digest = hmac.new(key, nonce.encode(), hashlib.sha256).digest()
+    digest = hmac.digest(key, nonce.encode(), "sha256")  # one call in C: imports derive 20,000
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 

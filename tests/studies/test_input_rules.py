@@ -245,3 +245,29 @@ def test_an_uploaded_study_file_is_held_to_the_same_rules(client, db, login_as,
     assert ("formula.toml, line 18, section 1 code: found &#39;=cmd&#39;, which must start with "
             "a letter or digit") in page
     assert db.session.scalar(db.select(db.func.count(Study.id))) == 0
+
+
+def test_exactly_the_control_characters_unicode_names_are_refused_in_text():
+    """Every character Unicode puts among the controls (Cc) or surrogates (Cs), and the line and
+    paragraph separators, is refused at its position; tab and line breaks only in one-line text;
+    nothing else."""
+    import sys
+    import unicodedata
+
+    from delphi.validation import control_character_problem
+
+    characters = [chr(point) for point in range(sys.maxunicode + 1)]
+    controls = [c for c in characters
+                if unicodedata.category(c) in ("Cc", "Cs") or c in "\u2028\u2029"]
+    assert len(controls) == 65 + 2048 + 2
+    refused = set(controls)
+    others = "".join(c for c in characters if c not in refused)
+    assert control_character_problem(others) is None
+    assert control_character_problem(others + "\t\n\r", multiline=True) is None
+    for character in controls:
+        what = ("a line break" if character in "\n\r"
+                else f"a control character (U+{ord(character):04X})")
+        expected = f"contains {what} at character 3; remove it."
+        assert control_character_problem(f"ab{character}\x01") == expected
+        if character not in "\t\n\r":
+            assert control_character_problem(f"ab{character}\x01", multiline=True) == expected
