@@ -22,6 +22,7 @@ from delphi.models import (Item, Panellist, Response, ResponseStatus, Section, S
                            utcnow)
 from delphi.panel.tokens import issue_token
 from delphi.rounds.answers import Answer, response_for, save_answers
+from tests.support.database import empty_tables
 from tests.support.limiter import fresh_limiter
 
 # Fixtures several folders share (files, the CLI, row counts, the study file, an SMTP server).
@@ -136,7 +137,7 @@ def app(app_config):
             yield app
         finally:
             _db.session.remove()
-            _empty_tables()
+            empty_tables(_db.engine)
             _db.engine.dispose()
             app.config.clear()
             app.config.update(saved_config)
@@ -150,17 +151,6 @@ def _empty_folder(path: str) -> None:
                 shutil.rmtree(entry.path)
             else:
                 os.unlink(entry.path)
-
-
-def _empty_tables() -> None:
-    tables = [t for t in reversed(_db.metadata.sorted_tables)]
-    with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
 
 
 @pytest.fixture
