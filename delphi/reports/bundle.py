@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 from flask import render_template
 
@@ -23,7 +23,7 @@ from delphi.mail.outbox import STANDARD_TEXTS
 from delphi.models import AuditEvent, StaffUser, Study
 from delphi.reports.csv_export import export_csv, write_csv
 from delphi.reports.data import StudyReport, build_report
-from delphi.reports.html import export_html, export_pdf
+from delphi.reports.html import export_pdf, render_html
 from delphi.reports.raw_export import (
     COLUMNS,
     SECTION_COMMENT_COLUMNS,
@@ -53,7 +53,7 @@ def _small_groups(report: StudyReport) -> dict[int, set[str]]:
     }
 
 
-def _shareable(rows: list[list[object]], small: dict[int, set[str]]) -> list[list[object]]:
+def _shareable(rows: Iterable[Sequence[object]], small: dict[int, set[str]]) -> list[list[object]]:
     """Rows laid out [panellist, group, round, ...] with a small group's name replaced."""
     shared = []
     for panellist, group, number, *rest in rows:
@@ -128,8 +128,9 @@ def build_bundle(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README.format(slug=study.slug, size=study.min_group_size))
-        archive.writestr("report.html", export_html(report))
-        archive.writestr("report.pdf", export_pdf(report))
+        page = render_html(report, stylesheet="inline")
+        archive.writestr("report.html", page.encode("utf-8"))
+        archive.writestr("report.pdf", export_pdf(report, page))
         archive.writestr("tables/items.csv", export_csv(report))
         for title, columns, rows in story_tables(report):
             name = title.lower().replace(" ", "_")

@@ -4,27 +4,40 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 
 from delphi.reports.data import StudyReport
-from delphi.reports.safety import neutralise_row
+from delphi.reports.safety import FORMULA_STARTS, neutralise
 from delphi.reports.table import rows_for
 
 
 def _cell(value: object) -> object:
-    """None becomes an empty cell; booleans are written as true/false like JSON."""
+    """None becomes an empty cell; booleans are written as true/false like JSON; text that
+    could start a formula is neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return neutralise(value)
 
 
-def write_csv(header: list[str], rows: list[list[object]]) -> bytes:
+def _cells(row: Iterable[object]) -> list[object]:
+    # Plain numbers and harmless text (most cells) pass without a call: raw data has millions.
+    return [
+        value
+        if (kind := value.__class__) is int
+        or kind is float
+        or (kind is str and not value.startswith(FORMULA_STARTS))  # type: ignore[attr-defined]
+        else _cell(value)
+        for value in row
+    ]
+
+
+def write_csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow(neutralise_row([_cell(v) for v in row]))
+    writer.writerows(map(_cells, rows))
     return buffer.getvalue().encode("utf-8")
 
 

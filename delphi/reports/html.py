@@ -126,11 +126,15 @@ def export_html(report: StudyReport) -> bytes:
     return render_html(report, stylesheet="inline").encode("utf-8")
 
 
-def export_pdf(report: StudyReport) -> bytes:
-    """The same page printed by WeasyPrint; charts stay vector (SVG)."""
+def export_pdf(report: StudyReport, page: str | None = None) -> bytes:
+    """The same page printed by WeasyPrint; charts stay vector (SVG). ``page`` is the page
+    already rendered with its stylesheet inline (``export_html``), when one build makes both."""
     from weasyprint import CSS, HTML
 
+    base_url = str(stylesheet_path().parent)
+    if page is not None:
+        return HTML(string=page, base_url=base_url).write_pdf()
     page = render_html(report, stylesheet="none")
-    return HTML(string=page, base_url=str(stylesheet_path().parent)).write_pdf(
+    return HTML(string=page, base_url=base_url).write_pdf(
         stylesheets=[CSS(filename=str(stylesheet_path()))]
     )

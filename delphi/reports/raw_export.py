@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+import sqlalchemy as sa
+
 from delphi.consent.characteristics import (
     BACKGROUND_COLUMNS,
     background_codebook,
@@ -57,71 +59,46 @@ SUGGESTION_COLUMNS = [
 ]
 
 
-def raw_rows(report: StudyReport) -> list[list[object]]:
-    """The long-format rows, read in two statements whatever the study's size."""
+def raw_rows(report: StudyReport) -> list[tuple[object, ...]]:
+    """The long-format rows, in one statement whatever the study's size: every item of a round
+    for every panellist who submitted it, with the rating when there is one."""
     study = report.study
-    responses = db.session.execute(
-        db.select(Response.id, Round.number, Panellist.pseudonym, Panellist.group)
+    unable = sa.func.coalesce(Rating.unable, sa.false())
+    statement = (
+        db.select(
+            Panellist.pseudonym,
+            Panellist.group,
+            Round.number,
+            Section.code,
+            RoundItem.code,
+            Rating.value,
+            sa.case((unable, 1), else_=0),
+            sa.case((sa.and_(Rating.value.is_(None), sa.not_(unable)), 1), else_=0),
+            sa.func.coalesce(Rating.comment, ""),
+            sa.func.coalesce(Rating.reason, ""),
+        )
+        .select_from(Response)
         .join(Round, Response.round_id == Round.id)
         .join(Panellist, Response.panellist_id == Panellist.id)
+        .join(RoundItem, RoundItem.round_id == Round.id)
+        .join(Section, RoundItem.section_id == Section.id)
+        .outerjoin(
+            Rating,
+            sa.and_(Rating.response_id == Response.id, Rating.round_item_id == RoundItem.id),
+        )
         .where(
             Round.study_id == study.id,
             Round.number.in_(report.reported_rounds),
             Response.status == ResponseStatus.SUBMITTED,
         )
-        .order_by(Round.number, Panellist.pseudonym)
-    ).all()
-    ratings = {
-        (r.response_id, r.round_item_id): r
-        for r in db.session.execute(
-            db.select(
-                Rating.response_id,
-                Rating.round_item_id,
-                Rating.value,
-                Rating.unable,
-                Rating.comment,
-                Rating.reason,
-            )
-            .join(Response, Rating.response_id == Response.id)
-            .join(Round, Response.round_id == Round.id)
-            .where(
-                Round.study_id == study.id,
-                Round.number.in_(report.reported_rounds),
-                Response.status == ResponseStatus.SUBMITTED,
-            )
-        )
-    }
-    items = db.session.execute(
-        db.select(RoundItem.id, Round.number, RoundItem.code, RoundItem.section_id)
-        .join(Round, RoundItem.round_id == Round.id)
-        .where(Round.study_id == study.id, Round.number.in_(report.reported_rounds))
-        .order_by(RoundItem.position, RoundItem.id)
-    ).all()
-    section_code = {s.id: s.code for s in study.sections}
-    items_of: dict[int, list] = {}
-    for item in items:
-        items_of.setdefault(item.number, []).append(item)
-    rows: list[list[object]] = []
-    for response_id, number, pseudonym, group in responses:
-        for item_id, _, code, section_id in items_of.get(number, []):
-            rating = ratings.get((response_id, item_id))
-            unable = bool(rating and rating.unable)
-            value = rating.value if rating is not None else None
-            rows.append(
-                [
-                    pseudonym,
-                    group,
-                    number,
-                    section_code.get(section_id, ""),
-                    code,
-                    value,
-                    int(unable),
-                    int(value is None and not unable),
-                    (rating.comment or "") if rating is not None else "",
-                    (rating.reason or "") if rating is not None else "",
-                ]
-            )
-    return rows
+        .order_by(Round.number, Panellist.pseudonym, RoundItem.position, RoundItem.id)
+    )
+    # Plain tuples from the database cursor: no row objects for hundreds of thousands of rows.
+    result = db.session.connection().execute(statement)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def section_comment_rows(report: StudyReport) -> list[list[object]]:
