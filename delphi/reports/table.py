@@ -62,15 +62,21 @@ def _count(summary: dict, point: int) -> int:
     return int(counts.get(str(point), counts.get(point, 0)))  # JSON keys are strings
 
 
+def round_settings_columns(report: StudyReport) -> dict[int, dict[str, object]]:
+    """Each round's settings as the item table's constant columns, worked out once a round."""
+    return {r.number: settings_columns(r.settings or {}) for r in report.rounds}
+
+
 def record(
     report: StudyReport,
     row: ItemRow,
     summary: dict | None = None,
     stability: list[str] | None = None,
+    constants: dict[int, dict[str, object]] | None = None,
 ) -> dict[str, object]:
-    """The row as a mapping of column to value; ``summary`` replaces the overall one (groups)."""
+    """The row as a mapping of column to value; ``summary`` replaces the overall one (groups).
+    ``constants`` is ``round_settings_columns(report)``, given when many rows are recorded."""
     summary = row.summary if summary is None else summary
-    settings = next((r.settings for r in report.rounds if r.number == row.round), None) or {}
     values: dict[str, object] = {
         "round": row.round,
         "section": row.section_code,
@@ -91,7 +97,9 @@ def record(
     values["reworded_from"] = row.reworded_from or ""
     for key in stability if stability is not None else stability_keys([row]):
         values[STABILITY_PREFIX + key] = (row.stability or {}).get(key)
-    values.update(settings_columns(settings))
+    if constants is None:
+        constants = round_settings_columns(report)
+    values.update(constants.get(row.round) or settings_columns({}))
     return values
 
 
@@ -99,6 +107,8 @@ def rows_for(report: StudyReport, rows: list[ItemRow]) -> tuple[list[str], list[
     """Header and value rows of the item table."""
     columns = header(report, rows)
     stability = stability_keys(rows)
+    constants = round_settings_columns(report)
     return columns, [
-        [record(report, row, stability=stability).get(c) for c in columns] for row in rows
+        [record(report, row, stability=stability, constants=constants).get(c) for c in columns]
+        for row in rows
     ]
