@@ -28,7 +28,7 @@ from delphi.models import (
 from delphi.reports.remarks import Remark, by_group
 from delphi.rounds.dashboard import ItemRow, _round_items, histogram
 from delphi.rounds.lifecycle import PROPOSED
-from delphi.rounds.review_remarks import Remarks, RoundRemarks
+from delphi.rounds.review_remarks import REMARKS_BESIDE_WORDING, Remarks, RoundRemarks
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class Review:
 def said_about(round_item: RoundItem) -> ReviewRow:
     """What panellists wrote about one item of a closed round (the reword page's sidebar)."""
     remarks = RoundRemarks(round_item.round, round_item.round.study.min_group_size)
-    comments, reasons = remarks.items(only=round_item.id, limit=None)
+    comments, reasons = remarks.items(only=round_item.id, limit=REMARKS_BESIDE_WORDING)
     return ReviewRow(
         round_item=round_item,
         section=round_item.section.title,

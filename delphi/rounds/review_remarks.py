@@ -22,6 +22,7 @@ from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, Se
 from delphi.reports.remarks import ANOTHER_GROUP, Remark
 
 REMARKS_SHOWN = 25  # per item's comments, per item's reasons and per section, on the review
+REMARKS_BESIDE_WORDING = 500  # per item's comments and reasons, on its rewording page
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""The open round's dashboard and the closed round's review at 20,000 panellists: as many SQL
-statements as for a panel of 20, a page of names rather than every one, and the same numbers.
+"""The open round's dashboard, the closed round's review and an item's rewording page at 20,000
+panellists: as many SQL statements as for a panel of 20, the first names and comments rather
+than every one, and every count right.
 
 Half of each panel submits (a comment on every third rating), the other half never starts, so
 both the response counts and the lists of those not submitted are exercised.
@@ -44,16 +45,22 @@ def _panel_of(db, client, count_queries, panellists: int) -> dict:
     close_round(db.session.get(Round, round_id))
     db.session.commit()
     review = _statements(client, count_queries, db, f"{base}/1/review")
-    return {"dashboard": dashboard, "review": review}
+    first_item = re.search(r'href="([^"]*/items/\d+/reword)"', review[1]).group(1)
+    reword = _statements(client, count_queries, db, first_item)
+    return {"dashboard": dashboard, "review": review, "reword": reword}
 
 
 def test_the_dashboard_and_review_at_20000_panellists(app, db, client, count_queries):
     sign_in_admin(client)
     small, large = (_panel_of(db, client, count_queries, size) for size in (20, 20_000))
-    for page in ("dashboard", "review"):
+    for page in ("dashboard", "review", "reword"):
         assert small[page][0] == large[page][0], (page, small[page][0], large[page][0])
     _dashboard_counts_everyone_and_names_a_page(large["dashboard"][1], small["dashboard"][1])
     _review_counts_every_comment_and_shows_the_first(large["review"][1])
+    reword = large["reword"][1]
+    first = sum(1 for row in range(10_000) if (row * ITEMS + 1) % COMMENT_EVERY == 0)
+    assert reword.count("<dd>Comment ") == 500
+    assert f"The first 500 of {first} comments are shown" in reword
 
 
 def _dashboard_counts_everyone_and_names_a_page(page: str, small: str) -> None:
@@ -77,5 +84,5 @@ def _review_counts_every_comment_and_shows_the_first(page: str) -> None:
                        if (row * ITEMS + column + 1) % COMMENT_EVERY == 0)
         assert f"<summary>{comments} comments" in page
     assert page.count('<dl class="comments">') == ITEMS
-    assert page.count("Read all of them beside the wording of") == ITEMS
+    assert page.count("Read more beside the wording of") == ITEMS
     assert page.count("<dd>Comment ") == 25 * ITEMS
