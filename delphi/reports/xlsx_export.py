@@ -11,8 +11,9 @@ import io
 import re
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from delphi.consent.characteristics import as_rows as characteristic_rows
 from delphi.reports.authoring import authoring_tables
@@ -20,7 +21,13 @@ from delphi.reports.data import StudyReport
 from delphi.reports.safety import neutralise_row
 from delphi.reports.settings import settings_columns
 from delphi.reports.story import story_tables
-from delphi.reports.table import header, record, rows_for, stability_keys
+from delphi.reports.table import (
+    header,
+    record,
+    round_settings_columns,
+    rows_for,
+    stability_keys,
+)
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 # A group sheet's decision columns hold the whole panel's decision, named so.
@@ -41,35 +48,39 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _fill(sheet: Worksheet, columns: list[str], rows: list[list[object]]) -> None:
-    sheet.append(columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+def _fill(
+    sheet: WriteOnlyWorksheet, columns: list[str], rows: list[list[object]], freeze: bool = True
+) -> None:
+    """Write the header row in bold (kept in view when ``freeze``) and the rows, neutralised."""
+    if freeze:
+        sheet.freeze_panes = "A2"  # before the first row: a streamed sheet writes its view first
+    bold = Font(bold=True)
+    names = [WriteOnlyCell(sheet, value=column) for column in columns]
+    for name in names:
+        name.font = bold
+    sheet.append(names)
     for row in rows:
         sheet.append(neutralise_row(row))
-    sheet.freeze_panes = "A2"
 
 
-def _settings_sheet(sheet: Worksheet, report: StudyReport) -> None:
+def _settings_rows(report: StudyReport) -> list[list[object]]:
     study = report.study
-    sheet.append(["setting", "value"])
-    sheet.append(["study", study.title])
-    sheet.append(["slug", study.slug])
-    sheet.append(["scale_min", study.scale_min])
-    sheet.append(["scale_max", study.scale_max])
+    rows: list[list[object]] = [
+        ["study", study.title],
+        ["slug", study.slug],
+        ["scale_min", study.scale_min],
+        ["scale_max", study.scale_max],
+    ]
     for point in study.scale_points:
         if study.label_for(point):
-            sheet.append([f"label_{point}", study.label_for(point)])
-    sheet.append(["unable_to_rate_offered", study.unable_to_rate])
-    sheet.append(["min_group_size", study.min_group_size])
+            rows.append([f"label_{point}", study.label_for(point)])
+    rows.append(["unable_to_rate_offered", study.unable_to_rate])
+    rows.append(["min_group_size", study.min_group_size])
     for key, value in settings_columns(report.settings).items():
-        sheet.append([key, value])
+        rows.append([key, value])
     for number, sentence in enumerate(report.settings_words, start=1):
-        sheet.append([f"definition_{number}", sentence])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        row[1].value = neutralise_row([row[1].value])[0]
+        rows.append([f"definition_{number}", sentence])
+    return rows
 
 
 def _comment_rows(report: StudyReport) -> tuple[list[str], list[list[object]]]:
@@ -163,49 +174,51 @@ def _excluded_rows(report: StudyReport) -> tuple[list[str], list[list[object]]]:
 
 
 def export_xlsx(report: StudyReport) -> bytes:
-    workbook = Workbook()
+    """The workbook, streamed sheet by sheet (openpyxl's write-only mode): no cell objects are
+    kept for the hundreds of thousands of cells a large study has."""
+    workbook = Workbook(write_only=True)
     taken: set[str] = set()
-    first = True
+
+    def sheet(title: str) -> WriteOnlyWorksheet:
+        return workbook.create_sheet(sheet_title(title, taken))
+
+    # With no round to report, the settings come first, as the workbook's opening sheet.
+    settings = None if report.reported_rounds else sheet("Settings")
     for round_ in report.rounds:
-        if round_.number not in report.reported_rounds:
-            continue
-        sheet = workbook.active if first else workbook.create_sheet()
-        assert isinstance(sheet, Worksheet)  # a new workbook's active sheet is its worksheet
-        first = False
-        sheet.title = sheet_title(f"Round {round_.number}", taken)
-        _fill(sheet, *rows_for(report, round_.items))
+        if round_.number in report.reported_rounds:
+            _fill(sheet(f"Round {round_.number}"), *rows_for(report, round_.items))
 
     rows = report.item_rows
     stability = stability_keys(rows)
+    item_columns = header(report, rows)
+    constants = round_settings_columns(report)
     for group in report.shown_groups:
-        sheet = workbook.create_sheet(sheet_title(f"Group {group}", taken))
         # The decision is the whole panel's, taken once for every group: its columns say so.
-        columns = ["group", *(WHOLE_PANEL.get(c, c) for c in header(report, rows))]
+        columns = ["group", *(WHOLE_PANEL.get(c, c) for c in item_columns)]
         values = []
         for row in rows:
             if group in row.group_summaries:
-                cells = record(report, row, summary=row.group_summaries[group], stability=stability)
-                values.append([group] + [cells.get(c) for c in header(report, rows)])
-        _fill(sheet, columns, values)
+                summary = row.group_summaries[group]
+                cells = record(report, row, summary, stability, constants)
+                values.append([group] + [cells.get(c) for c in item_columns])
+        _fill(sheet(f"Group {group}"), columns, values)
 
     for title, columns, values in story_tables(report):
-        _fill(workbook.create_sheet(sheet_title(title, taken)), columns, values)
+        _fill(sheet(title), columns, values)
 
     if report.characteristics is not None:
-        panel = workbook.create_sheet(sheet_title("Panel characteristics", taken))
-        _fill(panel, *characteristic_rows(report.characteristics))
+        _fill(sheet("Panel characteristics"), *characteristic_rows(report.characteristics))
 
-    if not first:
-        _fill(workbook.create_sheet(sheet_title("Comments", taken)), *_comment_rows(report))
-        _fill(workbook.create_sheet(sheet_title("Suggestions", taken)), *_suggestion_rows(report))
-        _fill(workbook.create_sheet(sheet_title("Excluded items", taken)), *_excluded_rows(report))
+    if report.reported_rounds:
+        _fill(sheet("Comments"), *_comment_rows(report))
+        _fill(sheet("Suggestions"), *_suggestion_rows(report))
+        _fill(sheet("Excluded items"), *_excluded_rows(report))
 
-    sheet = workbook.active if first else workbook.create_sheet()
-    assert isinstance(sheet, Worksheet)
-    sheet.title = sheet_title("Settings", taken)
-    _settings_sheet(sheet, report)
+    if settings is None:
+        settings = sheet("Settings")
+    _fill(settings, ["setting", "value"], _settings_rows(report), freeze=False)
     for title, columns, values in authoring_tables(report):
-        _fill(workbook.create_sheet(sheet_title(title, taken)), columns, values)
+        _fill(sheet(title), columns, values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
