@@ -9,28 +9,13 @@ every request, and the ratings are counted again only when it differs.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
-
 import numpy as np
 import sqlalchemy as sa
-from flask import current_app
 
 from delphi.consensus import ItemSummary, summarise_counts
 from delphi.extensions import db
 from delphi.models import Rating, Response, ResponseStatus, Round
-
-REMEMBERED_ROUNDS = 16  # per app process: the rounds open in the studies being watched
-_LOCK = threading.Lock()  # the remembered summaries are shared by the threads of a process
-
-
-@dataclass(frozen=True)
-class LiveSummary:
-    """Every item's summary so far, by round item id, and the responses it was counted from."""
-
-    fingerprint: tuple
-    by_round_item: dict[int, ItemSummary]
+from delphi.rounds.kept import kept
 
 
 def _submitted(round_: Round) -> sa.ColumnElement[bool]:
@@ -85,16 +70,7 @@ def count_ratings(
 def live_summary(round_: Round, round_item_ids: list[int]) -> dict[int, ItemSummary]:
     """The open round's summaries so far, by round item id; counted again only when a
     submitted response changed since this app last counted them."""
-    remembered: OrderedDict[int, LiveSummary] = current_app.extensions.setdefault(
-        "delphi.live_counts", OrderedDict()
-    )
     now = (*fingerprint(round_), tuple(round_item_ids))
-    known = remembered.get(round_.id)
-    if known is None or known.fingerprint != now:
-        known = LiveSummary(now, count_ratings(round_, round_item_ids, submitted=now[2]))
-    with _LOCK:
-        remembered[round_.id] = known
-        remembered.move_to_end(round_.id)
-        while len(remembered) > REMEMBERED_ROUNDS:
-            remembered.popitem(last=False)
-    return known.by_round_item
+    return kept("live_counts").get(
+        round_.id, now, lambda: count_ratings(round_, round_item_ids, submitted=now[2])
+    )

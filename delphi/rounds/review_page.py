@@ -28,7 +28,12 @@ from delphi.models import (
 from delphi.reports.remarks import Remark, by_group
 from delphi.rounds.dashboard import ItemRow, _round_items, histogram
 from delphi.rounds.lifecycle import PROPOSED
-from delphi.rounds.review_remarks import REMARKS_BESIDE_WORDING, Remarks, RoundRemarks
+from delphi.rounds.review_remarks import (
+    REMARKS_BESIDE_WORDING,
+    Remarks,
+    RoundRemarks,
+    review_remarks,
+)
 
 
 @dataclass(frozen=True)
@@ -156,9 +161,8 @@ def review(round_: Round) -> Review:
             .order_by(Item.id)
         )
     }
-    remarks = RoundRemarks(round_, study.min_group_size)
-    comments, reasons = remarks.items()
-    on_sections = remarks.sections()
+    said = review_remarks(round_, study.min_group_size)
+    comments, reasons, on_sections = said.comments, said.reasons, said.sections
     rows = []
     for ri in round_items:
         summary = ItemSummary.from_dict(ri.summary) if ri.summary is not None else None

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from delphi.extensions import db
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, SectionComment
 from delphi.reports.remarks import ANOTHER_GROUP, Remark
+from delphi.rounds.kept import kept
 
 REMARKS_SHOWN = 25  # per item's comments, per item's reasons and per section, on the review
 REMARKS_BESIDE_WORDING = 500  # per item's comments and reasons, on its rewording page
@@ -53,11 +54,15 @@ class RoundRemarks:
             .where(Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED)
             .subquery()
         )
-        sizes = db.session.execute(
-            sa.select(self.submitted.c.group, sa.func.count()).group_by(self.submitted.c.group)
-        )
+        groups = db.session.execute(
+            sa.select(
+                self.submitted.c.group, sa.func.count(), sa.func.sum(self.submitted.c.id)
+            ).group_by(self.submitted.c.group)
+        ).all()
+        # Which responses are in which group: changes when a panellist moves to another group.
+        self.groups = tuple(sorted((group or "", size, ids) for group, size, ids in groups))
         self.shown_groups = {
-            group for group, size in sizes if group is not None and size >= min_group_size
+            group for group, size, _ in groups if group is not None and size >= min_group_size
         }
 
     def _label(self, group: str | None) -> str:
@@ -139,3 +144,26 @@ class RoundRemarks:
             .where(SectionComment.comment != "")
         )
         return self._first(written.cte("section_remarks"), ("comment",), None, limit)["comment"]
+
+
+@dataclass(frozen=True)
+class ReviewRemarks:
+    """The first remarks of every item and section of a round, as the review shows them."""
+
+    comments: dict[int, Remarks]  # by round item id
+    reasons: dict[int, Remarks]  # by round item id
+    sections: dict[int, Remarks]  # by section id
+
+
+def review_remarks(round_: Round, min_group_size: int) -> ReviewRemarks:
+    """The review's remarks of a closed round, kept by the app: read again only when an
+    erasure blanks some (it raises the round's revision), the smallest group shown changes or a
+    panellist moves to another group. One statement when kept, three when read."""
+    remarks = RoundRemarks(round_, min_group_size)
+    key = (round_.closed_at, round_.revision, min_group_size, remarks.groups)
+
+    def read() -> ReviewRemarks:
+        comments, reasons = remarks.items()
+        return ReviewRemarks(comments, reasons, remarks.sections())
+
+    return kept("review_remarks").get(round_.id, key, read)
