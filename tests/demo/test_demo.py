@@ -24,11 +24,9 @@ LINK = re.compile(r"(http://delphi\.test/p/(\S+))$")
 
 
 @pytest.fixture
-def demo(runner):
-    """Run ``delphi demo`` once and return its result."""
-    result = runner.invoke(args=["delphi", "demo"])
-    assert result.exit_code == 0, result.output
-    return result
+def demo(demo_loaded):
+    """The database as ``delphi demo`` leaves it; the command's result."""
+    return demo_loaded
 
 
 def rounds(db) -> tuple[Round, Round]:

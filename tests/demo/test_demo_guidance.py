@@ -12,9 +12,7 @@ from delphi.panel.tokens import token_for
 
 
 @pytest.fixture
-def demo(runner, db):
-    result = runner.invoke(args=["delphi", "demo"])
-    assert result.exit_code == 0, result.output
+def demo(demo_loaded, db):
     return db.session.scalar(db.select(Study).filter_by(slug="cpi-guidance"))
 
 

@@ -1,4 +1,5 @@
-"""Emptying the test database between tests, quickly, keeping its schema."""
+"""Emptying the test database between tests, quickly, keeping its schema; copying its rows
+to put them back into the empty tables later."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -39,3 +40,26 @@ def empty_tables(engine: sa.Engine) -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
+
+
+def copy_rows(engine: sa.Engine) -> dict[str, list[dict]]:
+    """Every row of the app's tables in the order of their keys (an item reworded from another
+    comes after it), to put back later with ``put_rows``."""
+    with engine.connect() as conn:
+        return {table.name: [dict(row) for row in conn.execute(
+                    sa.select(table).order_by(*table.primary_key.columns)).mappings()]
+                for table in db.metadata.sorted_tables}
+
+
+def put_rows(engine: sa.Engine, rows: dict[str, list[dict]]) -> None:
+    """Insert rows taken by ``copy_rows`` into the empty tables, ids and all; on PostgreSQL each
+    sequence then continues after the largest id, as after the inserts that first made them."""
+    with engine.begin() as conn:
+        for table in db.metadata.sorted_tables:
+            if rows[table.name]:
+                conn.execute(table.insert(), rows[table.name])
+                counter = table.autoincrement_column
+                if conn.dialect.name == "postgresql" and counter is not None:
+                    conn.execute(sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{counter.name}'),"
+                        f" (SELECT max({counter.name}) FROM {table.name}))"))

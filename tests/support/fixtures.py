@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from click.testing import Result
 
 from delphi.models import utcnow
 from delphi.rounds.lifecycle import open_round
+from tests.support.database import copy_rows, put_rows
 from tests.support.mail import free_port
 
 # The example study file: two sections, five items, a consensus definition; imported by the
@@ -103,6 +105,27 @@ def invited(db, make_study, make_panel):
     open_round(study, closes_at=utcnow() + timedelta(days=10))
     db.session.commit()
     return study, panel
+
+
+# What ``delphi demo`` printed and the rows it wrote, per database and settings, for this process.
+_demos: dict[tuple[str, str, str | None], tuple[Result, dict[str, list[dict]]]] = {}
+
+
+@pytest.fixture
+def demo_loaded(app, db, runner) -> Result:
+    """The database as ``delphi demo`` leaves it, and the command's result. The command runs
+    once per backend in each test process (it takes seconds); each later test gets a copy of
+    the rows it wrote, so every test still starts from the demo alone."""
+    key = (app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"],
+           app.config["BASE_URL"])
+    if key in _demos:
+        result, rows = _demos[key]
+        put_rows(db.engine, rows)
+        return result
+    result = runner.invoke(args=["delphi", "demo"])
+    assert result.exit_code == 0, result.output
+    _demos[key] = result, copy_rows(db.engine)
+    return result
 
 
 @dataclass
