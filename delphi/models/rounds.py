@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from delphi.models.panel import Panellist
     from delphi.models.study import Item, Section, Study
 
+# A rating carries a remark: answers are stored trimmed, an empty comment or reason as NULL.
+REMARKS_WRITTEN = "comment IS NOT NULL OR reason IS NOT NULL"
+
 
 class RoundState(enum.Enum):
     DRAFT = "draft"
@@ -230,6 +233,14 @@ class Rating(Model):
     __table_args__ = (
         UniqueConstraint("response_id", "round_item_id"),
         check("NOT (unable AND value IS NOT NULL)", "value_or_unable"),
+        # The few ratings that carry a comment or a reason, found without reading the others
+        # (the review reads the remarks of a round of millions of ratings).
+        Index(
+            "ix_rating_remarks",
+            "response_id",
+            sqlite_where=text(REMARKS_WRITTEN),
+            postgresql_where=text(REMARKS_WRITTEN),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

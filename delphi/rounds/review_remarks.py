@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from delphi.extensions import db
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, SectionComment
+from delphi.models.rounds import REMARKS_WRITTEN
 from delphi.reports.remarks import ANOTHER_GROUP, Remark
 from delphi.rounds.kept import kept
 
@@ -113,8 +114,8 @@ class RoundRemarks:
     ) -> tuple[dict[int, Remarks], dict[int, Remarks]]:
         """Comments on items and reasons given for ratings outside the IQR, by round item id
         (one reading of the ratings for both)."""
-        # Answers are stored trimmed, empty as NULL; the plain test lets the planner see how
-        # few ratings carry a remark.
+        # Answers are stored trimmed, empty as NULL; the test written as the partial index
+        # ix_rating_remarks states it lets the planner read only the ratings with a remark.
         written = (
             sa.select(
                 Rating.round_item_id.label("key"),
@@ -124,7 +125,7 @@ class RoundRemarks:
             )
             .select_from(self.submitted)
             .join(Rating, Rating.response_id == self.submitted.c.id)
-            .where(sa.or_(Rating.comment != "", Rating.reason != ""))
+            .where(sa.text(REMARKS_WRITTEN))
         )
         if only is not None:
             written = written.where(Rating.round_item_id == only)
