@@ -55,7 +55,7 @@ def test_trusted_proxies_default_to_none_and_must_be_a_count(environment, tmp_pa
 
 def test_production_sends_hsts_for_a_year_with_subdomains(app_config, tmp_path):
     production = create_app({**app_config, "DELPHI_ENV": "production", "SECRET_KEY": LONG_KEY,
-                             "INSTANCE_PATH": str(tmp_path)})
+                             "INSTANCE_PATH": str(tmp_path), "TASK_QUEUE": ""})
 
     response = production.test_client().get("/healthz")
 
