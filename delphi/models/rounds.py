@@ -244,9 +244,8 @@ class Rating(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("response.id", ondelete="CASCADE"), index=True
-    )
+    # Found by response through the unique constraint's index, which starts with response_id.
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     round_item_id: Mapped[int] = mapped_column(
         ForeignKey("round_item.id", ondelete="CASCADE"), index=True
     )
