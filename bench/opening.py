@@ -112,9 +112,15 @@ def measure_sending(url: str, workdir: Path, messages: int = SENT) -> dict:
         with app.app_context():
             open_round(_study())
             db.session.commit()
-            later = sa.select(OutboxMessage.id).order_by(OutboxMessage.id).offset(messages)
-            db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_(later))
-                               .values(next_attempt_at=utcnow() + timedelta(days=3650)))
+            # Every message after the first ``messages`` waits ten years. The first id left out
+            # is found first: an IN over a subquery with OFFSET, on tables not yet analysed,
+            # could be planned as a nested loop and take minutes on PostgreSQL.
+            first_left = db.session.scalar(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)
+                                           .offset(messages).limit(1))
+            if first_left is not None:
+                db.session.execute(sa.update(OutboxMessage)
+                                   .where(OutboxMessage.id >= first_left)
+                                   .values(next_attempt_at=utcnow() + timedelta(days=3650)))
             db.session.commit()
             started = time.perf_counter()
             report = send_pending()
