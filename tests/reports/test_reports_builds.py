@@ -115,12 +115,14 @@ def test_the_page_says_how_far_the_build_has_got_and_reloads_itself(two_rounds, 
     assert "Queued" in queued and "two-rounds-report.xlsx" in queued
     assert '<meta http-equiv="refresh" content="2">' in queued
     assert "delphi worker" not in queued  # not waited long yet
+    assert "Failed" not in queued and "could not be built" not in queued
 
     _stored(two_rounds.study, build_id, state="building", rounds_total=3, rounds_read=1)
     building = client.get(page_url).get_data(as_text=True)
     assert "reading round 2 of 3" in " ".join(building.split())
     assert 'http-equiv="refresh"' in building
     assert "may have stopped" not in building
+    assert "Failed" not in building
     _stored(two_rounds.study, build_id, state="writing", rounds_total=3, rounds_read=3)
     assert "writing the file" in client.get(page_url).get_data(as_text=True)
     # No news from its worker for 16 minutes (the page allows 15): it may have stopped.
