@@ -19,7 +19,7 @@ from delphi.reports.cli import export_command
 from delphi.rounds.cli import responses_group, round_group
 from delphi.scheduling import tick_command
 from delphi.studies.cli import items_group, study_group
-from delphi.tasks import worker_command
+from delphi.worker_cli import worker_command
 
 delphi_group = AppGroup("delphi", help="Run Delphi consensus studies from the command line.")
 
