@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 
 from delphi import tasks
 from delphi.extensions import db
-from delphi.models import Round, StaffUser, Study
+from delphi.models import Round, StaffUser, Study, utcnow
 from delphi.reports import FORMATS, ReportError, filename
 from delphi.reports.bundle import build_bundle
 from delphi.reports.data import build_report
@@ -83,12 +83,8 @@ class Build:
         return building and (now - last).total_seconds() > SILENT_WORKER_MINUTES * 60
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def _save(build: Build) -> None:
-    tasks.queue().put(f"build:{build.id}", asdict(replace(build, updated_at=_now())))
+    tasks.queue().put(f"build:{build.id}", asdict(replace(build, updated_at=utcnow())))
 
 
 def queue_build(
@@ -108,7 +104,7 @@ def queue_build(
         by_id=by.id if by is not None else None,
         file_name=name,
         content_type=content_type,
-        queued_at=_now(),
+        queued_at=utcnow(),
     )
     _save(build)
     return build.id
@@ -133,7 +129,7 @@ def take_file(build: Build) -> bytes | None:
     content = tasks.queue().get(f"build-file:{build.id}")
     if content is None:
         return None
-    _save(replace(build, state=BuildState.DOWNLOADED, downloaded_at=_now()))
+    _save(replace(build, state=BuildState.DOWNLOADED, downloaded_at=utcnow()))
     return content
 
 
@@ -148,7 +144,7 @@ def run_build(build_id: str) -> None:
     study = db.session.get(Study, build.study_id)
     if study is None:
         gone = "The study was deleted before its file was built."
-        _save(replace(build, state=BuildState.FAILED, message=gone, finished_at=_now()))
+        _save(replace(build, state=BuildState.FAILED, message=gone, finished_at=utcnow()))
         return
     total = db.session.scalar(db.select(db.func.count(Round.id)).filter_by(study_id=study.id))
     build = replace(build, state=BuildState.BUILDING, rounds_total=total or 0)
@@ -169,7 +165,7 @@ def run_build(build_id: str) -> None:
             report = build_report(study, build.round_number, on_round=on_round)
             content = FORMATS[build.what].render(report)
     except ReportError as error:
-        _save(replace(build, state=BuildState.FAILED, message=str(error), finished_at=_now()))
+        _save(replace(build, state=BuildState.FAILED, message=str(error), finished_at=utcnow()))
         return
     except Exception:
         current_app.logger.exception("building %s of study %s failed", build.what, study.slug)
@@ -180,9 +176,9 @@ def run_build(build_id: str) -> None:
                 state=BuildState.FAILED,
                 message="Something went wrong while building the file; the worker's log says "
                 "what. Try again, and tell the administrator if it fails again.",
-                finished_at=_now(),
+                finished_at=utcnow(),
             )
         )
         return
     tasks.queue().put(f"build-file:{build.id}", content)
-    _save(replace(build, state=BuildState.READY, size=len(content), finished_at=_now()))
+    _save(replace(build, state=BuildState.READY, size=len(content), finished_at=utcnow()))

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from delphi.auth.access import study_required
 from delphi.auth.api_tokens import issue_api_token, revoke_api_token
 from delphi.extensions import db
-from delphi.models import RoundState, Study
+from delphi.models import RoundState, Study, utcnow
 from delphi.reports import FORMATS, ReportError
 from delphi.reports.builds import (
     SILENT_WORKER_MINUTES,
@@ -82,7 +80,7 @@ def build_page(study: Study, build_id: str):
     found = find_build(study, build_id)
     if found is None:
         abort(404)
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utcnow()
     return render_template(
         "reports/build.html",
         study=study,

@@ -22,18 +22,6 @@ from delphi.models import (
 _INVITE_BATCH = 2_000
 
 
-def active_panel_size(study: Study) -> int:
-    """How many panellists a round invites: neither withdrawn nor erased (counted, not loaded)."""
-    return (
-        db.session.scalar(
-            db.select(db.func.count(Panellist.id)).filter_by(
-                study_id=study.id, withdrawn_at=None, erased_at=None
-            )
-        )
-        or 0
-    )
-
-
 def invites_responders_only(study: Study, number: int) -> bool:
     """Whether round ``number`` invites only those who submitted the round before it."""
     return study.invite_to is InviteTo.RESPONDERS and number > 1
