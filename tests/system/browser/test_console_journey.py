@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from delphi.models import Panellist, Study
 
@@ -38,7 +39,7 @@ def test_sign_in_import_a_study_and_a_panel(signed_in, live_server, axe_check, d
     page.get_by_label("File").set_input_files(str(STUDY_FILE))
     page.get_by_role("button", name="Import study").click()
     page.wait_for_url("**/studies/test-guidance/content")
-    assert page.get_by_text("Study Test guidance imported with 4 items.").is_visible()
+    expect(page.get_by_text("Study Test guidance imported with 4 items.")).to_be_visible()
     axe_check(page, context="content")
 
     panel_file = tmp_path / "panel.csv"
@@ -46,8 +47,8 @@ def test_sign_in_import_a_study_and_a_panel(signed_in, live_server, axe_check, d
     page.get_by_role("navigation", name="Study").get_by_role("link", name="Panel").click()
     page.get_by_label("File").set_input_files(str(panel_file))
     page.get_by_role("button", name="Import panel").click()
-    assert page.get_by_text("3 panellists imported from panel.csv.").is_visible()
-    assert page.get_by_role("row", name="P002").get_by_text("Ben Okafor").is_visible()
+    expect(page.get_by_text("3 panellists imported from panel.csv.")).to_be_visible()
+    expect(page.get_by_role("row", name="P002").get_by_text("Ben Okafor")).to_be_visible()
     axe_check(page, context="panel")
 
     study = db.session.scalar(db.select(Study).filter_by(slug="test-guidance"))
@@ -57,7 +58,7 @@ def test_sign_in_import_a_study_and_a_panel(signed_in, live_server, axe_check, d
         page.get_by_role("navigation", name="Study").get_by_role("link", name=name).click()
         axe_check(page, context=name)
     # The audit trail names the import in the team's words, not its stored code.
-    assert page.get_by_role("cell", name="Panel imported", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Panel imported", exact=True)).to_be_visible()
 
 
 def test_a_bad_panel_file_shows_each_problem(signed_in, live_server, axe_check, db, make_study,
@@ -108,7 +109,7 @@ def test_every_other_console_page_passes_axe(page, live_server, axe_check, db, m
     page.get_by_label("E-mail").fill("admin@example.org")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     axe_check(page, context="failed sign-in")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -126,5 +127,5 @@ def test_every_other_console_page_passes_axe(page, live_server, axe_check, db, m
     page.get_by_label("Last point of the low region").fill("7")
     page.get_by_label("First point of the high region").fill("3")
     page.get_by_role("button", name="Save settings").click()
-    assert page.get_by_text("the regions overlap").is_visible()
+    expect(page.get_by_text("the regions overlap")).to_be_visible()
     axe_check(page, context="settings with errors")

@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from delphi.models import Item, ItemOrigin, Panellist, Round, RoundState, Study
 
@@ -146,24 +147,24 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
     _study_nav(page, "Panel")
     page.get_by_label("File").set_input_files(str(panel_file))
     page.get_by_role("button", name="Import panel").click()
-    assert page.get_by_text("6 panellists imported from panel.csv.").is_visible()
+    expect(page.get_by_text("6 panellists imported from panel.csv.")).to_be_visible()
 
     # Open round 1 from the rounds page.
     _study_nav(page, "Rounds")
-    assert page.get_by_role("heading", name="Open round 1").is_visible()
+    expect(page.get_by_role("heading", name="Open round 1")).to_be_visible()
     axe_check(page, context="rounds page before round 1")
     page.get_by_label("Deadline").fill((date.today() + timedelta(days=14)).isoformat())
     page.get_by_role("button", name="Open round 1…").click()
     # The confirmation says what opening does before anything happens.
-    assert page.get_by_role("heading", name="Open round 1?").is_visible()
+    expect(page.get_by_role("heading", name="Open round 1?")).to_be_visible()
     consequences = " ".join(page.locator("ul.consequences").inner_text().split())
     assert "lock the consensus definition" in consequences
     assert "queue 6 invitations, one to each of the 6 active panellists" in consequences
     axe_check(page, context="confirm opening round 1")
     page.get_by_role("button", name="Open round 1 and queue 6 invitations").click()
-    assert page.get_by_text("Round 1 is open; the invitations are queued.").is_visible()
-    assert page.get_by_text("0 of 6 panellists submitted (0%)").is_visible()
-    assert page.get_by_text(re.compile(r"^1[45] days \d+ hours? left$")).is_visible()
+    expect(page.get_by_text("Round 1 is open; the invitations are queued.")).to_be_visible()
+    expect(page.get_by_text("0 of 6 panellists submitted (0%)")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1[45] days \d+ hours? left$"))).to_be_visible()
 
     # The invitations go out over SMTP, each with the panellist's own link.
     _send_messages(page)
@@ -174,7 +175,7 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
     # Ada answers through her link; the dashboard moves.
     _answer_as_panellist(browser, link)
     _study_nav(page, "Rounds")
-    assert page.get_by_text("1 of 6 panellists submitted (17%)").is_visible()
+    expect(page.get_by_text("1 of 6 panellists submitted (17%)")).to_be_visible()
     s11 = page.get_by_role("row", name=re.compile(r"^S1\.1 "))
     assert "Ratings of S1.1: 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 0, 8: 1, 9: 0" in \
         s11.locator("svg").get_attribute("aria-label")
@@ -188,7 +189,7 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
             submit(round_one, panellist, OTHERS[panellist.email])
     db.session.commit()
     page.reload()
-    assert page.get_by_text("5 of 6 panellists submitted (83%)").is_visible()
+    expect(page.get_by_text("5 of 6 panellists submitted (83%)")).to_be_visible()
     assert page.locator("ul.waiting").inner_text() == "Fay Green (P006, People who use services)"
     # S1.1: Ada 8, then 9, 8, 7, 9.
     assert "Ratings of S1.1: 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 1, 8: 2, 9: 2" in \
@@ -205,8 +206,8 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
     axe_check(page, context="close round 1")
     page.get_by_label("Reason for closing now").fill("Five of six answered; the last is away.")
     page.get_by_role("button", name="Close round 1 and freeze its summary").click()
-    assert page.get_by_role("heading", name="Review of round 1").is_visible()
-    assert page.get_by_text("Round 1 is closed and its summary is frozen.").is_visible()
+    expect(page.get_by_role("heading", name="Review of round 1")).to_be_visible()
+    expect(page.get_by_text("Round 1 is closed and its summary is frozen.")).to_be_visible()
     assert "Decisions: 2 consensus in, 0 consensus out, 2 carried forward, 0 reworded." in \
         page.locator("p.decision-counts").inner_text()
     axe_check(page, context="review of round 1")
@@ -217,7 +218,7 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
     page.get_by_label("New wording").fill("Decisions about the plan are made jointly.")
     page.get_by_label("Reason for the rewording").fill("Panellists asked which decisions.")
     page.get_by_role("button", name="Reword S1.2").click()
-    assert page.get_by_text("Item S1.2 is reworded as S1.2-v2 for the next round.").is_visible()
+    expect(page.get_by_text("Item S1.2 is reworded as S1.2-v2 for the next round.")).to_be_visible()
     assert page.locator("p.reworded").inner_text() == \
         "Reworded as S1.2-v2: “Decisions about the plan are made jointly.”"
 
@@ -229,9 +230,9 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
         consequences
     axe_check(page, context="confirm opening round 2")
     page.get_by_role("button", name="Open round 2 and queue 6 invitations").click()
-    assert page.get_by_text("Round 2 is open; the invitations are queued.").is_visible()
-    assert page.get_by_role("heading", name="Round 2 is open").is_visible()
-    assert page.get_by_text("0 of 6 panellists submitted (0%)").is_visible()
+    expect(page.get_by_text("Round 2 is open; the invitations are queued.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Round 2 is open")).to_be_visible()
+    expect(page.get_by_text("0 of 6 panellists submitted (0%)")).to_be_visible()
     axe_check(page, context="dashboard of round 2")
     _send_messages(page)
     round_two = [m for m in inbox.received if m["Subject"] == "Test guidance: round 2 is open"]
@@ -273,7 +274,7 @@ def test_the_review_with_suggestions_and_a_refused_decision_passes_axe(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url("/console/"))
     page.goto(live_server.url("/console/studies/reviewed/rounds/1/review"))
-    assert page.get_by_role("heading", name="Rewording of S1.2 from P002").is_visible()
+    expect(page.get_by_role("heading", name="Rewording of S1.2 from P002")).to_be_visible()
     axe_check(page, context="review with suggestions")
 
     page.get_by_text("Change the decision for S1.1").click()
@@ -291,32 +292,32 @@ def test_the_review_with_suggestions_and_a_refused_decision_passes_axe(
 
     page.goto(live_server.url("/console/studies/reviewed/rounds/1/review"))
     page.get_by_role("button", name="Decline").first.click()
-    assert page.get_by_text("The suggestion is declined.").is_visible()
-    assert page.get_by_text("Declined.", exact=True).is_visible()
+    expect(page.get_by_text("The suggestion is declined.")).to_be_visible()
+    expect(page.get_by_text("Declined.", exact=True)).to_be_visible()
 
     # Take a rewording back, then mark the study complete after reading what it locks.
     page.get_by_role("link", name="Use as the new wording of S1.2…").click()
     page.get_by_label("Reason for the rewording").fill("Panellists asked who makes it.")
     page.get_by_role("button", name="Reword S1.2").click()
-    assert page.get_by_text("Item S1.2 is reworded as S1.2-v2 for the next round.").is_visible()
+    expect(page.get_by_text("Item S1.2 is reworded as S1.2-v2 for the next round.")).to_be_visible()
     page.get_by_role("button", name="Undo the rewording of S1.2").click()
-    assert page.get_by_text(
-        "The rewording S1.2-v2 is removed; item S1.2 is carried forward again.").is_visible()
+    expect(page.get_by_text(
+        "The rewording S1.2-v2 is removed; item S1.2 is carried forward again.")).to_be_visible()
     axe_check(page, context="review after an undone rewording")
 
     page.get_by_role("link", name="Mark study complete…").click()
-    assert page.get_by_role("heading", name="Mark the study complete?").is_visible()
+    expect(page.get_by_role("heading", name="Mark the study complete?")).to_be_visible()
     axe_check(page, context="confirm completing the study")
     page.get_by_role("button", name="Mark the study complete and lock its decisions").click()
-    assert page.get_by_text("The study is marked complete.").is_visible()
+    expect(page.get_by_text("The study is marked complete.")).to_be_visible()
 
     # An administrator reopens it, giving the reason.
     page.get_by_role("link", name="Reopen the study…").click()
     axe_check(page, context="reopen the study")
     page.get_by_label("Reason for reopening").fill("S1.1 was decided too early.")
     page.get_by_role("button", name="Reopen the study").click()
-    assert page.get_by_text("Study reviewed is reopened").is_visible()
-    assert page.get_by_text("Change the decision for S1.1").is_visible()
+    expect(page.get_by_text("Study reviewed is reopened")).to_be_visible()
+    expect(page.get_by_text("Change the decision for S1.1")).to_be_visible()
 
 
 def test_an_admin_deletes_a_study_that_never_opened_a_round(page, live_server, axe_check, db,
@@ -338,6 +339,6 @@ def test_an_admin_deletes_a_study_that_never_opened_a_round(page, live_server, a
     page.get_by_label("Type the study's slug to confirm").fill("trial-run")
     page.get_by_role("button", name="Delete the study").click()
     page.wait_for_url(live_server.url("/console/"))
-    assert page.get_by_text("Study Study trial-run (trial-run) is deleted.").is_visible()
+    expect(page.get_by_text("Study Study trial-run (trial-run) is deleted.")).to_be_visible()
     db.session.expire_all()
     assert db.session.scalar(db.select(Study.id).filter_by(slug="trial-run")) is None

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from delphi.models import Rating, Response, ResponseStatus
 from delphi.panel.tokens import token_for
@@ -53,7 +54,7 @@ def test_a_panellist_answers_round_one_then_uses_the_feedback_in_round_two(
     welcome = live_server.url(f"/p/{token_for(me)}")
 
     page.goto(welcome)
-    assert page.get_by_role("heading", name="Round 1 of the consultation").is_visible()
+    expect(page.get_by_role("heading", name="Round 1 of the consultation")).to_be_visible()
     axe_check(page)
     shoot(page, "welcome")
 
@@ -69,9 +70,9 @@ def test_a_panellist_answers_round_one_then_uses_the_feedback_in_round_two(
     # Leave and come back: the draft is there.
     page.goto("about:blank")
     page.goto(welcome)
-    assert page.get_by_text("Rated 1 of 6").is_visible()
+    expect(page.get_by_text("Rated 1 of 6")).to_be_visible()
     page.get_by_role("link", name="Continue the questionnaire").click()
-    assert page.locator(f"#rating-{items[0].id}-7").is_checked()
+    expect(page.locator(f"#rating-{items[0].id}-7")).to_be_checked()
 
     # The rest of section 1 by keyboard alone: arrow keys move within a radio group.
     page.locator(f"#rating-{items[1].id}-5").focus()
@@ -84,16 +85,16 @@ def test_a_panellist_answers_round_one_then_uses_the_feedback_in_round_two(
     page.keyboard.type("Depends on the setting.")
     assert page.locator(f"#comment-{items[1].id}").input_value() == "Depends on the setting."
     page.get_by_role("button", name="Save and go to the next section").click()
-    assert page.get_by_role("heading", name="Section 2").is_visible()
+    expect(page.get_by_role("heading", name="Section 2")).to_be_visible()
     page.locator(f"label[for='rating-{items[3].id}-8']").click()
     page.get_by_role("button", name="Save and review my answers").click()
 
-    assert page.get_by_role("heading", name="Review and submit round 1").is_visible()
-    assert page.get_by_text("Items you have not rated (3)").is_visible()
+    expect(page.get_by_role("heading", name="Review and submit round 1")).to_be_visible()
+    expect(page.get_by_text("Items you have not rated (3)")).to_be_visible()
     axe_check(page)
     shoot(page, "review")
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("heading", name="Thank you: your answers are submitted").is_visible()
+    expect(page.get_by_role("heading", name="Thank you: your answers are submitted")).to_be_visible()
     axe_check(page)
     shoot(page, "confirmation")
     assert _rating(db, items[1].id, me.id).comment == "Depends on the setting."
@@ -109,14 +110,14 @@ def test_a_panellist_answers_round_one_then_uses_the_feedback_in_round_two(
     assert first.code == items[0].code
 
     page.goto(welcome)
-    assert page.get_by_role("heading", name="Round 2 of the consultation").is_visible()
+    expect(page.get_by_role("heading", name="Round 2 of the consultation")).to_be_visible()
     axe_check(page)
     page.get_by_role("link", name="Start the questionnaire").click()
     item = page.locator(f"#item-{first.id}")
     assert "Your rating in round 1:" in item.inner_text()
     assert re.search(r"Median \d", item.inner_text())
     page.locator(f"#feedback-{first.id} summary").click()  # open the comments
-    assert item.get_by_text("A thought from the panel (8).").is_visible()
+    expect(item.get_by_text("A thought from the panel (8).")).to_be_visible()
     axe_check(page)
     item.scroll_into_view_if_needed()
     page.evaluate(f"document.getElementById('item-{first.id}').scrollIntoView()")
@@ -136,13 +137,14 @@ def test_a_panellist_answers_round_one_then_uses_the_feedback_in_round_two(
     assert "1 rating needs a reason" in alert.inner_text()
     axe_check(page)
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("alert").is_visible()  # refused: still on the review page
+    expect(page.get_by_role("alert")).to_be_visible()  # refused: still on the review page
     alert.get_by_role("link").click()
     page.locator(f"#reason-{first.id}").fill("In my service this decides the whole plan.")
     page.get_by_role("button", name="Review and submit").last.click()
-    assert page.get_by_role("alert").count() == 0
+    expect(page.get_by_role("heading", name=re.compile(r"^Review and submit round \d+$"))).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("heading", name="Thank you: your answers are submitted").is_visible()
+    expect(page.get_by_role("heading", name="Thank you: your answers are submitted")).to_be_visible()
     rating = _rating(db, first.id, me.id)
     assert (rating.value, rating.reason) == (8, "In my service this decides the whole plan.")
     assert rating.response.status is ResponseStatus.SUBMITTED
@@ -173,7 +175,7 @@ def test_every_other_panellist_page_passes_axe(page, live_server, axe_check, db,
 
     page.goto(f"{link}/round/1/section/1")
     page.get_by_role("button", name="Suggest a new item or a better wording").click()
-    assert page.get_by_role("heading", name="Suggest a new item or a better wording").is_visible()
+    expect(page.get_by_role("heading", name="Suggest a new item or a better wording")).to_be_visible()
     axe_check(page, context="the suggestion form")
     page.get_by_label("A new wording for an item").check()
     page.get_by_role("button", name="Send my suggestion").click()
@@ -192,7 +194,7 @@ def test_every_other_panellist_page_passes_axe(page, live_server, axe_check, db,
     page.evaluate(f"document.getElementById('rating-{round1.round_items[0].id}-9').value = '99'")
     page.locator(f"label[for='rating-{round1.round_items[0].id}-9']").click()
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_role("heading", name="Your answers could not be saved").is_visible()
+    expect(page.get_by_role("heading", name="Your answers could not be saved")).to_be_visible()
     axe_check(page, context="the bad request page")
 
     # The round closes while the panellist is answering: refused, draft kept read-only.
@@ -204,16 +206,16 @@ def test_every_other_panellist_page_passes_axe(page, live_server, axe_check, db,
     page.locator(f"label[for='rating-{round1.round_items[2].id}-6']").click()
     page.get_by_role("button", name="Save draft").click()
     assert "could not be submitted" in page.get_by_role("alert").inner_text()
-    assert page.get_by_role("heading", name="Your draft (read-only)").is_visible()
+    expect(page.get_by_role("heading", name="Your draft (read-only)")).to_be_visible()
     axe_check(page, context="the round-closed page")
 
     page.goto(live_server.url("/p/no-such-link"))
-    assert page.get_by_role("heading", name="This link is not valid").is_visible()
+    expect(page.get_by_role("heading", name="This link is not valid")).to_be_visible()
     axe_check(page, context="the invalid link page")
 
     waiting = make_study(slug="not-started")
     newcomer = make_panel(waiting, n=1)[0]
     db.session.commit()
     page.goto(live_server.url(f"/p/{token_for(newcomer)}"))
-    assert page.get_by_role("heading", name="The questionnaire is not open yet").is_visible()
+    expect(page.get_by_role("heading", name="The questionnaire is not open yet")).to_be_visible()
     axe_check(page, context="the not-open-yet page")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 
+from playwright.sync_api import expect
+
 from tests.reports.conftest import ROUND_1, two_rounds  # noqa: F401  (a fixture)
 
 PASSWORD = "correct horse battery staple"
@@ -26,13 +28,13 @@ def test_reports_page_report_and_download_in_a_browser(two_rounds, page, live_se
     page.wait_for_url(live_server.url("/console/"))
 
     page.goto(live_server.url("/console/studies/two-rounds/reports"))
-    assert page.get_by_role("heading", name="Reports", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Reports", exact=True)).to_be_visible()
     axe_check(page, context="reports page")
 
     # The file is built in the background (at once here: the tests' queue is immediate); its
     # page offers it when it is ready.
     page.get_by_role("button", name="Round 1: Item table (CSV)").click()
-    assert page.get_by_text("Ready").is_visible()
+    expect(page.get_by_text("Ready")).to_be_visible()
     axe_check(page, context="build page")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download two-rounds-round1-report.csv").click()
@@ -42,7 +44,7 @@ def test_reports_page_report_and_download_in_a_browser(two_rounds, page, live_se
     page.get_by_role("link", name="Back to the reports").click()
 
     page.get_by_role("link", name="Read the report", exact=True).click()
-    assert page.get_by_role("heading", name="Items that reached consensus").is_visible()
+    expect(page.get_by_role("heading", name="Items that reached consensus")).to_be_visible()
     assert page.locator("svg title", has_text="Item flow across rounds").count() == 1
     axe_check(page, context="HTML report")
 

@@ -8,6 +8,8 @@ import email.policy
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from delphi.consent.background import QuestionSpec, replace_questions
 from delphi.consent.operations import set_consent_text
 from delphi.mail.sender import send_pending
@@ -46,7 +48,7 @@ def test_a_person_signs_up_confirms_and_submits_round_1(app, db, page, live_serv
     db.session.commit()
 
     page.goto(live_server.url("/signup/open-study"))
-    assert page.get_by_role("heading", name="Take part: Study open-study").is_visible()
+    expect(page.get_by_role("heading", name="Take part: Study open-study")).to_be_visible()
     assert page.locator(".information-sheet strong").inner_text() == "you"
     axe_check(page, context="the sign-up page")
     page.get_by_label("Your name").fill("Nia Evans")
@@ -56,24 +58,24 @@ def test_a_person_signs_up_confirms_and_submits_round_1(app, db, page, live_serv
     page.get_by_label("I have read the information sheet.").check()
     page.get_by_label("I agree to take part.").check()
     page.get_by_role("button", name="Sign up").click()
-    assert page.get_by_role("heading", name="Check your e-mail").is_visible()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
 
     page.goto(live_server.url(_link_in_last_mail(app, "nia@example.org", "signup/confirm")))
     page.get_by_role("button", name="Confirm my sign-up").click()
-    assert page.get_by_role("heading", name="Welcome to the panel").is_visible()
+    expect(page.get_by_role("heading", name="Welcome to the panel")).to_be_visible()
 
     # The round's invitation carries the personal link; consent was given on the sign-up page.
     page.goto(live_server.url(_link_in_last_mail(app, "nia@example.org", "p")))
-    assert page.get_by_role("heading", name="About you").is_visible()
+    expect(page.get_by_role("heading", name="About you")).to_be_visible()
     page.get_by_label("Social worker", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("link", name="Start the questionnaire").click()
-    assert page.get_by_text("map the social network").is_visible()
+    expect(page.get_by_text("map the social network")).to_be_visible()
     for label in page.locator("label[for^='rating-'][for$='-8']").all():
         label.click()
     page.get_by_role("button", name="Save and review my answers").click()
     page.get_by_role("button", name="Submit my answers").click()
-    assert page.get_by_role("heading", name="Thank you: your answers are submitted").is_visible()
+    expect(page.get_by_role("heading", name="Thank you: your answers are submitted")).to_be_visible()
 
     db.session.expire_all()
     nia = db.session.scalar(db.select(Panellist).filter_by(email="nia@example.org"))
