@@ -94,7 +94,9 @@ def test_a_panellist_answers_round_one_then_uses_the_feedback_in_round_two(
     axe_check(page)
     shoot(page, "review")
     page.get_by_role("button", name="Submit my answers").click()
-    expect(page.get_by_role("heading", name="Thank you: your answers are submitted")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Thank you: your answers are submitted")
+    ).to_be_visible()
     axe_check(page)
     shoot(page, "confirmation")
     assert _rating(db, items[1].id, me.id).comment == "Depends on the setting."
@@ -141,10 +143,14 @@ def test_a_panellist_answers_round_one_then_uses_the_feedback_in_round_two(
     alert.get_by_role("link").click()
     page.locator(f"#reason-{first.id}").fill("In my service this decides the whole plan.")
     page.get_by_role("button", name="Review and submit").last.click()
-    expect(page.get_by_role("heading", name=re.compile(r"^Review and submit round \d+$"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^Review and submit round \d+$"))
+    ).to_be_visible()
     expect(page.get_by_role("alert")).to_have_count(0)
     page.get_by_role("button", name="Submit my answers").click()
-    expect(page.get_by_role("heading", name="Thank you: your answers are submitted")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Thank you: your answers are submitted")
+    ).to_be_visible()
     rating = _rating(db, first.id, me.id)
     assert (rating.value, rating.reason) == (8, "In my service this decides the whole plan.")
     assert rating.response.status is ResponseStatus.SUBMITTED
@@ -175,7 +181,9 @@ def test_every_other_panellist_page_passes_axe(page, live_server, axe_check, db,
 
     page.goto(f"{link}/round/1/section/1")
     page.get_by_role("button", name="Suggest a new item or a better wording").click()
-    expect(page.get_by_role("heading", name="Suggest a new item or a better wording")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Suggest a new item or a better wording")
+    ).to_be_visible()
     axe_check(page, context="the suggestion form")
     page.get_by_label("A new wording for an item").check()
     page.get_by_role("button", name="Send my suggestion").click()

@@ -75,7 +75,9 @@ def test_a_person_signs_up_confirms_and_submits_round_1(app, db, page, live_serv
         label.click()
     page.get_by_role("button", name="Save and review my answers").click()
     page.get_by_role("button", name="Submit my answers").click()
-    expect(page.get_by_role("heading", name="Thank you: your answers are submitted")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Thank you: your answers are submitted")
+    ).to_be_visible()
 
     db.session.expire_all()
     nia = db.session.scalar(db.select(Panellist).filter_by(email="nia@example.org"))
