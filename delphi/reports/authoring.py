@@ -53,7 +53,7 @@ def authoring_dict(report: StudyReport) -> dict:
         "limitations": [{"topic": x.topic, "text": x.text} for x in report.limitations],
         "accord_checklist": [
             {
-                "item": row.number,
+                "item": row.item,
                 "section": row.section,
                 "topic": row.topic,
                 "status": row.status,

@@ -2,16 +2,18 @@
 would answer it.
 
 ACCORD (ACcurate COnsensus Reporting Document; Gattrell WT, Logullo P, van Zuuren EJ, et al.,
-PLOS Medicine 2024;21(1):e1004326, doi:10.1371/journal.pmed.1004326, PMC10805282) has 35 items:
-title (1), introduction (3), methods (21), results (5), discussion (2) and other information (3),
-as its abstract states. The topics below follow those sections and counts, numbered 1-35 in that
-order; the topic given each number is our paraphrase, written without the paper's item table
-(explained item by item in Logullo P et al., PLOS Medicine 2024;21(5):e1004390), so an author
-should check each number and topic against the published checklist before submitting.
+PLOS Medicine 2024;21(1):e1004326, doi:10.1371/journal.pmed.1004326, PMC10805282) has 35 items,
+numbered within their section: title T1, introduction I1-I3, methods M1-M21 (registration M1,
+selection of the steering committee and panellists M2-M5, preparatory research M6-M8, assessing
+consensus M9-M19, participation M20-M21), results R1-R5, discussion D1-D2 and other information
+O1-O3. The numbers, their order and what each item asks follow the editable checklist the ACCORD
+group publishes (https://www.ismpp.org/assets/ACCORD/ACCORD%20checklist%20editable.docx). Each
+topic below is a short paraphrase of its item; a journal's form takes the published wording.
 
 An item is answered by sections of the report (a few appear only with their data: see
 ``_present``) and by protocol fields (answered only when filled in, on the Protocol page or in
-the study file's ``[protocol]`` table).
+the study file's ``[protocol]`` table). What the platform cannot know is named in ``OUTSIDE``:
+such an item is at most partly answered here.
 """
 
 from __future__ import annotations
@@ -29,14 +31,12 @@ ANSWERED, PARTLY, NOT_RECORDED = "answered", "partly", "not recorded"
 # Report sections an item can point to: anchor -> title in the report.
 SECTIONS = {
     "design": "Design",
-    "protocol": "Protocol",
     "methods-design": "Methods: design",
     "methods-rounds": "Methods: rounds",
     "methods-definition": "Methods: consensus definition",
     "methods-feedback": "Methods: feedback between rounds",
     "methods-review": "Methods: decisions between rounds",
     "methods-anonymity": "Methods: anonymity",
-    "methods-consent": "Methods: consent",
     "methods-missing": "Methods: missing answers",
     "methods-groups": "Methods: stakeholder groups",
     "participation": "Participation",
@@ -46,27 +46,41 @@ SECTIONS = {
     "rounds": "Items, round by round",
     "final": "Items that reached consensus",
     "excluded": "Excluded items",
-    "suggestions": "Suggestions from panellists",
     "rewording": "Rewording history",
     "decisions": "Who decided what and when",
     "limitations": "Limitations",
 }
+_NO_FIELD = "(the platform holds no field for it)"
 # What the platform cannot know, and where the author records it instead.
 OUTSIDE = {
-    "discussion": "the paper's discussion (the platform holds no field for it)",
+    "rationale": f"the paper's introduction: why a consensus method was chosen {_NO_FIELD}",
+    "update": "the paper's introduction, if the study updates an earlier document: why, and "
+    f"that document's citation {_NO_FIELD}",
+    "public": "the paper: the part patients, carers or members of the public played in each "
+    f"step {_NO_FIELD}",
+    "review": "the paper or its supplement: the methods of any systematic review behind the "
+    "first statements (as PRISMA and PRISMA-S ask)",
+    "definition": "the paper: why this definition of consensus was chosen (the platform records "
+    "the definition, not the reason)",
+    "free_text": "the paper: how panellists' comments were analysed, if they were (the platform "
+    "shows them but records no method)",
+    "language": "the paper: the language the rounds were run in and any translation or "
+    f"plain-language summary {_NO_FIELD}",
     "changes": "the paper: any other change to the planned methods (the Audit page lists every "
     "change the team made on the platform, with its time)",
+    "discussion": f"the paper's discussion {_NO_FIELD}",
+    "endorsement": f"the paper: any endorsing organisations and their role {_NO_FIELD}",
 }
 
 
 @dataclass(frozen=True)
 class AccordItem:
-    number: int
+    item: str  # the published number: T1, I1-I3, M1-M21, R1-R5, D1-D2, O1-O3
     section: str  # Title, Introduction, Methods, Results, Discussion, Other information
-    topic: str  # a paraphrase of the item
+    topic: str  # a short paraphrase of the published item
     sections: tuple[str, ...] = ()  # anchors of report sections that answer it
     fields: tuple[str, ...] = ()  # protocol field keys that answer it
-    outside: str | None = None  # a key of OUTSIDE: answered outside the platform
+    outside: str | None = None  # a key of OUTSIDE: answered (also) outside the platform
 
 
 def _items() -> tuple[AccordItem, ...]:
@@ -80,123 +94,228 @@ def _items() -> tuple[AccordItem, ...]:
     )
     return (
         AccordItem(
-            1,
+            "T1",
             T,
-            "Identify the report as a consensus exercise and name the method",
+            "Identify the report as a consensus exercise and name the method (for example, Delphi)",
             ("design", "methods-design"),
         ),
         AccordItem(
-            2,
+            "I1",
             I,
-            "Background: why the question needs a consensus method",
-            fields=("aim", "evidence"),
+            "Why a consensus exercise was chosen over other approaches",
+            outside="rationale",
         ),
-        AccordItem(3, I, "Aim and research question of the consensus exercise", fields=("aim",)),
         AccordItem(
-            4,
+            "I2",
             I,
-            "Intended users or audience, and the scope (including geography)",
-            fields=("scope",),
+            "Aim of the consensus exercise, its intended audience and geographical scope",
+            fields=("aim", "scope"),
         ),
-        AccordItem(5, M, "Registration or published protocol", fields=("registration",)),
         AccordItem(
-            6,
+            "I3",
+            I,
+            "If it updates an existing document: why an update is needed, and the original's "
+            "citation",
+            outside="update",
+        ),
+        # Methods: registration
+        AccordItem(
+            "M1", M, "Registration: the registry, number and date", fields=("registration",)
+        ),
+        # Methods: selection of the steering committee and panellists
+        AccordItem(
+            "M2",
             M,
-            "Steering group or organisers: who they were and how chosen",
+            "Who led the exercise (chair, co-chairs or steering committee) and how they were "
+            "chosen",
             fields=("steering_group",),
         ),
         AccordItem(
-            7,
+            "M3",
             M,
-            "Roles of the organisers: drafting items, deciding between rounds, rating",
-            fields=("steering_group",),
-        ),
-        AccordItem(8, M, "Eligibility criteria for panellists", fields=("eligibility",)),
-        AccordItem(
-            9, M, "How panellists were sampled and recruited", fields=("eligibility", "recruitment")
+            "Criteria for including panellists, the rationale for their number, and who selected "
+            "them",
+            fields=("eligibility", "panel_size"),
         ),
         AccordItem(
-            10, M, "Incentives or compensation offered to panellists", fields=("recruitment",)
-        ),
-        AccordItem(11, M, "Panel size sought and its rationale", fields=("panel_size",)),
-        AccordItem(
-            12, M, "Evidence or information sources behind the initial items", fields=("evidence",)
-        ),
-        AccordItem(13, M, "How the initial items were drafted", ("methods-design",), ("evidence",)),
-        AccordItem(
-            14,
+            "M4",
             M,
-            "The consensus method and how it was administered (online, modified Delphi)",
+            "How panellists were recruited: the invitations sent and how, and whether panellists "
+            "could suggest others",
+            ("participant-flow",),
+            ("recruitment",),
+        ),
+        AccordItem(
+            "M5",
+            M,
+            "The role of members of the public, patients or carers in each step",
+            outside="public",
+        ),
+        # Methods: preparatory research
+        AccordItem(
+            "M6",
+            M,
+            "Preparatory research before the consensus steps (literature review, interviews, "
+            "surveys)",
+            fields=("evidence",),
+        ),
+        AccordItem(
+            "M7",
+            M,
+            "The methods of any systematic literature review (as PRISMA and PRISMA-S ask)",
+            fields=("evidence",),
+            outside="review",
+        ),
+        AccordItem(
+            "M8",
+            M,
+            "How existing evidence was summarised, and whether panellists were given it",
+            fields=("evidence",),
+        ),
+        # Methods: assessing consensus
+        AccordItem(
+            "M9",
+            M,
+            "The consensus method used, and how and why it was modified",
             ("methods-design",),
         ),
-        AccordItem(15, M, "Piloting of the questionnaire", fields=("piloting",)),
         AccordItem(
-            16,
+            "M10",
             M,
-            "Number of rounds planned and the stopping rule",
+            "The questionnaire or list of statements (best given as supplementary material)",
+            ("methods-design", "rounds"),
+        ),
+        AccordItem(
+            "M11",
+            M,
+            "The consensus steps (Delphi rounds, meetings or interviews) planned, and the rule "
+            "for stopping",
             ("methods-rounds",),
             ("rounds_planned", "stopping_rule"),
         ),
-        AccordItem(17, M, "Definition of consensus, set in advance", ("methods-definition",)),
         AccordItem(
-            18, M, "The question, rating scale and how answers were collected", ("methods-design",)
-        ),
-        AccordItem(19, M, "Feedback given to panellists between rounds", ("methods-feedback",)),
-        AccordItem(20, M, "Anonymity of panellists", ("methods-anonymity",)),
-        AccordItem(
-            21,
+            "M12",
             M,
-            "How items were added, reworded or dropped between rounds",
-            ("methods-review", "flow", "suggestions", "rewording"),
+            "The definition of consensus and the rationale for it",
+            ("methods-definition",),
+            outside="definition",
         ),
         AccordItem(
-            22, M, "Analysis: the statistics and the stability rule", ("methods-definition",)
-        ),
-        AccordItem(
-            23,
+            "M13",
             M,
-            "Handling of missing answers, “unable to rate” and non-response",
-            ("methods-missing", "participation", "participant-flow"),
-        ),
-        AccordItem(24, M, "Ethics approval and consent", ("methods-consent",), ("ethics",)),
-        AccordItem(
-            25, M, "Timeline: the dates of each round and the reminders", ("methods-rounds",)
+            "Whether statements that met the definition of consensus were voted on again",
+            ("methods-review",),
         ),
         AccordItem(
-            26,
+            "M14",
+            M,
+            "How responses were collected in each step, individually or in a group",
+            ("methods-design",),
+        ),
+        AccordItem(
+            "M15",
+            M,
+            "How responses were analysed: the statistics, missing answers and any analysis of "
+            "free text",
+            ("methods-definition", "methods-missing"),
+            outside="free_text",
+        ),
+        AccordItem(
+            "M16",
+            M,
+            "Piloting of the study materials: by whom, what changed, or that there was none",
+            fields=("piloting",),
+        ),
+        AccordItem(
+            "M17",
+            M,
+            "Feedback between steps: quantitative or qualitative, and whether anonymised",
+            ("methods-feedback",),
+        ),
+        AccordItem(
+            "M18",
+            M,
+            "Anonymity: whether it was planned, to whom it applied and how it was kept",
+            ("methods-anonymity",),
+        ),
+        AccordItem(
+            "M19",
+            M,
+            "The roles of those running the process, such as whether organisers also voted",
+            ("decisions",),
+            ("steering_group",),
+        ),
+        # Methods: participation
+        AccordItem(
+            "M20",
+            M,
+            "What encouraged participation, such as repeated invitations or payment",
+            ("methods-rounds",),
+            ("recruitment",),
+        ),
+        AccordItem(
+            "M21",
+            M,
+            "The language of the surveys or meetings, and any translation or plain-language "
+            "summary",
+            outside="language",
+        ),
+        AccordItem(
+            "R1",
             R,
-            "Panellists invited and responding in each round (attrition)",
-            ("participation", "participant-flow", "limitations"),
+            "When the exercise took place: its start and the time each step took, with any "
+            "extension or delay",
+            ("methods-rounds", "decisions"),
         ),
         AccordItem(
-            27, R, "Characteristics of the panellists", ("characteristics", "methods-groups")
-        ),
-        AccordItem(
-            28, R, "Results of each round, with the level of agreement per item", ("rounds",)
-        ),
-        AccordItem(
-            29, R, "The final outcome: items agreed and items excluded", ("final", "excluded")
-        ),
-        AccordItem(
-            30,
+            "R2",
             R,
-            "Changes to the planned methods during the study",
+            "Changes to the planned methods (panellists added, number of steps, stopping "
+            "criteria) and the step where each happened",
             ("methods-rounds", "methods-review", "decisions"),
             outside="changes",
         ),
         AccordItem(
-            31, D, "Summary of the findings and their place among other work", outside="discussion"
+            "R3",
+            R,
+            "The panellists in each step: their number, response rate and characteristics",
+            ("participation", "participant-flow", "characteristics", "methods-groups"),
         ),
-        AccordItem(32, D, "Strengths and limitations of the consensus process", ("limitations",)),
-        AccordItem(33, O, "Funding and the funder's role", fields=("funding",)),
-        AccordItem(34, O, "Conflicts of interest and how they were managed", fields=("conflicts",)),
         AccordItem(
-            35,
-            O,
-            "Where the protocol, materials and data can be found",
-            ("protocol",),
-            ("registration",),
+            "R4",
+            R,
+            "The final outcome, in numbers (such as medians and ranges) and themes",
+            ("final", "rounds"),
         ),
+        AccordItem(
+            "R5",
+            R,
+            "Statements modified or removed during the process, with why and when",
+            ("flow", "rewording", "excluded"),
+        ),
+        AccordItem(
+            "D1",
+            D,
+            "Strengths and limitations, and what may have affected the decisions (response "
+            "rates, representativeness)",
+            ("limitations",),
+            outside="discussion",
+        ),
+        AccordItem(
+            "D2",
+            D,
+            "Whether the recommendations agree with earlier literature, and why they may differ",
+            outside="discussion",
+        ),
+        AccordItem("O1", O, "Endorsing organisations and their role", outside="endorsement"),
+        AccordItem(
+            "O2",
+            O,
+            "Conflicts of interest, of those directing the study and of panellists, and how they "
+            "were managed",
+            fields=("conflicts",),
+        ),
+        AccordItem("O3", O, "Funding and the funder's role in the study", fields=("funding",)),
     )
 
 
@@ -205,7 +324,7 @@ ACCORD_ITEMS = _items()
 
 @dataclass(frozen=True)
 class ChecklistRow:
-    number: int
+    item: str  # the published number (T1, I1, M1 ...)
     section: str
     topic: str
     status: str  # answered, partly, not recorded
@@ -253,7 +372,7 @@ def checklist(report: StudyReport) -> list[ChecklistRow]:
         if item.outside:
             missing.append(OUTSIDE[item.outside])
         status = NOT_RECORDED if not answered else (PARTLY if missing else ANSWERED)
-        rows.append(ChecklistRow(item.number, item.section, item.topic, status, answered, missing))
+        rows.append(ChecklistRow(item.item, item.section, item.topic, status, answered, missing))
     return rows
 
 
@@ -262,7 +381,7 @@ CSV_HEADER = ["item", "section", "topic", "status", "answered_in", "field_to_fil
 
 def checklist_table(report: StudyReport) -> tuple[list[str], list[list[object]]]:
     return CSV_HEADER, [
-        [row.number, row.section, row.topic, row.status, row.where, "; ".join(row.missing)]
+        [row.item, row.section, row.topic, row.status, row.where, "; ".join(row.missing)]
         for row in report.checklist
     ]
 

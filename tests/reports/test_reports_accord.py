@@ -176,17 +176,19 @@ def test_the_checklist_points_to_the_report_or_names_the_missing_field(
     study = two_rounds.study
     study.protocol_funding = "A charity grant."
     db.session.commit()
-    rows = {row.number: row for row in build_report(study).checklist}
+    rows = {row.item: row for row in build_report(study).checklist}
     assert len(rows) == 35
     assert [sum(r.section == s for r in rows.values()) for s in
             ("Title", "Introduction", "Methods", "Results", "Discussion", "Other information")] \
         == [1, 3, 21, 5, 2, 3]
-    funding, piloting = rows[33], rows[15]
+    # The published checklist's O3 asks about funding, M16 about piloting and M17 about the
+    # feedback between steps (the ACCORD group's editable checklist; see test_reports_checklist).
+    funding, piloting = rows["O3"], rows["M16"]
     assert funding.status == "answered"
     assert funding.answered_in == [("protocol-funding", "Protocol: Funding")]
     assert piloting.status == "not recorded" and piloting.answered_in == []
     assert piloting.missing == ["Protocol: Piloting ([protocol] piloting)"]
-    assert rows[19].answered_in == [("methods-feedback", "Methods: feedback between rounds")]
+    assert rows["M17"].answered_in == [("methods-feedback", "Methods: feedback between rounds")]
 
     login_as("coordinator", studies=[study])
     page = client.get("/console/studies/two-rounds/reports/view").get_data(as_text=True)
@@ -201,17 +203,17 @@ def test_the_checklist_points_to_the_report_or_names_the_missing_field(
     table = list(csv.DictReader(io.StringIO(download.data.decode("utf-8-sig"))))
     assert len(table) == 35
     by_item = {row["item"]: row for row in table}
-    assert by_item["33"]["status"] == "answered"
-    assert by_item["33"]["answered_in"] == "Protocol: Funding (#protocol-funding)"
-    assert by_item["15"]["status"] == "not recorded"
-    assert by_item["15"]["field_to_fill"] == "Protocol: Piloting ([protocol] piloting)"
+    assert by_item["O3"]["status"] == "answered"
+    assert by_item["O3"]["answered_in"] == "Protocol: Funding (#protocol-funding)"
+    assert by_item["M16"]["status"] == "not recorded"
+    assert by_item["M16"]["field_to_fill"] == "Protocol: Piloting ([protocol] piloting)"
 
 
 def test_the_json_export_holds_the_protocol_methods_limitations_and_checklist(two_rounds):
     data = json.loads(export(two_rounds.study, "json"))
     assert len(data["accord_checklist"]) == 35
-    assert data["accord_checklist"][14]["field_to_fill"] == [
-        "Protocol: Piloting ([protocol] piloting)"]
+    items = {row["item"]: row for row in data["accord_checklist"]}
+    assert items["M16"]["field_to_fill"] == ["Protocol: Piloting ([protocol] piloting)"]
     assert {m["anchor"] for m in data["methods"]} >= {"methods-feedback", "methods-missing"}
     assert "Reworded items" in {x["topic"] for x in data["limitations"]}
     assert data["protocol"]["ethics"] is None

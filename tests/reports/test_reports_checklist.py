@@ -3,7 +3,10 @@
 The checklist's shape comes from the published guideline: Gattrell WT et al., ACCORD (ACcurate
 COnsensus Reporting Document), PLOS Medicine 2024;21(1):e1004326 (PMC10805282), whose abstract
 states 35 items: title (1), introduction (3), methods (21), results (5), discussion (2) and other
-information (3). Everything else here is worked out from what each test did to its study.
+information (3). The item numbers and what each asks are those of the ACCORD group's editable
+checklist, https://www.ismpp.org/assets/ACCORD/ACCORD%20checklist%20editable.docx (read in the
+rows the reportilo R package parsed from it: choxos/reportilo, inst/extdata/checklist_items.json,
+guideline "accord"). Everything else here is worked out from what each test did to its study.
 """
 from __future__ import annotations
 
@@ -18,9 +21,9 @@ from delphi.reports import export
 from delphi.reports.data import build_report
 from delphi.rounds.review import complete_study
 
-# Section by section, in the published order, with the number of items in each.
-PUBLISHED_SECTIONS = [("Title", 1), ("Introduction", 3), ("Methods", 21), ("Results", 5),
-                      ("Discussion", 2), ("Other information", 3)]
+# Section by section, in the published order: its letter and the number of items in it.
+PUBLISHED_SECTIONS = [("Title", "T", 1), ("Introduction", "I", 3), ("Methods", "M", 21),
+                      ("Results", "R", 5), ("Discussion", "D", 2), ("Other information", "O", 3)]
 
 
 def _methods(study) -> dict[str, str]:
@@ -33,22 +36,59 @@ def _report_page(client, slug: str) -> str:
     return page.get_data(as_text=True)
 
 
-def _appendix_rows(page: str) -> dict[int, str]:
+def _appendix_rows(page: str) -> dict[str, str]:
     """The checklist appendix's rows by item number, as text with the links' targets kept."""
     appendix = page[page.index('id="appendix-accord"'):]
     rows = {}
-    for number, cells in re.findall(r'<th scope="row">(\d+)</th>(.*?)</tr>', appendix, re.S):
+    for number, cells in re.findall(r'<th scope="row">(\w+)</th>(.*?)</tr>', appendix, re.S):
         cells = re.sub(r'<a href="(#[^"]+)">', r"\1 ", cells)
-        rows[int(number)] = html.unescape(re.sub(r"<[^>]+>", " ", cells))
+        rows[number] = html.unescape(re.sub(r"<[^>]+>", " ", cells))
     return rows
 
 
+def _csv_rows(study) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(export(study, "accord").decode("utf-8-sig"))))
+
+
 def test_the_checklist_has_the_published_items_in_order_section_by_section(two_rounds):
-    table = list(csv.DictReader(io.StringIO(export(two_rounds.study, "accord")
-                                            .decode("utf-8-sig"))))
-    assert [row["item"] for row in table] == [str(n) for n in range(1, 36)]
-    expected = [section for section, count in PUBLISHED_SECTIONS for _ in range(count)]
+    table = _csv_rows(two_rounds.study)
+    numbers = [f"{letter}{n}" for _, letter, count in PUBLISHED_SECTIONS
+               for n in range(1, count + 1)]
+    assert [row["item"] for row in table] == numbers  # T1, I1, I2, I3, M1 ... M21, R1 ... O3
+    expected = [section for section, _, count in PUBLISHED_SECTIONS for _ in range(count)]
     assert [row["section"] for row in table] == expected
+
+
+def test_each_item_points_to_what_answers_its_published_topic(two_rounds, login_as, client):
+    rows = {row["item"]: row for row in _csv_rows(two_rounds.study)}
+    # Published: M16 asks about piloting of the study materials, O3 about the funder's
+    # involvement, O2 about conflicts of interest and how they were managed.
+    assert rows["M16"]["field_to_fill"] == "Protocol: Piloting ([protocol] piloting)"
+    assert rows["O3"]["field_to_fill"] == "Protocol: Funding ([protocol] funding)"
+    assert rows["O2"]["field_to_fill"] == ("Protocol: Conflicts of interest and how they were "
+                                           "managed ([protocol] conflicts)")
+    # Published: M17 asks about the feedback given, M18 about anonymity, M12 for the definition
+    # of consensus; the methods paragraphs state each.
+    assert rows["M17"]["answered_in"] == "Methods: feedback between rounds (#methods-feedback)"
+    assert rows["M18"]["answered_in"] == "Methods: anonymity (#methods-anonymity)"
+    assert "Methods: consensus definition (#methods-definition)" in rows["M12"]["answered_in"]
+    # Published: I1 asks why a consensus exercise was chosen, M5 about the role of the public,
+    # patients or carers, O1 for endorsing organisations. The platform cannot know these: each is
+    # "not recorded" and says where in the paper it goes.
+    for number, words in (("I1", "why a consensus method was chosen"),
+                          ("M5", "patients, carers or members of the public"),
+                          ("O1", "endorsing organisations")):
+        assert rows[number]["status"] == "not recorded"
+        assert rows[number]["answered_in"] == ""
+        assert words in rows[number]["field_to_fill"]
+    # ACCORD has no item on ethics approval: the checklist does not ask for that field.
+    assert not any("[protocol] ethics" in row["field_to_fill"] for row in rows.values())
+
+    login_as("coordinator", studies=[two_rounds.study])
+    appendix = _appendix_rows(_report_page(client, "two-rounds"))
+    assert list(appendix) == list(rows)
+    assert "#methods-anonymity Methods: anonymity" in appendix["M18"]
+    assert "answered" in appendix["M18"]
 
 
 def test_an_item_a_protocol_field_answers_turns_answered_when_the_field_is_filled(
@@ -113,7 +153,7 @@ def test_the_methods_state_the_decisions_between_rounds_and_why_rounds_ended_ear
         "“Holiday period.”</li>" in flow  # the reason's own full stop ends the sentence
 
 
-def test_consent_is_stated_when_the_study_asks_for_it_and_the_checklist_says_so(
+def test_consent_is_stated_in_the_methods_when_the_study_asks_for_it(
         two_rounds, db, login_as, client):
     study = two_rounds.study
     assert "were not asked for consent on the platform" in _methods(study)["Consent"]
@@ -124,6 +164,7 @@ def test_consent_is_stated_when_the_study_asks_for_it_and_the_checklist_says_so(
     assert "read the information sheet online and agreed to its 2 consent statements" in consent
 
     login_as("coordinator", studies=[study])
-    rows = _appendix_rows(_report_page(client, "two-rounds"))
-    ethics = next(r for r in rows.values() if "[protocol] ethics" in r)
-    assert "#methods-consent Methods: consent" in ethics and "partly" in ethics
+    page = html.unescape(_report_page(client, "two-rounds"))
+    methods = page[page.index('id="methods"'):page.index('id="participation"')]
+    assert '<h3 id="methods-consent">Consent</h3>' in methods
+    assert "agreed to its 2 consent statements" in methods
