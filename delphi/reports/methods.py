@@ -4,8 +4,9 @@ Each sentence is derived from a stored setting (the study's columns, the consens
 frozen with round 1, the rounds' dates), never from a constant that a setting could change. The
 consensus definition's own sentences come from ``delphi.reports.settings.describe_settings``;
 this module states everything around them. The paragraph answers the ACCORD items on the
-consensus method, rounds, feedback, decisions between rounds, anonymity, consent and analysis
-(see ``delphi/reports/checklist.py``).
+consensus method, steps, definition, feedback, anonymity, timing and analysis (see
+``delphi/reports/checklist.py``); its consent paragraph serves the ethics statement journals ask
+for.
 """
 
 from __future__ import annotations
