@@ -44,6 +44,7 @@ from delphi.models.study import (
     WilcoxonMethod,
     study_staff,
 )
+from delphi.models.tally import RatingTally, TallyKind
 
 __all__ = [
     "AuditEvent",
@@ -66,6 +67,7 @@ __all__ = [
     "QuantileMethod",
     "QuestionKind",
     "Rating",
+    "RatingTally",
     "Response",
     "ResponseStatus",
     "ResponseUnit",
@@ -86,6 +88,7 @@ __all__ = [
     "Suggestion",
     "SuggestionKind",
     "SuggestionStatus",
+    "TallyKind",
     "UnableCounts",
     "WilcoxonMethod",
     "WithdrawalRule",

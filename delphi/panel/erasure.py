@@ -17,6 +17,7 @@ exports reproducible; the frozen summaries themselves are not touched.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from delphi import audit
@@ -38,6 +39,7 @@ from delphi.models import (
 )
 from delphi.models.base import rows_changed
 from delphi.panel.tokens import issue_token
+from delphi.rounds import tally
 from delphi.rounds.errors import RoundError
 
 ERASED = "(erased on request)"
@@ -76,8 +78,12 @@ def erase_panellist(
     kept_ids = [rid for rid, state in responses if state is RoundState.CLOSED]
 
     comments = _erase_comments(kept_ids)
-    for response in db.session.scalars(db.select(Response).where(Response.id.in_(open_ids))):
+    for response in db.session.scalars(
+        db.select(Response).where(Response.id.in_(open_ids)).with_for_update()
+    ):
+        counted = tally.answers_of(response)  # a submitted answer leaves the ratings so far
         db.session.delete(response)
+        tally.apply(response.round_id, counted, Counter())
     suggestions = rows_changed(
         db.update(Suggestion)
         .where(Suggestion.panellist_id == panellist.id)

@@ -15,6 +15,7 @@ from delphi.models import (
     SectionComment,
     utcnow,
 )
+from delphi.rounds import tally
 from delphi.rounds.errors import AnswerError, RoundError
 
 
@@ -122,6 +123,7 @@ def save_answers(
                 f"section-comment-{section_id}",
             )
 
+    counted_before = tally.answers_of(response)
     existing = {r.round_item_id: r for r in response.ratings}
     for answer in answers:
         rating = existing.get(answer.round_item_id)
@@ -153,6 +155,7 @@ def save_answers(
     elif response.status is not ResponseStatus.SUBMITTED:
         response.status = ResponseStatus.DRAFT
     db.session.flush()
+    tally.apply(round_.id, counted_before, tally.answers_of(response))
     return response
 
 

@@ -3,9 +3,9 @@ round is in ``review_page``).
 
 Each builder runs a fixed number of SQL statements whatever the number of items, panellists or
 suggestions: response rates are counted per group and status in the database, only the first
-names of those who have not submitted are listed, and the ratings so far are counted where they
-are stored (``live_counts``). Every statistic comes from the consensus engine; ``delphi.charts``
-places the histograms.
+names of those who have not submitted are listed, and the ratings so far are read from the
+rating tally kept with every change to the ratings (``live_counts``). Every statistic comes
+from the consensus engine; ``delphi.charts`` places the histograms.
 """
 
 from __future__ import annotations

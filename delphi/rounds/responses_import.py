@@ -14,9 +14,10 @@ then every panellist's answers are saved in the one transaction.
 
 Files from large panels run to hundreds of thousands of rows, so the rows are checked without
 building an object per answer and written in bulk (COPY on PostgreSQL, one prepared INSERT run
-over every row on SQLite): the time is close to that of inserting the rows bare. The round is
-locked for sharing and the panellists' responses for update before the check, so a round closing
-or a panellist submitting online meanwhile waits for the import, or the import for them.
+over every row on SQLite): the time is close to that of inserting the rows bare. The round and
+the panellists' responses are locked for update before the check, so a round closing or a
+panellist submitting online meanwhile waits for the import, or the import for them; the round's
+rating tally is then counted again.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from delphi.models import (
     StaffUser,
     Study,
 )
+from delphi.rounds import tally
 from delphi.rounds.bulk_answers import AnswerRows, store_submitted
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import current_round, open_round_of
@@ -326,6 +328,7 @@ def import_responses(
     )
     attested = _without_consent(study, answers, filename, consent_on_paper)
     store_submitted(round_, answers, set(existing))
+    tally.recount(round_)
     result = ImportedResponses(round_.number, len(answers.panellist_ids()), len(answers))
     after: dict[str, object] = {
         "round": round_.number,
@@ -377,11 +380,10 @@ def _without_consent(
 
 
 def _lock_round(round_: Round) -> None:
-    """Share the round's row lock (PostgreSQL): closing takes it exclusively, so the import
-    either ends before the round closes or sees it closed."""
-    db.session.execute(
-        sa.select(Round.id).where(Round.id == round_.id).with_for_update(read=True)
-    ).one()
+    """Take the round's row lock exclusively (PostgreSQL), as closing does, so the import either
+    ends before the round closes or sees it closed; submissions, which hold it shared, wait for
+    the import, so the round's tally counted again after it misses none of them."""
+    db.session.execute(sa.select(Round.id).where(Round.id == round_.id).with_for_update()).one()
 
 
 def _responses(round_: Round, *, lock: bool) -> dict[int, tuple[ResponseStatus, bool]]:

@@ -20,6 +20,7 @@ from delphi.consensus import UNABLE
 from delphi.extensions import db
 from delphi.models import Item, Round, RoundItem, RoundState, Section, Study, StudyStatus, utcnow
 from delphi.panel.tokens import issue_token
+from delphi.rounds import tally
 from delphi.studies.consensus import consensus_settings
 
 GROUPS = ("Clinicians", "Researchers", "People who use services")
@@ -147,6 +148,7 @@ def submit_all(round_: Round, panellist_ids: list[int], ratings: np.ndarray,
     rows = rating_rows([response_of[pid] for pid in panellist_ids], item_ids, ratings,
                        comment_every)
     insert_ratings(rows)
+    tally.recount(round_)  # as an import of answers does
     # Fresh statistics for the planner, as autovacuum would gather soon after such a load.
     db.session.connection().exec_driver_sql("ANALYZE")
 
