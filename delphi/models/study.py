@@ -143,6 +143,15 @@ class Study(Model):
     protocol_conflicts: Mapped[str] = mapped_column(Text, default="", server_default="")
     protocol_rounds_planned: Mapped[int | None] = mapped_column(Integer)  # None: not reported
     protocol_stopping_rule: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_rationale: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_update_of: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_public_involvement: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_review_methods: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_definition_rationale: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_comment_analysis: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_languages: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_changes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    protocol_endorsement: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     # The rating scale.
     scale_min: Mapped[int] = mapped_column(Integer, default=_declared_default("scale_min"))

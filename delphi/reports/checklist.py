@@ -12,8 +12,8 @@ topic below is a short paraphrase of its item; a journal's form takes the publis
 
 An item is answered by sections of the report (a few appear only with their data: see
 ``_present``) and by protocol fields (answered only when filled in, on the Protocol page or in
-the study file's ``[protocol]`` table). What the platform cannot know is named in ``OUTSIDE``:
-such an item is at most partly answered here.
+the study file's ``[protocol]`` table), each named with its field when empty. Only the paper's
+discussion lies outside the platform (``OUTSIDE``): its two items are at most partly answered here.
 """
 
 from __future__ import annotations
@@ -50,26 +50,10 @@ SECTIONS = {
     "decisions": "Who decided what and when",
     "limitations": "Limitations",
 }
-_NO_FIELD = "(the platform holds no field for it)"
-# What the platform cannot know, and where the author records it instead.
+# What the platform cannot hold: the paper's discussion is written from the results.
 OUTSIDE = {
-    "rationale": f"the paper's introduction: why a consensus method was chosen {_NO_FIELD}",
-    "update": "the paper's introduction, if the study updates an earlier document: why, and "
-    f"that document's citation {_NO_FIELD}",
-    "public": "the paper: the part patients, carers or members of the public played in each "
-    f"step {_NO_FIELD}",
-    "review": "the paper or its supplement: the methods of any systematic review behind the "
-    "first statements (as PRISMA and PRISMA-S ask)",
-    "definition": "the paper: why this definition of consensus was chosen (the platform records "
-    "the definition, not the reason)",
-    "free_text": "the paper: how panellists' comments were analysed, if they were (the platform "
-    "shows them but records no method)",
-    "language": "the paper: the language the rounds were run in and any translation or "
-    f"plain-language summary {_NO_FIELD}",
-    "changes": "the paper: any other change to the planned methods (the Audit page lists every "
-    "change the team made on the platform, with its time)",
-    "discussion": f"the paper's discussion {_NO_FIELD}",
-    "endorsement": f"the paper: any endorsing organisations and their role {_NO_FIELD}",
+    "discussion": "the paper's discussion, written from the results (the platform holds no "
+    "field for it)",
 }
 
 
@@ -103,7 +87,7 @@ def _items() -> tuple[AccordItem, ...]:
             "I1",
             I,
             "Why a consensus exercise was chosen over other approaches",
-            outside="rationale",
+            fields=("rationale",),
         ),
         AccordItem(
             "I2",
@@ -116,7 +100,7 @@ def _items() -> tuple[AccordItem, ...]:
             I,
             "If it updates an existing document: why an update is needed, and the original's "
             "citation",
-            outside="update",
+            fields=("update_of",),
         ),
         # Methods: registration
         AccordItem(
@@ -149,7 +133,7 @@ def _items() -> tuple[AccordItem, ...]:
             "M5",
             M,
             "The role of members of the public, patients or carers in each step",
-            outside="public",
+            fields=("public_involvement",),
         ),
         # Methods: preparatory research
         AccordItem(
@@ -163,8 +147,7 @@ def _items() -> tuple[AccordItem, ...]:
             "M7",
             M,
             "The methods of any systematic literature review (as PRISMA and PRISMA-S ask)",
-            fields=("evidence",),
-            outside="review",
+            fields=("evidence", "review_methods"),
         ),
         AccordItem(
             "M8",
@@ -198,7 +181,7 @@ def _items() -> tuple[AccordItem, ...]:
             M,
             "The definition of consensus and the rationale for it",
             ("methods-definition",),
-            outside="definition",
+            ("definition_rationale",),
         ),
         AccordItem(
             "M13",
@@ -218,7 +201,7 @@ def _items() -> tuple[AccordItem, ...]:
             "How responses were analysed: the statistics, missing answers and any analysis of "
             "free text",
             ("methods-definition", "methods-missing"),
-            outside="free_text",
+            ("comment_analysis",),
         ),
         AccordItem(
             "M16",
@@ -258,7 +241,7 @@ def _items() -> tuple[AccordItem, ...]:
             M,
             "The language of the surveys or meetings, and any translation or plain-language "
             "summary",
-            outside="language",
+            fields=("languages",),
         ),
         AccordItem(
             "R1",
@@ -273,7 +256,7 @@ def _items() -> tuple[AccordItem, ...]:
             "Changes to the planned methods (panellists added, number of steps, stopping "
             "criteria) and the step where each happened",
             ("methods-rounds", "methods-review", "decisions"),
-            outside="changes",
+            ("changes",),
         ),
         AccordItem(
             "R3",
@@ -307,7 +290,7 @@ def _items() -> tuple[AccordItem, ...]:
             "Whether the recommendations agree with earlier literature, and why they may differ",
             outside="discussion",
         ),
-        AccordItem("O1", O, "Endorsing organisations and their role", outside="endorsement"),
+        AccordItem("O1", O, "Endorsing organisations and their role", fields=("endorsement",)),
         AccordItem(
             "O2",
             O,

@@ -42,10 +42,22 @@ PROTOCOL_FIELDS: tuple[ProtocolField, ...] = (
         "What the study sets out to agree, and the question panellists answer.",
     ),
     ProtocolField(
+        "rationale",
+        "Why a consensus method",
+        "Why the question is settled by agreement among experts and people with experience "
+        "rather than by other research, and why this method.",
+    ),
+    ProtocolField(
         "scope",
         "Intended users and scope",
         "Who will use the result (practitioners, services, guideline groups) and what it covers "
         "and leaves out, including the geographical scope.",
+    ),
+    ProtocolField(
+        "update_of",
+        "Earlier document this updates",
+        "If the study updates existing guidance: why an update is needed, and that document's "
+        "full citation; or that this is a first version.",
     ),
     ProtocolField(
         "registration",
@@ -57,6 +69,12 @@ PROTOCOL_FIELDS: tuple[ProtocolField, ...] = (
         "Steering group and roles",
         "Who organised the study, who drafted the items, who decided between rounds, and "
         "whether the organisers rated as panellists.",
+    ),
+    ProtocolField(
+        "public_involvement",
+        "Patient and public involvement",
+        "The part people who use services, carers or members of the public played in each step "
+        "(drafting, rating, deciding, writing up), or that there was none.",
     ),
     ProtocolField(
         "eligibility",
@@ -79,9 +97,33 @@ PROTOCOL_FIELDS: tuple[ProtocolField, ...] = (
         "Where the round 1 items came from: reviews, guidance, interviews, the team's experience.",
     ),
     ProtocolField(
+        "review_methods",
+        "Literature review methods",
+        "If a literature review produced the first items: the sources and searches, the dates "
+        "and how studies were chosen (as PRISMA and PRISMA-S ask), or where they are published.",
+    ),
+    ProtocolField(
         "piloting",
         "Piloting",
         "Whether and how the questionnaire was tried out before round 1, and what changed.",
+    ),
+    ProtocolField(
+        "definition_rationale",
+        "Why this definition of consensus",
+        "Why the consensus rule and its thresholds were chosen: a published standard, earlier "
+        "studies, the panel's size.",
+    ),
+    ProtocolField(
+        "comment_analysis",
+        "How comments were analysed",
+        "How panellists' comments and suggestions were read between rounds (for example a "
+        "thematic or content analysis, and by whom), or that they were not analysed.",
+    ),
+    ProtocolField(
+        "languages",
+        "Languages and translations",
+        "The language the rounds were run in, and any translation, easy-read version or "
+        "plain-language summary offered.",
     ),
     ProtocolField(
         "ethics",
@@ -95,6 +137,11 @@ PROTOCOL_FIELDS: tuple[ProtocolField, ...] = (
         "The organisers' and panellists' declared interests and what was done about them.",
     ),
     ProtocolField(
+        "endorsement",
+        "Endorsing organisations",
+        "Any organisation that endorses the result, and its part in the study, or none.",
+    ),
+    ProtocolField(
         ROUNDS_PLANNED,
         "Planned number of rounds",
         "How many rounds were planned before round 1 (a whole number).",
@@ -104,6 +151,13 @@ PROTOCOL_FIELDS: tuple[ProtocolField, ...] = (
         "Stopping rule",
         "When the study stops: after a fixed number of rounds, when results are stable, or "
         "when consensus is reached on enough items.",
+    ),
+    ProtocolField(
+        "changes",
+        "Changes to the planned methods",
+        "Anything done differently from the plan (panellists added, rounds added or dropped, the "
+        "stopping rule changed), with the round it happened in and why. The Audit page lists "
+        "every change made on the platform.",
     ),
 )
 BY_KEY = {field.key: field for field in PROTOCOL_FIELDS}

@@ -16,9 +16,11 @@ import io
 import re
 from datetime import timedelta
 
+from delphi.demo.loader import load_demo
 from delphi.models import ConsentVersion
 from delphi.reports import export
 from delphi.reports.data import build_report
+from delphi.rounds.lifecycle import close_round
 from delphi.rounds.review import complete_study
 
 # Section by section, in the published order: its letter and the number of items in it.
@@ -72,15 +74,23 @@ def test_each_item_points_to_what_answers_its_published_topic(two_rounds, login_
     assert rows["M17"]["answered_in"] == "Methods: feedback between rounds (#methods-feedback)"
     assert rows["M18"]["answered_in"] == "Methods: anonymity (#methods-anonymity)"
     assert "Methods: consensus definition (#methods-definition)" in rows["M12"]["answered_in"]
-    # Published: I1 asks why a consensus exercise was chosen, M5 about the role of the public,
-    # patients or carers, O1 for endorsing organisations. The platform cannot know these: each is
-    # "not recorded" and says where in the paper it goes.
-    for number, words in (("I1", "why a consensus method was chosen"),
-                          ("M5", "patients, carers or members of the public"),
-                          ("O1", "endorsing organisations")):
+    # Published: I1 asks why a consensus exercise was chosen, I3 about the document updated, M5
+    # about the role of the public, patients or carers, M21 about languages and translations, O1
+    # for endorsing organisations. Only the team knows these: each is "not recorded" until its
+    # protocol field is filled, and names that field.
+    for number, field in (("I1", "Why a consensus method ([protocol] rationale)"),
+                          ("I3", "Earlier document this updates ([protocol] update_of)"),
+                          ("M5", "Patient and public involvement ([protocol] "
+                                 "public_involvement)"),
+                          ("M21", "Languages and translations ([protocol] languages)"),
+                          ("O1", "Endorsing organisations ([protocol] endorsement)")):
         assert rows[number]["status"] == "not recorded"
         assert rows[number]["answered_in"] == ""
-        assert words in rows[number]["field_to_fill"]
+        assert rows[number]["field_to_fill"] == f"Protocol: {field}"
+    # M12 asks for the definition of consensus and its rationale; the platform states the first.
+    assert rows["M12"]["status"] == "partly"
+    assert rows["M12"]["field_to_fill"] == ("Protocol: Why this definition of consensus "
+                                            "([protocol] definition_rationale)")
     # ACCORD has no item on ethics approval: the checklist does not ask for that field.
     assert not any("[protocol] ethics" in row["field_to_fill"] for row in rows.values())
 
@@ -168,3 +178,29 @@ def test_consent_is_stated_in_the_methods_when_the_study_asks_for_it(
     methods = page[page.index('id="methods"'):page.index('id="participation"')]
     assert '<h3 id="methods-consent">Consent</h3>' in methods
     assert "agreed to its 2 consent statements" in methods
+
+
+def test_the_demo_closed_and_completed_answers_every_item_but_the_discussion(db):
+    # The demo study file fills every protocol field; its round 2 is still open when loaded.
+    demo = load_demo()
+    round_two = demo.study.rounds[-1]
+    close_round(round_two, reason="The demo's round 2 closes for this test.")
+    complete_study(demo.study)
+    db.session.commit()
+
+    rows = {row["item"]: row for row in _csv_rows(demo.study)}
+    assert len(rows) == 35
+    # Published: D1 asks for strengths and limitations, D2 how the result compares with earlier
+    # literature; both belong to the paper's discussion, which no setting or field can hold.
+    discussion = {"D1", "D2"}
+    assert {n: r["status"] for n, r in rows.items() if n not in discussion} == {
+        n: "answered" for n in rows if n not in discussion}
+    assert all(row["field_to_fill"] == "" for n, row in rows.items() if n not in discussion)
+    assert rows["D1"]["status"] == "partly" and "#limitations" in rows["D1"]["answered_in"]
+    assert rows["D2"]["status"] == "not recorded"
+    assert all("the paper's discussion" in rows[n]["field_to_fill"] for n in discussion)
+    # Published: I1 (why a consensus method), M5 (public and patient involvement), M21
+    # (languages) and O1 (endorsing organisations) are answered by the protocol's own fields.
+    for number, anchor in (("I1", "#protocol-rationale"), ("M5", "#protocol-public_involvement"),
+                           ("M21", "#protocol-languages"), ("O1", "#protocol-endorsement")):
+        assert anchor in rows[number]["answered_in"], number
