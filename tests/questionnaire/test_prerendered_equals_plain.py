@@ -114,6 +114,8 @@ def pages(draw):
             draw(feedbacks(study, round_number)), draw(st.booleans()))
 
 
+# Drawing reads nothing from the database, so the generated examples run on one backend only.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @SETTINGS
 @given(page=pages())
 def test_the_fast_path_draws_each_item_as_the_templates_draw_it_in_full(app, page):
