@@ -12,6 +12,7 @@ from delphi.models.consent import (
     WithdrawalRule,
 )
 from delphi.models.documents import DocumentKind, StudyDocument
+from delphi.models.frozen import FrozenRemarks
 from delphi.models.mail import MessageStatus, OutboxMessage
 from delphi.models.nonresponse import InviteTo, ResponseUnit
 from delphi.models.panel import Panellist
@@ -57,6 +58,7 @@ __all__ = [
     "ConsentVersion",
     "Decision",
     "DocumentKind",
+    "FrozenRemarks",
     "InviteTo",
     "Item",
     "ItemOrigin",

@@ -41,6 +41,7 @@ from delphi.models.base import rows_changed
 from delphi.panel.tokens import issue_token
 from delphi.rounds import tally
 from delphi.rounds.errors import RoundError
+from delphi.rounds.review_remarks import freeze_remarks
 
 ERASED = "(erased on request)"
 
@@ -126,12 +127,13 @@ def _erase_comments(response_ids: list[int]) -> int:
     erased += rows_changed(
         db.delete(SectionComment).where(SectionComment.response_id.in_(response_ids))
     )
-    if erased:  # the rounds' feedback lists those comments: have it drawn again
-        db.session.execute(
-            db.update(Round)
-            .where(Round.id.in_(db.select(Response.round_id).where(Response.id.in_(response_ids))))
-            .values(revision=Round.revision + 1)
-        )
+    if erased:  # the rounds' feedback and review list those comments: have them drawn again
+        rounds = Round.id.in_(db.select(Response.round_id).where(Response.id.in_(response_ids)))
+        db.session.execute(db.update(Round).where(rounds).values(revision=Round.revision + 1))
+        for round_ in db.session.scalars(
+            db.select(Round).where(rounds).execution_options(populate_existing=True)
+        ):
+            freeze_remarks(round_)
     return erased
 
 

@@ -28,6 +28,7 @@ from delphi.rounds.errors import RoundError
 from delphi.rounds.invitations import invite_panel
 from delphi.rounds.matrix import ratings_matrix
 from delphi.rounds.nonresponse import closing_concerns, drafts_outstanding
+from delphi.rounds.review_remarks import freeze_remarks
 from delphi.studies.consensus import consensus_settings
 from delphi.studies.locks import require_not_complete
 from delphi.validation import COMMENT_MAX_LENGTH, text_problem
@@ -182,6 +183,7 @@ def close_round(
     round_.close_reason = reason if concerns else None
     round_.state = RoundState.CLOSED
     round_.closed_at = utcnow()
+    freeze_remarks(round_)
     audit.record(
         "round.close",
         study=round_.study,

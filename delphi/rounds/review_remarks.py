@@ -12,13 +12,22 @@ few dozen remarks per item, not every one.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from delphi.extensions import db
-from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, SectionComment
+from delphi.models import (
+    FrozenRemarks,
+    Panellist,
+    Rating,
+    Response,
+    ResponseStatus,
+    Round,
+    SectionComment,
+)
 from delphi.models.rounds import REMARKS_WRITTEN
 from delphi.reports.remarks import ANOTHER_GROUP, Remark
 from delphi.rounds.kept import kept
@@ -156,15 +165,66 @@ class ReviewRemarks:
     sections: dict[int, Remarks]  # by section id
 
 
-def review_remarks(round_: Round, min_group_size: int) -> ReviewRemarks:
-    """The review's remarks of a closed round, kept by the app: read again only when an
-    erasure blanks some (it raises the round's revision), the smallest group shown changes or a
-    panellist moves to another group. One statement when kept, three when read."""
+def _key(round_: Round, min_group_size: int, remarks: RoundRemarks) -> str:
+    """What the remarks shown depend on, in words the database can store."""
+    closed_at = round_.closed_at.isoformat() if round_.closed_at else None
+    return json.dumps([closed_at, round_.revision, min_group_size, remarks.groups])
+
+
+def _read(remarks: RoundRemarks) -> ReviewRemarks:
+    comments, reasons = remarks.items()
+    return ReviewRemarks(comments, reasons, remarks.sections())
+
+
+def _stored(found: ReviewRemarks) -> dict:
+    return {
+        kind: {
+            str(key): [said.total, [[r.group, r.text] for r in said.shown]]
+            for key, said in getattr(found, kind).items()
+        }
+        for kind in ("comments", "reasons", "sections")
+    }
+
+
+def _unstored(stored: dict) -> ReviewRemarks:
+    kinds = {
+        kind: {
+            int(key): Remarks([Remark(group, text) for group, text in shown], total)
+            for key, (total, shown) in stored[kind].items()
+        }
+        for kind in ("comments", "reasons", "sections")
+    }
+    return ReviewRemarks(kinds["comments"], kinds["reasons"], kinds["sections"])
+
+
+def freeze_remarks(round_: Round) -> None:
+    """Store the review's remarks of a round as it closes (and again when an erasure blanks
+    some), so the first visit to its review reads them in one row."""
+    min_group_size = round_.study.min_group_size
     remarks = RoundRemarks(round_, min_group_size)
-    key = (round_.closed_at, round_.revision, min_group_size, remarks.groups)
+    db.session.merge(
+        FrozenRemarks(
+            round_id=round_.id,
+            key=_key(round_, min_group_size, remarks),
+            remarks=_stored(_read(remarks)),
+        )
+    )
+
+
+def review_remarks(round_: Round, min_group_size: int) -> ReviewRemarks:
+    """The review's remarks of a closed round: those stored when it closed, unless an erasure
+    blanked some since (it raises the round's revision), the smallest group shown changed or a
+    panellist moved to another group, when they are read again. Kept by the app under the same
+    key: one statement when kept, two when stored, four when read."""
+    remarks = RoundRemarks(round_, min_group_size)
+    key = _key(round_, min_group_size, remarks)
 
     def read() -> ReviewRemarks:
-        comments, reasons = remarks.items()
-        return ReviewRemarks(comments, reasons, remarks.sections())
+        stored = db.session.scalar(
+            sa.select(FrozenRemarks.remarks).where(
+                FrozenRemarks.round_id == round_.id, FrozenRemarks.key == key
+            )
+        )
+        return _read(remarks) if stored is None else _unstored(stored)
 
     return kept("review_remarks").get(round_.id, key, read)

@@ -1,10 +1,16 @@
-"""rating_tally: each item's answers counted so far, kept with every change to the ratings
+"""rating_tally: each item's answers counted so far, kept with every change to the ratings;
+frozen_remarks: a closed round's first remarks, stored when it closes
 
 The open round's dashboard showed the ratings so far by counting every rating of the round's
 submitted responses (4,000,000 at 20,000 panellists x 200 items, seconds); the tally holds, for
 each round and item, how many submitted responses gave each point of the scale, "unable to
 rate" or nothing, and every change to the ratings adds or takes away its difference. Filled
 here from the ratings already stored.
+
+The review of a closed round picked each item's first remarks with a window over every remark of
+the round (80,000 at that size) on its first visit after an app restart; frozen_remarks holds
+them as read when the round closed, with the key they were read under. Rounds closed before this
+revision have none: their review reads the remarks as before.
 
 Revision ID: 0016
 Revises: 0015
@@ -41,6 +47,15 @@ def upgrade():
         sa.PrimaryKeyConstraint('round_id', 'round_item_id', 'kind', 'point',
                                 name=op.f('pk_rating_tally')),
     )
+    op.create_table(
+        'frozen_remarks',
+        sa.Column('round_id', sa.Integer(), nullable=False),
+        sa.Column('key', sa.Text(), nullable=False),
+        sa.Column('remarks', sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(['round_id'], ['round.id'],
+                                name=op.f('fk_frozen_remarks_round_id_round'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('round_id', name=op.f('pk_frozen_remarks')),
+    )
     # The answers given (a point or "unable to rate") by the submitted responses...
     op.execute(
         "INSERT INTO rating_tally (round_id, round_item_id, kind, point, n) "
@@ -65,4 +80,5 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('frozen_remarks')
     op.drop_table('rating_tally')
