@@ -222,16 +222,19 @@ def _panel_page(rows: list[dict]) -> list[str]:
 
 def _console_pages(rows: list[dict]) -> list[str]:
     lines = ["## 11. Dashboard and review at 20,000 panellists x 200 items", "",
-             "| Database | Page | time | target | statements | peak memory |",
-             "|---|---|---|---|---|---|"]
+             "| Database | Page | first visit | time | target | statements | peak memory |",
+             "|---|---|---|---|---|---|---|"]
     for f in rows:
-        lines += [f"| {f['database']} | {name} | **{p['seconds']:.3f} s** | < {f['target']} s: "
-                  f"{_met(p['seconds'] < f['target'])} | {p['statements']} | "
-                  f"{p['peak_mb']:.1f} MB |" for name, p in f["pages"].items()]
+        lines += [f"| {f['database']} | {name} | **{p['first_seconds']:.3f} s** | "
+                  f"**{p['seconds']:.3f} s** | < {f['target']} s: "
+                  f"{_met(max(p['seconds'], p['first_seconds']) < f['target'])} | "
+                  f"{p['statements']} | {p['peak_mb']:.1f} MB |" for name, p in f["pages"].items()]
     lines += ["", f"{rows[0]['ratings'] if rows else 0:,} ratings. The statements do not depend "
               "on the panel's size (tests/system/scale/test_statements_per_page.py asserts it at "
               "20 and 300 panellists, and at 10 and 200 items). Best of "
-              f"{rows[0]['repeats'] if rows else 0} requests each, through the test client.", ""]
+              f"{rows[0]['repeats'] if rows else 0} requests each, through the test client; the "
+              "first visit is timed apart: the dashboard's right after a panellist submits "
+              "again, the review's with nothing kept by the app, as after a restart.", ""]
     return lines
 
 
