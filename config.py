@@ -144,6 +144,12 @@ def load(overrides: dict | None = None) -> dict:
         # in the instance folder, redis://host:6379/0 for several machines, immediate to run
         # each task where it is queued (tests). Checked by delphi.tasks.
         "TASK_QUEUE": os.environ.get("DELPHI_TASK_QUEUE", "").strip(),
+        # How long a built report waits to be downloaded (or read again) after its last news,
+        # in hours; ``delphi tick`` then removes its file, and after as long again its record.
+        "REPORT_BUILD_TTL_HOURS": _count("DELPHI_REPORT_BUILD_TTL_HOURS", 7 * 24),
+        # The largest report to read (items of its closed rounds x panellists) the console
+        # renders while the request waits; a larger one is built by the worker.
+        "REPORT_INSTANT_SIZE": _count("DELPHI_REPORT_INSTANT_SIZE", 100_000),
         # Outgoing e-mail. Without MAIL_HOST, messages are written to files under instance/mail.
         "MAIL_HOST": os.environ.get("MAIL_HOST", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

@@ -1,9 +1,10 @@
 """``delphi tick``: the scheduled work of every study, for cron, with no resident process.
 
 Each run queues the reminders that have come due, closes rounds whose deadline has passed when
-the study asks for that, deletes sign-ups left unconfirmed past their expiry, and sends the
-outbox. Reminders carry dedupe keys and closing checks
-the round's state, so a second run at the same time changes nothing.
+the study asks for that, deletes sign-ups left unconfirmed past their expiry, expires report
+builds nobody came back for (``delphi.reports.builds.expire_builds``), and sends the outbox.
+Reminders carry dedupe keys and closing checks the round's state, so a second run at the same
+time changes nothing.
 
 Reminders follow the deadline: a reminder is keyed by the deadline it counts down to as well as
 its days before it, so one sent "2 days before" goes again only for a deadline that moved; and
@@ -23,6 +24,7 @@ from delphi.extensions import db
 from delphi.mail.outbox import DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, queue
 from delphi.mail.sender import MailConfigError, SendReport, send_pending
 from delphi.models import Round, RoundState, Study, utcnow
+from delphi.reports.builds import expire_builds
 from delphi.rounds.deadline import deadline_changed_at
 from delphi.rounds.lifecycle import close_round
 from delphi.rounds.reminders import unsubmitted
@@ -38,12 +40,18 @@ class TickReport:
     closed: list[str] = field(default_factory=list)
     mail: SendReport | None = None
     expired_signups: int = 0
+    expired_builds: int = 0
+    forgotten_builds: int = 0
 
     def describe(self) -> str:
         lines = [f"{self.reminders} reminders queued."]
         lines += [f"Closed {closed} at its deadline." for closed in self.closed]
         if self.expired_signups:
             lines.append(f"{self.expired_signups} unconfirmed sign-ups expired and deleted.")
+        if self.expired_builds:
+            lines.append(f"{self.expired_builds} report builds expired: their files removed.")
+        if self.forgotten_builds:
+            lines.append(f"{self.forgotten_builds} expired or downloaded report builds forgotten.")
         if self.mail is not None:
             lines.append(f"Mail: {self.mail.describe()}")
         return "\n".join(lines)
@@ -106,6 +114,7 @@ def tick(now: datetime | None = None) -> TickReport:
         if due is not None:
             report.reminders += queue_reminders(study, round_, due)
     report.expired_signups = delete_expired(now)
+    report.expired_builds, report.forgotten_builds = expire_builds(now)
     db.session.commit()
     # The reminders just queued carry the moment they were written, after ``now``: send from
     # the later of the two clocks so they go out in this run, not the next.
@@ -116,7 +125,8 @@ def tick(now: datetime | None = None) -> TickReport:
 @click.command("tick")
 @with_appcontext
 def tick_command() -> None:
-    """Queue due reminders, close rounds past their deadline (when asked), send e-mail."""
+    """Queue due reminders, close rounds past their deadline (when asked), expire report
+    builds nobody came back for, send e-mail."""
     try:
         report = tick()
     except MailConfigError as error:

@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey.storage import RedisStorage, SqliteStorage
 
 from config import ConfigError
 from delphi.extensions import db
@@ -99,6 +100,24 @@ def enqueue(name: str, *args: Any) -> None:
     """Queue the declared task ``name`` with ``args`` (run at once in immediate mode)."""
     queue()
     current_app.extensions[EXTENSION][1][name](*args)
+
+
+def stored_keys(prefix: str) -> list[str]:
+    """The keys of the queue's storage that start with ``prefix``, read without their values
+    (which may be large files)."""
+    storage = queue().storage
+    if isinstance(storage, SqliteStorage):
+        rows = storage.sql(
+            "select key from kv where queue = ? and substr(key, 1, ?) = ?",
+            (storage.name, len(prefix), prefix),
+            results=True,
+        )
+        return [key for (key,) in rows]
+    if isinstance(storage, RedisStorage):
+        keys = (key.decode() for key in storage.conn.hkeys(storage.result_key))
+    else:
+        keys = iter(storage.result_items())
+    return [key for key in keys if key.startswith(prefix)]
 
 
 def _make_queue(app: Flask) -> Huey:

@@ -16,6 +16,7 @@ RULES = [
     ("/builds", "build", views.build, POST),
     ("/builds/<build_id>", "build_page", views.build_page, GET),
     ("/builds/<build_id>/download", "build_download", views.build_download, POST),
+    ("/builds/<build_id>/view", "build_view", views.build_view, GET),
     ("/api-token", "api_token", views.api_token, POST),
 ]
 

@@ -4,25 +4,32 @@ the file, the build's page shows its progress and then offers the file once.
 A build and its file live in the task queue's own storage (``delphi.tasks``), not in the
 database: the build under ``build:<id>``, its file under ``build-file:<id>`` until it is
 downloaded. The id is random and unguessable, and a build is reached only through its own
-study's pages.
+study's pages (or the API, by a token that sees the study).
+
+The report to read in the console (``VIEW``) is built the same way, unless the study is small
+enough to render while the request waits (``renders_at_once``); its page is kept to be read
+again until it expires. ``expire_builds`` (run by ``delphi tick``) removes a file nobody took
+within ``REPORT_BUILD_TTL_HOURS`` and, after as long again, the build's record.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, request
 
 from delphi import tasks
 from delphi.extensions import db
-from delphi.models import Round, StaffUser, Study, utcnow
+from delphi.models import Panellist, Round, RoundItem, RoundState, StaffUser, Study, utcnow
 from delphi.reports import FORMATS, ReportError, filename
 from delphi.reports.bundle import build_bundle
 from delphi.reports.data import build_report
+from delphi.reports.html import render_html
 
 BUNDLE = "bundle"  # what the supplementary bundle is called among the formats
+VIEW = "view"  # the report to read in the console, linked to the site's stylesheet
 TASK = "reports.build"
 # After this long still queued, the build's page says no worker may be running.
 WAIT_FOR_WORKER_SECONDS = 20
@@ -37,6 +44,7 @@ class BuildState:
     READY = "ready"
     FAILED = "failed"
     DOWNLOADED = "downloaded"
+    EXPIRED = "expired"  # nobody took the file in time: it was removed
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ class Build:
 
     id: str
     study_id: int
-    what: str  # a format name, or BUNDLE
+    what: str  # a format name, BUNDLE or VIEW
     round_number: int | None  # None: the whole study
     by_id: int | None  # the staff member who asked for it
     file_name: str
@@ -59,17 +67,27 @@ class Build:
     finished_at: datetime | None = None  # ready or failed
     downloaded_at: datetime | None = None
     updated_at: datetime | None = None  # when it was last saved, by the app or the worker
+    url_root: str = ""  # VIEW: the address the app was reached at, for the page's links
+    expired_at: datetime | None = None
 
     @property
     def label(self) -> str:
         """What is being built, in the Reports page's words."""
-        what = "Supplementary bundle (ZIP)" if self.what == BUNDLE else FORMATS[self.what].label
+        if self.what in (BUNDLE, VIEW):
+            what = "Supplementary bundle (ZIP)" if self.what == BUNDLE else "Report to read"
+        else:
+            what = FORMATS[self.what].label
         part = "the whole study" if self.round_number is None else f"round {self.round_number}"
         return f"{what}, {part}"
 
     @property
     def finished(self) -> bool:
-        return self.state in (BuildState.READY, BuildState.FAILED, BuildState.DOWNLOADED)
+        return self.state in (
+            BuildState.READY,
+            BuildState.FAILED,
+            BuildState.DOWNLOADED,
+            BuildState.EXPIRED,
+        )
 
     def waiting_too_long(self, now: datetime) -> bool:
         """Still queued after WAIT_FOR_WORKER_SECONDS: perhaps no worker is running."""
@@ -94,6 +112,8 @@ def queue_build(
     id. The caller commits its transaction first: the worker reads only what is committed."""
     if what == BUNDLE:
         name, content_type = f"{study.slug}-supplementary.zip", "application/zip"
+    elif what == VIEW:
+        name, content_type = filename(study, "html", round_number), "text/html; charset=utf-8"
     else:
         name, content_type = filename(study, what, round_number), FORMATS[what].content_type
     build = Build(
@@ -105,9 +125,27 @@ def queue_build(
         file_name=name,
         content_type=content_type,
         queued_at=utcnow(),
+        url_root=request.url_root if what == VIEW else "",
     )
     _save(build)
     return build.id
+
+
+def report_size(study: Study, round_number: int | None = None) -> int:
+    """How large the study's report is to build, before building it: the items of the closed
+    rounds it covers times the study's panellists (who rated them, commented, took part)."""
+    items = db.select(db.func.count(RoundItem.id)).join(Round, RoundItem.round_id == Round.id)
+    items = items.where(Round.study_id == study.id, Round.state == RoundState.CLOSED)
+    if round_number is not None:
+        items = items.where(Round.number == round_number)
+    panel = db.select(db.func.count(Panellist.id)).where(Panellist.study_id == study.id)
+    return (db.session.scalar(items) or 0) * (db.session.scalar(panel) or 0)
+
+
+def renders_at_once(study: Study, round_number: int | None = None) -> bool:
+    """Whether the report to read is small enough to render while the request waits (at most
+    ``REPORT_INSTANT_SIZE`` item-panellists); a larger one is built in the background."""
+    return report_size(study, round_number) <= current_app.config["REPORT_INSTANT_SIZE"]
 
 
 def start(build_id: str) -> None:
@@ -133,13 +171,64 @@ def take_file(build: Build) -> bytes | None:
     return content
 
 
+def read_page(build: Build) -> bytes | None:
+    """A ready report to read (VIEW), kept for reading again until it expires; None if it is
+    not ready or has expired."""
+    if build.what != VIEW or build.state != BuildState.READY:
+        return None
+    return tasks.queue().get(f"build-file:{build.id}", peek=True)
+
+
+def kept_for() -> timedelta:
+    """How long a finished build is kept after its last news (``REPORT_BUILD_TTL_HOURS``)."""
+    return timedelta(hours=current_app.config["REPORT_BUILD_TTL_HOURS"])
+
+
+def kept_for_words() -> str:
+    """``kept_for`` in words: "7 days", "1 day", "36 hours"."""
+    hours = current_app.config["REPORT_BUILD_TTL_HOURS"]
+    count, unit = (hours // 24, "day") if hours and hours % 24 == 0 else (hours, "hour")
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def expires_at(build: Build) -> datetime:
+    """When ``expire_builds`` removes the build's file (a ready or failed build's), if nothing
+    happens to it before."""
+    return (build.updated_at or build.queued_at) + kept_for()
+
+
+def expire_builds(now: datetime | None = None) -> tuple[int, int]:
+    """Expire what nobody came back for within ``REPORT_BUILD_TTL_HOURS`` of its last news: a
+    ready or failed build, or one whose worker stopped, loses its file and says it expired; a
+    downloaded or expired build is forgotten after as long again. Returns (expired, forgotten).
+    """
+    now = now or utcnow()
+    storage = tasks.queue()
+    expired = forgotten = 0
+    for key in tasks.stored_keys("build:"):
+        stored = storage.get(key, peek=True)
+        if not isinstance(stored, dict):
+            continue
+        build = Build(**stored)
+        if now < expires_at(build):
+            continue
+        if build.state in (BuildState.DOWNLOADED, BuildState.EXPIRED):
+            storage.delete(key)
+            forgotten += 1
+        else:
+            storage.delete(f"build-file:{build.id}")
+            _save(replace(build, state=BuildState.EXPIRED, expired_at=now))
+            expired += 1
+    return expired, forgotten
+
+
 @tasks.background(TASK)
 def run_build(build_id: str) -> None:
     """Build the file (in the worker), saying how far it has got after each round; a report
     that cannot be made is marked failed with the reason in words."""
     stored = tasks.queue().get(f"build:{build_id}", peek=True)
-    if not isinstance(stored, dict):
-        return
+    if not isinstance(stored, dict) or stored.get("state") != BuildState.QUEUED:
+        return  # forgotten, or expired while it waited for a worker
     build = Build(**stored)
     study = db.session.get(Study, build.study_id)
     if study is None:
@@ -161,6 +250,12 @@ def run_build(build_id: str) -> None:
         if build.what == BUNDLE:
             by = db.session.get(StaffUser, build.by_id) if build.by_id is not None else None
             content = build_bundle(study, by=by, on_round=on_round)
+        elif build.what == VIEW:
+            report = build_report(study, build.round_number, on_round=on_round)
+            # The page links to the site's stylesheet and reports page, at the address it
+            # was asked for from (the worker serves no request of its own).
+            with current_app.test_request_context(base_url=build.url_root or None):
+                content = render_html(report, stylesheet="link").encode("utf-8")
         else:
             report = build_report(study, build.round_number, on_round=on_round)
             content = FORMATS[build.what].render(report)

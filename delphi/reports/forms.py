@@ -8,12 +8,13 @@ from wtforms.validators import InputRequired, ValidationError
 
 from delphi.models import RoundState, Study
 from delphi.reports import FORMATS
-from delphi.reports.builds import BUNDLE
+from delphi.reports.builds import BUNDLE, VIEW
 
 
 class BuildForm(FlaskForm):
-    """Queue a build: ``build`` is a format's name (or ``bundle``), then ``:N`` for a closed
-    round's report alone; each button of the reports page sends its own."""
+    """Queue a build: ``build`` is a format's name (or ``bundle``, or ``view`` for the report
+    to read), then ``:N`` for a closed round's report alone; each button of the reports page
+    sends its own."""
 
     build = StringField("What to build", validators=[InputRequired("Choose a file to build.")])
 
@@ -27,7 +28,7 @@ class BuildForm(FlaskForm):
 
     def validate_build(self, field: StringField) -> None:
         what, colon, number = (field.data or "").partition(":")
-        if what not in FORMATS and what != BUNDLE:
+        if what not in FORMATS and what not in (BUNDLE, VIEW):
             raise ValidationError(f"There is no format called {what!r}: choose one on the page.")
         if colon and (what == BUNDLE or number not in self.closed):
             # compared as text: "²" or a 5,000-digit number is simply not a closed round

@@ -43,7 +43,7 @@ def test_reports_page_report_and_download_in_a_browser(two_rounds, page, live_se
     assert [r["item"] for r in rows] == list(ROUND_1)
     page.get_by_role("link", name="Back to the reports").click()
 
-    page.get_by_role("link", name="Read the report", exact=True).click()
+    page.get_by_role("button", name="Read the report", exact=True).click()
     expect(page.get_by_role("heading", name="Items that reached consensus")).to_be_visible()
     assert page.locator("svg title", has_text="Item flow across rounds").count() == 1
     axe_check(page, context="HTML report")

@@ -112,6 +112,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("reports.build", "POST"): STAFF_FORM,  # nothing chosen to build
     ("reports.build_page", "GET"): "302 302 302 404 404 404",  # an unknown build
     ("reports.build_download", "POST"): "302 302 302 404 404 404",
+    ("reports.build_view", "GET"): "302 302 302 404 404 404",
     ("reports.api_token", "POST"): STAFF_ONLY,  # shows the new token once
     ("rounds.dashboard", "GET"): STAFF_ONLY,
     ("rounds.open_first", "GET"): STAFF_ONLY,  # the confirmation: round 1 opened already
