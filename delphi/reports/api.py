@@ -1,4 +1,5 @@
-"""The read-only JSON API: studies, rounds and frozen item results for scripts.
+"""The read-only JSON API: studies, rounds and frozen item results for scripts, and report files
+built in the background (``api_builds``): 202 Accepted, then the build's state, then the file.
 
 Authentication is a per-staff bearer token only: no cookies, no session, so no CSRF. A
 coordinator sees the studies they are assigned to (others answer 404, as in the console); an
@@ -13,6 +14,8 @@ from werkzeug.exceptions import HTTPException
 from delphi.auth.api_tokens import staff_for_token
 from delphi.extensions import db
 from delphi.models import Round, StaffUser, Study, study_staff
+from delphi.reports import api_builds
+from delphi.reports.builds import renders_at_once
 from delphi.reports.data import ReportError, build_report
 from delphi.reports.json_export import iso_time, item_dict
 from delphi.reports.openapi import openapi_document
@@ -49,7 +52,7 @@ def _visible_studies(user: StaffUser):
     return query
 
 
-def _study(slug: str) -> Study:
+def visible_study(slug: str) -> Study:
     user: StaffUser = g.api_user
     study = db.session.scalar(_visible_studies(user).where(Study.slug == slug))
     if study is None:
@@ -77,7 +80,7 @@ def studies():
 
 
 def study(slug: str):
-    found = _study(slug)
+    found = visible_study(slug)
     rounds = list(found.rounds)
     participation = participation_by_round(found, rounds)
     first: Round | None = rounds[0] if rounds else None
@@ -111,7 +114,11 @@ def study(slug: str):
 
 
 def round_items(slug: str, number: int):
-    found = _study(slug)
+    """A closed round's items; for a study too large to read while the request waits, 202 and
+    a build of the round's JSON report, as ``POST /studies/<slug>/reports`` gives."""
+    found = visible_study(slug)
+    if not renders_at_once(found, number):
+        return api_builds.queue_and_accept(found, "json", number)
     try:
         report = build_report(found, number)
     except ReportError as error:
@@ -122,3 +129,15 @@ def round_items(slug: str, number: int):
         settings=round_report.settings,
         items=[item_dict(row) for row in round_report.items],
     )
+
+
+def queue_report(slug: str):
+    return api_builds.queue_requested(visible_study(slug))
+
+
+def report_build(slug: str, build_id: str):
+    return api_builds.build_status(visible_study(slug), build_id)
+
+
+def report_build_file(slug: str, build_id: str):
+    return api_builds.build_file(visible_study(slug), build_id)

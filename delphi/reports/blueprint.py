@@ -31,6 +31,14 @@ API_RULES: list[Rule] = [
     ("/studies", "studies", api.studies, GET),
     ("/studies/<slug>", "study", api.study, GET),
     ("/studies/<slug>/rounds/<int:number>/items", "round_items", api.round_items, GET),
+    ("/studies/<slug>/reports", "report_builds", api.queue_report, POST),
+    ("/studies/<slug>/reports/builds/<build_id>", "report_build", api.report_build, GET),
+    (
+        "/studies/<slug>/reports/builds/<build_id>/file",
+        "report_build_file",
+        api.report_build_file,
+        GET,
+    ),
 ]
 
 add_rules(api_blueprint, API_RULES)

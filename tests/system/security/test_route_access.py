@@ -65,6 +65,9 @@ TABLE: dict[tuple[str, str], str] = {
     ("api.studies", "GET"): "401 401 401 200 200 200",
     ("api.study", "GET"): "401 401 401 404 200 200",
     ("api.round_items", "GET"): "401 401 401 404 200 200",
+    ("api.report_builds", "POST"): "401 401 401 404 400 400",  # no format asked for
+    ("api.report_build", "GET"): "401 401 401 404 404 404",  # an unknown build
+    ("api.report_build_file", "GET"): "401 401 401 404 404 404",
     ("console.index", "GET"): "302 302 302 200 200 200",
     ("studies.new_study", "GET"): "302 302 302 200 200 200",
     ("studies.new_study", "POST"): "302 302 302 400 400 400",
