@@ -9,6 +9,7 @@ from delphi.reports import export
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
+from tests.support.backends import sqlite_only
 
 GROUPS = ("Clinicians", "Patients")
 
@@ -64,6 +65,7 @@ def test_the_flow_counts_each_stage_by_group(db, make_study, make_panel, submit,
     assert "Round 1: 1 draft saved but not submitted was left out when the round closed" in page
 
 
+@sqlite_only  # the HTML page it prints is checked on both databases
 def test_the_pdf_draws_the_flow(db, make_study, make_panel, submit):
     pytest = __import__("pytest")
     pypdf = pytest.importorskip("pypdf")

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from delphi.reports import export
 from tests.reports.conftest import SCRIPT
+from tests.support.backends import sqlite_only
 
 SECTIONS = ["Design", "Participation", "Item flow across rounds", "Round 1: items",
             "Round 2: items", "Items that reached consensus", "Comments", "Rewording history"]
@@ -42,6 +43,7 @@ def test_one_round_html_report_shows_only_that_round(two_rounds):
     assert ">Round 2: items</h2>" not in page
 
 
+@sqlite_only  # the HTML page it prints is checked on both databases
 def test_pdf_report_has_the_sections_numbers_and_the_comment_as_text(two_rounds):
     content = export(two_rounds.study, "pdf")
     assert content.startswith(b"%PDF")

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from delphi.models import (Panellist, Rating, Response, RoundItem, SectionComment, Suggestion, SuggestionKind,
                            SuggestionStatus)
 from delphi.reports import export
+from tests.support.backends import sqlite_only
 
 SECTION_COMMENT = "Section one needs worked examples."
 DECLINED = "Add an item on parking."
@@ -80,6 +81,7 @@ def test_a_group_below_the_minimum_is_another_group_in_the_report(db, remarked):
     assert "Social workers Essential." in page  # four Social workers responded
 
 
+@sqlite_only  # the HTML page it prints is checked on both databases
 def test_pdf_report_holds_the_section_comment_and_the_suggestions_outcome(remarked):
     reader = PdfReader(io.BytesIO(export(remarked.study, "pdf")))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
