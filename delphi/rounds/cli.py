@@ -18,10 +18,11 @@ from delphi.importing import COMMAND_LINE_MAX_FILE_BYTES
 from delphi.models import Decision, Response, Round, RoundItem, RoundState, Study
 from delphi.rounds.deadline import change_deadline, end_of_day
 from delphi.rounds.errors import RoundError
-from delphi.rounds.lifecycle import close_round, decide, open_round
+from delphi.rounds.lifecycle import close_round, decide, open_round, open_round_of
 from delphi.rounds.nonresponse import closing_concerns
 from delphi.rounds.responses_import import import_responses
 from delphi.rounds.review import launch_next_round, reword_item
+from delphi.rounds.tally import recount
 
 round_group = AppGroup("round", help="Open, close, review and advance a study's rounds.")
 responses_group = AppGroup("responses", help="Import responses given on paper or by e-mail.")
@@ -202,6 +203,28 @@ def status_command(slug: str) -> None:
 
 def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
+
+
+@round_group.command("recount")
+@click.argument("slug")
+def recount_command(slug: str) -> None:
+    """Count the open round's ratings so far again from the stored ratings (the dashboard reads
+    them from a tally kept with every change) and say whether any count differed."""
+    study = study_by_slug(slug)
+    with one_transaction():
+        round_ = open_round_of(study)
+        if round_ is None:
+            raise RoundError(f"No round of {study.slug} is open; only an open round is counted.")
+        differed = recount(round_)
+    click.echo(
+        f"Counted the ratings of round {round_.number} of {study.slug} again: "
+        + (
+            "every count was right."
+            if not differed
+            else f"{differed} count{'s' * (differed != 1)} differed and "
+            f"{'was' if differed == 1 else 'were'} corrected."
+        )
+    )
 
 
 @responses_group.command("import")

@@ -91,13 +91,15 @@ def apply(round_id: int, before: Counter[Key], after: Counter[Key]) -> None:
     )
 
 
-def recount(round_: Round) -> None:
-    """Count the round's tally again from its ratings (three statements, after a bulk write).
+def recount(round_: Round) -> int:
+    """Count the round's tally again from its ratings (after a bulk write, or to check it);
+    how many of its counts (an item's responses with one answer) were not as counted now.
 
     Takes the round's row exclusively (PostgreSQL): a submission holds it shared while it
     writes, so none adds to the tally while it is counted.
     """
     db.session.execute(sa.select(Round.id).where(Round.id == round_.id).with_for_update())
+    kept = tally(round_.id)
     db.session.execute(sa.delete(RatingTally).where(RatingTally.round_id == round_.id))
     submitted = sa.select(Response.id).where(
         Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED
@@ -134,6 +136,8 @@ def recount(round_: Round) -> None:
             ).where(RoundItem.round_id == round_.id),
         )
     )
+    counted = tally(round_.id)
+    return sum(1 for key in kept.keys() | counted.keys() if kept[key] != counted[key])
 
 
 def tally(round_id: int) -> Counter[Key]:

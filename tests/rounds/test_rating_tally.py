@@ -161,3 +161,38 @@ def test_submissions_at_the_same_time_lose_no_count(app, db, make_study, make_pa
     expected = Counter({(f"S1.{i}", value): n for i in range(1, ITEMS + 1)
                         for value, n in final.items()})
     assert _tally(db, round_id) == expected == _counted_afresh(db, round_id)
+
+
+def test_delphi_round_recount_corrects_a_wrong_count_and_says_so(db, cli, make_study, make_panel,
+                                                                 submit):
+    study = make_study(sections=1, items_per_section=ITEMS)
+    panel = make_panel(study, n=3)
+    db.session.commit()
+    refused = cli("round", "recount", study.slug)
+    assert refused.exit_code == 1
+    assert f"No round of {study.slug} is open; only an open round is counted." in refused.output
+    round_ = open_round(study, closes_at=utcnow() + timedelta(days=7))
+    for panellist, value in zip(panel, (2, 5, 5), strict=True):
+        submit(round_, panellist, {"S1.1": value, "S1.2": "U" if value == 2 else value})
+    db.session.commit()
+    round_id = round_.id
+    right = _counted_afresh(db, round_id)
+
+    result = cli("round", "recount", study.slug)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Counted the ratings of round 1 of {study.slug} again: every count " \
+                            "was right.\n"
+
+    db.session.execute(db.update(RatingTally).where(  # as if a count had drifted
+        RatingTally.round_id == round_id, RatingTally.kind == TallyKind.POINT,
+        RatingTally.point == 5).values(n=RatingTally.n + 3))
+    db.session.commit()
+    result = cli("round", "recount", study.slug)
+    assert result.exit_code == 0, result.output
+    # 5 was given to S1.1 and S1.2 (twice each): two counts were wrong.
+    assert result.output == f"Counted the ratings of round 1 of {study.slug} again: 2 counts " \
+                            "differed and were corrected.\n"
+    db.session.expire_all()
+    assert _tally(db, round_id) == right
+    assert right[("S1.1", 5)] == 2 and right[("S1.2", "unable")] == 1
+    assert right[("S1.3", "missing")] == 3
