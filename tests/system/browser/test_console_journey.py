@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from delphi.models import Panellist, Study
+from tests.support.backends import sqlite_only
 
 STUDY_FILE = Path(__file__).parents[2] / "support" / "study.toml"
 PASSWORD = "correct horse battery staple"
@@ -79,6 +80,7 @@ def test_a_bad_panel_file_shows_each_problem(signed_in, live_server, axe_check, 
     axe_check(page, context="panel with errors")
 
 
+@sqlite_only  # the browser's side of the page does not depend on the database
 def test_the_copy_link_button_copies_the_personal_link(signed_in, live_server, db, make_study,
                                                        make_panel):
     page = signed_in
@@ -97,6 +99,7 @@ def test_the_copy_link_button_copies_the_personal_link(signed_in, live_server, d
     assert page.evaluate("() => navigator.clipboard.readText()") == link_for(panellist)
 
 
+@sqlite_only  # the browser's side of the page does not depend on the database
 def test_every_other_console_page_passes_axe(page, live_server, axe_check, db, make_staff,
                                              make_study, make_panel):
     """The sign-in page, then as an admin the staff, settings, item, panellist and link pages."""

@@ -16,6 +16,7 @@ from delphi.models import Rating, Response, ResponseStatus
 from delphi.panel.tokens import token_for
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
+from tests.support.backends import sqlite_only
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 OTHERS = [[8, 8, 9, 6, 7, 8], [2, 5, 9, 7, 8, 4], [7, 9, 8, 3, 6, 9], [9, 7, 7, 5, 8, 6],
@@ -156,6 +157,7 @@ def test_a_panellist_answers_round_one_then_uses_the_feedback_in_round_two(
     assert rating.response.status is ResponseStatus.SUBMITTED
 
 
+@sqlite_only  # the browser's side of the page does not depend on the database
 def test_the_questionnaire_works_on_a_phone(browser, live_server, axe_check, study_in_round_one):
     _, panel, round1 = study_in_round_one
     context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True,
@@ -174,6 +176,7 @@ def test_the_questionnaire_works_on_a_phone(browser, live_server, axe_check, stu
         context.close()
 
 
+@sqlite_only  # the browser's side of the page does not depend on the database
 def test_every_other_panellist_page_passes_axe(page, live_server, axe_check, db,
                                                 study_in_round_one, make_study, make_panel):
     study, panel, round1 = study_in_round_one

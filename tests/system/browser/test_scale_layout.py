@@ -5,8 +5,10 @@ import os
 
 from delphi.panel.tokens import token_for
 from delphi.rounds.lifecycle import open_round
+from tests.support.backends import sqlite_only
 
 
+@sqlite_only  # the browser's side of the page does not depend on the database
 def test_the_nine_point_scale_wraps_into_equal_rows_on_a_phone(browser, live_server, db,
                                                                make_study, make_panel):
     study = make_study(sections=1, items_per_section=1)

@@ -1,9 +1,12 @@
 """The study form in Chromium: its script shows only the chosen rule's settings and sentence."""
 from __future__ import annotations
 
+from tests.support.backends import sqlite_only
+
 PASSWORD = "correct horse battery staple"
 
 
+@sqlite_only  # the browser's side of the page does not depend on the database
 def test_only_the_chosen_rules_settings_show(page, live_server, make_staff, db):
     make_staff(email="admin@example.org", role="admin", password=PASSWORD)
     db.session.commit()
