@@ -13,9 +13,10 @@ import pytest
 from flask import url_for
 
 from delphi.mail.sender import dev_files, send_pending
-from delphi.models import AuditEvent, Item, utcnow
+from delphi.models import AuditEvent, Item, Panellist, Study, utcnow
 from delphi.panel.tokens import link_for
 from delphi.rounds.lifecycle import open_round
+from tests.support.snapshots import built_once
 
 PANEL_CSV = b"name,email,group\nNew Person,new.person@example.org,Carers\n"
 
@@ -73,22 +74,31 @@ NOT_AUDITED = {"mail.send", "panel.reinstate", "mail.retry_mail"}
 
 
 @pytest.fixture
-def route_call(app, db, client, make_study, make_panel, make_staff):
-    """Build a study with round 1 open, an item added since, and one message in a file."""
-    study = make_study(slug="console-study")
-    panel = make_panel(study, n=2)
-    open_round(study, closes_at=utcnow() + timedelta(days=7))
-    section = study.sections[0]
-    unshown = Item(study=study, section=section, code="S1.8", text="Added after round 1.",
-                   position=8)
-    db.session.add(unshown)
-    staff = make_staff(email="someone@example.org", role="coordinator")
-    db.session.commit()
-    send_pending()  # no MAIL_HOST: the invitations are written to files
+def route_call(app, db, client, make_study, make_panel, make_staff, tmp_path_factory):
+    """Build a study with round 1 open, an item added since, and one message in a file (once
+    per database in each test process; each test gets a copy of it)."""
 
-    section_id = str(section.id)
-    ids = {"section_id": section.id, "item_id": unshown.id, "panellist_id": panel[0].id,
-           "name": dev_files(study)[0].name, "staff_id": staff.id}
+    def build() -> dict:
+        study = make_study(slug="console-study")
+        panel = make_panel(study, n=2)
+        open_round(study, closes_at=utcnow() + timedelta(days=7))
+        section = study.sections[0]
+        unshown = Item(study=study, section=section, code="S1.8", text="Added after round 1.",
+                       position=8)
+        db.session.add(unshown)
+        staff = make_staff(email="someone@example.org", role="coordinator")
+        db.session.commit()
+        send_pending()  # no MAIL_HOST: the invitations are written to files
+        return {"study_id": study.id, "panellist_ids": [p.id for p in panel],
+                "section_id": section.id, "item_id": unshown.id, "panellist_id": panel[0].id,
+                "name": dev_files(study)[0].name, "staff_id": staff.id}
+
+    built = built_once("console-access", build, tmp_path_factory)
+    study = db.session.get(Study, built["study_id"])
+    panel = [db.session.get(Panellist, panellist_id) for panellist_id in built["panellist_ids"]]
+    section_id = str(built["section_id"])
+    ids = {key: built[key] for key in ("section_id", "item_id", "panellist_id", "name",
+                                       "staff_id")}
 
     def call(endpoint, method, data):
         arguments = {key: value for key, value in ids.items()
