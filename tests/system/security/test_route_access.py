@@ -20,9 +20,6 @@ few empty posts change anything, and those are idempotent or refused the second 
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from flask import url_for
 
@@ -34,7 +31,7 @@ from delphi.panel.tokens import token_for
 from delphi.rounds.answers import Answer, response_for, save_answers
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
-from tests.support.database import copy_rows, put_rows
+from tests.support.snapshots import built_once
 
 VISITORS = ("anon", "A", "B", "other", "coord", "admin")
 A_SECRET = "A-draft-comment-only-A-may-see"
@@ -195,32 +192,17 @@ def test_every_route_has_a_row(app):
     assert not stale, f"these rows name routes that no longer exist: {stale}"
 
 
-# The world is built once per database in each test process (it opens, closes and reopens
-# rounds: most of a test's time otherwise); each test gets a copy of its rows and of the
-# instance folder's files, so every test still starts from the same world and nothing one
-# visitor's request changed reaches the next test.
-_worlds: dict[str, tuple[dict[str, list[dict]], Path, dict]] = {}
-
-
 @pytest.fixture
 def world(app, db, make_study, make_panel, make_staff, submit, tmp_path_factory):
-    """The study: round 1 closed with A's suggestion, round 2 open with A's draft."""
-    instance = Path(app.instance_path)
-    key = app.config["SQLALCHEMY_DATABASE_URI"]
-    if key in _worlds:
-        rows, files, built = _worlds[key]
-        put_rows(db.engine, rows)
-        shutil.copytree(files, instance, dirs_exist_ok=True)
-    else:
-        built = _build_world(db, make_study, make_panel, make_staff, submit)
-        files = tmp_path_factory.mktemp("world-files")
-        shutil.copytree(instance, files, dirs_exist_ok=True)
-        _worlds[key] = copy_rows(db.engine), files, built
-    study = db.session.get(Study, built["study_id"])
+    """The study: round 1 closed with A's suggestion, round 2 open with A's draft (built once
+    per database in each test process; each test gets a copy of it)."""
+    built = built_once(
+        "route-access", lambda: _build_world(db, make_study, make_panel, make_staff, submit),
+        tmp_path_factory)
     staff = {name: db.session.get(StaffUser, user_id) for name, user_id in built["staff"].items()}
-    return {"study": study, "a": db.session.get(Panellist, built["a"]),
-            "b": db.session.get(Panellist, built["b"]), "staff": staff, "api": built["api"],
-            "ids": built["ids"]}
+    return {"study": db.session.get(Study, built["study_id"]),
+            "a": db.session.get(Panellist, built["a"]), "b": db.session.get(Panellist, built["b"]),
+            "staff": staff, "api": built["api"], "ids": built["ids"]}
 
 
 def _build_world(db, make_study, make_panel, make_staff, submit) -> dict:
