@@ -10,7 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from delphi.models import AuditEvent, Suggestion, SuggestionKind
+from delphi.models import AuditEvent, Panellist, Round, Study, Suggestion, SuggestionKind
+from tests.rounds.conftest import Running
+from tests.support.snapshots import built_once
 
 DEADLINE = (date.today() + timedelta(days=10)).isoformat()
 
@@ -44,15 +46,25 @@ def _values(endpoint: str, ri: int, sg: int) -> dict:
 
 
 @pytest.fixture
-def route_call(db, client, closed):
-    """Make the study, then call one route as whoever the client is signed in as."""
-    state = closed()
-    round_item = state.round_.round_items[0]
-    suggestion = Suggestion(round_id=state.round_.id, panellist_id=state.panel[0].id,
-                            kind=SuggestionKind.NEW_ITEM, text="Ask about housing.")
-    db.session.add(suggestion)
-    db.session.commit()
-    ri, sg = round_item.id, suggestion.id
+def route_call(db, client, closed, tmp_path_factory):
+    """Make the study (once per database in each test process; each test gets a copy of it),
+    then call one route as whoever the client is signed in as."""
+
+    def build() -> dict:
+        state = closed()
+        suggestion = Suggestion(round_id=state.round_.id, panellist_id=state.panel[0].id,
+                                kind=SuggestionKind.NEW_ITEM, text="Ask about housing.")
+        db.session.add(suggestion)
+        db.session.commit()
+        return {"study": state.study.id, "panel": [p.id for p in state.panel],
+                "round": state.round_.id, "ri": state.round_.round_items[0].id,
+                "sg": suggestion.id}
+
+    built = built_once("rounds-access", build, tmp_path_factory)
+    state = Running(study=db.session.get(Study, built["study"]),
+                    panel=[db.session.get(Panellist, p) for p in built["panel"]],
+                    round_=db.session.get(Round, built["round"]))
+    ri, sg = built["ri"], built["sg"]
 
     def call(endpoint, method, data):
         url = state.url(endpoint, **_values(endpoint, ri, sg))
