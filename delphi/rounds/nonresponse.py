@@ -31,17 +31,19 @@ def minimum_words(study: Study, minimum: int) -> str:
 
 
 def response_counts(round_: Round) -> tuple[Counter, Counter]:
-    """(invited, submitted) per stakeholder group of the round, read in one statement."""
+    """(invited, submitted) per stakeholder group of the round, counted by the database in one
+    statement (a row per group and status, not per panellist)."""
     invited: Counter = Counter()
     submitted: Counter = Counter()
-    for group, status in db.session.execute(
-        db.select(Panellist.group, Response.status)
+    for group, status, count in db.session.execute(
+        db.select(Panellist.group, Response.status, db.func.count())
         .join(Panellist, Response.panellist_id == Panellist.id)
         .where(Response.round_id == round_.id)
+        .group_by(Panellist.group, Response.status)
     ):
-        invited[group] += 1
+        invited[group] += count
         if status is ResponseStatus.SUBMITTED:
-            submitted[group] += 1
+            submitted[group] += count
     return invited, submitted
 
 
