@@ -3,10 +3,13 @@ submitted after the list of submitters was read (the live dashboard of an open r
 out, never placed in another panellist's row or raised as an error."""
 from __future__ import annotations
 
+import gc
+
 import numpy as np
+import pytest
 
 from delphi.consensus import MISSING
-from delphi.rounds.matrix import place
+from delphi.rounds.matrix import cyclic_gc_paused, place
 
 
 def test_rows_are_placed_by_panellist_and_item_and_late_submitters_left_out():
@@ -23,3 +26,21 @@ def test_rows_are_placed_by_panellist_and_item_and_late_submitters_left_out():
     ])
     place(matrix, rows, panellist_ids, round_item_ids[order], order)
     assert matrix.tolist() == [[9, 1], [MISSING, MISSING], [MISSING, 4]]
+
+
+def test_the_cycle_collector_is_paused_while_reading_and_runs_again_after():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cyclic_gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("the database went away mid-read")
+    assert gc.isenabled()  # restored after a failed read too
+
+
+def test_a_collector_paused_by_the_caller_stays_paused():
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
