@@ -1,21 +1,25 @@
-"""The items of a section page, drawn once per page and filled in for each item.
+"""The items of a section page, drawn once with gaps and filled in for each item.
 
 A round-2 page can hold a hundred items, each with a radio button per scale point, feedback and
 comment boxes. The item's markup (``templates/questionnaire/_item.html``) and the scale's
-choices (``_scale.html``) are drawn once per page with gaps
-(``delphi.questionnaire.prerendered``) and each item fills them in: the same markup as drawing
-every item in full, at a small part of the cost. ``fieldset_in_full`` draws every item in full:
-it is the reference the fast path must equal, and a test holds them to it.
+choices (``_scale.html``) are drawn once with gaps (``delphi.questionnaire.prerendered``) and
+each item fills them in: the same markup as drawing every item in full, at a small part of the
+cost. ``fieldset_in_full`` draws every item in full: it is the reference the fast path must
+equal, and a test holds them to it.
+
+What is drawn with gaps depends only on the templates and on the study's scale (its points,
+their labels, "unable to rate"), so each app process keeps it, found by those values as read
+from the database on every request: a study whose scale changes gets a new drawing at once.
 """
 
 from __future__ import annotations
 
-from flask import get_template_attribute
+from flask import current_app, get_template_attribute
 from markupsafe import Markup, escape
 
 from delphi.markdown import render_markdown
 from delphi.models import RoundItem, Study
-from delphi.questionnaire.feedback import ItemFeedback
+from delphi.questionnaire.feedback import FeedbackCache, ItemFeedback
 from delphi.questionnaire.prerendered import PrerenderedFragment, gap
 from delphi.questionnaire.standing import ShownItem
 from delphi.rounds.answers import Answer
@@ -24,6 +28,8 @@ ITEM = gap("item")
 # item_fieldset's arguments in order, each drawn as a gap of the same name.
 GAPS = ("item", "code", "text", "explanation", "feedback", "scale", "reason", "comment")
 CHOICE_SEPARATOR = "\n      "  # between two of an item's radio buttons
+# Scales whose choices an app process keeps drawn: one per scale of the studies it serves.
+SCALES_KEPT = 32
 
 
 def narrow_columns(points: int) -> int:
@@ -77,20 +83,65 @@ class ScaleControls:
         return Markup(CHOICE_SEPARATOR.join(parts).replace(ITEM, str(int(round_item_id))))
 
 
+def scale_controls(study: Study) -> ScaleControls:
+    """The study's ``ScaleControls``, kept by the app process for the scale they draw."""
+    points = study.scale_points
+    key = (tuple(points), tuple(study.label_for(point) for point in points), study.unable_to_rate)
+    kept = current_app.extensions.setdefault("delphi.scales", FeedbackCache(SCALES_KEPT))
+    found = kept.get(key)
+    if found is None:
+        found = ScaleControls(study)
+        kept.put(key, found)
+    return found
+
+
+class ItemDrawing:
+    """The parts of an item's fieldset that are the same for every item, drawn once per app."""
+
+    def __init__(self) -> None:
+        fieldset = get_template_attribute("questionnaire/_item.html", "item_fieldset")
+        self.fieldset = PrerenderedFragment(fieldset(*(gap(name) for name in GAPS)))
+        self.reason = get_template_attribute("questionnaire/_item.html", "reason_field")
+        self.new = get_template_attribute("questionnaire/_item.html", "new_item")()
+
+
+def item_drawing() -> ItemDrawing:
+    """The app's ``ItemDrawing``, drawn on first use."""
+    found = current_app.extensions.get("delphi.item_drawing")
+    if found is None:
+        found = current_app.extensions["delphi.item_drawing"] = ItemDrawing()
+    return found
+
+
 class Fieldsets:
     """Draws each item's fieldset on one section page of ``study`` in ``round_number``."""
 
     def __init__(self, study: Study, round_number: int) -> None:
         self.study = study
-        self.scale = ScaleControls(study)
-        fieldset = get_template_attribute("questionnaire/_item.html", "item_fieldset")
-        self._fieldset = PrerenderedFragment(fieldset(*(gap(name) for name in GAPS)))
-        self._reason = get_template_attribute("questionnaire/_item.html", "reason_field")
-        self._new = (
-            get_template_attribute("questionnaire/_item.html", "new_item")()
-            if round_number > 1
-            else Markup("")
-        )
+        self.scale = scale_controls(study)
+        drawing = item_drawing()
+        self._fieldset = drawing.fieldset
+        self._reason = drawing.reason
+        self._new = drawing.new if round_number > 1 else Markup("")
+
+    def section(
+        self,
+        round_items: list[ShownItem],
+        values: dict[int, Answer],
+        feedback: dict[int, ItemFeedback],
+        needing_reason: list[ShownItem],
+    ) -> list[Markup]:
+        """The fieldset of each of a section page's ``round_items``, in order."""
+        needing = {round_item.id for round_item in needing_reason}
+        return [
+            self.fieldset(
+                round_item,
+                values.get(round_item.id),
+                feedback.get(round_item.id),
+                round_item.id in needing,
+            )
+            for round_item in round_items
+        ]
 
     def fieldset(
         self, round_item, answer: Answer | None, feedback: ItemFeedback | None, needs_reason: bool

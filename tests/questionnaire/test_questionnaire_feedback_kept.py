@@ -97,3 +97,19 @@ def test_a_draft_never_submitted_is_not_shown_as_the_panellists_rating(client, d
     assert "Your rating in round 1:\n    <strong>not rated</strong>" in block
     assert 'class="bar own"' not in block
     assert "5 ratings" in block  # the five submitted, not the draft
+
+
+def test_a_changed_scale_is_seen_on_the_next_request(client, db, round_one):
+    """The scale's choices are drawn once per app and kept by the labels read on each request."""
+    setting = round_one()
+    setting.study.scale_labels = {"1": "Not important", "9": "Essential"}
+    db.session.commit()
+    page = client.get(setting.section_url(1)).get_data(as_text=True)
+    assert '<span class="point-label">Essential</span>' in page and "-unable" in page
+
+    setting.study.scale_labels = {"1": "Not important", "9": "Vital"}
+    setting.study.unable_to_rate = False
+    db.session.commit()
+    page = client.get(setting.section_url(1)).get_data(as_text=True)
+    assert '<span class="point-label">Vital</span>' in page
+    assert "Essential" not in page and "-unable" not in page and "Unable to rate" not in page
