@@ -58,11 +58,16 @@ def questions_of(study: Study) -> list[BackgroundQuestion]:
     )
 
 
+# Built once, as every answering page runs it: a statement object keeps its cache key, so
+# running it again skips building and hashing it.
+_HAS_QUESTIONS = db.select(
+    db.exists().where(BackgroundQuestion.study_id == db.bindparam("study_id"))
+)
+
+
 def background_pending(panellist: Panellist) -> bool:
     """True while the study has background questions the panellist has not been asked yet."""
-    has_questions = db.session.scalar(
-        db.select(db.exists().where(BackgroundQuestion.study_id == panellist.study_id))
-    )
+    has_questions = db.session.scalar(_HAS_QUESTIONS, {"study_id": panellist.study_id})
     if not has_questions:
         return False
     answered = db.session.scalar(

@@ -49,14 +49,20 @@ class ConsentRefused(Refused):
     """A consent, a withdrawal or a change to the sheet is refused; the message says why."""
 
 
+# Built once, as every answering page runs it (see ``current_version``).
+_LATEST_VERSION = (
+    db.select(ConsentVersion)
+    .where(ConsentVersion.study_id == db.bindparam("study_id"))
+    .order_by(ConsentVersion.number.desc())
+    .limit(1)
+)
+
+
 def current_version(study: Study) -> ConsentVersion | None:
-    """The sheet and statements in force: the study's latest version, if any."""
-    return db.session.scalar(
-        db.select(ConsentVersion)
-        .filter_by(study_id=study.id)
-        .order_by(ConsentVersion.number.desc())
-        .limit(1)
-    )
+    """The sheet and statements in force: the study's latest version, if any. Its statement is
+    built once: a statement object keeps its cache key, so running it again skips building and
+    hashing it."""
+    return db.session.scalar(_LATEST_VERSION, {"study_id": study.id})
 
 
 def asks_consent(version: ConsentVersion | None) -> bool:

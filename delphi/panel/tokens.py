@@ -15,6 +15,7 @@ import hmac
 import secrets
 
 from flask import current_app, has_request_context, request
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from delphi.extensions import db
@@ -71,6 +72,12 @@ def link_for(panellist: Panellist) -> str:
     return f"{link_base()}/p/{token_for(panellist)}"
 
 
+# Built once, as every panellist page runs them: a statement object keeps its cache key, so
+# running it again skips building and hashing it.
+_BY_TOKEN_HASH = db.select(Panellist).where(Panellist.token_hash == bindparam("token_hash"))
+_BY_TOKEN_HASH_WITH_STUDY = _BY_TOKEN_HASH.options(joinedload(Panellist.study))
+
+
 def find_panellist(token: str, *, with_study: bool = False) -> Panellist | None:
     """The panellist a token belongs to, or None for an unknown or revoked token.
 
@@ -78,7 +85,5 @@ def find_panellist(token: str, *, with_study: bool = False) -> Panellist | None:
     """
     if not token or len(token) > 100:
         return None
-    query = db.select(Panellist).filter_by(token_hash=hash_token(token))
-    if with_study:
-        query = query.options(joinedload(Panellist.study))
-    return db.session.scalar(query)
+    query = _BY_TOKEN_HASH_WITH_STUDY if with_study else _BY_TOKEN_HASH
+    return db.session.scalar(query, {"token_hash": hash_token(token)})

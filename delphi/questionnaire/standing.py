@@ -1,13 +1,17 @@
 """What a personal link leads to: the panellist, their study, and where the study stands.
 
 Everything a panellist page shows is loaded here with a fixed number of set-based queries, so a
-page's statement count does not grow with the number of items.
+page's statement count does not grow with the number of items. The statements every page runs
+are built once, with parameters: a statement object keeps its cache key, so running it again
+skips building and hashing it, a good part of the cost of a small query.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, overload
+
+from sqlalchemy import bindparam
 
 from delphi.extensions import db
 from delphi.models import (
@@ -49,6 +53,19 @@ class Standing:
         return None
 
 
+# The study's last two rounds, each with the panellist's response to it (None: not invited).
+_LATEST_ROUNDS = (
+    db.select(Round, Response)
+    .outerjoin(
+        Response,
+        (Response.round_id == Round.id) & (Response.panellist_id == bindparam("panellist_id")),
+    )
+    .where(Round.study_id == bindparam("study_id"))
+    .order_by(Round.number.desc())
+    .limit(2)
+)
+
+
 def standing_for(token: str) -> Standing | None:
     """Where the panellist whose link this is stands; None for an unknown, revoked or
     erased link (two queries)."""
@@ -57,13 +74,7 @@ def standing_for(token: str) -> Standing | None:
         return None
     study = panellist.study
     rows = db.session.execute(
-        db.select(Round, Response)
-        .outerjoin(
-            Response, (Response.round_id == Round.id) & (Response.panellist_id == panellist.id)
-        )
-        .where(Round.study_id == study.id)
-        .order_by(Round.number.desc())
-        .limit(2)
+        _LATEST_ROUNDS, {"panellist_id": panellist.id, "study_id": study.id}
     ).all()
     latest, before_latest = ([round_ for round_, _ in rows] + [None, None])[:2]
     return Standing(
@@ -205,6 +216,35 @@ def _is_rated(rating: StoredRating | None) -> bool:
     return rating is not None and (rating.value is not None or rating.unable)
 
 
+# A round's items in order, with what each page shows of them and their sections.
+_ROUND_ITEMS = (
+    db.select(
+        RoundItem.id,
+        RoundItem.item_id,
+        RoundItem.section_id,
+        RoundItem.code,
+        RoundItem.text,
+        RoundItem.position,
+        Item.reworded_from_id,
+        Item.explanation,
+        Section,
+    )
+    .join(Item, Item.id == RoundItem.item_id)
+    .join(Section, Section.id == RoundItem.section_id)
+    .where(RoundItem.round_id == bindparam("round_id"))
+    .order_by(RoundItem.position, RoundItem.id)
+)
+# The ratings of some responses: one, or a response and the one before it.
+_RATINGS = db.select(
+    Rating.response_id,
+    Rating.round_item_id,
+    Rating.value,
+    Rating.unable,
+    Rating.comment,
+    Rating.reason,
+).where(Rating.response_id.in_(bindparam("response_ids", expanding=True)))
+
+
 @overload
 def load_questionnaire(
     standing: Standing, round_: Round, *, create: Literal[True] = True
@@ -228,23 +268,7 @@ def load_questionnaire(
     response = _response(standing, round_, create)
     if response is None:
         return None
-    rows = db.session.execute(
-        db.select(
-            RoundItem.id,
-            RoundItem.item_id,
-            RoundItem.section_id,
-            RoundItem.code,
-            RoundItem.text,
-            RoundItem.position,
-            Item.reworded_from_id,
-            Item.explanation,
-            Section,
-        )
-        .join(Item, Item.id == RoundItem.item_id)
-        .join(Section, Section.id == RoundItem.section_id)
-        .where(RoundItem.round_id == round_.id)
-        .order_by(RoundItem.position, RoundItem.id)
-    ).all()
+    rows = db.session.execute(_ROUND_ITEMS, {"round_id": round_.id}).all()
     round_items = [ShownItem(*row[:-1]) for row in rows]
     # This response's ratings, and in the same query the panellist's submitted ratings of the
     # round before, which the feedback marks, when that response was loaded with the standing.
@@ -258,20 +282,8 @@ def load_questionnaire(
     own_before: dict[int, StoredRating] | None = (
         None if previous is None or (previous.id not in standing.responses) else {}
     )
-    for response_id, *values in db.session.execute(
-        db.select(
-            Rating.response_id,
-            Rating.round_item_id,
-            Rating.value,
-            Rating.unable,
-            Rating.comment,
-            Rating.reason,
-        ).where(
-            Rating.response_id.in_(
-                [response.id, together.id] if together is not None else [response.id]
-            )
-        )
-    ):
+    response_ids = [response.id, together.id] if together is not None else [response.id]
+    for response_id, *values in db.session.execute(_RATINGS, {"response_ids": response_ids}):
         rating = StoredRating(*values)
         if response_id == response.id:
             ratings[rating.round_item_id] = rating

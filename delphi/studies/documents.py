@@ -198,18 +198,19 @@ def remove_document(document: StudyDocument, *, by: StaffUser | None = None) -> 
     db.session.flush()
 
 
+# Built once, as every panellist page runs it (see ``documents_of``).
+_DOCUMENTS = (
+    db.select(StudyDocument)
+    .where(StudyDocument.study_id == db.bindparam("study_id"))
+    .order_by(StudyDocument.section_id.is_not(None), StudyDocument.section_id, StudyDocument.id)
+)
+
+
 def documents_of(study: Study) -> list[StudyDocument]:
     """The study's documents, the study's own first, then by section, oldest first (without
-    reading the files)."""
-    return list(
-        db.session.scalars(
-            db.select(StudyDocument)
-            .where(StudyDocument.study_id == study.id)
-            .order_by(
-                StudyDocument.section_id.is_not(None), StudyDocument.section_id, StudyDocument.id
-            )
-        )
-    )
+    reading the files). Its statement is built once: a statement object keeps its cache key, so
+    running it again skips building and hashing it."""
+    return list(db.session.scalars(_DOCUMENTS, {"study_id": study.id}))
 
 
 def document_of(study: Study, document_id: int) -> StudyDocument | None:
