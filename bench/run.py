@@ -78,7 +78,9 @@ def _step(title: str, work, results: dict, key: str):
         results[key] = None
         results.setdefault("failures", []).append(f"{title}: {type(error).__name__}: {error}")
         print(f"   FAILED: {error}", flush=True)
-    print(f"   ({time.perf_counter() - started:.0f} s)", flush=True)
+    seconds = time.perf_counter() - started
+    results.setdefault("step_seconds", {})[title] = seconds
+    print(f"   ({seconds:.0f} s)", flush=True)
     return results[key]
 
 
@@ -157,6 +159,10 @@ def main() -> int:
             print(f"   {line}")
 
     results["seconds"] = time.perf_counter() - started
+    print("\n== Time per step")
+    for title, seconds in results.get("step_seconds", {}).items():
+        print(f"   {seconds:6.0f} s  {title}")
+    print(f"   {results['seconds']:6.0f} s  in all", flush=True)
     path = write_results(results, ROOT / "bench" / "RESULTS.md")
     print(f"\nWrote {path.relative_to(ROOT)} ({results['seconds']:.0f} s in all).")
     return 1 if results.get("failures") else 0
