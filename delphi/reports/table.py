@@ -108,7 +108,5 @@ def rows_for(report: StudyReport, rows: list[ItemRow]) -> tuple[list[str], list[
     columns = header(report, rows)
     stability = stability_keys(rows)
     constants = round_settings_columns(report)
-    return columns, [
-        [record(report, row, stability=stability, constants=constants).get(c) for c in columns]
-        for row in rows
-    ]
+    records = (record(report, row, stability=stability, constants=constants) for row in rows)
+    return columns, [[values.get(c) for c in columns] for values in records]
