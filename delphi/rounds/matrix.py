@@ -76,12 +76,18 @@ def ratings_matrix(round_: Round) -> RatingsMatrix:
         .where(RoundItem.round_id == round_.id)
         .order_by(RoundItem.position, RoundItem.id)
     ).all()
-    panellists = db.session.execute(
-        select(Panellist.id, Panellist.group)
-        .join(Response, Response.panellist_id == Panellist.id)
-        .where(Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED)
-        .order_by(Panellist.id)
-    ).all()
+    # A row per panellist, read on the session's connection as plain rows, without the ORM's
+    # loading of each row; the items' query above has flushed anything pending.
+    panellists = (
+        db.session.connection()
+        .execute(
+            select(Panellist.id, Panellist.group)
+            .join(Response, Response.panellist_id == Panellist.id)
+            .where(Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED)
+            .order_by(Panellist.id)
+        )
+        .all()
+    )
 
     panellist_ids = np.array([pid for pid, _ in panellists], dtype=np.int64)  # ascending
     round_item_ids = np.array([rid for rid, _ in items], dtype=np.int64)
