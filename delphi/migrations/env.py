@@ -94,14 +94,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite alters a table by copying it into a new one and dropping the old: with foreign
+        # keys enforced, that drop deletes every row that refers to the table (a study's rounds,
+        # panel and ratings) through ON DELETE CASCADE. So foreign keys are off while migrating
+        # (the pragma only takes effect outside a transaction, so it goes to the driver's
+        # connection before SQLAlchemy begins one), checked afterwards, then on again.
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            connection.connection.driver_connection.execute('PRAGMA foreign_keys=OFF')
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+                if broken:
+                    raise RuntimeError(f'the migration left rows whose references are '
+                                       f'missing: {broken[:5]}')
+        finally:
+            if sqlite:
+                connection.commit()
+                connection.connection.driver_connection.execute('PRAGMA foreign_keys=ON')
 
 
 if context.is_offline_mode():

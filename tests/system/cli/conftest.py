@@ -40,4 +40,5 @@ def delphi(app_config, db, tmp_path, cli_instance):
         db.session.expire_all()
         return result
 
+    run.env = env  # for a test that runs another installed command
     return run
