@@ -15,6 +15,7 @@ from delphi.models import Panellist, Rating, Response, ResponseStatus, Study
 from delphi.rounds.errors import RoundError
 from delphi.rounds.responses_import import import_responses
 from tests.support import data
+from tests.support.backends import postgresql_only
 
 
 def _open_study(slug: str, items: int, panellists: int) -> tuple[Study, list[str]]:
@@ -189,11 +190,10 @@ def test_a_bad_row_deep_in_a_bulk_file_is_named_by_its_line_and_nothing_is_writt
         1 + (k + n) % 9 for k in range(1, 31) for n in range(6)) - (1 + 2 % 9) + 4
 
 
+@postgresql_only
 def test_the_planner_counts_an_imported_files_ratings_before_the_tally_is_counted_again(db):
     """On PostgreSQL the tally's recount runs in the import's transaction: planned for a rating
     table it believed empty, it joined row by row and took minutes for 400,000 answers."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("planner statistics are PostgreSQL's")
     study, codes = _open_study("planned", 10, 100)
     db.session.commit()
     import_responses(study, _file(100, codes), "responses.csv")

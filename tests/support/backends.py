@@ -8,3 +8,7 @@ import pytest
 # browser's handling of a page. It runs on SQLite alone instead of repeating that part on
 # PostgreSQL; everything the database does for it is checked on both by the tests beside it.
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+# For a test of what only PostgreSQL does (its planner's statistics): without a PostgreSQL URL
+# it is skipped, as every PostgreSQL test is, and CI sets one.
+postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
