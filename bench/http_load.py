@@ -161,6 +161,21 @@ def _cpu(server: subprocess.Popen, database: bool) -> dict[str, float]:
     return used
 
 
+def _peak_memory_mb(server: subprocess.Popen) -> float | None:
+    """The largest resident high-water mark (VmHWM) of the gunicorn workers, in MB."""
+    peaks = []
+    for pid, parent, _, _ in _processes() if Path("/proc/self/status").exists() else []:
+        if parent != server.pid:
+            continue
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:  # it ended meanwhile
+            continue
+        peaks += [int(line.split()[1]) / 1024 for line in status.splitlines()
+                  if line.startswith("VmHWM:")]
+    return max(peaks, default=None)
+
+
 def load(scenario: str, port: int, tokens_file: Path, seconds: float,
          server: subprocess.Popen | None = None, database: bool = False) -> dict:
     """One run of the load generator in its own process.
@@ -204,6 +219,7 @@ def run(url: str | None, workdir: Path, repeats: int = 2, seconds: float = 6.0) 
             for scenario in order:
                 runs[scenario].append(load(scenario, port, tokens_file, seconds, server,
                                            database=built.startswith("postgresql")))
+        peak_memory_mb = _peak_memory_mb(server)
     finally:
         stop_server(server)
     fastest = {name: max(results, key=lambda r: r["rps"]) for name, results in runs.items()}
@@ -218,6 +234,7 @@ def run(url: str | None, workdir: Path, repeats: int = 2, seconds: float = 6.0) 
         "submit_ratio": fastest["submit"]["rps"] / fastest["trivial"]["rps"],
         "errors": sum(r["errors"] for results in runs.values() for r in results),
         "in_process": costs,
+        "peak_memory_mb": peak_memory_mb,
         "target": TARGET,
     }
 
@@ -237,6 +254,9 @@ def describe(figures: dict) -> list[str]:
         if cpu:
             lines.append(f"CPU per request, {name}: " + ", ".join(
                 f"{part} {ms:.2f} ms" for part, ms in cpu.items()))
+    if figures.get("peak_memory_mb"):
+        lines.append(f"peak memory of a gunicorn worker: {figures['peak_memory_mb']:.0f} MB "
+                     "resident")
     cost = figures["in_process"]
     lines.append(f"in process, without server or client: /healthz {cost['trivial_cpu_ms']:.1f} ms "
                  f"CPU, page {cost['page_cpu_ms']:.0f} ms CPU for {cost['page_bytes'] / 1e3:.0f} kB"

@@ -61,7 +61,9 @@ def _http(f: dict) -> list[str]:
         lines.append(f"| {label} | {b['rps']:.0f} | {b['p50_ms']:.0f} ms | {b['p99_ms']:.0f} ms "
                      f"| {'' if ratio is None else f'**{ratio:.3f}**'} | {target} |")
     cost = f["in_process"]
-    lines += ["", f"Errors: {f['errors']}. In the app alone (test client, no server or "
+    peak = (f" Peak memory of a gunicorn worker (its resident high-water mark, VmHWM): "
+            f"{f['peak_memory_mb']:.0f} MB." if f.get("peak_memory_mb") else "")
+    lines += ["", f"Errors: {f['errors']}.{peak} In the app alone (test client, no server or "
               f"client): `/healthz` costs {cost['trivial_cpu_ms']:.1f} ms of CPU, the page "
               f"{cost['page_cpu_ms']:.1f} ms for {cost['page_bytes'] / 1e3:.0f} kB of HTML "
               f"(ratio {cost['trivial_cpu_ms'] / cost['page_cpu_ms']:.3f}).", ""]
