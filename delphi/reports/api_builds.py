@@ -5,7 +5,7 @@ sees; a build is reached only under its own study's address."""
 
 from __future__ import annotations
 
-from flask import Response, abort, g, jsonify, request, url_for
+from flask import abort, g, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from delphi.extensions import db
@@ -15,6 +15,7 @@ from delphi.reports.builds import (
     Build,
     BuildState,
     expires_at,
+    file_response,
     find_build,
     queue_build,
     start,
@@ -75,14 +76,7 @@ def build_file(study: Study, build_id: str):
         if found.state in (BuildState.DOWNLOADED, BuildState.EXPIRED):
             abort(410, f"The file was {found.state}: queue the build again for another copy.")
         abort(409, f"The file is not ready: the build is {found.state}. {found.message}".strip())
-    return Response(
-        content,
-        content_type=found.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{found.file_name}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return file_response(found, content)
 
 
 def _build(study: Study, build_id: str) -> Build:

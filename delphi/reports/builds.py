@@ -18,7 +18,7 @@ import secrets
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
-from flask import current_app, request
+from flask import Response, current_app, request
 
 from delphi import tasks
 from delphi.extensions import db
@@ -169,6 +169,18 @@ def take_file(build: Build) -> bytes | None:
         return None
     _save(replace(build, state=BuildState.DOWNLOADED, downloaded_at=utcnow()))
     return content
+
+
+def file_response(build: Build, content: bytes) -> Response:
+    """The built file as a download, never kept by a browser or proxy."""
+    return Response(
+        content,
+        content_type=build.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{build.file_name}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def read_page(build: Build) -> bytes | None:

@@ -19,6 +19,7 @@ from delphi.reports.builds import (
     Build,
     BuildState,
     expires_at,
+    file_response,
     find_build,
     kept_for_words,
     queue_build,
@@ -138,14 +139,7 @@ def build_download(study: Study, build_id: str):
     content = take_file(found) if ready else None
     if content is None:  # not ready yet, or downloaded already: the page says which
         return redirect(url_for("reports.build_page", slug=study.slug, build_id=build_id), 303)
-    return Response(
-        content,
-        content_type=found.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{found.file_name}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return file_response(found, content)
 
 
 @study_required
