@@ -28,6 +28,7 @@ from delphi.reports.table import (
     rows_for,
     stability_keys,
 )
+from delphi.reports.xlsx_rows import add_sheet
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 # A group sheet's decision columns hold the whole panel's decision, named so.
@@ -180,7 +181,7 @@ def export_xlsx(report: StudyReport) -> bytes:
     taken: set[str] = set()
 
     def sheet(title: str) -> WriteOnlyWorksheet:
-        return workbook.create_sheet(sheet_title(title, taken))
+        return add_sheet(workbook, sheet_title(title, taken))
 
     # With no round to report, the settings come first, as the workbook's opening sheet.
     settings = None if report.reported_rounds else sheet("Settings")
