@@ -1,18 +1,20 @@
-"""A write-only worksheet that writes a row of plain values as one piece of XML.
+"""A write-only worksheet that writes a row of plain values as one piece of text.
 
 openpyxl's write-only sheet turns every value into a cell object and streams each cell as
 nested elements: for the hundreds of thousands of cells of a large study that per-cell work is
 most of the workbook's time. A row holding only text, whole or decimal numbers, booleans and
-blanks is written here as the same XML openpyxl writes for it (an inline string, a number or a
-boolean per cell; a blank is left out), built as text and handed to the stream as one element.
-Any other row (styled cells, dates, formulas, error codes, text openpyxl would refuse or cut,
+blanks is written here as the XML openpyxl writes for it (an inline string, a number or a
+boolean per cell; a blank is left out), built as text and put into the sheet's stream. Any
+other row (styled cells, dates, formulas, error codes, text openpyxl or XML would refuse,
 numbers that are not finite) goes through openpyxl's own path, unchanged.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator, Iterable, Sequence
 from math import isfinite
+from pathlib import Path
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
@@ -23,6 +25,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # openpyxl keeps at most this many characters of a text cell.
 _LONGEST_TEXT = 32767
+# Characters a sheet cannot hold: openpyxl refuses the first kind, XML the rest.
+_REFUSED = re.compile(ILLEGAL_CHARACTERS_RE.pattern + r"|[\ud800-\udfff\ufffe\uffff]")
+# Where a run of plain rows goes in the streamed sheet (cell text cannot hold "<!--").
+_RUN = "plain rows"
+_RUN_MARK = re.compile(b"<!--" + _RUN.encode() + rb" (\d+)-->")
 
 
 def _text(value: str) -> str:
@@ -59,13 +66,9 @@ def row_xml(values: Sequence[object], row_number: int, letters: list[str]) -> st
         if kind is str:
             text = value[:_LONGEST_TEXT]  # type: ignore[index]
             if not text:
-                add(f'<c r="{ref}" t="inlineStr"/>')
+                add(f'<c r="{ref}" t="inlineStr"></c>')
                 continue
-            if (
-                (text[0] == "=" and len(text) > 1)
-                or text in ERROR_CODES
-                or ILLEGAL_CHARACTERS_RE.search(text)
-            ):
+            if (text[0] == "=" and len(text) > 1) or text in ERROR_CODES or _REFUSED.search(text):
                 return None
             space = ' xml:space="preserve"' if text != text.strip() else ""
             add(f'<c r="{ref}" t="inlineStr"><is><t{space}>{_text(text)}</t></is></c>')
@@ -80,7 +83,10 @@ def row_xml(values: Sequence[object], row_number: int, letters: list[str]) -> st
 
 
 class PlainRowSheet(WriteOnlyWorksheet):
-    """A write-only worksheet whose rows of plain values skip openpyxl's per-cell objects."""
+    """A write-only worksheet whose rows of plain values skip openpyxl's per-cell objects.
+
+    openpyxl streams the sheet's XML to a file; each run of plain rows is marked in that stream
+    by a comment and kept as text, which replaces the comment when the sheet is closed."""
 
     # openpyxl's own, not in its type stubs
     _writer: Any
@@ -91,39 +97,53 @@ class PlainRowSheet(WriteOnlyWorksheet):
     def __init__(self, parent: Workbook, title: str | None) -> None:
         super().__init__(parent, title)
         self._letters: list[str] = []
+        self._runs: list[list[str]] = []
 
     def _write_rows(self) -> Generator[None, list[object], None]:
         """openpyxl's row stream (``WriteOnlyWorksheet._write_rows``) with the plain rows
-        written whole."""
+        kept as text."""
         try:
             xf = self._writer.xf.send(True)
         except StopIteration:
             self._already_saved()
         with xf.element("sheetData"):
             number = 1
+            run: list[str] | None = None
             try:
                 while True:
                     row = yield
-                    element = self._plain_row(row, number)
-                    if element is None:
+                    xml = self._plain_row(row, number)
+                    if xml is None:
+                        run = None
                         self._writer.write_row(xf, self._values_to_row(row, number), number)
                     else:
-                        xf.write(element)
+                        if run is None:
+                            run = []
+                            self._runs.append(run)
+                            xf.write(etree.Comment(f"{_RUN} {len(self._runs) - 1}"))
+                        run.append(xml)
                     number += 1
             except GeneratorExit:
                 pass
         self._writer.xf.send(None)
 
-    def _plain_row(self, row: Iterable[object], number: int) -> Any:
+    def _plain_row(self, row: Iterable[object], number: int) -> str | None:
         if number in self.row_dimensions or not isinstance(row, (list, tuple)):
             return None
-        xml = row_xml(row, number, self._letters)
-        if xml is None:
-            return None
-        try:
-            return etree.fromstring(xml)
-        except etree.XMLSyntaxError:  # a character XML cannot hold: openpyxl's path says so
-            return None
+        return row_xml(row, number, self._letters)
+
+    def close(self) -> None:
+        """Close the sheet as openpyxl does, then put each run of plain rows in its place."""
+        super().close()
+        if not self._runs:
+            return
+        path = Path(self._writer.out)
+        pieces = _RUN_MARK.split(path.read_bytes())
+        for index in range(1, len(pieces), 2):  # the runs' numbers, between the rest
+            run = "".join(self._runs[int(pieces[index])])
+            pieces[index] = run.encode("ascii", "xmlcharrefreplace")  # as openpyxl's stream
+        path.write_bytes(b"".join(pieces))
+        self._runs = []
 
 
 def add_sheet(workbook: Workbook, title: str) -> PlainRowSheet:
