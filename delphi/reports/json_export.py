@@ -60,12 +60,16 @@ from datetime import datetime
 from delphi.consent.characteristics import as_dict as characteristics_dict
 from delphi.reports.authoring import authoring_dict
 from delphi.reports.data import ItemRow, RoundReport, StudyReport
-from delphi.reports.remarks import SuggestionOutcome
+from delphi.reports.remarks import Remark, SuggestionOutcome
 from delphi.reports.story import as_records, story_tables
 
 
 def iso_time(value: datetime | None) -> str | None:
     return value.isoformat() + "Z" if value is not None else None
+
+
+def _remark(remark: Remark) -> dict:
+    return {"group": remark.group, "text": remark.text}  # asdict's result, without its deep copy
 
 
 def item_dict(row: ItemRow) -> dict:
@@ -83,8 +87,8 @@ def item_dict(row: ItemRow) -> dict:
         "decision": row.decision,
         "decision_reason": row.decision_reason,
         "comments": row.comments,
-        "comments_by_group": [asdict(remark) for remark in row.remarks],
-        "reasons": [asdict(remark) for remark in row.reasons],
+        "comments_by_group": [_remark(remark) for remark in row.remarks],
+        "reasons": [_remark(remark) for remark in row.reasons],
         "argument_summary": row.argument_summary,
     }
 
