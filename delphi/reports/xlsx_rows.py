@@ -12,10 +12,12 @@ numbers that are not finite) goes through openpyxl's own path, unchanged.
 from __future__ import annotations
 
 import re
+import tempfile
+import weakref
 from collections.abc import Generator, Iterable, Sequence
 from math import isfinite
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree  # type: ignore[import-untyped]
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -29,7 +31,8 @@ _LONGEST_TEXT = 32767
 _REFUSED = re.compile(ILLEGAL_CHARACTERS_RE.pattern + r"|[\ud800-\udfff\ufffe\uffff]")
 # Where a run of plain rows goes in the streamed sheet (cell text cannot hold "<!--").
 _RUN = "plain rows"
-_RUN_MARK = re.compile(b"<!--" + _RUN.encode() + rb" (\d+)-->")
+_RUN_MARK = b"<!--" + _RUN.encode() + b"-->"
+_CHUNK = 1 << 20
 
 
 def _text(value: str) -> str:
@@ -85,8 +88,10 @@ def row_xml(values: Sequence[object], row_number: int, letters: list[str]) -> st
 class PlainRowSheet(WriteOnlyWorksheet):
     """A write-only worksheet whose rows of plain values skip openpyxl's per-cell objects.
 
-    openpyxl streams the sheet's XML to a file; each run of plain rows is marked in that stream
-    by a comment and kept as text, which replaces the comment when the sheet is closed."""
+    openpyxl streams the sheet's XML to a temporary file. Each run of plain rows is marked in
+    that stream by a comment and streamed to a second temporary file; closing the sheet puts
+    each run in place of its mark. Only the first file is read into memory then, and it holds
+    only the other rows (here, the header)."""
 
     # openpyxl's own, not in its type stubs
     _writer: Any
@@ -97,35 +102,46 @@ class PlainRowSheet(WriteOnlyWorksheet):
     def __init__(self, parent: Workbook, title: str | None) -> None:
         super().__init__(parent, title)
         self._letters: list[str] = []
-        self._runs: list[list[str]] = []
+        self._plain: IO[bytes] | None = None  # opened with the first run
+        self._run_sizes: list[int] = []  # in bytes, in the order of the runs
 
     def _write_rows(self) -> Generator[None, list[object], None]:
         """openpyxl's row stream (``WriteOnlyWorksheet._write_rows``) with the plain rows
-        kept as text."""
+        streamed apart."""
         try:
             xf = self._writer.xf.send(True)
         except StopIteration:
             self._already_saved()
+        sizes = self._run_sizes
         with xf.element("sheetData"):
             number = 1
-            run: list[str] | None = None
+            in_run = False
             try:
                 while True:
                     row = yield
                     xml = self._plain_row(row, number)
                     if xml is None:
-                        run = None
+                        in_run = False
                         self._writer.write_row(xf, self._values_to_row(row, number), number)
                     else:
-                        if run is None:
-                            run = []
-                            self._runs.append(run)
-                            xf.write(etree.Comment(f"{_RUN} {len(self._runs) - 1}"))
-                        run.append(xml)
+                        if not in_run:
+                            in_run = True
+                            xf.write(etree.Comment(_RUN))
+                            sizes.append(0)
+                            write = self._runs_file().write
+                        # ASCII with character references, as openpyxl's stream
+                        sizes[-1] += write(xml.encode("ascii", "xmlcharrefreplace"))
                     number += 1
             except GeneratorExit:
                 pass
         self._writer.xf.send(None)
+
+    def _runs_file(self) -> IO[bytes]:
+        if self._plain is None:
+            # closed by close(), or with the sheet when a failure leaves it unsaved
+            self._plain = tempfile.TemporaryFile()  # noqa: SIM115
+            weakref.finalize(self, self._plain.close)
+        return self._plain
 
     def _plain_row(self, row: Iterable[object], number: int) -> str | None:
         if number in self.row_dimensions or not isinstance(row, (list, tuple)):
@@ -135,15 +151,20 @@ class PlainRowSheet(WriteOnlyWorksheet):
     def close(self) -> None:
         """Close the sheet as openpyxl does, then put each run of plain rows in its place."""
         super().close()
-        if not self._runs:
+        if self._plain is None:
             return
-        path = Path(self._writer.out)
-        pieces = _RUN_MARK.split(path.read_bytes())
-        for index in range(1, len(pieces), 2):  # the runs' numbers, between the rest
-            run = "".join(self._runs[int(pieces[index])])
-            pieces[index] = run.encode("ascii", "xmlcharrefreplace")  # as openpyxl's stream
-        path.write_bytes(b"".join(pieces))
-        self._runs = []
+        with self._plain as plain:
+            plain.seek(0)
+            path = Path(self._writer.out)
+            others = path.read_bytes().split(_RUN_MARK)
+            with path.open("wb") as sheet:
+                sheet.write(others[0])
+                for size, after in zip(self._run_sizes, others[1:], strict=True):
+                    while size:
+                        chunk = plain.read(min(size, _CHUNK))
+                        sheet.write(chunk)
+                        size -= len(chunk)
+                    sheet.write(after)
 
 
 def add_sheet(workbook: Workbook, title: str) -> PlainRowSheet:

@@ -98,4 +98,4 @@ def test_the_workbook_is_the_one_openpyxl_writes():
 )
 def test_a_character_a_sheet_cannot_hold_is_refused_on_both_paths(fast, character, error):
     with pytest.raises(error):
-        _workbook([["fine", f"before {character} after"]], fast=fast)
+        _workbook([["plain", 1], ["fine", f"before {character} after"]], fast=fast)
