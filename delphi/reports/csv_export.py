@@ -11,6 +11,8 @@ from delphi.reports.data import StudyReport
 from delphi.reports.safety import FORMULA_STARTS, neutralise
 from delphi.reports.table import rows_for
 
+LINE_END = "\r\n"
+
 
 def _cell(value: object) -> object:
     """None becomes an empty cell; booleans are written as true/false like JSON; text that
@@ -60,13 +62,22 @@ def _written_as_they_are(width: int, rows: list[Sequence[object]]) -> bool:
 
 def write_csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator=LINE_END)
     writer.writerow(header)
     if isinstance(rows, list) and _written_as_they_are(len(header), rows):
         writer.writerows(rows)
     else:
         writer.writerows(map(_cells, rows))
     return buffer.getvalue().encode("utf-8")
+
+
+def csv_fields(cells: Sequence[object]) -> str:
+    """Two or more cells as CSV text without the line's end, as ``write_csv`` writes them within
+    a row, so that parts of a row can be written once and joined with commas into many rows.
+    The cells are written as they are: each None, a number or text already neutralised."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator=LINE_END).writerow(cells)
+    return buffer.getvalue()[: -len(LINE_END)]
 
 
 def export_csv(report: StudyReport) -> bytes:

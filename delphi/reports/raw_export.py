@@ -2,13 +2,20 @@
 panellists' section comments and suggestions beside it.
 
 One row per panellist, round and item, for every submitted response of the reported rounds.
-Panellists appear only by their pseudonymous id, stable within the study.
+Panellists appear only by their pseudonymous id, stable within the study. The ratings are read
+and written a few panellists at a time, so the export holds a few megabytes beside the finished
+ZIP whatever the number of ratings.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
+import operator
+import time
 import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -29,8 +36,9 @@ from delphi.models import (
     SectionComment,
     Suggestion,
 )
-from delphi.reports.csv_export import write_csv
+from delphi.reports.csv_export import LINE_END, csv_fields, write_csv
 from delphi.reports.data import StudyReport
+from delphi.reports.safety import FORMULA_STARTS, neutralise
 
 COLUMNS = [
     "panellist",
@@ -59,46 +67,159 @@ SUGGESTION_COLUMNS = [
 ]
 
 
-def raw_rows(report: StudyReport) -> list[tuple[object, ...]]:
-    """The long-format rows, in one statement whatever the study's size: every item of a round
-    for every panellist who submitted it, with the rating when there is one."""
-    study = report.study
+# The ratings of as many panellists as give about this many rows are read at a time, so that
+# a study of a million ratings is held a few megabytes at a time.
+_CHUNK_ROWS = 10_000
+# Panellists read in one statement at most, whatever the number of items.
+_PANELLISTS_AT_A_TIME = 1_000
+# What a row says of an item its panellist left out: value, unable, missing, comment, reason.
+_LEFT_OUT: tuple[object, ...] = (None, 0, 1, "", "")
+_RATED = operator.itemgetter(0, 1)  # of an answer row: response id, round item id
+_ANSWER = operator.itemgetter(slice(2, None))  # value, unable, missing, comment, reason
+_COMMENT = operator.itemgetter(5)
+_REASON = operator.itemgetter(6)
+
+# Answers by (response id, round item id): value, unable, missing, comment, reason.
+_Answers = dict[tuple[int, int], tuple[object, ...]]
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class _RoundRows:
+    """A reported round's items in order and its submitted panellists in pseudonym order: the
+    round's rows are every item for every panellist, in that order."""
+
+    number: int
+    items: list[tuple[int, str, str]]  # round item id, section code, item code
+    panellists: list[tuple[int, str, str]]  # response id, pseudonym, group
+
+    def batches(self) -> Iterator[list[tuple[int, str, str]]]:
+        """The panellists a few at a time, about _CHUNK_ROWS rows' worth."""
+        if not self.items:
+            return
+        step = max(1, min(_PANELLISTS_AT_A_TIME, _CHUNK_ROWS // len(self.items)))
+        for start in range(0, len(self.panellists), step):
+            yield self.panellists[start : start + step]
+
+
+def _reported_rounds(report: StudyReport, text: Callable[[str], str]) -> Iterator[_RoundRows]:
+    """Each reported round with its items and panellists, their texts passed through ``text``."""
+    rounds = db.session.execute(
+        db.select(Round.id, Round.number)
+        .where(Round.study_id == report.study.id, Round.number.in_(report.reported_rounds))
+        .order_by(Round.number)
+    ).all()
+    for round_id, number in rounds:
+        items = db.session.execute(
+            db.select(RoundItem.id, Section.code, RoundItem.code)
+            .join(Section, RoundItem.section_id == Section.id)
+            .where(RoundItem.round_id == round_id)
+            .order_by(RoundItem.position, RoundItem.id)
+        )
+        panellists = db.session.execute(
+            db.select(Response.id, Panellist.pseudonym, Panellist.group)
+            .join(Panellist, Response.panellist_id == Panellist.id)
+            .where(Response.round_id == round_id, Response.status == ResponseStatus.SUBMITTED)
+            .order_by(Panellist.pseudonym)
+        )
+        yield _RoundRows(
+            number,
+            [(item, text(section), text(code)) for item, section, code in items],
+            [(response, text(pseudonym), text(group)) for response, pseudonym, group in panellists],
+        )
+
+
+def _answers(panellists: list[tuple[int, str, str]], neutralised: bool) -> _Answers:
+    """The panellists' ratings, read through the index of response and item: the rows come in
+    the order of the round's panellists and items, read apart, so nothing sorts the ratings.
+    With ``neutralised``, a comment or reason that could start a formula carries its quote."""
     unable = sa.func.coalesce(Rating.unable, sa.false())
-    statement = (
-        db.select(
-            Panellist.pseudonym,
-            Panellist.group,
-            Round.number,
-            Section.code,
-            RoundItem.code,
-            Rating.value,
-            sa.case((unable, 1), else_=0),
-            sa.case((sa.and_(Rating.value.is_(None), sa.not_(unable)), 1), else_=0),
-            sa.func.coalesce(Rating.comment, ""),
-            sa.func.coalesce(Rating.reason, ""),
-        )
-        .select_from(Response)
-        .join(Round, Response.round_id == Round.id)
-        .join(Panellist, Response.panellist_id == Panellist.id)
-        .join(RoundItem, RoundItem.round_id == Round.id)
-        .join(Section, RoundItem.section_id == Section.id)
-        .outerjoin(
-            Rating,
-            sa.and_(Rating.response_id == Response.id, Rating.round_item_id == RoundItem.id),
-        )
-        .where(
-            Round.study_id == study.id,
-            Round.number.in_(report.reported_rounds),
-            Response.status == ResponseStatus.SUBMITTED,
-        )
-        .order_by(Round.number, Panellist.pseudonym, RoundItem.position, RoundItem.id)
-    )
-    # Plain tuples from the database cursor: no row objects for hundreds of thousands of rows.
+    statement = db.select(
+        Rating.response_id,
+        Rating.round_item_id,
+        Rating.value,
+        sa.case((unable, 1), else_=0),
+        sa.case((sa.and_(Rating.value.is_(None), sa.not_(unable)), 1), else_=0),
+        sa.func.coalesce(Rating.comment, ""),
+        sa.func.coalesce(Rating.reason, ""),
+    ).where(Rating.response_id.in_([response for response, _, _ in panellists]))
+    # Plain tuples from the database cursor: no row objects for tens of thousands of rows.
     result = db.session.connection().execute(statement)
     try:
-        return list(result.cursor.fetchall())
+        rows = result.cursor.fetchall()
     finally:
         result.close()
+    if neutralised:
+        # Checked over the chunk's distinct texts: most ratings have no comment or reason.
+        texts = set(map(_COMMENT, rows))
+        texts.update(map(_REASON, rows))
+        if any(isinstance(t, str) and t.startswith(FORMULA_STARTS) for t in texts):
+            rows = [(*row[:5], neutralise(row[5]), neutralise(row[6])) for row in rows]
+    return dict(zip(map(_RATED, rows), map(_ANSWER, rows), strict=True))
+
+
+def raw_rows(report: StudyReport) -> list[tuple[object, ...]]:
+    """The long-format rows, text as stored, all at once: every item of a round for every
+    panellist who submitted it, with the rating when there is one. The bundle reads them so,
+    to rename small groups before it writes them."""
+    rows: list[tuple[object, ...]] = []
+    for round_ in _reported_rounds(report, _as_is):
+        for panellists in round_.batches():
+            given = _answers(panellists, neutralised=False)
+            rows.extend(
+                (pseudonym, group, round_.number, section, code, *given.get((r, i), _LEFT_OUT))
+                for r, pseudonym, group in panellists
+                for i, section, code in round_.items
+            )
+    return rows
+
+
+class _AnswerTexts(dict[tuple[object, ...], str]):
+    """The CSV text of an answer and the line's end, kept for the few answers without comment
+    or reason that make up most rows."""
+
+    def __missing__(self, answer: tuple[object, ...]) -> str:
+        text = csv_fields(answer) + LINE_END
+        if answer[3] == answer[4] == "":
+            self[answer] = text
+        return text
+
+
+def ratings_csv(report: StudyReport) -> Iterator[str]:
+    """ratings.csv, the rows of ``raw_rows`` with their text neutralised, a chunk of text at a
+    time. Each panellist's and each item's cells are written once as CSV, and each answer's
+    once for all the rows that give it, so a row costs a few joins of text."""
+    yield csv_fields(COLUMNS) + LINE_END
+    answer_texts = _AnswerTexts()
+    for round_ in _reported_rounds(report, neutralise):
+        item_ids = [item for item, _, _ in round_.items]
+        item_texts = [csv_fields((section, code)) + "," for _, section, code in round_.items]
+        for panellists in round_.batches():
+            yield _lines(round_.number, panellists, item_ids, item_texts, answer_texts)
+
+
+def _lines(
+    number: int,
+    panellists: list[tuple[int, str, str]],
+    item_ids: list[int],
+    item_texts: list[str],
+    answer_texts: _AnswerTexts,
+) -> str:
+    """The panellists' lines of round ``number``: each panellist's cells, then for each item its
+    cells and the panellist's answer."""
+    given = _answers(panellists, neutralised=True)
+    pieces: list[str] = []
+    for response, pseudonym, group in panellists:
+        head = csv_fields((pseudonym, group, number)) + ","
+        answers = map(
+            given.get, zip(itertools.repeat(response), item_ids), itertools.repeat(_LEFT_OUT)
+        )
+        texts = map(answer_texts.__getitem__, answers)
+        pieces.extend(itertools.chain.from_iterable(zip(itertools.repeat(head), item_texts, texts)))
+    return "".join(pieces)
 
 
 def section_comment_rows(report: StudyReport) -> list[list[object]]:
@@ -199,10 +320,21 @@ In SPSS: File > Import Data > CSV Data, with value as a numeric variable.
 """
 
 
+def _member(name: str) -> zipfile.ZipInfo:
+    """A compressed file of the ZIP, dated now and private to its owner, as ``writestr`` makes
+    one for the files written whole."""
+    member = zipfile.ZipInfo(name, time.localtime(time.time())[:6])
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member.external_attr = 0o600 << 16
+    return member
+
+
 def export_raw(report: StudyReport) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("ratings.csv", write_csv(COLUMNS, raw_rows(report)))
+        with archive.open(_member("ratings.csv"), "w") as ratings:
+            for text in ratings_csv(report):
+                ratings.write(text.encode("utf-8"))
         archive.writestr(
             "section_comments.csv",
             write_csv(SECTION_COMMENT_COLUMNS, section_comment_rows(report)),
