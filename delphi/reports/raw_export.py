@@ -320,18 +320,26 @@ In SPSS: File > Import Data > CSV Data, with value as a numeric variable.
 """
 
 
+# zlib's fastest level: ratings.csv of 600,000 rows compresses about four times as fast as at the
+# default level (6), for a file about a sixth larger.
+COMPRESS_LEVEL = 1
+
+
 def _member(name: str) -> zipfile.ZipInfo:
     """A compressed file of the ZIP, dated now and private to its owner, as ``writestr`` makes
     one for the files written whole."""
     member = zipfile.ZipInfo(name, time.localtime(time.time())[:6])
     member.compress_type = zipfile.ZIP_DEFLATED
+    member._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]  # public from 3.13
     member.external_attr = 0o600 << 16
     return member
 
 
 def export_raw(report: StudyReport) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(
+        buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
+    ) as archive:
         with archive.open(_member("ratings.csv"), "w") as ratings:
             for text in ratings_csv(report):
                 ratings.write(text.encode("utf-8"))
