@@ -25,13 +25,12 @@ from delphi.reports.csv_export import export_csv, write_csv
 from delphi.reports.data import StudyReport, build_report
 from delphi.reports.html import export_pdf, render_html
 from delphi.reports.raw_export import (
-    COLUMNS,
     SECTION_COMMENT_COLUMNS,
     SUGGESTION_COLUMNS,
     codebook,
-    raw_rows,
     section_comment_rows,
     suggestion_rows,
+    write_ratings,
 )
 from delphi.reports.remarks import ANOTHER_GROUP
 from delphi.reports.story import story_tables
@@ -51,6 +50,15 @@ def _small_groups(report: StudyReport) -> dict[int, set[str]]:
         }
         for r in report.rounds
     }
+
+
+def _group_shown(small: dict[int, set[str]]) -> Callable[[int, str], str]:
+    """The group a round's rows give for a panellist's group: small groups' names replaced."""
+
+    def shown(number: int, group: str) -> str:
+        return ANOTHER_GROUP if group in small.get(number, ()) else group
+
+    return shown
 
 
 def _shareable(rows: Iterable[Sequence[object]], small: dict[int, set[str]]) -> list[list[object]]:
@@ -140,7 +148,7 @@ def build_bundle(
         archive.writestr("messages.txt", _messages(study))
         archive.writestr("study.toml", export_study_file(study))
         archive.writestr("consensus_definition_history.csv", write_csv(*definition_history(study)))
-        archive.writestr("raw/ratings.csv", write_csv(COLUMNS, _shareable(raw_rows(report), small)))
+        write_ratings(archive, "raw/ratings.csv", report, _group_shown(small))
         archive.writestr(
             "raw/section_comments.csv",
             write_csv(SECTION_COMMENT_COLUMNS, _shareable(section_comment_rows(report), small)),

@@ -83,8 +83,8 @@ _REASON = operator.itemgetter(6)
 _Answers = dict[tuple[int, int], tuple[object, ...]]
 
 
-def _as_is(text: str) -> str:
-    return text
+def _group_as_is(number: int, group: str) -> str:
+    return group
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,11 @@ class _RoundRows:
             yield self.panellists[start : start + step]
 
 
-def _reported_rounds(report: StudyReport, text: Callable[[str], str]) -> Iterator[_RoundRows]:
-    """Each reported round with its items and panellists, their texts passed through ``text``."""
+def _reported_rounds(
+    report: StudyReport, group_shown: Callable[[int, str], str]
+) -> Iterator[_RoundRows]:
+    """Each reported round with its items and panellists, their texts neutralised; a panellist's
+    group is written as ``group_shown`` gives it for the round."""
     rounds = db.session.execute(
         db.select(Round.id, Round.number)
         .where(Round.study_id == report.study.id, Round.number.in_(report.reported_rounds))
@@ -127,15 +130,18 @@ def _reported_rounds(report: StudyReport, text: Callable[[str], str]) -> Iterato
         )
         yield _RoundRows(
             number,
-            [(item, text(section), text(code)) for item, section, code in items],
-            [(response, text(pseudonym), text(group)) for response, pseudonym, group in panellists],
+            [(item, neutralise(section), neutralise(code)) for item, section, code in items],
+            [
+                (response, neutralise(pseudonym), neutralise(group_shown(number, group)))
+                for response, pseudonym, group in panellists
+            ],
         )
 
 
-def _answers(panellists: list[tuple[int, str, str]], neutralised: bool) -> _Answers:
+def _answers(panellists: list[tuple[int, str, str]]) -> _Answers:
     """The panellists' ratings, read through the index of response and item: the rows come in
     the order of the round's panellists and items, read apart, so nothing sorts the ratings.
-    With ``neutralised``, a comment or reason that could start a formula carries its quote."""
+    A comment or reason that could start a formula carries its quote."""
     unable = sa.func.coalesce(Rating.unable, sa.false())
     statement = db.select(
         Rating.response_id,
@@ -152,29 +158,12 @@ def _answers(panellists: list[tuple[int, str, str]], neutralised: bool) -> _Answ
         rows = result.cursor.fetchall()
     finally:
         result.close()
-    if neutralised:
-        # Checked over the chunk's distinct texts: most ratings have no comment or reason.
-        texts = set(map(_COMMENT, rows))
-        texts.update(map(_REASON, rows))
-        if any(isinstance(t, str) and t.startswith(FORMULA_STARTS) for t in texts):
-            rows = [(*row[:5], neutralise(row[5]), neutralise(row[6])) for row in rows]
+    # Checked over the chunk's distinct texts: most ratings have no comment or reason.
+    texts = set(map(_COMMENT, rows))
+    texts.update(map(_REASON, rows))
+    if any(isinstance(t, str) and t.startswith(FORMULA_STARTS) for t in texts):
+        rows = [(*row[:5], neutralise(row[5]), neutralise(row[6])) for row in rows]
     return dict(zip(map(_RATED, rows), map(_ANSWER, rows), strict=True))
-
-
-def raw_rows(report: StudyReport) -> list[tuple[object, ...]]:
-    """The long-format rows, text as stored, all at once: every item of a round for every
-    panellist who submitted it, with the rating when there is one. The bundle reads them so,
-    to rename small groups before it writes them."""
-    rows: list[tuple[object, ...]] = []
-    for round_ in _reported_rounds(report, _as_is):
-        for panellists in round_.batches():
-            given = _answers(panellists, neutralised=False)
-            rows.extend(
-                (pseudonym, group, round_.number, section, code, *given.get((r, i), _LEFT_OUT))
-                for r, pseudonym, group in panellists
-                for i, section, code in round_.items
-            )
-    return rows
 
 
 class _AnswerTexts(dict[tuple[object, ...], str]):
@@ -188,13 +177,17 @@ class _AnswerTexts(dict[tuple[object, ...], str]):
         return text
 
 
-def ratings_csv(report: StudyReport) -> Iterator[str]:
-    """ratings.csv, the rows of ``raw_rows`` with their text neutralised, a chunk of text at a
-    time. Each panellist's and each item's cells are written once as CSV, and each answer's
-    once for all the rows that give it, so a row costs a few joins of text."""
+def ratings_csv(
+    report: StudyReport, group_shown: Callable[[int, str], str] = _group_as_is
+) -> Iterator[str]:
+    """ratings.csv a chunk of text at a time: every item of a round for every panellist who
+    submitted it, with the rating when there is one, text neutralised; a panellist's group as
+    ``group_shown`` gives it for the round (its number and the group as stored).
+    Each panellist's and each item's cells are written once as CSV, and each answer's once for
+    all the rows that give it, so a row costs a few joins of text."""
     yield csv_fields(COLUMNS) + LINE_END
     answer_texts = _AnswerTexts()
-    for round_ in _reported_rounds(report, neutralise):
+    for round_ in _reported_rounds(report, group_shown):
         item_ids = [item for item, _, _ in round_.items]
         item_texts = [csv_fields((section, code)) + "," for _, section, code in round_.items]
         for panellists in round_.batches():
@@ -210,7 +203,7 @@ def _lines(
 ) -> str:
     """The panellists' lines of round ``number``: each panellist's cells, then for each item its
     cells and the panellist's answer."""
-    given = _answers(panellists, neutralised=True)
+    given = _answers(panellists)
     pieces: list[str] = []
     for response, pseudonym, group in panellists:
         head = csv_fields((pseudonym, group, number)) + ","
@@ -325,14 +318,27 @@ In SPSS: File > Import Data > CSV Data, with value as a numeric variable.
 COMPRESS_LEVEL = 1
 
 
-def _member(name: str) -> zipfile.ZipInfo:
-    """A compressed file of the ZIP, dated now and private to its owner, as ``writestr`` makes
-    one for the files written whole."""
+def _member(name: str, level: int | None) -> zipfile.ZipInfo:
+    """A file of the ZIP compressed at ``level`` (None: zlib's default), dated now and private
+    to its owner, as ``writestr`` makes one for the files written whole."""
     member = zipfile.ZipInfo(name, time.localtime(time.time())[:6])
     member.compress_type = zipfile.ZIP_DEFLATED
-    member._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]  # public from 3.13
+    member._compresslevel = level  # type: ignore[attr-defined]  # public from 3.13
     member.external_attr = 0o600 << 16
     return member
+
+
+def write_ratings(
+    archive: zipfile.ZipFile,
+    name: str,
+    report: StudyReport,
+    group_shown: Callable[[int, str], str] = _group_as_is,
+) -> None:
+    """ratings.csv (see ``ratings_csv``) written into ``archive`` as ``name``, a chunk at a time,
+    compressed at the archive's level as the files it is given whole."""
+    with archive.open(_member(name, archive.compresslevel), "w") as ratings:
+        for text in ratings_csv(report, group_shown):
+            ratings.write(text.encode("utf-8"))
 
 
 def export_raw(report: StudyReport) -> bytes:
@@ -340,9 +346,7 @@ def export_raw(report: StudyReport) -> bytes:
     with zipfile.ZipFile(
         buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
     ) as archive:
-        with archive.open(_member("ratings.csv"), "w") as ratings:
-            for text in ratings_csv(report):
-                ratings.write(text.encode("utf-8"))
+        write_ratings(archive, "ratings.csv", report)
         archive.writestr(
             "section_comments.csv",
             write_csv(SECTION_COMMENT_COLUMNS, section_comment_rows(report)),
