@@ -4,6 +4,7 @@ PDF drawn from the same HTML by WeasyPrint."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import current_app, render_template
 from markupsafe import Markup
@@ -22,6 +23,13 @@ from delphi.reports.story import decision_log
 
 # What became of an item, by the decision's stored value (the report's rows hold values).
 DECISION_WORDS = {decision.value: decision.outcome for decision in Decision}
+# The statistics the report writes for an item, and for each of its stakeholder groups.
+ITEM_NUMBERS = (
+    "n", "n_unable", "n_missing", "median", "q1", "q3", "iqr", "mean", "sd", "ipr", "p30", "p70",
+    "ipras",
+)  # fmt: skip
+GROUP_NUMBERS = ("n", "median", "q1", "q3")
+PERCENTS = ("pct_low", "pct_mid", "pct_high")
 
 
 def stylesheet_path() -> Path:
@@ -33,6 +41,23 @@ def stylesheet_path() -> Path:
 def reason_words(summary: dict) -> str:
     """Why a frozen summary has its status ("89% rated 7-9 ..."), shown after the status."""
     return ItemSummary.from_dict(summary).explanation if summary else ""
+
+
+def item_figures(summary: dict) -> SimpleNamespace:
+    """A frozen summary's statistics written as the report shows them ("6.5", "67%", "–"):
+    formatted here, once each, rather than by a template call per table cell."""
+    return _figures(summary, ITEM_NUMBERS)
+
+
+def group_figures(summary: dict) -> SimpleNamespace:
+    """The statistics of a stakeholder group's summary that its row in an item's table shows."""
+    return _figures(summary, GROUP_NUMBERS)
+
+
+def _figures(summary: dict, numbers: tuple[str, ...]) -> SimpleNamespace:
+    written = {key: number(summary[key]) for key in numbers}
+    written.update((key, percent(summary[key])) for key in PERCENTS)
+    return SimpleNamespace(**written)
 
 
 def stability_words(stability: dict | None) -> str:
@@ -62,16 +87,18 @@ def stability_words(stability: dict | None) -> str:
 
 def _chart_maker(report: StudyReport):
     points = report.study.scale_points
+    # The scale's regions by round, as each round's settings resolved them.
+    regions = {r.number: regions_of(r.settings or {}) or () for r in reversed(report.rounds)}
+    unknown = regions_of({}) or ()  # a row of no reported round
 
     def chart(row: ItemRow) -> DistributionChart:
         """An item's ratings in its round, the scale's regions shaded and the median marked."""
-        settings = next((r.settings for r in report.rounds if r.number == row.round), None)
         return distribution_chart(
             row.summary.get("counts") or {},
             points,
             REPORT,
             median=row.summary.get("median"),
-            regions=regions_of(settings or {}) or (),
+            regions=regions.get(row.round, unknown),
             name=f"Ratings of item {row.code} in round {row.round}",
         )
 
@@ -107,6 +134,8 @@ def render_html(report: StudyReport, *, stylesheet: str) -> str:
         link_css=stylesheet == "link",
         flow=flow_diagram(flows) if flows else None,
         chart=_chart_maker(report),
+        figures=item_figures,
+        group_figures=group_figures,
         reason_words=reason_words,
         stability_words=stability_words,
         decision_words=DECISION_WORDS,
