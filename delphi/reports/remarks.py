@@ -113,14 +113,19 @@ def study_remarks(study: Study, rounds: Sequence[Round]) -> dict[int, RoundRemar
         .where(Response.round_id.in_(round_ids), Response.status == ResponseStatus.SUBMITTED)
         .subquery()
     )
-    sizes: Counter[tuple[int, str]] = Counter(
+    sizes: Counter[tuple[int, str | None]] = Counter(
         (round_id, group) for _, round_id, group in db.session.execute(db.select(submitted))
     )
+    # Each round's groups by the name their remarks are shown under, decided once per group; a
+    # group without a submitted response in the round is under the minimum (at least 3).
+    minimum = study.min_group_size
+    shown_as = {
+        key: key[1] if key[1] is not None and n >= minimum else ANOTHER_GROUP
+        for key, n in sizes.items()
+    }
 
     def shown(round_id: int, group: str | None) -> str:
-        if group is None or sizes[(round_id, group)] < study.min_group_size:
-            return ANOTHER_GROUP
-        return group
+        return shown_as.get((round_id, group), ANOTHER_GROUP)
 
     comments: dict[int, dict[int, list[Remark]]] = defaultdict(lambda: defaultdict(list))
     reasons: dict[int, dict[int, list[Remark]]] = defaultdict(lambda: defaultdict(list))
@@ -136,10 +141,11 @@ def study_remarks(study: Study, rounds: Sequence[Round]) -> dict[int, RoundRemar
         .where((Rating.comment != "") | (Rating.reason != ""))
     ):
         label = shown(round_id, group)
-        if comment and comment.strip():
-            comments[round_id][round_item_id].append(Remark(label, comment.strip()))
-        if reason and reason.strip():
-            reasons[round_id][round_item_id].append(Remark(label, reason.strip()))
+        comment, reason = (comment or "").strip(), (reason or "").strip()
+        if comment:
+            comments[round_id][round_item_id].append(Remark(label, comment))
+        if reason:
+            reasons[round_id][round_item_id].append(Remark(label, reason))
 
     sections: dict[int, dict[int, list[Remark]]] = defaultdict(lambda: defaultdict(list))
     for round_id, group, section_id, comment in db.session.execute(
