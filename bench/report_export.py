@@ -25,6 +25,7 @@ from bench.timing import best, side_by_side
 from delphi.extensions import db
 from delphi.models import Round, Study
 from delphi.reports import FORMATS
+from delphi.reports.collector import collector_paused
 from delphi.reports.data import StudyReport, build_report
 from delphi.rounds.lifecycle import close_round
 from delphi.rounds.review import launch_next_round
@@ -59,30 +60,34 @@ def build(url: str | None, workdir: Path, panellists: int = PANELLISTS) -> str:
 
 def _report(study_id: int, seconds: dict[str, list[float]], sizes: dict[str, int],
             names: tuple[str, ...] = QUICK) -> StudyReport:
-    """Build the report model once and draw each of ``names`` from it, timing every step."""
+    """Build the report model once and draw each of ``names`` from it, timing every step, with
+    the garbage collector paused as a background build pauses it."""
     db.session.expire_all()  # nothing served from what an earlier pass loaded
-    started = time.perf_counter()
-    report = build_report(db.session.get(Study, study_id))
-    seconds.setdefault("model", []).append(time.perf_counter() - started)
-    for name in names:
+    with collector_paused():
         started = time.perf_counter()
-        sizes[name] = len(FORMATS[name].render(report))
-        seconds.setdefault(name, []).append(time.perf_counter() - started)
+        report = build_report(db.session.get(Study, study_id))
+        seconds.setdefault("model", []).append(time.perf_counter() - started)
+        for name in names:
+            started = time.perf_counter()
+            sizes[name] = len(FORMATS[name].render(report))
+            seconds.setdefault(name, []).append(time.perf_counter() - started)
     return report
 
 
 def _traced_peaks(study_id: int) -> dict[str, float]:
-    """Peak memory (tracemalloc: Python and numpy) of the model and of each quick format."""
+    """Peak memory (tracemalloc: Python and numpy) of the model and of each quick format, the
+    collector paused as in a build: what it leaves uncollected counts."""
     peaks: dict[str, float] = {}
     db.session.expire_all()
     tracemalloc.start()
     try:
-        report = build_report(db.session.get(Study, study_id))
-        peaks["model"] = tracemalloc.get_traced_memory()[1] / 1e6
-        for name in QUICK:
-            tracemalloc.reset_peak()
-            FORMATS[name].render(report)
-            peaks[name] = tracemalloc.get_traced_memory()[1] / 1e6
+        with collector_paused():
+            report = build_report(db.session.get(Study, study_id))
+            peaks["model"] = tracemalloc.get_traced_memory()[1] / 1e6
+            for name in QUICK:
+                tracemalloc.reset_peak()
+                FORMATS[name].render(report)
+                peaks[name] = tracemalloc.get_traced_memory()[1] / 1e6
     finally:
         tracemalloc.stop()
     return peaks
@@ -118,8 +123,9 @@ def measure(url: str, workdir: Path, repeats: int) -> dict:
         db.session.expire_all()
         report = build_report(db.session.get(Study, study_id), PDF_ROUND)
         started = time.perf_counter()
-        pdf_peak = _resident_peak_mb(lambda: sizes.__setitem__(
-            "pdf", len(FORMATS["pdf"].render(report))))
+        with collector_paused():
+            pdf_peak = _resident_peak_mb(lambda: sizes.__setitem__(
+                "pdf", len(FORMATS["pdf"].render(report))))
         pdf_seconds = time.perf_counter() - started
         backend = db.engine.dialect.name
         db.engine.dispose()

@@ -15,6 +15,7 @@ within ``REPORT_BUILD_TTL_HOURS`` and, after as long again, the build's record.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
@@ -25,6 +26,7 @@ from delphi.extensions import db
 from delphi.models import Panellist, Round, RoundItem, RoundState, StaffUser, Study, utcnow
 from delphi.reports import FORMATS, ReportError, filename
 from delphi.reports.bundle import build_bundle
+from delphi.reports.collector import collector_paused
 from delphi.reports.data import build_report
 from delphi.reports.html import render_html
 
@@ -259,18 +261,8 @@ def run_build(build_id: str) -> None:
         _save(build)
 
     try:
-        if build.what == BUNDLE:
-            by = db.session.get(StaffUser, build.by_id) if build.by_id is not None else None
-            content = build_bundle(study, by=by, on_round=on_round)
-        elif build.what == VIEW:
-            report = build_report(study, build.round_number, on_round=on_round)
-            # The page links to the site's stylesheet and reports page, at the address it
-            # was asked for from (the worker serves no request of its own).
-            with current_app.test_request_context(base_url=build.url_root or None):
-                content = render_html(report, stylesheet="link").encode("utf-8")
-        else:
-            report = build_report(study, build.round_number, on_round=on_round)
-            content = FORMATS[build.what].render(report)
+        with collector_paused():
+            content = _content(study, build, on_round)
     except ReportError as error:
         _save(replace(build, state=BuildState.FAILED, message=str(error), finished_at=utcnow()))
         return
@@ -289,3 +281,17 @@ def run_build(build_id: str) -> None:
         return
     tasks.queue().put(f"build-file:{build.id}", content)
     _save(replace(build, state=BuildState.READY, size=len(content), finished_at=utcnow()))
+
+
+def _content(study: Study, build: Build, on_round: Callable[[int], None]) -> bytes:
+    """The file ``build`` asks for, read from the database now."""
+    if build.what == BUNDLE:
+        by = db.session.get(StaffUser, build.by_id) if build.by_id is not None else None
+        return build_bundle(study, by=by, on_round=on_round)
+    report = build_report(study, build.round_number, on_round=on_round)
+    if build.what == VIEW:
+        # The page links to the site's stylesheet and reports page, at the address it was
+        # asked for from (the worker serves no request of its own).
+        with current_app.test_request_context(base_url=build.url_root or None):
+            return render_html(report, stylesheet="link").encode("utf-8")
+    return FORMATS[build.what].render(report)

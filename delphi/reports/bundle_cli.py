@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from delphi.commands import CommandError, one_transaction, study_by_slug
 from delphi.reports.bundle import build_bundle
+from delphi.reports.collector import collector_paused
 
 
 @click.command("bundle")
@@ -21,7 +22,7 @@ def bundle_command(slug: str, output: Path) -> None:
     if not output.parent.is_dir():
         raise CommandError(f"Cannot write {output}: the folder {output.parent} does not exist.")
     study = study_by_slug(slug)
-    with one_transaction():
+    with one_transaction(), collector_paused():
         content = build_bundle(study)
     try:
         output.write_bytes(content)

@@ -12,6 +12,7 @@ from delphi.commands import CommandError, study_by_slug
 from delphi.extensions import db
 from delphi.models import Round, RoundItem
 from delphi.reports import FORMATS, ReportError, export
+from delphi.reports.collector import collector_paused
 
 # Studies with more round items than this get a progress bar while the report is built.
 PROGRESS_FROM = 200
@@ -46,11 +47,14 @@ def export_command(slug: str, round_number: int | None, format_name: str, output
         total = db.session.scalar(
             db.select(db.func.count(RoundItem.id)).join(Round).where(Round.study_id == study.id)
         )
-        if total >= PROGRESS_FROM:
-            with click.progressbar(length=total, label="Reading rounds", file=sys.stderr) as bar:
-                content = export(study, format_name, round_number, on_round=bar.update)
-        else:
-            content = export(study, format_name, round_number)
+        with collector_paused():
+            if total >= PROGRESS_FROM:
+                with click.progressbar(
+                    length=total, label="Reading rounds", file=sys.stderr
+                ) as bar:
+                    content = export(study, format_name, round_number, on_round=bar.update)
+            else:
+                content = export(study, format_name, round_number)
     except ReportError as error:
         raise CommandError(str(error)) from error
     try:
