@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ITEMS, PANELLISTS, CLIENTS, WORKERS = 60, 200, 50, 2
 SECRET_KEY = "bench-secret-key-not-for-production"
 TARGET = 0.25
+KEEP = 0.086  # the page's figure before the scale work: it must not fall below it
 
 
 def build(url: str | None, workdir: Path) -> tuple[str, list[str]]:
@@ -276,7 +277,8 @@ def describe(figures: dict) -> list[str]:
         lines.append(f"{label}: {best['rps']:.0f} requests/s, p50 {best['p50_ms']:.0f} ms, "
                      f"p99 {best['p99_ms']:.0f} ms ({best['requests']} requests, "
                      f"{best['errors']} errors)")
-    lines.append(f"page / trivial {figures['page_ratio']:.2f} (target >= {TARGET}); "
+    lines.append(f"page / trivial {figures['page_ratio']:.3f} (target >= {TARGET}; "
+                 f"no worse than {KEEP}); "
                  f"submission / trivial {figures['submit_ratio']:.2f}")
     for name in ("trivial", "page"):
         cpu = figures["best"][name].get("cpu_ms")

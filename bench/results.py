@@ -55,7 +55,8 @@ def _http(f: dict) -> list[str]:
     for name, label, ratio, target in (
             ("trivial", "`/healthz` (trivial)", None, ""),
             ("page", f"round-2 page, {f['items']} items with feedback", f["page_ratio"],
-             f"≥ {http_load.TARGET}: {_met(f['page_ratio'] >= http_load.TARGET)}"),
+             f"≥ {http_load.TARGET}: {_met(f['page_ratio'] >= http_load.TARGET)}; no worse "
+             f"than {http_load.KEEP}: {_met(f['page_ratio'] >= http_load.KEEP)}"),
             ("submit", f"submission of {f['items']} ratings", f["submit_ratio"], "")):
         b = f["best"][name]
         lines.append(f"| {label} | {b['rps']:.0f} | {b['p50_ms']:.0f} ms | {b['p99_ms']:.0f} ms "
