@@ -42,7 +42,7 @@ from delphi.models import (
     Study,
 )
 from delphi.rounds import tally
-from delphi.rounds.bulk_answers import AnswerRows, store_submitted
+from delphi.rounds.bulk_answers import NO_VALUE, AnsweredItems, AnswerRows, store_submitted
 from delphi.rounds.errors import RoundError
 from delphi.rounds.lifecycle import current_round, open_round_of
 from delphi.validation import COMMENT_MAX_LENGTH, text_problem
@@ -67,10 +67,6 @@ class ImportedResponses:
     answers: int
 
 
-# One checked answer: (round item id, value, unable, comment or None).
-_Answer = tuple[int, int | None, bool, str | None]
-
-
 @dataclass(frozen=True)
 class _Panellist:
     id: int
@@ -79,7 +75,8 @@ class _Panellist:
 
 
 class _RowChecker:
-    """Checks the rows of one responses file against a study's open round."""
+    """Checks the rows of one responses file against a study's open round, keeping the checked
+    answers (``answers``) and which items each panellist answered (``answered``)."""
 
     def __init__(self, study: Study, round_: Round, problems: Problems, online: set[int]):
         self.study = study
@@ -101,8 +98,11 @@ class _RowChecker:
                 )
             )
         }
-        self.items = {ri.code: ri.id for ri in round_.round_items}
-        self.first_line: dict[object, int] = {}
+        self.positions = {ri.code: n for n, ri in enumerate(round_.round_items)}
+        self.item_ids = [ri.id for ri in round_.round_items]
+        self.answers = AnswerRows()
+        self.answered = AnsweredItems(self.answers, self.item_ids)
+        self.first_line: dict[tuple[str, str], int] = {}  # rows refused for their e-mail address
         self.scale = f"a whole number from {study.scale_min} to {study.scale_max}"
         self.offered = f"{self.scale} or U (unable to rate)" if study.unable_to_rate else self.scale
         # Every valid spelling of a rating, read once: the rows then need one look-up each.
@@ -146,11 +146,13 @@ class _RowChecker:
             self.problems.add(line, "column comment", f"the comment {problem}")
         return problem is None
 
-    def answer(
-        self, line: int, email: str, code: str, rating: str, comment: str, panellist_id: int | None
-    ) -> _Answer | None:
-        round_item_id = self.items.get(code)
-        if round_item_id is None:
+    def answer(self, line: int, cells: tuple[str, ...], by: int | None, ok: bool) -> None:
+        """Check the row's item and rating, and keep its answer if ``by`` (the panellist's id,
+        when accepted) is given and the rest of the row is ``ok``: unless the row repeats an
+        answer, its item counts as answered from here on, even if the row is refused."""
+        email, code, rating, comment = cells
+        position = self.positions.get(code)
+        if position is None:
             self.problems.add(
                 line,
                 "column item",
@@ -158,23 +160,28 @@ class _RowChecker:
                 if code
                 else "the item code is empty",
             )
-            return None
-        # One small number per answer of a known panellist: files run to 400,000 rows.
-        key = (email.lower(), code) if panellist_id is None else panellist_id << 32 | round_item_id
-        first = self.first_line.setdefault(key, line)
+            return
+        if by is None:
+            first = self.first_line.setdefault((email.lower(), code), line)
+        else:
+            first = self.answered.claim(by, position, line)
         if first != line:
             self.problems.add(
                 line,
                 "column item",
                 f"a second row for {email} and item {code} (the first is on line {first})",
             )
-            return None
+            return
         known = self.ratings.get(rating)
-        if known is not None:
-            return (round_item_id, known[0], known[1], comment or None)
-        return self._unusual(line, round_item_id, rating, comment)
+        value = known if known is not None else self._unusual(line, rating, comment)
+        if by is None:
+            return
+        if value is None or not ok:
+            self.answered.refuse(by, position, line)
+        else:
+            self.answers.add(line, by, self.item_ids[position], *value, comment)
 
-    def _unusual(self, line: int, round_item_id: int, rating: str, comment: str) -> _Answer | None:
+    def _unusual(self, line: int, rating: str, comment: str) -> tuple[int | None, bool] | None:
         """A rating spelt otherwise than its plain digits or U: accepted ("+7", "07") or not."""
         if rating.upper() == "U":
             self.problems.add(
@@ -185,7 +192,7 @@ class _RowChecker:
             return None
         if not rating:
             if comment:
-                return (round_item_id, None, False, comment)
+                return (None, False)
             self.problems.add(
                 line,
                 "column rating",
@@ -195,7 +202,7 @@ class _RowChecker:
         if _WHOLE_NUMBER.fullmatch(rating) and (
             self.study.scale_min <= int(rating) <= self.study.scale_max
         ):
-            return (round_item_id, int(rating), False, comment or None)
+            return (int(rating), False)
         self.problems.add(line, "column rating", f"found {_shown(rating)}, expected {self.offered}")
         return None
 
@@ -238,10 +245,14 @@ def check_responses_file(
             if status is ResponseStatus.SUBMITTED and not imported
         }
     checker = _RowChecker(study, round_, problems, online)
-    accepted: dict[str, int] = {}  # each e-mail address as written, once its panellist passed
-    items, ratings, first_line = checker.items, checker.ratings, checker.first_line
-    answers = AnswerRows()
-    add = answers.rows.append
+    # Each e-mail address as written, once its panellist passed: (id, answered items).
+    accepted: dict[str, tuple[int, bytearray]] = {}
+    positions, item_ids, answers = checker.positions, checker.item_ids, checker.answers
+    stored = {  # each plain rating as its columns hold it
+        rating: (NO_VALUE if value is None else value, unable)
+        for rating, (value, unable) in checker.ratings.items()
+    }
+    add_line, add_panellist, add_item, add_value, add_unable = answers.appenders()
     width, expected = len(columns), ", ".join(_REQUIRED + _OPTIONAL)
     at_email, at_item, at_rating = (columns.index(name) for name in _REQUIRED)
     at_comment = columns.index("comment") if "comment" in columns else None
@@ -259,29 +270,21 @@ def check_responses_file(
         if not (email or code or rating or comment):
             continue
         read += 1
-        panellist_id, round_item_id, known = (
-            accepted.get(email),
-            items.get(code),
-            ratings.get(rating),
-        )
-        if (
-            panellist_id is not None
-            and round_item_id is not None
-            and known is not None
-            and not comment
-            and first_line.setdefault(panellist_id << 32 | round_item_id, line) == line
-        ):
-            add((panellist_id, round_item_id, known[0], known[1], None))
+        by, position, known = accepted.get(email), positions.get(code), stored.get(rating)
+        if by and known and position is not None and not comment and not by[1][position]:
+            by[1][position] = 1
+            add_line(line)
+            add_panellist(by[0])
+            add_item(item_ids[position])
+            add_value(known[0])
+            add_unable(known[1])
             continue
         panellist = checker.panellist(line, email)
         comment_ok = checker.comment(line, comment)
-        answer = checker.answer(
-            line, email, code, rating, comment, None if panellist is None else panellist.id
-        )
-        if panellist is not None:
-            accepted[email] = panellist.id
-            if answer is not None and comment_ok:
-                add((panellist.id, *answer))
+        panellist_id = None if panellist is None else panellist.id
+        checker.answer(line, (email, code, rating, comment), panellist_id, comment_ok)
+        if panellist_id is not None:
+            accepted[email] = (panellist_id, checker.answered.of(panellist_id))
     if not read and not problems:
         problems.add(None, None, "the file has a header but no responses")
     problems.raise_if_any()
