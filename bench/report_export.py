@@ -25,7 +25,7 @@ from bench.timing import best, side_by_side
 from delphi.extensions import db
 from delphi.models import Round, Study
 from delphi.reports import FORMATS
-from delphi.reports.collector import collector_paused
+from delphi.collector import collector_paused
 from delphi.reports.data import StudyReport, build_report
 from delphi.rounds.lifecycle import close_round
 from delphi.rounds.review import launch_next_round

@@ -6,6 +6,7 @@ the tables are emptied.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -330,3 +331,10 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("DELPHI_REQUIRE_ALL") and report.skipped:
         report.outcome = "failed"
         report.longrepr = f"skipped, but CI must run everything: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def collector_left_on():
+    """No test leaves Python's garbage collector off for the tests after it."""
+    yield
+    assert gc.isenabled(), "the test left the cyclic garbage collector off"

@@ -22,11 +22,11 @@ from datetime import datetime, timedelta
 from flask import Response, current_app, request
 
 from delphi import tasks
+from delphi.collector import collector_paused
 from delphi.extensions import db
 from delphi.models import Panellist, Round, RoundItem, RoundState, StaffUser, Study, utcnow
 from delphi.reports import FORMATS, ReportError, filename
 from delphi.reports.bundle import build_bundle
-from delphi.reports.collector import collector_paused
 from delphi.reports.data import build_report
 from delphi.reports.html import render_html
 

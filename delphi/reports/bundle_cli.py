@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from delphi.collector import collector_paused
 from delphi.commands import CommandError, one_transaction, study_by_slug
 from delphi.reports.bundle import build_bundle
-from delphi.reports.collector import collector_paused
 
 
 @click.command("bundle")

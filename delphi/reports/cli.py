@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from delphi.collector import collector_paused
 from delphi.commands import CommandError, study_by_slug
 from delphi.extensions import db
 from delphi.models import Round, RoundItem
 from delphi.reports import FORMATS, ReportError, export
-from delphi.reports.collector import collector_paused
 
 # Studies with more round items than this get a progress bar while the report is built.
 PROGRESS_FROM = 200

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
 from sqlalchemy import Select, case, func, select
 
+from delphi.collector import collector_paused
 from delphi.consensus import MISSING, UNABLE
 from delphi.extensions import db
 from delphi.models import Panellist, Rating, Response, ResponseStatus, Round, RoundItem
@@ -49,21 +47,6 @@ def ratings_statement(round_id: int) -> Select:
     )
 
 
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while reading rows. A chunk of rows is tens of thousands
-    of tuples of numbers, which can form no cycle, yet allocating them sets off collections
-    that each scan every object of the process: about a tenth of closing a round of a million
-    ratings. Memory is still freed as usual (by reference counting)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def ratings_matrix(round_: Round) -> RatingsMatrix:
     """Read the round's submitted ratings in one statement (plus one each for items and panel).
 
@@ -97,7 +80,7 @@ def ratings_matrix(round_: Round) -> RatingsMatrix:
 
     result = db.session.connection().execute(ratings_statement(round_.id))
     try:
-        with cyclic_gc_paused():
+        with collector_paused():
             while chunk := result.cursor.fetchmany(CHUNK):
                 flat = np.fromiter(chain.from_iterable(chunk), dtype=np.int64, count=3 * len(chunk))
                 place(matrix, flat.reshape(-1, 3), panellist_ids, sorted_item_ids, item_order)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import gc
 
 import numpy as np
-import pytest
 
 from delphi.consensus import MISSING
-from delphi.rounds.matrix import cyclic_gc_paused, place
+from delphi.rounds import matrix
+from delphi.rounds.matrix import place
+from tests.support import data
 
 
 def test_rows_are_placed_by_panellist_and_item_and_late_submitters_left_out():
@@ -28,19 +29,20 @@ def test_rows_are_placed_by_panellist_and_item_and_late_submitters_left_out():
     assert matrix.tolist() == [[9, 1], [MISSING, MISSING], [MISSING, 4]]
 
 
-def test_the_cycle_collector_is_paused_while_reading_and_runs_again_after():
+def test_the_ratings_are_placed_with_the_cycle_collector_paused(db, monkeypatch):
+    study = data.make_study("paused", 4)
+    panel = data.add_panel(study, 3)
+    round_ = data.open_round_one(study)
+    data.submit_all(round_, panel, data.random_ratings(3, 4, (1, 9), 0.0))
+    db.session.commit()
+    seen: list[bool] = []
+
+    def placing(*args):
+        seen.append(gc.isenabled())
+        return place(*args)
+
+    monkeypatch.setattr(matrix, "place", placing)
     assert gc.isenabled()
-    with pytest.raises(RuntimeError), cyclic_gc_paused():
-        assert not gc.isenabled()
-        raise RuntimeError("the database went away mid-read")
-    assert gc.isenabled()  # restored after a failed read too
-
-
-def test_a_collector_paused_by_the_caller_stays_paused():
-    gc.disable()
-    try:
-        with cyclic_gc_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+    assert matrix.ratings_matrix(round_).ratings.shape == (3, 4)
+    assert seen and not any(seen)
+    assert gc.isenabled()
