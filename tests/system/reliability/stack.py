@@ -166,6 +166,30 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
+    def workers_connected(self) -> bool:
+        """Whether a worker holds a client's connection now (Linux's /proc): killed at such a
+        moment, it cuts that request off."""
+        inodes = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                lines = Path(table).read_text().splitlines()[1:]
+            except OSError:
+                continue
+            for line in lines:
+                fields = line.split()
+                local_port = int(fields[1].rsplit(":", 1)[1], 16)
+                if local_port == self.port and fields[3] == "01":  # ESTABLISHED
+                    inodes.add(fields[9])
+        for pid in self.worker_pids():
+            try:
+                links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+            except OSError:  # the worker ended meanwhile
+                continue
+            if any(link[len("socket:["):-1] in inodes for link in links
+                   if link.startswith("socket:[")):
+                return True
+        return False
+
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 

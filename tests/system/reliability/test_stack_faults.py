@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from urllib.parse import urlencode
 
 import pytest
@@ -42,8 +43,11 @@ def test_the_workers_killed_mid_submission_lose_nothing_and_the_retry_succeeds(b
             process, out = start_panellists(server, built, tmp_path, count=PANELLISTS, staff=0,
                                             extra=RETRY)
             wait_for_log(server, "/section/1 HTTP/1.1\" 302", PANELLISTS // 2)
-            # Every worker at once: with forty panellists waiting, at least one is mid-request.
-            # (A page takes a few milliseconds, so one worker alone may be between requests.)
+            # Every worker at once, while one holds a panellist's connection: on a loaded
+            # machine the panellists' clients can leave the workers idle for a moment.
+            deadline = time.monotonic() + 10
+            while not server.workers_connected() and time.monotonic() < deadline:
+                time.sleep(0.001)
             killed = server.worker_pids()
             for pid in killed:
                 os.kill(pid, signal.SIGKILL)
