@@ -77,16 +77,12 @@ class Chart:
 
     @cached_property
     def _parts(self) -> tuple[Markup, dict[int, tuple[Markup, Markup]], Markup]:
-        head, bar, tail = (
-            get_template_attribute("_distribution.html", f"distribution_{part}")
-            for part in ("head", "bar", "tail")
-        )
-        bars = {b.point: (bar(b, False), bar(b, True)) for b in self.geometry.bars}
-        return head(self.geometry), bars, tail(self.geometry)
+        bars = {b.point: (b.svg(False), b.svg(True)) for b in self.geometry.bars}
+        return self.geometry.svg_head(), bars, self.geometry.svg_tail()
 
     def svg(self, own: int | None = None) -> Markup:
         """The chart with ``own`` (the viewer's previous rating, if any) drawn darker: the same
-        markup as the ``distribution`` macro draws, from parts drawn once."""
+        markup as ``DistributionChart.svg`` writes, from parts written once."""
         head, bars, tail = self._parts
         # Every part is markup already: join them as text rather than escape each again.
         return Markup("".join([head, *(pair[point == own] for point, pair in bars.items()), tail]))
