@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import jsonify, redirect, render_template, request, url_for
 from sqlalchemy.orm import aliased
 
+from delphi.consent.operations import sheet_asks
 from delphi.extensions import db
 from delphi.models import (
     BackgroundAnswer,
@@ -74,7 +75,7 @@ def gate_for(panellist: Panellist) -> str | None:
     facts = db.session.execute(
         _GATE, {"study_id": panellist.study_id, "panellist_id": panellist.id}
     ).one()
-    asks = facts.sheet is not None and bool(facts.sheet.strip() or facts.statements)
+    asks = facts.sheet is not None and sheet_asks(facts.sheet, facts.statements)
     if asks and (facts.kind is not ConsentEventKind.CONSENTED or facts.later):
         return "consent"
     if facts.has_questions and not facts.answered:

@@ -66,7 +66,12 @@ def current_version(study: Study) -> ConsentVersion | None:
 
 
 def asks_consent(version: ConsentVersion | None) -> bool:
-    return version is not None and bool(version.sheet.strip() or version.statements)
+    return version is not None and sheet_asks(version.sheet, version.statements)
+
+
+def sheet_asks(sheet: str, statements: list[str]) -> bool:
+    """Whether a version with this sheet and these statements asks panellists to agree."""
+    return bool(sheet.strip() or statements)
 
 
 def last_consent(panellist: Panellist) -> ConsentEvent | None:
