@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from delphi.models import Item, ItemOrigin, Panellist, Round, RoundState, Study
+from tests.system.browser.answering import rate_every_item
 
 ROOT = Path(__file__).resolve().parents[3]
 STUDY_FILE = ROOT / "tests" / "support" / "study.toml"
@@ -110,15 +111,10 @@ def _answer_as_panellist(browser, link: str) -> None:
     try:
         page.goto(link)
         page.get_by_role("link", name="Start the questionnaire").click()
-        while True:
-            for radio in page.locator("input[type=radio][value='8']").all():
-                page.locator(f"label[for='{radio.get_attribute('id')}']").click()
-            next_section = page.get_by_role("button", name="Save and go to the next section")
-            if next_section.count():
-                next_section.click()
-                continue
-            page.get_by_role("button", name="Save and review my answers").click()
-            break
+        rate_every_item(page, "Preparing to work together", 8)
+        page.get_by_role("button", name="Save and go to the next section").click()
+        rate_every_item(page, "Mapping the social network", 8)
+        page.get_by_role("button", name="Save and review my answers").click()
         page.get_by_role("button", name="Submit my answers").click()
         page.get_by_role("heading", name="Thank you: your answers are submitted").wait_for()
     finally:

@@ -15,6 +15,7 @@ from delphi.consent.operations import set_consent_text
 from delphi.mail.sender import send_pending
 from delphi.models import JoinedBy, Panellist, QuestionKind, ResponseStatus, SignupState
 from delphi.rounds.lifecycle import open_round
+from tests.system.browser.answering import rate_every_item
 from tests.system.browser.conftest import axe_check
 
 GUIDANCE = "Workers **map the social network** together with the person."
@@ -71,8 +72,7 @@ def test_a_person_signs_up_confirms_and_submits_round_1(app, db, page, live_serv
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("link", name="Start the questionnaire").click()
     expect(page.get_by_text("map the social network")).to_be_visible()
-    for label in page.locator("label[for^='rating-'][for$='-8']").all():
-        label.click()
+    rate_every_item(page, "Section 1", 8)
     page.get_by_role("button", name="Save and review my answers").click()
     page.get_by_role("button", name="Submit my answers").click()
     expect(
