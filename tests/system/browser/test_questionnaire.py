@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from flask import request, request_finished
 from playwright.sync_api import expect
 
 from delphi.models import Rating, Response, ResponseStatus
 from delphi.panel.tokens import token_for
+from delphi.questionnaire import views as questionnaire_views
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
 from tests.support.backends import sqlite_only
@@ -230,3 +234,36 @@ def test_every_other_panellist_page_passes_axe(page, live_server, axe_check, db,
     page.goto(live_server.url(f"/p/{token_for(newcomer)}"))
     expect(page.get_by_role("heading", name="The questionnaire is not open yet")).to_be_visible()
     axe_check(page, context="the not-open-yet page")
+
+
+def test_a_button_waits_for_the_autosave_on_its_way(page, live_server, app, db, monkeypatch,
+                                                    study_in_round_one):
+    """An autosave still on its way when the panellist presses a button never lands after the
+    button's save: the rating the panellist changed to is the one kept."""
+    _, panel, round1 = study_in_round_one
+    me, item = panel[0], round1.round_items[0]
+    answered = threading.Event()
+
+    def slow_parse(questionnaire):  # the autosave takes a second to reach its save
+        if request.path.endswith("/autosave"):
+            time.sleep(1.0)
+        return parse(questionnaire)
+
+    def finished(sender, response, **extra):
+        if request.path.endswith("/autosave"):
+            answered.set()
+
+    parse = questionnaire_views.parse_or_400
+    monkeypatch.setattr(questionnaire_views, "parse_or_400", slow_parse)
+    request_finished.connect(finished, app)
+    try:
+        page.goto(live_server.url(f"/p/{token_for(me)}/round/1/section/1"))
+        with page.expect_request("**/autosave"):
+            page.locator(f"label[for='rating-{item.id}-5']").click()  # autosaved as 5 ...
+        page.locator(f"label[for='rating-{item.id}-8']").click()  # ... changed to 8 meanwhile
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.get_by_text("Your answers are saved as a draft.")).to_be_visible()
+        assert answered.wait(timeout=10), "the autosave was never answered"
+    finally:
+        request_finished.disconnect(finished, app)
+    assert _rating(db, item.id, me.id).value == 8
