@@ -101,7 +101,12 @@ def _axe_source() -> str:
 
 
 def axe_check(page, *, context: str = "") -> None:
-    """Run axe-core on the page as it is now; fail listing each violation and where it is."""
+    """Run axe-core on the page once it has loaded; fail listing each violation and where it is.
+
+    The page's stylesheets are waited for: checked while they still load, the page's links and
+    buttons have the browser's default sizes and fail axe's target-size rule.
+    """
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(f"() => {{ {_axe_source()}\n}}")
         page.evaluate("() => { window.axe = window.axe || axe; }")
