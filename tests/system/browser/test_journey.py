@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from delphi.models import Item, ItemOrigin, Panellist, Round, RoundState, Study
-from tests.system.browser.answering import rate_every_item
+from tests.system.browser.steps import rate_every_item, words_of
 
 ROOT = Path(__file__).resolve().parents[3]
 STUDY_FILE = ROOT / "tests" / "support" / "study.toml"
@@ -153,7 +153,7 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
     page.get_by_role("button", name="Open round 1…").click()
     # The confirmation says what opening does before anything happens.
     expect(page.get_by_role("heading", name="Open round 1?")).to_be_visible()
-    consequences = " ".join(page.locator("ul.consequences").inner_text().split())
+    consequences = words_of(page.locator("ul.consequences"))
     assert "lock the consensus definition" in consequences
     assert "queue 6 invitations, one to each of the 6 active panellists" in consequences
     axe_check(page, context="confirm opening round 1")
@@ -195,7 +195,7 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
 
     # Close the round after reading what will happen.
     page.get_by_role("link", name="Close round 1…").click()
-    assert "from the 5 submitted responses" in page.locator("ul.consequences").inner_text()
+    assert "from the 5 submitted responses" in words_of(page.locator("ul.consequences"))
     # The deadline is still ahead, so closing now asks for a reason, which the report shows.
     assert "has not passed: closing now ends the round early." in \
         page.locator("#close-concerns").inner_text()
@@ -221,7 +221,7 @@ def test_the_research_teams_journey_through_two_rounds(page, browser, live_serve
     # Open round 2: the dashboard shows it, and its invitations arrive.
     page.get_by_label("Deadline").fill((date.today() + timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Open round 2…").click()
-    consequences = " ".join(page.locator("ul.consequences").inner_text().split())
+    consequences = words_of(page.locator("ul.consequences"))
     assert "put 2 items in front of the panel: 1 carried forward, 1 reworded, 0 new" in \
         consequences
     axe_check(page, context="confirm opening round 2")
@@ -283,7 +283,7 @@ def test_the_review_with_suggestions_and_a_refused_decision_passes_axe(
     page.get_by_role("link", name="Use as the new wording of S1.2…").click()
     assert page.get_by_label("New wording").input_value() == "Say who makes the plan."
     page.get_by_role("button", name="Reword S1.2").click()
-    assert "Give a reason for the rewording." in page.get_by_role("alert").inner_text()
+    assert "Give a reason for the rewording." in words_of(page.get_by_role("alert"))
     axe_check(page, context="reword with errors")
 
     page.goto(live_server.url("/console/studies/reviewed/rounds/1/review"))
@@ -329,8 +329,7 @@ def test_an_admin_deletes_a_study_that_never_opened_a_round(page, live_server, a
     page.wait_for_url(live_server.url("/console/"))
     page.goto(live_server.url("/console/studies/trial-run/rounds/"))
     page.get_by_role("link", name="Delete this study…").click()
-    assert "its 3 panellists and their personal links;" in \
-        " ".join(page.locator("ul.consequences").inner_text().split())
+    assert "its 3 panellists and their personal links;" in words_of(page.locator("ul.consequences"))
     axe_check(page, context="delete a study")
     page.get_by_label("Type the study's slug to confirm").fill("trial-run")
     page.get_by_role("button", name="Delete the study").click()

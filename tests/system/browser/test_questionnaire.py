@@ -21,6 +21,7 @@ from delphi.questionnaire import views as questionnaire_views
 from delphi.rounds.lifecycle import close_round, open_round
 from delphi.rounds.review import launch_next_round
 from tests.support.backends import sqlite_only
+from tests.system.browser.steps import words_of
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 OTHERS = [[8, 8, 9, 6, 7, 8], [2, 5, 9, 7, 8, 4], [7, 9, 8, 3, 6, 9], [9, 7, 7, 5, 8, 6],
@@ -194,7 +195,7 @@ def test_every_other_panellist_page_passes_axe(page, live_server, axe_check, db,
     axe_check(page, context="the suggestion form")
     page.get_by_label("A new wording for an item").check()
     page.get_by_role("button", name="Send my suggestion").click()
-    errors = page.get_by_role("alert").inner_text()
+    errors = words_of(page.get_by_role("alert"))
     assert "Choose the item you suggest a new wording for." in errors
     assert "Write your suggestion." in errors
     axe_check(page, context="the suggestion form with errors")
@@ -220,7 +221,7 @@ def test_every_other_panellist_page_passes_axe(page, live_server, axe_check, db,
     db.session.commit()
     page.locator(f"label[for='rating-{round1.round_items[2].id}-6']").click()
     page.get_by_role("button", name="Save draft").click()
-    assert "could not be submitted" in page.get_by_role("alert").inner_text()
+    assert "could not be submitted" in words_of(page.get_by_role("alert"))
     expect(page.get_by_role("heading", name="Your draft (read-only)")).to_be_visible()
     axe_check(page, context="the round-closed page")
 

@@ -15,8 +15,8 @@ from delphi.consent.operations import set_consent_text
 from delphi.mail.sender import send_pending
 from delphi.models import JoinedBy, Panellist, QuestionKind, ResponseStatus, SignupState
 from delphi.rounds.lifecycle import open_round
-from tests.system.browser.answering import rate_every_item
 from tests.system.browser.conftest import axe_check
+from tests.system.browser.steps import rate_every_item
 
 GUIDANCE = "Workers **map the social network** together with the person."
 

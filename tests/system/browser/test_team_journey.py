@@ -29,6 +29,7 @@ import pytest
 from playwright.sync_api import expect
 
 from delphi.models import Panellist, Round, Study
+from tests.system.browser.steps import words_of
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -200,7 +201,7 @@ def test_a_research_team_runs_a_study_from_an_empty_database(
     page.get_by_label("Deadline").fill(deadline.isoformat())
     page.get_by_role("button", name="Open round 1…").click()
     expect(page.get_by_role("heading", name="Open round 1?")).to_be_visible()
-    consequences = _words(page.locator("ul.consequences").inner_text())
+    consequences = words_of(page.locator("ul.consequences"))
     assert "lock the consensus definition" in consequences
     assert "put 6 items in front of the panel" in consequences
     assert "queue 9 invitations, one to each of the 9 active panellists" in consequences
@@ -284,7 +285,7 @@ def test_a_research_team_runs_a_study_from_an_empty_database(
 
     # Close round 1 after reading what will happen.
     page.get_by_role("link", name="Close round 1…").click()
-    assert "from the 7 submitted responses" in _words(page.locator("ul.consequences").inner_text())
+    assert "from the 7 submitted responses" in words_of(page.locator("ul.consequences"))
     page.get_by_label("Reason for closing now (shown in the report)").fill(EARLY)
     page.get_by_role("button", name="Close round 1 and freeze its summary").click()
     expect(page.get_by_role("heading", name="Review of round 1")).to_be_visible()
@@ -339,7 +340,7 @@ def test_a_research_team_runs_a_study_from_an_empty_database(
     round_two_deadline = date.today() + timedelta(days=10)
     page.get_by_label("Deadline").fill(round_two_deadline.isoformat())
     page.get_by_role("button", name="Open round 2…").click()
-    consequences = _words(page.locator("ul.consequences").inner_text())
+    consequences = words_of(page.locator("ul.consequences"))
     assert "put 1 item in front of the panel: 1 carried forward, 0 reworded, 0 new" in consequences
     page.get_by_role("button", name="Open round 2 and queue 9 invitations").click()
     expect(page.get_by_text("Round 2 is open; the invitations are queued.")).to_be_visible()

@@ -1,4 +1,8 @@
-"""Answering a questionnaire section in the browser, as the journeys do."""
+"""Steps the browser journeys share: reading a page once it is parsed whole, answering a section.
+
+A page reached by a click can still be on its way, or partly parsed, when the test looks at it:
+these steps wait for the element, then for the whole document, before they read or act.
+"""
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -18,3 +22,10 @@ def rate_every_item(page, section_title: str, point: int) -> None:
     for label in page.locator(f"label[for^='rating-'][for$='-{point}']").all():
         label.click()
     expect(page.locator(f"input[type=radio][value='{point}']:checked")).to_have_count(items)
+
+
+def words_of(locator) -> str:
+    """The text of ``locator``, its whitespace collapsed, read once its page is parsed whole."""
+    locator.wait_for(state="attached")
+    locator.page.wait_for_load_state("domcontentloaded")
+    return " ".join(locator.inner_text().split())
