@@ -52,13 +52,15 @@
 
   // A button posting the form (Save draft, the section buttons, Review and submit) while an
   // autosave is on its way: hold the post until the autosave is answered, or for 5 seconds at
-  // most, then post the form as that button would have.
+  // most, then post the form as the last button pressed meanwhile would have.
+  var submitter = null;
   form.addEventListener("submit", function (event) {
     if (timer) { clearTimeout(timer); timer = null; }
+    if (afterSave) { event.preventDefault(); submitter = event.submitter; return; }
     if (!saving || posting || !form.requestSubmit) { posting = true; return; }
     event.preventDefault();
     posting = true;
-    var submitter = event.submitter;
+    submitter = event.submitter;
     var post = function () {
       if (!afterSave) { return; }
       afterSave = null;

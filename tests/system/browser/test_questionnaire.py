@@ -237,15 +237,13 @@ def test_every_other_panellist_page_passes_axe(page, live_server, axe_check, db,
     axe_check(page, context="the not-open-yet page")
 
 
-def test_a_button_waits_for_the_autosave_on_its_way(page, live_server, app, db, monkeypatch,
-                                                    study_in_round_one):
-    """An autosave still on its way when the panellist presses a button never lands after the
-    button's save: the rating the panellist changed to is the one kept."""
-    _, panel, round1 = study_in_round_one
-    me, item = panel[0], round1.round_items[0]
+@pytest.fixture
+def slow_autosave(app, monkeypatch):
+    """Every autosave waits a second before it saves; the event is set when one is answered."""
     answered = threading.Event()
+    parse = questionnaire_views.parse_or_400
 
-    def slow_parse(questionnaire):  # the autosave takes a second to reach its save
+    def slow_parse(questionnaire):
         if request.path.endswith("/autosave"):
             time.sleep(1.0)
         return parse(questionnaire)
@@ -254,17 +252,40 @@ def test_a_button_waits_for_the_autosave_on_its_way(page, live_server, app, db, 
         if request.path.endswith("/autosave"):
             answered.set()
 
-    parse = questionnaire_views.parse_or_400
     monkeypatch.setattr(questionnaire_views, "parse_or_400", slow_parse)
     request_finished.connect(finished, app)
-    try:
-        page.goto(live_server.url(f"/p/{token_for(me)}/round/1/section/1"))
-        with page.expect_request("**/autosave"):
-            page.locator(f"label[for='rating-{item.id}-5']").click()  # autosaved as 5 ...
-        page.locator(f"label[for='rating-{item.id}-8']").click()  # ... changed to 8 meanwhile
-        page.get_by_role("button", name="Save draft").click()
-        expect(page.get_by_text("Your answers are saved as a draft.")).to_be_visible()
-        assert answered.wait(timeout=10), "the autosave was never answered"
-    finally:
-        request_finished.disconnect(finished, app)
+    yield answered
+    request_finished.disconnect(finished, app)
+
+
+def _rate_5_then_8(page, link: str, item) -> None:
+    """Rate ``item`` 5, and change it to 8 while the autosave of the 5 is on its way."""
+    page.goto(link)
+    with page.expect_request("**/autosave"):
+        page.locator(f"label[for='rating-{item.id}-5']").click()
+    page.locator(f"label[for='rating-{item.id}-8']").click()
+
+
+def test_a_button_waits_for_the_autosave_on_its_way(page, live_server, db, study_in_round_one,
+                                                    slow_autosave):
+    """An autosave still on its way when the panellist presses a button never lands after the
+    button's save: the rating the panellist changed to is the one kept."""
+    _, panel, round1 = study_in_round_one
+    me, item = panel[0], round1.round_items[0]
+    _rate_5_then_8(page, live_server.url(f"/p/{token_for(me)}/round/1/section/1"), item)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Your answers are saved as a draft.")).to_be_visible()
+    assert slow_autosave.wait(timeout=10), "the autosave was never answered"
+    assert _rating(db, item.id, me.id).value == 8
+
+
+def test_the_last_button_pressed_while_waiting_is_the_one_that_posts(
+        page, live_server, db, study_in_round_one, slow_autosave):
+    _, panel, round1 = study_in_round_one
+    me, item = panel[0], round1.round_items[0]
+    _rate_5_then_8(page, live_server.url(f"/p/{token_for(me)}/round/1/section/1"), item)
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save and go to the next section").click()
+    expect(page.get_by_role("heading", name="Section 2")).to_be_visible()
+    assert slow_autosave.wait(timeout=10), "the autosave was never answered"
     assert _rating(db, item.id, me.id).value == 8
